@@ -1,0 +1,35 @@
+# The two front-door commands: `make run` (whole stack) and `make test` (the suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
+
+.PHONY: run test venv services browser lint lock
+
+$(VENV)/.installed: requirements.lock
+	@echo "==> Installing Python dependencies into $(VENV) (安装依赖)…"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	@$(PY) deploy/run.py
+
+services:
+	@bash deploy/scripts/ensure-services.sh
+
+browser:
+	@bash deploy/scripts/ensure-browser.sh
+
+test: venv services browser
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
+
+lock:
+	@rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet -r requirements-dev.in \
+	  && .lock-venv/bin/pip freeze --exclude-editable > requirements.lock && rm -rf .lock-venv

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian's Chromium (driven by Playwright) and a CJK font for the browser tests. Installs once when missing.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || need+=(fonts-wqy-microhei)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  echo "Browser tests need: ${need[*]}. Install them (apt-get install ${need[*]}), or run with -m 'not browser'." >&2
+  echo "浏览器测试需要 ${need[*]}。" >&2
+  exit 0
+fi
+echo "==> Installing ${need[*]} for the browser tests (安装浏览器)…"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,16 @@
+"""URL root of the platform host (ROOT_DOMAIN): signup, gallery, accounts, operator admin."""
+
+from django.contrib import admin
+from django.urls import path
+
+from shared_apps.accounts.api.views import TokenView
+
+from .urls_common import common_patterns, not_found
+
+urlpatterns = [
+    *common_patterns("micromall.urls_public"),
+    path("admin/", admin.site.urls),
+    path("api/v1/auth/token", TokenView.as_view(), name="auth-token"),
+]
+
+handler404 = not_found

@@ -1,0 +1,16 @@
+"""URL root of shop hosts (<subdomain>.ROOT_DOMAIN and custom domains): storefront, merchant API, back office."""
+
+from django.urls import include, path
+
+from shared_apps.tenancy.interface import shop_admin_site
+
+from .urls_common import common_patterns, not_found
+
+urlpatterns = [
+    *common_patterns("micromall.urls_shop"),
+    path("admin/", shop_admin_site.urls),
+    path("api/v1/", include("tenant_apps.members.api.urls")),
+    path("api/v1/", include("tenant_apps.staff.api.urls")),
+]
+
+handler404 = not_found

@@ -1,0 +1,80 @@
+"""The back office on each shop host: platform accounts with a role on this shop sign in and see only it."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import MembershipRole
+from .selectors import membership_role
+
+WRITE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.STAFF}
+DELETE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN}
+
+
+def request_role(request) -> str | None:
+    if not hasattr(request, "shop_role"):
+        shop = getattr(request, "shop", None)
+        request.shop_role = membership_role(user=request.user, shop=shop) if shop else None
+    return request.shop_role
+
+
+class ShopAdminAuthenticationForm(AdminAuthenticationForm):
+    def confirm_login_allowed(self, user):
+        if not user.is_active:
+            raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
+        self.request.user = user
+        if request_role(self.request) is None:
+            raise forms.ValidationError(
+                _("这个账号不是本店铺的成员。This account is not a member of this shop."), code="not_member"
+            )
+
+
+class ShopAdminSite(admin.AdminSite):
+    site_header = _("店铺后台 · Shop back office")
+    site_title = _("店铺后台")
+    index_title = _("管理 · Manage")
+    login_form = ShopAdminAuthenticationForm
+
+    def has_permission(self, request) -> bool:
+        return bool(request.user.is_active and request_role(request))
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        shop = getattr(request, "shop", None)
+        if shop is not None:
+            context["site_header"] = f"{shop.name} · {self.site_header}"
+        return context
+
+
+class ShopModelAdmin(admin.ModelAdmin):
+    """Role-based permissions instead of Django's per-model permission rows (those live in public)."""
+
+    def has_module_permission(self, request) -> bool:
+        return request_role(request) is not None
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request_role(request) is not None
+
+    def has_add_permission(self, request) -> bool:
+        return request_role(request) in WRITE_ROLES
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request_role(request) in WRITE_ROLES
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request_role(request) in DELETE_ROLES
+
+    # Django's LogEntry lives in the public schema and points at public content types; shop changes are
+    # audited by each app's own ledgers instead.
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
+    def log_deletions(self, request, queryset):
+        return None
+
+
+shop_admin_site = ShopAdminSite(name="shop_admin")

@@ -1,0 +1,71 @@
+"""Shops (one PostgreSQL schema each) and the hosts that serve them. Public schema."""
+
+from django.conf import settings
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class ShopStatus(models.TextChoices):
+    ACTIVE = "active", "active"
+    SUSPENDED = "suspended", "suspended"
+    CLOSED = "closed", "closed"
+
+
+class Shop(TenantMixin):
+    name = models.CharField(max_length=100)
+    subdomain = models.CharField(max_length=63, unique=True)
+    status = models.CharField(max_length=16, choices=ShopStatus.choices, default=ShopStatus.ACTIVE)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_shops", null=True, blank=True
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.SET_NULL, related_name="shops", null=True, blank=True
+    )
+    template = models.CharField(max_length=50, blank=True, default="")
+    currency = models.CharField(max_length=3, default="CNY")
+    created = models.DateTimeField(auto_now_add=True)
+
+    # Schemas are created by the provisioning service (pool or migrate), never implicitly by save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.subdomain})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ShopStatus.ACTIVE
+
+
+class Domain(DomainMixin):
+    """A host serving a shop: its `<subdomain>.ROOT_DOMAIN` and any attached custom domains."""
+
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class MembershipRole(models.TextChoices):
+    OWNER = "owner", "owner"
+    ADMIN = "admin", "admin"
+    STAFF = "staff", "staff"
+    FINANCE = "finance", "finance"
+
+
+class ShopMembership(models.Model):
+    """A platform user's role on one shop; one login reaches every shop the user belongs to."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_memberships")
+    role = models.CharField(max_length=16, choices=MembershipRole.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "user"], name="uniq_membership_shop_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.shop.subdomain}: {self.role}"

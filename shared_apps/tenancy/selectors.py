@@ -1,0 +1,89 @@
+"""Reads of the control plane: which shop a host serves, who may manage it."""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .models import Domain, MembershipRole, Shop, ShopMembership
+
+
+@dataclass(frozen=True)
+class HostEntry:
+    shop: Shop | None  # None: the host is known to serve nothing (negative cache)
+
+
+_local: dict[str, tuple[float, HostEntry]] = {}
+_MISSING = "-"
+
+
+def host_cache_key(host: str) -> str:
+    return f"shophost:{host}"
+
+
+def _load(host: str) -> HostEntry:
+    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+    return HostEntry(shop=domain.tenant if domain else None)
+
+
+def shop_for_host(host: str) -> Shop | None:
+    """The shop serving `host`, or None. Two cache layers: per process (short TTL) and Redis.
+
+    Writers call `forget_hosts` which clears Redis at once; processes notice within SHOP_HOST_LOCAL_TTL.
+    """
+    now = time.monotonic()
+    hit = _local.get(host)
+    if hit is not None and hit[0] > now:
+        return hit[1].shop
+    cached = cache.get(host_cache_key(host))
+    if cached is None:
+        entry = _load(host)
+        cache.set(host_cache_key(host), entry.shop if entry.shop else _MISSING, settings.SHOP_HOST_CACHE_TTL)
+    else:
+        entry = HostEntry(shop=None if cached == _MISSING else cached)
+    if len(_local) > 10_000:
+        _local.clear()
+    _local[host] = (now + settings.SHOP_HOST_LOCAL_TTL, entry)
+    return entry.shop
+
+
+def forget_hosts(hosts: list[str]) -> None:
+    cache.delete_many([host_cache_key(h) for h in hosts])
+    for host in hosts:
+        _local.pop(host, None)
+
+
+def shop_hosts(shop: Shop) -> list[str]:
+    return list(shop.domains.values_list("domain", flat=True))
+
+
+def shop_url(shop: Shop, path: str = "/") -> str:
+    """Absolute URL on the shop's primary host (custom domain when one is primary)."""
+    domain = shop.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+    host = domain or f"{shop.subdomain}.{settings.ROOT_DOMAIN}"
+    return absolute_url(host, path)
+
+
+def absolute_url(host: str, path: str = "/") -> str:
+    port = settings.SITE_PORT
+    default_port = {"http": "80", "https": "443"}[settings.SITE_SCHEME]
+    suffix = f":{port}" if port and port != default_port and not _is_custom_public(host) else ""
+    return f"{settings.SITE_SCHEME}://{host}{suffix}{path}"
+
+
+def _is_custom_public(host: str) -> bool:
+    return not (host == settings.ROOT_DOMAIN or host.endswith("." + settings.ROOT_DOMAIN))
+
+
+def membership_role(*, user, shop: Shop) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return ShopMembership.objects.filter(user=user, shop=shop).values_list("role", flat=True).first()
+
+
+def shops_for_user(user) -> list[ShopMembership]:
+    return list(ShopMembership.objects.filter(user=user).select_related("shop", "shop__agency").order_by("shop_id"))
+
+
+ROLES_THAT_MANAGE = {MembershipRole.OWNER, MembershipRole.ADMIN}

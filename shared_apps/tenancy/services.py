@@ -1,0 +1,61 @@
+"""Writers for the control plane: shops, their hosts and memberships."""
+
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from .models import Domain, MembershipRole, Shop, ShopMembership, ShopStatus
+from .selectors import forget_hosts, shop_hosts
+from .validators import validate_subdomain
+
+
+class SubdomainTaken(Exception):
+    pass
+
+
+def new_schema_name() -> str:
+    # Random, never derived from the subdomain: renaming a shop never renames a schema.
+    return "shop_" + secrets.token_hex(6)
+
+
+def create_shop_record(*, name: str, subdomain: str, owner, schema_name: str, template: str = "", agency=None) -> Shop:
+    """Insert the shop, its subdomain host and the owner's membership (caller holds the transaction)."""
+    validate_subdomain(subdomain)
+    try:
+        with transaction.atomic():
+            shop = Shop.objects.create(
+                name=name, subdomain=subdomain, schema_name=schema_name, owner=owner, template=template, agency=agency
+            )
+            Domain.objects.create(domain=f"{subdomain}.{settings.ROOT_DOMAIN}", tenant=shop, is_primary=True)
+            if owner is not None:
+                ShopMembership.objects.create(shop=shop, user=owner, role=MembershipRole.OWNER)
+    except IntegrityError as exc:
+        raise SubdomainTaken(subdomain) from exc
+    forget_hosts([f"{subdomain}.{settings.ROOT_DOMAIN}"])
+    return shop
+
+
+def create_shop_with_migrations(*, name: str, subdomain: str, owner, template: str = "", agency=None) -> Shop:
+    """The slow path: a new schema migrated from scratch (django-tenants' migrate-on-create)."""
+    with transaction.atomic():
+        shop = create_shop_record(
+            name=name, subdomain=subdomain, owner=owner, schema_name=new_schema_name(), template=template, agency=agency
+        )
+    shop.create_schema(check_if_exists=True, verbosity=0)
+    return shop
+
+
+def add_member(*, shop: Shop, user, role: str) -> ShopMembership:
+    membership, _created = ShopMembership.objects.update_or_create(shop=shop, user=user, defaults={"role": role})
+    return membership
+
+
+def set_status(*, shop: Shop, status: str) -> Shop:
+    if status not in ShopStatus.values:
+        raise ValueError(status)
+    Shop.objects.filter(pk=shop.pk).update(status=status)
+    shop.status = status
+    transaction.on_commit(lambda: forget_hosts(shop_hosts(shop)))
+    forget_hosts(shop_hosts(shop))
+    return shop

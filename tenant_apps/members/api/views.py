@@ -1,0 +1,50 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from ..authentication import IsMember, MemberTokenAuthentication
+from ..services import issue_member_token, register_member, sign_in_member
+from .serializers import MemberSerializer, MemberTokenSerializer, RegisterSerializer, SignInSerializer
+
+
+class RegisterView(APIView):
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+    @extend_schema(request=RegisterSerializer, responses={201: MemberTokenSerializer}, tags=["store: members"])
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        member = register_member(email=data.get("email"), phone=data.get("phone"), password=data["password"])
+        body = {"token": issue_member_token(member=member), "member": MemberSerializer(member).data}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SignInView(APIView):
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signin"
+
+    @extend_schema(request=SignInSerializer, responses={200: MemberTokenSerializer}, tags=["store: members"])
+    def post(self, request):
+        serializer = SignInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        member = sign_in_member(login=data.get("email") or data["phone"], password=data["password"])
+        if member is None:
+            raise exceptions.AuthenticationFailed("账号或密码错误。Login or password is incorrect.")
+        body = {"token": issue_member_token(member=member), "member": MemberSerializer(member).data}
+        return Response(body)
+
+
+class MeView(APIView):
+    authentication_classes = [MemberTokenAuthentication]
+    permission_classes = [IsMember]
+
+    @extend_schema(responses={200: MemberSerializer}, tags=["store: members"])
+    def get(self, request):
+        return Response(MemberSerializer(request.user).data)

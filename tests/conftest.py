@@ -1,0 +1,108 @@
+"""Shared fixtures: two shops whose schemas are migrated once per test run, clients per host, tokens."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from shared_apps.accounts.services import issue_token
+from shared_apps.tenancy import selectors
+from shared_apps.tenancy.models import Domain, MembershipRole, Shop, ShopMembership
+
+from .factories import UserFactory
+
+TEST_SHOPS = {"alpha": "test_alpha", "beta": "test_beta"}
+
+
+def migrate_schema(schema_name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"')
+    call_command("migrate_schemas", schema_name=schema_name, interactive=False, verbosity=0)
+    connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="session")
+def shop_schemas(django_db_setup, django_db_blocker):
+    """Each test shop's schema is created and migrated once per run; tests roll back their rows."""
+    with django_db_blocker.unblock():
+        for schema_name in TEST_SHOPS.values():
+            migrate_schema(schema_name)
+    return TEST_SHOPS
+
+
+def ensure_shop(subdomain: str, **fields) -> Shop:
+    shop, _ = Shop.objects.get_or_create(
+        schema_name=TEST_SHOPS[subdomain], defaults={"name": f"Shop {subdomain}", "subdomain": subdomain, **fields}
+    )
+    Domain.objects.get_or_create(domain=f"{subdomain}.localhost", defaults={"tenant": shop, "is_primary": True})
+    return shop
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_state():
+    """Every test starts in the public schema with an empty host cache (ids change between tests)."""
+    selectors._local.clear()
+    cache.delete_pattern("*")
+    yield
+    selectors._local.clear()
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def shop_a(db, shop_schemas) -> Shop:
+    return ensure_shop("alpha")
+
+
+@pytest.fixture
+def shop_b(db, shop_schemas) -> Shop:
+    return ensure_shop("beta")
+
+
+@pytest.fixture
+def platform_client() -> Client:
+    return Client(HTTP_HOST="localhost")
+
+
+def host_client(shop: Shop, token: str | None = None) -> Client:
+    extra = {"HTTP_HOST": f"{shop.subdomain}.localhost"}
+    if token:
+        extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return Client(**extra)
+
+
+@pytest.fixture
+def client_a(shop_a) -> Client:
+    return host_client(shop_a)
+
+
+@pytest.fixture
+def client_b(shop_b) -> Client:
+    return host_client(shop_b)
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+def staff_of(shop: Shop, role: str = MembershipRole.OWNER):
+    user = UserFactory()
+    ShopMembership.objects.create(shop=shop, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def owner_a(shop_a):
+    return staff_of(shop_a)
+
+
+@pytest.fixture
+def owner_a_token(owner_a) -> str:
+    return issue_token(user=owner_a)
+
+
+@pytest.fixture
+def manager_a(shop_a, owner_a_token) -> Client:
+    """A client on shop A's host signed in with the token of A's owner."""
+    return host_client(shop_a, owner_a_token)
