@@ -66,6 +66,7 @@ SHARED_APPS = [
     "shared_apps.tenancy",
     "shared_apps.accounts",
     "shared_apps.agencies",
+    "shared_apps.gallery",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -80,6 +81,8 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenant_apps.members",
     "tenant_apps.staff",
+    "tenant_apps.catalog",
+    "tenant_apps.storefront",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

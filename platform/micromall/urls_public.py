@@ -1,7 +1,7 @@
 """URL root of the platform host (ROOT_DOMAIN): signup, gallery, accounts, operator admin."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from shared_apps.accounts.api.views import TokenView
 
@@ -11,6 +11,8 @@ urlpatterns = [
     *common_patterns("micromall.urls_public"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token", TokenView.as_view(), name="auth-token"),
+    path("api/v1/", include("shared_apps.tenancy.api.urls")),
+    path("api/v1/", include("shared_apps.gallery.api.urls")),
 ]
 
 handler404 = not_found

@@ -11,6 +11,10 @@ urlpatterns = [
     path("admin/", shop_admin_site.urls),
     path("api/v1/", include("tenant_apps.members.api.urls")),
     path("api/v1/", include("tenant_apps.staff.api.urls")),
+    path("api/v1/", include("tenant_apps.catalog.api.urls")),
+    path("api/v1/", include("tenant_apps.storefront.api.urls")),
+    # Storefront HTML pages rendered by the shop's theme (last: it owns "/").
+    path("", include("tenant_apps.storefront.urls")),
 ]
 
 handler404 = not_found

@@ -1,0 +1,19 @@
+"""gunicorn settings shared by `make run`, the benchmarks and production (override with env vars)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+worker_class = "sync"
+pythonpath = "platform"
+wsgi_app = "micromall.wsgi:application"
+keepalive = 5
+timeout = 30
+# Oversized request lines and headers are refused by gunicorn with a 400 before Django runs.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")

@@ -1,0 +1,1 @@
+"""Template gallery (public schema)."""

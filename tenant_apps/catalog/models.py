@@ -1,0 +1,1 @@
+"""catalog models (shop schema)."""

@@ -1,0 +1,1 @@
+"""storefront models (shop schema)."""
