@@ -51,6 +51,17 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def celery_broker_from_redis_url(url: str) -> str:
+    """kombu spells a unix socket `redis+socket:///path?virtual_host=N`; redis-py spells it `unix:///path?db=N`."""
+    parsed = urlparse(url)
+    if parsed.scheme != "unix":
+        return url
+    db = parse_qs(parsed.query).get("db", ["0"])[0]
+    return f"redis+socket://{parsed.path}?virtual_host={db}"
+
+
+# `redis://host:port/db`, `rediss://...` or `unix:///path/redis.sock?db=0` (the embedded Redis of `make run`).
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
@@ -108,6 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 MIDDLEWARE = [
     "micromall.middleware.RequestLimitsMiddleware",
+    # Static files before host routing: /static/ answers on every host without a database read.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "shared_apps.tenancy.middleware.ShopRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,8 +190,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "micromall.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "micromall.api.throttling.AnonRateThrottle",
+        "micromall.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "600/min"),
@@ -202,7 +215,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: tasks carry the schema they were sent from (tenant-schemas-celery).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", celery_broker_from_redis_url(REDIS_URL))
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True

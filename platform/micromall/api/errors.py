@@ -69,3 +69,11 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
+
+
+class InvalidCredentials(exceptions.APIException):
+    """Wrong login or password on a sign-in endpoint: 401 even where no auth scheme is configured."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "账号或密码错误。Login or password is incorrect."
+    default_code = "invalid_credentials"

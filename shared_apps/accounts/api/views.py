@@ -1,9 +1,10 @@
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from micromall.api.errors import InvalidCredentials
+from micromall.api.throttling import ScopedRateThrottle
 
 from ..services import issue_token, sign_in
 from .serializers import TokenRequestSerializer, TokenResponseSerializer
@@ -22,5 +23,5 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         user = sign_in(**serializer.validated_data)
         if user is None:
-            raise exceptions.AuthenticationFailed(_("Email or password is incorrect."))
+            raise InvalidCredentials()
         return Response({"token": issue_token(user=user)}, status=status.HTTP_200_OK)

@@ -1,8 +1,10 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from micromall.api.errors import InvalidCredentials
+from micromall.api.throttling import ScopedRateThrottle
 
 from ..authentication import IsMember, MemberTokenAuthentication
 from ..services import issue_member_token, register_member, sign_in_member
@@ -36,7 +38,7 @@ class SignInView(APIView):
         data = serializer.validated_data
         member = sign_in_member(login=data.get("email") or data["phone"], password=data["password"])
         if member is None:
-            raise exceptions.AuthenticationFailed("账号或密码错误。Login or password is incorrect.")
+            raise InvalidCredentials()
         body = {"token": issue_member_token(member=member), "member": MemberSerializer(member).data}
         return Response(body)
 
