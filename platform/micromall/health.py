@@ -1,5 +1,6 @@
 """`GET /healthz` on every host: database and Redis, 503 naming what is down."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -22,7 +23,12 @@ def _redis_ok() -> bool:
 
 
 def healthz(request):
+    """`?deep=1` also sends a task and waits (≤ HEALTH_WORKER_TIMEOUT s) for a worker to answer from this schema."""
     checks = {"database": _database_ok(), "redis": _redis_ok()}
+    if request.GET.get("deep") == "1":
+        from .diagnostics import worker_answers
+
+        checks["worker"] = checks["redis"] and worker_answers(settings.HEALTH_WORKER_TIMEOUT)
     body = {"status": "ok" if all(checks.values()) else "down"}
     body.update({name: "ok" if ok else "down" for name, ok in checks.items()})
     return JsonResponse(body, status=200 if all(checks.values()) else 503)

@@ -216,13 +216,17 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: tasks carry the schema they were sent from (tenant-schemas-celery).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", celery_broker_from_redis_url(REDIS_URL))
-CELERY_RESULT_BACKEND = None
+# Results are only read by `/healthz?deep=1` (worker round trip); they expire quickly.
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_RESULT_EXPIRES = 300
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {
     "version": 1,

@@ -13,10 +13,14 @@ DELETE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN}
 
 
 def request_role(request) -> str | None:
-    if not hasattr(request, "shop_role"):
+    """The signed-in user's role on this shop, looked up once per request and user (sign-in changes the user)."""
+    user_id = getattr(request.user, "pk", None)
+    cached = getattr(request, "_shop_role_for", None)
+    if cached is None or cached[0] != user_id:
         shop = getattr(request, "shop", None)
-        request.shop_role = membership_role(user=request.user, shop=shop) if shop else None
-    return request.shop_role
+        role = membership_role(user=request.user, shop=shop) if shop and user_id else None
+        request._shop_role_for = (user_id, role)
+    return request._shop_role_for[1]
 
 
 class ShopAdminAuthenticationForm(AdminAuthenticationForm):

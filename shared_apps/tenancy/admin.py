@@ -1,0 +1,45 @@
+"""Operator screens on the platform host: shops, hosts and memberships."""
+
+from django.contrib import admin
+
+from .models import Domain, Shop, ShopMembership, ShopStatus
+from .services import set_status
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = ShopMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Shop)
+class ShopAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "subdomain", "status", "owner", "agency", "template", "created"]
+    list_filter = ["status", "template"]
+    search_fields = ["name", "subdomain", "owner__email"]
+    readonly_fields = ["schema_name", "created"]
+    inlines = [DomainInline, MembershipInline]
+    actions = ["suspend", "resume"]
+
+    @admin.action(description="暂停营业 Suspend")
+    def suspend(self, request, queryset):
+        for shop in queryset:
+            set_status(shop=shop, status=ShopStatus.SUSPENDED)
+
+    @admin.action(description="恢复营业 Resume")
+    def resume(self, request, queryset):
+        for shop in queryset:
+            set_status(shop=shop, status=ShopStatus.ACTIVE)
+
+
+@admin.register(ShopMembership)
+class ShopMembershipAdmin(admin.ModelAdmin):
+    list_display = ["shop", "user", "role", "created"]
+    list_filter = ["role"]
+    search_fields = ["shop__subdomain", "user__email"]
+    autocomplete_fields = ["user"]

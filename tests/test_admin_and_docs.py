@@ -1,0 +1,104 @@
+"""Back offices (operator admin on the platform host, shop admin per shop host) and the offline API docs."""
+
+import pytest
+from django.test import Client
+
+from shared_apps.tenancy.models import MembershipRole
+
+from .conftest import staff_of
+from .factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client: Client, email: str) -> Client:
+    response = client.post("/admin/login/?next=/admin/", {"username": email, "password": PASSWORD})
+    assert response.status_code in (200, 302)
+    return client
+
+
+def test_operator_staff_use_platform_admin():
+    operator = UserFactory(is_staff=True, is_superuser=True)
+
+    client = login(Client(HTTP_HOST="localhost"), operator.email)
+
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert "tenancy/shop/" in page.content.decode()
+
+
+def test_merchant_cannot_use_platform_admin(shop_a):
+    owner = staff_of(shop_a)
+
+    client = login(Client(HTTP_HOST="localhost"), owner.email)
+
+    assert client.get("/admin/").status_code == 302
+
+
+def test_shop_staff_sign_in_to_their_shop_admin(shop_a):
+    owner = staff_of(shop_a)
+
+    client = login(Client(HTTP_HOST="alpha.localhost"), owner.email)
+    page = client.get("/admin/")
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "members/member/" in body
+    assert "tenancy" not in body  # no control-plane models on a shop host
+    assert "Shop alpha" in body
+
+
+def test_shop_staff_cannot_sign_in_to_another_shop(shop_a, shop_b):
+    owner = staff_of(shop_a)
+
+    response = Client(HTTP_HOST="beta.localhost").post(
+        "/admin/login/?next=/admin/", {"username": owner.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 200  # the form again, with an error
+    assert "not a member of this shop" in response.content.decode()
+
+
+def test_session_from_shop_a_does_not_open_shop_b_admin(shop_a, shop_b):
+    owner = staff_of(shop_a)
+    client_a = login(Client(HTTP_HOST="alpha.localhost"), owner.email)
+    cookie = client_a.cookies["sessionid"].value
+
+    client_b = Client(HTTP_HOST="beta.localhost")
+    client_b.cookies["sessionid"] = cookie
+
+    assert client_b.get("/admin/").status_code == 302
+
+
+def test_finance_role_sees_but_cannot_add(shop_a):
+    finance = staff_of(shop_a, MembershipRole.FINANCE)
+    client = login(Client(HTTP_HOST="alpha.localhost"), finance.email)
+
+    assert client.get("/admin/members/member/").status_code == 200
+    assert client.get("/admin/members/member/add/").status_code == 403
+
+
+@pytest.mark.parametrize("host", ["localhost", "alpha.localhost"])
+def test_openapi_schema_on_both_hosts(shop_a, host):
+    response = Client(HTTP_HOST=host).get("/api/schema", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    if host == "localhost":
+        assert "/api/v1/auth/token" in paths
+        assert "/api/v1/manage/shop" not in paths
+    else:
+        assert "/api/v1/manage/shop" in paths
+        assert "/api/v1/store/auth/register" in paths
+        assert "/api/v1/auth/token" not in paths
+
+
+@pytest.mark.parametrize("host", ["localhost", "alpha.localhost"])
+def test_swagger_ui_is_served_without_internet(shop_a, host):
+    response = Client(HTTP_HOST=host).get("/api/docs")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "swagger-ui" in body
+    assert "cdn" not in body.lower()
+    assert "/static/drf_spectacular_sidecar/" in body
