@@ -25,6 +25,11 @@ browser:
 	@bash deploy/scripts/ensure-browser.sh
 
 test: venv services browser
+	@echo "==> Architecture contracts (import-linter)…"
+	@$(VENV)/bin/lint-imports --no-cache >/dev/null || $(VENV)/bin/lint-imports --no-cache
+	@echo "==> ruff…"
+	@$(VENV)/bin/ruff check --quiet .
+	@echo "==> pytest…"
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
