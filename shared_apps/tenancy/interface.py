@@ -13,7 +13,7 @@ from django_tenants.utils import tenant_context
 from .admin_site import ShopAdminSite, ShopModelAdmin, shop_admin_site
 from .models import MembershipRole, Shop
 from .permissions import HasShopRole
-from .selectors import membership_role, shop_url
+from .selectors import membership_role, shop_staff_emails, shop_url
 
 T = TypeVar("T")
 
@@ -27,6 +27,7 @@ __all__ = [
     "membership_role",
     "run_in_shop",
     "shop_admin_site",
+    "shop_staff_emails",
     "shop_url",
 ]
 

@@ -1,6 +1,7 @@
 """Reads of the control plane: which shop a host serves, who may manage it."""
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -87,3 +88,12 @@ def shops_for_user(user) -> list[ShopMembership]:
 
 
 ROLES_THAT_MANAGE = {MembershipRole.OWNER, MembershipRole.ADMIN}
+
+
+def shop_staff_emails(shop: Shop, roles: Iterable[str]) -> list[str]:
+    """E-mail addresses of the shop's active staff with one of `roles` (e.g. for stock alerts)."""
+    return list(
+        ShopMembership.objects.filter(shop=shop, role__in=list(roles), user__is_active=True)
+        .order_by("user_id")
+        .values_list("user__email", flat=True)
+    )
