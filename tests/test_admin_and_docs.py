@@ -102,3 +102,21 @@ def test_swagger_ui_is_served_without_internet(shop_a, host):
     assert "swagger-ui" in body
     assert "cdn" not in body.lower()
     assert "/static/drf_spectacular_sidecar/" in body
+
+
+def test_shop_admin_lists_only_its_own_shops_data(shop_a, shop_b):
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.members.models import Member
+
+    with tenant_context(shop_a):
+        Member.objects.create(email="only-in-a@example.com", password="x")
+    with tenant_context(shop_b):
+        Member.objects.create(email="only-in-b@example.com", password="x")
+    owner_b = staff_of(shop_b)
+
+    page = login(Client(HTTP_HOST="beta.localhost"), owner_b.email).get("/admin/members/member/")
+
+    body = page.content.decode()
+    assert "only-in-b@example.com" in body
+    assert "only-in-a@example.com" not in body
