@@ -1,0 +1,74 @@
+"""`manage.py bootstrap_demo`: the operator account and the demo shop of a dev stack, created only when missing.
+
+`make run` calls it on every start, so it must be idempotent: existing users keep their password, an existing
+shop is never re-provisioned (only a missing schema or owner membership is repaired).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from shared_apps.accounts.models import User
+from shared_apps.tenancy.models import MembershipRole, Shop, ShopMembership
+from shared_apps.tenancy.services import add_member, create_shop_with_migrations
+
+OPERATOR_EMAIL = "admin@micromall.localhost"
+OWNER_EMAIL = "demo@micromall.localhost"
+DEMO_SUBDOMAIN = "demo"
+DEMO_SHOP_NAME = "Micromall 演示店 Demo Shop"
+
+
+def provision_demo_shop(*, name: str, subdomain: str, owner: User) -> Shop:
+    """The one place that decides how the demo shop is provisioned (switch to pooled provisioning here)."""
+    return create_shop_with_migrations(name=name, subdomain=subdomain, owner=owner)
+
+
+def ensure_user(*, email: str, password: str, operator: bool) -> tuple[User, bool]:
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False
+    with transaction.atomic():
+        if operator:
+            user = User.objects.create_superuser(email=email, password=password)
+        else:
+            user = User.objects.create_user(email=email, password=password)
+    return user, True
+
+
+def ensure_demo_shop(*, name: str, subdomain: str, owner: User) -> tuple[Shop, bool]:
+    shop = Shop.objects.filter(subdomain=subdomain).first()
+    if shop is None:
+        return provision_demo_shop(name=name, subdomain=subdomain, owner=owner), True
+    # A previous run may have died between the shop row and its schema: create_schema is a no-op when it exists.
+    shop.create_schema(check_if_exists=True, verbosity=0)
+    if not ShopMembership.objects.filter(shop=shop, user=owner).exists():
+        add_member(shop=shop, user=owner, role=MembershipRole.OWNER)
+    return shop, False
+
+
+class Command(BaseCommand):
+    help = "Create the demo operator, the demo shop and its owner when missing (idempotent). 创建演示账号和店铺。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="password for accounts created now (default: random, printed)")
+        parser.add_argument("--operator-email", default=OPERATOR_EMAIL)
+        parser.add_argument("--owner-email", default=OWNER_EMAIL)
+        parser.add_argument("--subdomain", default=DEMO_SUBDOMAIN)
+        parser.add_argument("--shop-name", default=DEMO_SHOP_NAME)
+
+    def handle(self, *args, **options):
+        password = options["password"] or secrets.token_urlsafe(12)
+        operator, operator_created = ensure_user(email=options["operator_email"], password=password, operator=True)
+        owner, owner_created = ensure_user(email=options["owner_email"], password=password, operator=False)
+        shop, shop_created = ensure_demo_shop(name=options["shop_name"], subdomain=options["subdomain"], owner=owner)
+
+        def state(created: bool) -> str:
+            return "created 已创建" if created else "exists 已存在"
+
+        self.stdout.write(f"operator {operator.email}: {state(operator_created)}")
+        self.stdout.write(f"owner {owner.email}: {state(owner_created)}")
+        self.stdout.write(f"shop {shop.subdomain}.{settings.ROOT_DOMAIN} ({shop.schema_name}): {state(shop_created)}")
+        if operator_created or owner_created:
+            self.stdout.write(f"password {password}")
