@@ -1,0 +1,53 @@
+"""Shape checks of the product body, shared by the merchant API and the CSV import.
+
+Cross-field and database checks (unknown category, duplicate SKU codes, specs outside the matrix) live in
+services.products so every writer gets them.
+"""
+
+from rest_framework import serializers
+
+from .models import MAX_PRICE_AMOUNT, ProductStatus
+from .services.products import MAX_IMAGES_PER_PRODUCT, MAX_SKUS_PER_PRODUCT
+
+MAX_STOCK = 10**9
+SKU_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
+
+
+def amount_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, max_value=MAX_PRICE_AMOUNT, **kwargs)
+
+
+class SpecInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    values = serializers.ListField(child=serializers.CharField(max_length=50), min_length=1, max_length=50)
+
+
+class SkuInputSerializer(serializers.Serializer):
+    specs = serializers.DictField(child=serializers.CharField(max_length=50), required=False)
+    sku_code = serializers.RegexField(SKU_CODE_PATTERN, max_length=64, required=False)
+    price_amount = amount_field()
+    compare_at_amount = amount_field(required=False, allow_null=True)
+    cost_amount = amount_field(required=False, allow_null=True)
+    stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False)
+    weight_grams = serializers.IntegerField(min_value=0, max_value=10**7, required=False)
+    barcode = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    low_stock_threshold = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False)
+
+
+class ProductInputSerializer(serializers.Serializer):
+    """Body of POST/PATCH /manage/products. A new product is always a draft: `status` counts on PATCH only."""
+
+    title = serializers.CharField(max_length=200)
+    subtitle = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description_html = serializers.CharField(
+        max_length=100_000, required=False, allow_blank=True, trim_whitespace=False
+    )
+    category = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    brand = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, required=False)
+    images = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=MAX_IMAGES_PER_PRODUCT, required=False
+    )
+    specs = SpecInputSerializer(many=True, required=False)
+    skus = SkuInputSerializer(many=True, required=False, max_length=MAX_SKUS_PER_PRODUCT)
+    status = serializers.ChoiceField(choices=ProductStatus.choices, required=False)

@@ -1,0 +1,61 @@
+"""Catalog writers. Other apps call these (never the models) to change catalog data."""
+
+from .categories import (
+    create_brand,
+    create_category,
+    delete_brand,
+    delete_category,
+    update_brand,
+    update_category,
+)
+from .images import inspect_image, set_brand_logo, upload_product_image
+from .imports import export_products_csv, run_product_import, start_product_import
+from .inventory import (
+    InsufficientStock,
+    StockChange,
+    adjust_stock,
+    catalog_settings,
+    record_low_stock,
+    resolve_low_stock_notice,
+    update_catalog_settings,
+)
+from .products import (
+    attach_image,
+    create_product,
+    delete_product,
+    publish_product,
+    record_sales,
+    spec_combinations,
+    unpublish_product,
+    update_product,
+)
+
+__all__ = [
+    "InsufficientStock",
+    "StockChange",
+    "adjust_stock",
+    "attach_image",
+    "catalog_settings",
+    "create_brand",
+    "create_category",
+    "create_product",
+    "delete_brand",
+    "delete_category",
+    "delete_product",
+    "export_products_csv",
+    "inspect_image",
+    "publish_product",
+    "record_low_stock",
+    "record_sales",
+    "resolve_low_stock_notice",
+    "run_product_import",
+    "set_brand_logo",
+    "spec_combinations",
+    "start_product_import",
+    "unpublish_product",
+    "update_brand",
+    "update_catalog_settings",
+    "update_category",
+    "update_product",
+    "upload_product_image",
+]

@@ -1,0 +1,76 @@
+"""Uploaded images: the real format is read by Pillow (never trusted from the name), size and dimensions bounded."""
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from PIL import Image, UnidentifiedImageError
+from rest_framework.exceptions import ValidationError
+
+from ..models import Brand, Product, ProductImage
+
+# Pillow format -> the extension we store under (the client's file name is ignored).
+IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MIN_IMAGE_SIDE = 64
+MAX_IMAGE_SIDE = 6000
+
+
+def max_image_bytes() -> int:
+    return getattr(settings, "CATALOG_MAX_IMAGE_BYTES", min(DEFAULT_MAX_IMAGE_BYTES, settings.MAX_UPLOAD_BYTES))
+
+
+def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int, int]:
+    """(extension, width, height) of a valid image; ValidationError with a field error otherwise."""
+    limit = max_image_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            {field: [f"图片不能超过 {limit // 1024} KB。The image is larger than {limit // 1024} KB."]}
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format, (width, height) = image.format, image.size
+            image.verify()  # reads the whole stream and checks its structure without decoding pixels
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError({field: ["无法识别的图片。This is not a readable image."]}) from exc
+    finally:
+        upload.seek(0)
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError({field: ["只支持 JPEG、PNG、WebP。Only JPEG, PNG and WebP images are accepted."]})
+    if min(width, height) < MIN_IMAGE_SIDE or max(width, height) > MAX_IMAGE_SIDE:
+        raise ValidationError(
+            {
+                field: [
+                    f"图片边长须在 {MIN_IMAGE_SIDE}–{MAX_IMAGE_SIDE} 像素之间。"
+                    f"Each side must be {MIN_IMAGE_SIDE}–{MAX_IMAGE_SIDE} pixels (got {width}×{height})."
+                ]
+            }
+        )
+    return IMAGE_FORMATS[image_format], width, height
+
+
+@transaction.atomic
+def upload_product_image(*, upload: UploadedFile, alt: str = "", product: Product | None = None) -> ProductImage:
+    """Store an image; unattached (product None) until a product create/update lists its id."""
+    extension, width, height = inspect_image(upload)
+    position = 0
+    if product is not None:
+        last = ProductImage.objects.filter(product=product).order_by("-position").values_list("position", flat=True)
+        previous = last.first()
+        position = 0 if previous is None else previous + 1
+    image = ProductImage(product=product, alt=alt, position=position, width=width, height=height)
+    image.image.save(f"image{extension}", upload, save=False)
+    image.save()
+    return image
+
+
+@transaction.atomic
+def set_brand_logo(*, brand: Brand, upload: UploadedFile) -> Brand:
+    extension, _, _ = inspect_image(upload, field="logo")
+    old = brand.logo.name
+    brand.logo.save(f"logo{extension}", upload, save=False)
+    brand.save(update_fields=["logo"])
+    if old:
+        storage = brand.logo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return brand

@@ -1,0 +1,108 @@
+"""Stock: every change goes through `adjust_stock`, which writes the ledger and can never oversell."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+
+from ..models import CatalogSettings, LowStockNotice, Product, ProductStatus, Sku, StockAdjustment, StockReason
+
+
+class InsufficientStock(Exception):
+    def __init__(self, *, sku_id: int, requested: int, available: int | None):
+        self.sku_id, self.requested, self.available = sku_id, requested, available
+        super().__init__(f"SKU {sku_id}: cannot take {requested}, {available} in stock")
+
+
+@dataclass(frozen=True)
+class StockChange:
+    sku_id: int
+    stock_before: int
+    stock_after: int
+    adjustment: StockAdjustment
+
+
+_GUARDED_UPDATE = f"""
+    UPDATE {Sku._meta.db_table} SET stock = stock + %s
+    WHERE id = %s AND stock + %s >= 0
+    RETURNING stock, low_stock_threshold, product_id
+"""  # table name from model meta; values are parameters
+
+
+def catalog_settings() -> CatalogSettings:
+    """The shop's settings; an unsaved row with the defaults until the merchant changes something."""
+    return CatalogSettings.objects.filter(pk=1).first() or CatalogSettings(pk=1)
+
+
+@transaction.atomic
+def adjust_stock(
+    *, sku_id: int, delta: int, reason: str, actor_user_id: int | None = None, note: str = ""
+) -> StockChange:
+    """Add `delta` (negative takes stock) to the SKU and record who and why.
+
+    The guarded UPDATE makes PostgreSQL serialise concurrent writers on the row and re-check the guard,
+    so parallel decrements never take the stock below zero. Raises InsufficientStock otherwise.
+    """
+    if reason not in StockReason.values:
+        raise ValueError(f"unknown stock reason {reason!r}")
+    with connection.cursor() as cursor:
+        cursor.execute(_GUARDED_UPDATE, [delta, sku_id, delta])
+        row = cursor.fetchone()
+    if row is None:
+        available = Sku.objects.filter(pk=sku_id).values_list("stock", flat=True).first()
+        raise InsufficientStock(sku_id=sku_id, requested=-delta, available=available)
+    stock_after, threshold, product_id = row
+    stock_before = stock_after - delta
+    adjustment = StockAdjustment.objects.create(
+        sku_id=sku_id,
+        delta=delta,
+        reason=reason,
+        note=note[:200],
+        actor_user_id=actor_user_id,
+        stock_after=stock_after,
+    )
+    if threshold and stock_before > threshold >= stock_after:
+        from ..tasks import notify_low_stock  # tasks import services: import here to avoid the cycle
+
+        transaction.on_commit(lambda: notify_low_stock.delay(sku_id))
+    elif stock_after > threshold >= stock_before:
+        LowStockNotice.objects.filter(sku_id=sku_id, resolved=False).update(resolved=True)
+    if stock_after == 0 and delta < 0:
+        _unpublish_if_sold_out(product_id)
+    return StockChange(sku_id=sku_id, stock_before=stock_before, stock_after=stock_after, adjustment=adjustment)
+
+
+def _unpublish_if_sold_out(product_id: int) -> None:
+    if not catalog_settings().auto_unpublish_sold_out:
+        return
+    if Sku.objects.filter(product_id=product_id, stock__gt=0).exists():
+        return
+    Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE).update(status=ProductStatus.INACTIVE)
+
+
+@transaction.atomic
+def record_low_stock(*, sku_id: int) -> LowStockNotice | None:
+    """Open a notice for a SKU at or below its threshold; None when restocked meanwhile or already open."""
+    sku = Sku.objects.filter(pk=sku_id).first()
+    if sku is None or not sku.low_stock_threshold or sku.stock > sku.low_stock_threshold:
+        return None
+    try:
+        with transaction.atomic():
+            return LowStockNotice.objects.create(sku=sku, stock=sku.stock)
+    except IntegrityError:  # an open notice already exists (uniq_open_low_stock_notice)
+        return None
+
+
+@transaction.atomic
+def resolve_low_stock_notice(*, notice: LowStockNotice) -> None:
+    LowStockNotice.objects.filter(pk=notice.pk).update(resolved=True)
+
+
+@transaction.atomic
+def update_catalog_settings(*, auto_unpublish_sold_out: bool | None = None, low_stock_email: bool | None = None):
+    row = catalog_settings()
+    if auto_unpublish_sold_out is not None:
+        row.auto_unpublish_sold_out = auto_unpublish_sold_out
+    if low_stock_email is not None:
+        row.low_stock_email = low_stock_email
+    row.save()
+    return row
