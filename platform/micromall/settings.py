@@ -236,6 +236,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Launch: pre-migrated spare shop schemas wait for signups (shared_apps/tenancy/provisioning.py).
+SPARE_SCHEMA_POOL_SIZE = env_int("SPARE_SCHEMA_POOL_SIZE", 5)
+AUTO_LOGIN_MAX_AGE = env_int("AUTO_LOGIN_MAX_AGE", 120)  # seconds a one-time back-office login link lives
+CELERY_BEAT_SCHEDULE["top-up-spare-schemas"] = {
+    "task": "shared_apps.tenancy.tasks.top_up_spare_schemas",
+    "schedule": 60.0,
+}
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {

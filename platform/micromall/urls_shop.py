@@ -3,11 +3,13 @@
 from django.urls import include, path
 
 from shared_apps.tenancy.interface import shop_admin_site
+from shared_apps.tenancy.views import auto_login
 
 from .urls_common import common_patterns, not_found
 
 urlpatterns = [
     *common_patterns("micromall.urls_shop"),
+    path("admin/auto-login", auto_login, name="shop-auto-login"),
     path("admin/", shop_admin_site.urls),
     path("api/v1/", include("tenant_apps.members.api.urls")),
     path("api/v1/", include("tenant_apps.staff.api.urls")),

@@ -24,6 +24,8 @@ class Shop(TenantMixin):
     template = models.CharField(max_length=50, blank=True, default="")
     currency = models.CharField(max_length=3, default="CNY")
     created = models.DateTimeField(auto_now_add=True)
+    # A template's live demo: anyone may browse it, nobody may change it or become its owner.
+    is_demo = models.BooleanField(default=False)
 
     # Schemas are created by the provisioning service (pool or migrate), never implicitly by save().
     auto_create_schema = False
@@ -69,3 +71,45 @@ class ShopMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.shop.subdomain}: {self.role}"
+
+
+class SpareSchema(models.Model):
+    """A pre-migrated, empty shop schema waiting in the pool; signup claims one instead of migrating.
+
+    `migration_state` fingerprints the tenant migrations applied to the schema; only spares whose
+    fingerprint equals the running code's are ever handed out. A claimed spare's row is deleted in the
+    transaction that creates the shop on its schema, so every shop_* schema is either a shop or a spare.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    migration_state = models.CharField(max_length=80, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} ({self.migration_state[:12]})"
+
+
+class CustomDomainStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    VERIFIED = "verified", "verified"
+
+
+class CustomDomain(models.Model):
+    """A domain an owner wants to attach. It routes (gets a Domain row) only once ownership is proven."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="custom_domains")
+    domain = models.CharField(max_length=253, unique=True)
+    token = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=CustomDomainStatus.choices, default=CustomDomainStatus.PENDING)
+    created = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    last_check_error = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.domain} -> {self.shop_id} ({self.status})"

@@ -59,3 +59,25 @@ def set_status(*, shop: Shop, status: str) -> Shop:
     transaction.on_commit(lambda: forget_hosts(shop_hosts(shop)))
     forget_hosts(shop_hosts(shop))
     return shop
+
+
+def provision_shop(*, name: str, subdomain: str, owner, template: str = "", agency=None) -> Shop:
+    """The fast path: a shop on a claimed pre-migrated spare schema, with its template's demo content.
+
+    One transaction: rows, spare claim and demo content commit together or not at all. An empty pool
+    falls back to migrating a new schema inside the same transaction (slower, never an error).
+    """
+    from shared_apps.gallery.seeding import seed_shop
+
+    from .provisioning import prepare_schema, schedule_top_up
+
+    with transaction.atomic():
+        shop = prepare_schema(
+            on_ready=lambda schema_name: create_shop_record(
+                name=name, subdomain=subdomain, owner=owner, schema_name=schema_name, template=template, agency=agency
+            )
+        )
+        if template:
+            seed_shop(shop=shop, template=template)
+        schedule_top_up()
+    return shop

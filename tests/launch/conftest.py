@@ -1,0 +1,63 @@
+"""Launch fixtures: gallery rows from themes/, a spare-schema pool on the real database, schema bookkeeping."""
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from shared_apps.gallery.services import sync_templates
+from shared_apps.tenancy.provisioning import create_spare
+
+SIGNUP = "/api/v1/signup"
+
+
+def shop_schemas_in_db() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(r"SELECT nspname FROM pg_namespace WHERE nspname LIKE 'shop\_%'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def drop_shop_schemas() -> None:
+    for name in shop_schemas_in_db():
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+@pytest.fixture(autouse=True)
+def _no_background_refill():
+    """Tests decide when the pool is filled; a claim does not enqueue a Celery top-up unless a test asks."""
+    with override_settings(SPARE_POOL_REFILL_ON_CLAIM=False):
+        yield
+
+
+@pytest.fixture
+def templates(db):
+    sync_templates()
+
+
+@pytest.fixture
+def clean_schemas(transactional_db):
+    """For tests that commit: every shop_* schema they create is dropped afterwards."""
+    drop_shop_schemas()
+    yield
+    connection.set_schema_to_public()
+    drop_shop_schemas()
+
+
+@pytest.fixture
+def spare_pool(clean_schemas):
+    def fill(count: int) -> list[str]:
+        return [create_spare().schema_name for _ in range(count)]
+
+    return fill
+
+
+def signup_body(**overrides) -> dict:
+    body = {
+        "email": "mei@example.com",
+        "password": "Plum-Blossom-2026",
+        "shop_name": "梅的小店",
+        "subdomain": "meimei",
+        "template": "classic",
+    }
+    body.update(overrides)
+    return body
