@@ -160,6 +160,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Each theme's static/ folder is served under /static/themes/<slug>/ (themes/README.md).
+STATICFILES_DIRS = [(f"themes/{path.parent.name}", path) for path in sorted((BASE_DIR / "themes").glob("*/static"))]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {

@@ -1,1 +1,18 @@
-urlpatterns: list = []
+"""Storefront pages on shop hosts (mounted at "/")."""
+
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "storefront"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search", views.search, name="search"),
+    path("c/<str:category>", views.category, name="category"),
+    path("p/<int:product_id>", views.product, name="product"),
+    path("p/<int:product_id>/qr.svg", views.product_qr, name="product-qr"),
+    path("cart", views.cart, name="cart"),
+    # Last route on shop hosts: any unknown path gets the theme's 404 page (JSON 404 under /api/).
+    re_path(r"^(?!static/|media/)(?P<path>.*)$", views.not_found, name="not-found"),
+]

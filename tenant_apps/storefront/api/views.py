@@ -1,0 +1,82 @@
+"""Storefront API for shoppers: product list/search, product detail, category tree. Public, read-only."""
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from micromall.api.pagination import PageNumberPagination
+from tenant_apps.catalog.search import search_products
+
+from .. import selectors
+from .serializers import CategoryNodeSerializer, ProductCardSerializer, ProductDetailSerializer, ProductQuerySerializer
+
+
+def shop_currency(request) -> str:
+    return request.shop.currency
+
+
+class StoreProductListView(APIView):
+    """Active products: full-text search (Chinese and English), filters, sorting; cached per catalog version."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        parameters=[
+            ProductQuerySerializer,
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="at most 100"),
+        ],
+        responses=inline_serializer(
+            "StoreProductPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "results": ProductCardSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request):
+        query = ProductQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        spec = query.to_filter()
+        currency = shop_currency(request)
+        page = request.query_params.get("page", "1")[:12]
+        page_size = request.query_params.get("page_size", "")[:6]
+        key = f"products:{request.get_host()}:{currency}:{selectors.hash_settings([repr(spec), page, page_size])}"
+
+        def compute() -> dict:
+            paginator = PageNumberPagination()
+            products = paginator.paginate_queryset(search_products(spec), request, view=self)
+            results = [selectors.product_card(product, currency) for product in products]
+            return paginator.get_paginated_response(results).data
+
+        return Response(selectors.cached_by_catalog(key, compute))
+
+
+class StoreProductDetailView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=ProductDetailSerializer)
+    def get(self, request, product_id: int):
+        detail = selectors.product_detail(product_id, shop_currency(request))
+        if detail is None:
+            raise NotFound("商品不存在或已下架。 / No such product.")
+        detail["share_url"] = request.build_absolute_uri(reverse("storefront:product", args=[product_id]))
+        detail["qr_url"] = request.build_absolute_uri(reverse("storefront:product-qr", args=[product_id]))
+        return Response(detail)
+
+
+class StoreCategoryTreeView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses=CategoryNodeSerializer(many=True))
+    def get(self, request):
+        return Response(selectors.cached_by_catalog("categories", selectors.category_tree))

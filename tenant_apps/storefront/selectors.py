@@ -1,0 +1,181 @@
+"""Storefront reads: the shop's theme, product cards and details, the category tree, cached by catalog version."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from tenant_apps.catalog.models import Category, Product, ProductStatus
+from tenant_apps.catalog.search import ProductFilter, category_ids_for, search_products
+from themes.registry import Theme, get_theme, merged_settings, theme_or_default
+
+from .models import ThemeSettings
+
+T = TypeVar("T")
+CACHE_SECONDS = 600
+
+
+def shop_theme(shop) -> tuple[Theme, dict]:
+    """The shop's theme and its effective settings (defaults merged with what the merchant saved).
+
+    Theme: the one saved in ThemeSettings if it still exists, else the template the shop was created
+    from (Shop.template), else the default theme.
+    """
+    row = ThemeSettings.objects.filter(pk=1).first()
+    saved = row.theme if row and get_theme(row.theme) else None
+    theme = theme_or_default(saved or getattr(shop, "template", None))
+    stored = row.settings if row and row.theme == theme.slug else {}
+    return theme, merged_settings(theme, stored)
+
+
+def catalog_version() -> int:
+    """Changes whenever a shopper-visible catalog row changes (triggers; see migration 0002)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(value), 0) FROM storefront_catalogversion")
+        return int(cursor.fetchone()[0])
+
+
+def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` cached per shop and catalog version: any catalog change makes a new key.
+
+    The version is read before the data, so a cached value is never older than its key.
+    """
+    full_key = f"sf:{connection.schema_name}:{catalog_version()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, CACHE_SECONDS)
+    return value
+
+
+def image_url(name: str | None) -> str | None:
+    return default_storage.url(name) if name else None
+
+
+def product_card(product: Product, currency: str) -> dict[str, Any]:
+    return {
+        "id": product.pk,
+        "title": product.title,
+        "price_amount": product.min_price_amount,
+        "currency": currency,
+        "image_url": image_url(product.first_image),
+        "sales_count": product.sales_count,
+        "in_stock": product.in_stock,
+    }
+
+
+def product_cards(spec: ProductFilter, currency: str, *, limit: int) -> list[dict]:
+    return [product_card(product, currency) for product in search_products(spec)[:limit]]
+
+
+def category_tree() -> list[dict]:
+    """All categories as nested `{id, name, slug, children}` (one query; parents come before children)."""
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    for pk, parent_id, name, slug in Category.objects.order_by("depth", "position", "id").values_list(
+        "pk", "parent_id", "name", "slug"
+    ):
+        node = nodes[pk] = {"id": pk, "name": name, "slug": slug, "children": []}
+        parent = nodes.get(parent_id)
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def product_is_visible(product_id: int) -> bool:
+    return Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE).exists()
+
+
+def product_detail(product_id: int, currency: str) -> dict | None:
+    """An active product with images, spec matrix and SKUs (five queries whatever its size)."""
+    product = (
+        Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE)
+        .prefetch_related("images", "spec_groups__values", "skus")
+        .first()
+    )
+    if product is None:
+        return None
+    skus = list(product.skus.all())
+    return {
+        "id": product.pk,
+        "title": product.title,
+        "subtitle": product.subtitle,
+        "description_html": product.description_html,
+        "currency": currency,
+        "price_amount": min((sku.price_amount for sku in skus), default=product.min_price_amount),
+        "sales_count": product.sales_count,
+        "images": [
+            {"url": image_url(image.image.name), "width": image.width, "height": image.height, "alt": image.alt}
+            for image in product.images.all()
+        ],
+        "specs": [
+            {"name": group.name, "values": [value.value for value in group.values.all()]}
+            for group in product.spec_groups.all()
+        ],
+        "skus": [
+            {
+                "id": sku.pk,
+                "specs": sku.specs,
+                "price_amount": sku.price_amount,
+                "compare_at_amount": sku.compare_at_amount,
+                "stock": sku.stock,
+            }
+            for sku in skus
+        ],
+        "in_stock": any(sku.stock > 0 for sku in skus),
+    }
+
+
+def home_sections(settings: dict, currency: str) -> list[dict]:
+    """The theme's `home_sections` with their products, cached per catalog version."""
+
+    def compute() -> list[dict]:
+        sections = []
+        for section in settings.get("home_sections", []):
+            if section.get("type") != "product_grid":
+                continue
+            source = section.get("source", "new")
+            spec = ProductFilter(sort={"new": "new", "sales": "-sales"}.get(source, "-sales"))
+            if source == "category":
+                ids = category_ids_for(section.get("category", ""))
+                if not ids:
+                    continue
+                spec = ProductFilter(category_ids=ids, sort="-sales")
+            sections.append(
+                {
+                    "title": section.get("title", ""),
+                    "source": source,
+                    "category": section.get("category", ""),
+                    "products": product_cards(spec, currency, limit=section.get("limit", 6)),
+                }
+            )
+        return sections
+
+    key = f"home:{currency}:{hash_settings(settings.get('home_sections', []))}"
+    return cached_by_catalog(key, compute)
+
+
+def hash_settings(value: Any) -> str:
+    return hashlib.sha1(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def product_page(spec: ProductFilter, page: int, currency: str, *, per_page: int = 20) -> dict:
+    """One page of storefront products for HTML pages, cached per catalog version."""
+
+    def compute() -> dict:
+        products = search_products(spec)
+        count = products.count()
+        last = max(1, -(-count // per_page))
+        number = min(max(1, page), last)
+        start = (number - 1) * per_page
+        return {
+            "count": count,
+            "page": number,
+            "num_pages": last,
+            "products": [product_card(product, currency) for product in products[start : start + per_page]],
+        }
+
+    return cached_by_catalog(f"page:{currency}:{hash_settings([repr(spec), page, per_page])}", compute)
