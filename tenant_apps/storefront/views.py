@@ -139,8 +139,10 @@ def product_qr(request, product_id: int):
     if not selectors.product_is_visible(product_id):
         return not_found(request)
     share_url = request.build_absolute_uri(reverse("storefront:product", args=[product_id]))
-    svg = segno.make(share_url, error="m").svg_inline(scale=6, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    response = HttpResponse(content_type="image/svg+xml")
+    # A standalone SVG document (with xmlns), so it works in <img> and as a download.
+    segno.make(share_url, error="m").save(response, kind="svg", scale=6, border=2, xmldecl=False)
+    return response
 
 
 @require_safe
