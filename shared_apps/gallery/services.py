@@ -33,3 +33,29 @@ def sync_templates() -> dict[str, list[str]]:
             else:
                 result["unchanged"].append(theme.slug)
     return result
+
+
+DEMO_PREFIX = "demo-"
+
+
+def demo_subdomain(slug: str) -> str:
+    return f"{DEMO_PREFIX}{slug}"
+
+
+def ensure_demo_shops() -> list[str]:
+    """One read-only live demo shop per active template (`demo-<slug>`), created once; returns new ones."""
+    from shared_apps.tenancy.models import Shop
+    from shared_apps.tenancy.services import provision_shop
+
+    created = []
+    for template in Template.objects.filter(is_active=True):
+        subdomain = demo_subdomain(template.slug)
+        if Shop.objects.filter(subdomain=subdomain).exists():
+            continue
+        with transaction.atomic():
+            shop = provision_shop(
+                name=f"{template.name} · Demo", subdomain=subdomain, owner=None, template=template.slug
+            )
+            Shop.objects.filter(pk=shop.pk).update(is_demo=True)
+        created.append(subdomain)
+    return created

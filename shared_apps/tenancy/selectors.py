@@ -78,7 +78,8 @@ def _is_custom_public(host: str) -> bool:
 
 
 def membership_role(*, user, shop: Shop) -> str | None:
-    if not getattr(user, "is_authenticated", False):
+    # A template's live demo is read-only for everyone: no role, so no merchant API or back-office writes.
+    if not getattr(user, "is_authenticated", False) or shop.is_demo:
         return None
     return ShopMembership.objects.filter(user=user, shop=shop).values_list("role", flat=True).first()
 

@@ -14,6 +14,10 @@ class SubdomainTaken(Exception):
     pass
 
 
+class DemoShopReadOnly(Exception):
+    """A template's live demo shop has no members and cannot be changed."""
+
+
 def new_schema_name() -> str:
     # Random, never derived from the subdomain: renaming a shop never renames a schema.
     return "shop_" + secrets.token_hex(6)
@@ -47,6 +51,8 @@ def create_shop_with_migrations(*, name: str, subdomain: str, owner, template: s
 
 
 def add_member(*, shop: Shop, user, role: str) -> ShopMembership:
+    if shop.is_demo:
+        raise DemoShopReadOnly(shop.subdomain)
     membership, _created = ShopMembership.objects.update_or_create(shop=shop, user=user, defaults={"role": role})
     return membership
 

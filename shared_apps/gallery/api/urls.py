@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .views import TemplateListView
+
+urlpatterns = [
+    path("templates", TemplateListView.as_view(), name="templates"),
+]

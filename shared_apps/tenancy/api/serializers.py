@@ -54,13 +54,15 @@ class SignupSerializer(ShopCreateSerializer):
             raise serializers.ValidationError(EMAIL_TAKEN)
         return value
 
-    def validate(self, attrs):
-        user = get_user_model()(email=attrs.get("email", ""))
+    def validate_password(self, value: str) -> str:
+        # Field-level (not validate()) so a weak password is reported together with the other fields' errors.
+        email = self.initial_data.get("email") if isinstance(self.initial_data, dict) else ""
+        user = get_user_model()(email=email if isinstance(email, str) else "")
         try:
-            password_validation.validate_password(attrs["password"], user=user)
+            password_validation.validate_password(value, user=user)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
-        return attrs
+            raise serializers.ValidationError(list(exc.messages)) from exc
+        return value
 
 
 class ShopSerializer(serializers.ModelSerializer):

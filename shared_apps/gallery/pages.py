@@ -1,0 +1,70 @@
+"""HTML pages on the platform host: the template gallery and the signup form (same rules as the API)."""
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.http import require_http_methods
+
+from micromall.api.throttling import ScopedRateThrottle
+from shared_apps.tenancy.api.serializers import EMAIL_TAKEN, SUBDOMAIN_TAKEN, SignupSerializer
+from shared_apps.tenancy.autologin import login_link
+from shared_apps.tenancy.selectors import absolute_url
+from shared_apps.tenancy.services import SubdomainTaken
+from shared_apps.tenancy.signup import EmailTaken, sign_up
+
+from .selectors import active_templates
+from .services import demo_subdomain
+
+
+def _cards() -> list[dict]:
+    return [
+        {
+            "template": template,
+            "preview_url": static(template.preview),
+            "demo_url": absolute_url(f"{demo_subdomain(template.slug)}.{settings.ROOT_DOMAIN}"),
+        }
+        for template in active_templates()
+    ]
+
+
+def gallery(request):
+    return render(request, "gallery/gallery.html", {"cards": _cards()})
+
+
+class _SignupScope:
+    throttle_scope = "signup"
+
+
+def _throttled(request) -> bool:
+    return not ScopedRateThrottle().allow_request(request, _SignupScope())
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    values = {"template": request.GET.get("template", "")}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if _throttled(request):
+            return HttpResponse("请求过于频繁，请稍后再试。Too many signups; try again later.", status=429)
+        values = {key: request.POST.get(key, "") for key in ("email", "shop_name", "subdomain", "template")}
+        serializer = SignupSerializer(data={**values, "password": request.POST.get("password", "")})
+        if serializer.is_valid():
+            try:
+                result = sign_up(**serializer.validated_data)
+            except EmailTaken:
+                errors = {"email": [EMAIL_TAKEN]}
+            except SubdomainTaken:
+                errors = {"subdomain": [SUBDOMAIN_TAKEN]}
+            else:
+                # The shop host is another origin: a one-time link signs the owner into its back office.
+                return HttpResponseRedirect(login_link(user=result.user, shop=result.shop))
+        else:
+            errors = {key: [str(m) for m in messages] for key, messages in serializer.errors.items()}
+    context = {
+        "cards": _cards(),
+        "values": values,
+        "errors": errors,
+        "root_domain": settings.ROOT_DOMAIN,
+    }
+    return render(request, "gallery/signup.html", context, status=400 if errors else 200)
