@@ -65,7 +65,7 @@ def product_for_manage(product_id: int) -> Product | None:
 
 
 def products_for_export() -> QuerySet[Product]:
-    return Product.objects.select_related("category", "brand").prefetch_related("skus").order_by("pk")
+    return Product.objects.select_related("category", "brand").prefetch_related("skus", "spec_groups").order_by("pk")
 
 
 def categories() -> QuerySet[Category]:

@@ -241,9 +241,10 @@ def _create_all(payloads: list[dict], actor_user_id: int | None) -> None:
 
 
 def export_rows(products) -> Iterator[list[str]]:
-    """CSV rows (header first) for `products`, prefetched with skus, category and brand."""
+    """CSV rows (header first) for `products`, prefetched with skus, spec groups, category and brand."""
     yield CSV_COLUMNS
     for product in products:
+        names = [group.name for group in product.spec_groups.all()]  # jsonb does not keep key order
         for index, sku in enumerate(product.skus.all()):
             head = index == 0
             yield [
@@ -256,7 +257,7 @@ def export_rows(products) -> Iterator[list[str]]:
                 product.status if head else "",
                 product.description_html if head else "",
                 sku.code,
-                ";".join(f"{name}={value}" for name, value in sku.specs.items()),
+                ";".join(f"{name}={sku.specs[name]}" for name in names if name in sku.specs),
                 str(sku.price_amount),
                 "" if sku.compare_at_amount is None else str(sku.compare_at_amount),
                 "" if sku.cost_amount is None else str(sku.cost_amount),

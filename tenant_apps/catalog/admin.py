@@ -1,0 +1,462 @@
+"""Shop back office for the catalog: products with their SKU matrix and images, categories, brands,
+the stock ledger, low-stock notices, CSV imports with progress, and catalog settings.
+
+Writes go through services; stock is read-only here except through a ledger entry (adjust_stock).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Sum
+from django.utils.html import format_html, format_html_join
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
+
+from . import services
+from .models import (
+    MAX_CATEGORY_DEPTH,
+    Brand,
+    CatalogSettings,
+    Category,
+    ImportJob,
+    ImportStatus,
+    LowStockNotice,
+    Product,
+    ProductImage,
+    Sku,
+    StockAdjustment,
+    StockReason,
+)
+from .richtext import clean_description_html
+
+
+def api_messages(exc: ApiValidationError) -> str:
+    detail = exc.detail
+    if isinstance(detail, dict):
+        return "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in detail.items())
+    return " ".join(map(str, detail))
+
+
+class ShopInline:
+    """Inlines follow the parent screen's role rules (Django's permission rows live in public)."""
+
+    def _parent(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+
+class ProductImageForm(forms.ModelForm):
+    class Meta:
+        model = ProductImage
+        fields = ["image", "alt", "position"]
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            try:
+                services.inspect_image(upload)
+            except ApiValidationError as exc:
+                raise forms.ValidationError(api_messages(exc)) from exc
+        return upload
+
+
+class ProductImageInline(ShopInline, admin.TabularInline):
+    model = ProductImage
+    form = ProductImageForm
+    extra = 0
+    readonly_fields = ["preview"]
+    fields = ["preview", "image", "alt", "position"]
+
+    @admin.display(description="preview / 预览")
+    def preview(self, image):
+        return format_html('<img src="{}" style="max-height:60px">', image.image.url) if image.pk else "-"
+
+
+class SkuInline(ShopInline, admin.TabularInline):
+    """The SKU matrix: rows come from the spec groups; prices and codes are edited here, stock via the ledger."""
+
+    model = Sku
+    extra = 0
+    fields = [
+        "specs_label",
+        "code",
+        "price_amount",
+        "compare_at_amount",
+        "cost_amount",
+        "stock",
+        "low_stock_threshold",
+        "weight_grams",
+        "barcode",
+    ]
+    readonly_fields = ["specs_label", "stock"]
+
+    @admin.display(description="specs / 规格")
+    def specs_label(self, sku):
+        return " / ".join(f"{k}: {v}" for k, v in sku.specs.items()) or "-"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # SKUs are generated from the spec groups
+
+
+def specs_to_text(product: Product) -> str:
+    return "\n".join(
+        f"{group['name']}: {', '.join(group['values'])}" for group in services.products.current_specs(product)
+    )
+
+
+def text_to_specs(text: str) -> list[dict]:
+    """`颜色: 红, 蓝` per line -> [{"name": "颜色", "values": ["红", "蓝"]}]; commas may be full-width."""
+    specs = []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        name, sep, values = line.replace("：", ":").partition(":")
+        parsed = [v.strip() for v in values.replace("，", ",").split(",") if v.strip()]
+        if not sep or not name.strip() or not parsed:
+            raise forms.ValidationError(f"“{line}”: 每行写 名称: 值1, 值2。Write one `name: value1, value2` per line.")
+        specs.append({"name": name.strip(), "values": parsed})
+    return specs
+
+
+class ProductForm(forms.ModelForm):
+    specs_text = forms.CharField(
+        label="specs / 规格",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "颜色: 红, 蓝\n尺码: S, M, L"}),
+        help_text="每行一个规格；保存后生成 SKU 组合。One spec group per line; saving regenerates the SKU matrix.",
+    )
+
+    class Meta:
+        model = Product
+        fields = ["title", "subtitle", "category", "brand", "tags", "description_html"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["specs_text"] = specs_to_text(self.instance)
+
+    def clean_specs_text(self):
+        return text_to_specs(self.cleaned_data["specs_text"])
+
+
+@admin.register(Product, site=shop_admin_site)
+class ProductAdmin(ShopModelAdmin):
+    form = ProductForm
+    inlines = [SkuInline, ProductImageInline]
+    list_display = ["title", "status", "category", "brand", "min_price_amount", "total_stock", "sales_count", "updated"]
+    list_filter = ["status", "category", "brand"]
+    list_select_related = ["category", "brand"]
+    search_fields = ["title", "skus__code"]
+    readonly_fields = ["status", "sales_count", "min_price_amount", "created", "updated"]
+    actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(stock_total=Sum("skus__stock"))
+
+    @admin.display(description="stock / 库存", ordering="stock_total")
+    def total_stock(self, product):
+        return product.stock_total or 0
+
+    def save_model(self, request, obj, form, change):
+        obj.description_html = clean_description_html(obj.description_html)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        product = form.instance
+        specs = form.cleaned_data.get("specs_text", [])
+        if not change or specs != services.products.current_specs(product):
+            try:
+                services.update_product(product=product, changes={"specs": specs}, actor_user_id=request.user.pk)
+            except ApiValidationError as exc:
+                self.message_user(request, api_messages(exc), messages.ERROR)
+        else:  # prices edited inline: keep the denormalised lowest price right
+            prices = product.skus.values_list("price_amount", flat=True)
+            Product.objects.filter(pk=product.pk).update(min_price_amount=min(prices, default=0))
+
+    @admin.action(description="上架 Publish")
+    def publish(self, request, queryset):
+        done = 0
+        for product in queryset:
+            try:
+                services.publish_product(product=product)
+                done += 1
+            except ApiValidationError as exc:
+                self.message_user(request, f"{product.title}: {api_messages(exc)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"已上架 {done} 个商品。Published {done} product(s).", messages.SUCCESS)
+
+    @admin.action(description="下架 Unpublish")
+    def unpublish(self, request, queryset):
+        for product in queryset:
+            services.unpublish_product(product=product)
+        self.message_user(request, f"已下架 {queryset.count()} 个商品。Unpublished.", messages.SUCCESS)
+
+    def delete_model(self, request, obj):
+        services.delete_product(product=obj)
+
+    def delete_queryset(self, request, queryset):
+        for product in queryset:
+            services.delete_product(product=product)
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "parent", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False  # made from the name when empty
+
+    def clean(self):
+        data = super().clean()
+        parent = data.get("parent")
+        depth = 1 if parent is None else parent.depth + 1
+        height = services.categories._subtree_height(self.instance) if self.instance.pk else 1
+        if depth + height - 1 > MAX_CATEGORY_DEPTH:
+            raise forms.ValidationError(services.categories.TOO_DEEP)
+        return data
+
+
+@admin.register(Category, site=shop_admin_site)
+class CategoryAdmin(ShopModelAdmin):
+    form = CategoryForm
+    list_display = ["name", "slug", "parent", "depth", "position"]
+    list_filter = ["depth"]
+    search_fields = ["name", "slug"]
+    ordering = ["depth", "position", "id"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            services.update_category(category=obj, changes=data)
+        else:
+            made = services.create_category(
+                name=data["name"], parent=data["parent"], slug=data["slug"], position=data["position"]
+            )
+            obj.pk, obj.depth = made.pk, made.depth
+
+    def delete_model(self, request, obj):
+        services.delete_category(category=obj)
+
+
+class BrandForm(forms.ModelForm):
+    class Meta:
+        model = Brand
+        fields = ["name", "logo"]
+
+    def clean_logo(self):
+        upload = self.cleaned_data["logo"]
+        if upload and hasattr(upload, "content_type"):
+            try:
+                services.inspect_image(upload, field="logo")
+            except ApiValidationError as exc:
+                raise forms.ValidationError(api_messages(exc)) from exc
+        return upload
+
+
+@admin.register(Brand, site=shop_admin_site)
+class BrandAdmin(ShopModelAdmin):
+    form = BrandForm
+    list_display = ["name", "logo"]
+    search_fields = ["name"]
+
+
+class StockAdjustmentForm(forms.ModelForm):
+    reason = forms.ChoiceField(
+        choices=[(r, StockReason(r).label) for r in (StockReason.MANUAL, StockReason.CORRECTION, StockReason.RETURN)]
+    )
+
+    class Meta:
+        model = StockAdjustment
+        fields = ["sku", "delta", "reason", "note"]
+
+    def clean(self):
+        data = super().clean()
+        sku, delta = data.get("sku"), data.get("delta")
+        if sku is not None and delta is not None:
+            if delta == 0:
+                self.add_error("delta", "不能为 0。Must not be 0.")
+            elif sku.stock + delta < 0:
+                self.add_error("delta", f"库存不足，当前 {sku.stock}。Not enough stock: {sku.stock} left.")
+        return data
+
+
+@admin.register(StockAdjustment, site=shop_admin_site)
+class StockAdjustmentAdmin(ShopModelAdmin):
+    """The ledger is append-only: new entries go through adjust_stock; existing ones are read-only."""
+
+    form = StockAdjustmentForm
+    list_display = ["created", "sku", "delta", "stock_after", "reason", "note", "actor_user_id"]
+    list_filter = ["reason"]
+    search_fields = ["sku__code", "sku__product__title", "note"]
+    list_select_related = ["sku"]
+    autocomplete_fields = ["sku"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        change_made = services.adjust_stock(
+            sku_id=data["sku"].pk,
+            delta=data["delta"],
+            reason=data["reason"],
+            note=data.get("note", ""),
+            actor_user_id=request.user.pk,
+        )
+        obj.pk = change_made.adjustment.pk
+
+
+@admin.register(Sku, site=shop_admin_site)
+class SkuAdmin(ShopModelAdmin):
+    """Needed for searching SKUs in the stock form; SKUs are edited on their product."""
+
+    list_display = ["code", "product", "specs", "price_amount", "stock", "low_stock_threshold"]
+    search_fields = ["code", "product__title", "barcode"]
+    list_select_related = ["product"]
+    readonly_fields = ["product", "specs", "stock"]
+    fields = ["product", "code", "specs", "price_amount", "compare_at_amount", "cost_amount", "stock"]
+    fields += ["low_stock_threshold", "weight_grams", "barcode"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LowStockNotice, site=shop_admin_site)
+class LowStockNoticeAdmin(ShopModelAdmin):
+    list_display = ["created", "sku", "product", "stock", "threshold", "resolved"]
+    list_filter = ["resolved"]
+    list_select_related = ["sku__product"]
+    actions = ["resolve"]
+
+    @admin.display(description="product / 商品")
+    def product(self, notice):
+        return notice.sku.product
+
+    @admin.display(description="threshold / 预警值")
+    def threshold(self, notice):
+        return notice.sku.low_stock_threshold
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="标记为已处理 Mark resolved")
+    def resolve(self, request, queryset):
+        for notice in queryset:
+            services.resolve_low_stock_notice(notice=notice)
+
+
+class ImportJobForm(forms.ModelForm):
+    csv_file = forms.FileField(
+        label="CSV",
+        help_text=(
+            "列 Columns: handle,title,subtitle,category,brand,tags,status,description_html,sku_code,specs,"
+            "price_amount,compare_at_amount,cost_amount,stock,weight_grams,barcode,low_stock_threshold"
+        ),
+    )
+
+    class Meta:
+        model = ImportJob
+        fields = []
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data["csv_file"]
+        try:
+            self.text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("文件须为 UTF-8 编码。The file must be UTF-8.") from exc
+        try:
+            services.imports._read_rows(self.text)
+        except ApiValidationError as exc:
+            raise forms.ValidationError(api_messages(exc)) from exc
+        return upload
+
+
+@admin.register(ImportJob, site=shop_admin_site)
+class ImportJobAdmin(ShopModelAdmin):
+    list_display = ["created", "filename", "status", "progress", "created_products"]
+    readonly_fields = ["status", "filename", "progress", "created_products", "error_report", "created", "finished"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            return ImportJobForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["csv_file"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        job = services.start_product_import(
+            filename=form.cleaned_data["csv_file"].name, text=form.text, actor_user_id=request.user.pk
+        )
+        obj.pk = job.pk
+
+    @admin.display(description="progress / 进度")
+    def progress(self, job):
+        refresh = (
+            format_html('<meta http-equiv="refresh" content="2">')
+            if job.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+            else ""
+        )
+        return format_html(
+            '{}<progress value="{}" max="{}"></progress> {}/{}',
+            refresh,
+            job.processed,
+            job.total or 1,
+            job.processed,
+            job.total,
+        )
+
+    @admin.display(description="errors / 错误")
+    def error_report(self, job):
+        if not job.errors:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>第 {} 行 row {}: {}</li>",
+                (
+                    (e["row"], e["row"], "; ".join(f"{k}: {' '.join(v)}" for k, v in e["errors"].items()))
+                    for e in job.errors
+                ),
+            ),
+        )
+
+
+@admin.register(CatalogSettings, site=shop_admin_site)
+class CatalogSettingsAdmin(ShopModelAdmin):
+    list_display = ["__str__", "auto_unpublish_sold_out", "low_stock_email"]
+    fields = ["auto_unpublish_sold_out", "low_stock_email"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not CatalogSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,129 @@
+"""Shop back office screens for the catalog."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from shared_apps.tenancy.models import MembershipRole
+from tenant_apps.catalog.models import ImportJob, LowStockNotice, Product, ProductStatus, Sku, StockAdjustment
+from tests.conftest import staff_of
+from tests.factories import PASSWORD
+
+SCREENS = ["product", "category", "brand", "stockadjustment", "lowstocknotice", "importjob", "catalogsettings", "sku"]
+
+
+def signed_in(shop, role=MembershipRole.OWNER) -> Client:
+    user = staff_of(shop, role)
+    client = Client(HTTP_HOST=f"{shop.subdomain}.localhost")
+    assert client.post("/admin/login/", {"username": user.email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def product_form(**extra):
+    return {
+        "title": "茶杯",
+        "subtitle": "",
+        "category": "",
+        "brand": "",
+        "tags": "",
+        "description_html": "<p>杯<script>x</script></p>",
+        "skus-TOTAL_FORMS": "0",
+        "skus-INITIAL_FORMS": "0",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        **extra,
+    }
+
+
+def test_every_catalog_screen_opens_for_the_owner(shop_a):
+    client = signed_in(shop_a)
+
+    for screen in SCREENS:
+        assert client.get(f"/admin/catalog/{screen}/").status_code == 200, screen
+    for screen in ("product", "category", "brand", "stockadjustment", "importjob"):
+        assert client.get(f"/admin/catalog/{screen}/add/").status_code == 200, screen
+
+
+def test_adding_a_product_with_specs_generates_the_matrix_and_publish_checks_prices(shop_a):
+    client = signed_in(shop_a)
+
+    response = client.post("/admin/catalog/product/add/", product_form(specs_text="颜色: 白, 黑\n容量：300ml，500ml"))
+
+    assert response.status_code == 302
+    with tenant_context(shop_a):
+        product = Product.objects.get()
+        assert product.description_html == "<p>杯</p>"
+        assert list(product.skus.values_list("specs", flat=True)) == [
+            {"颜色": "白", "容量": "300ml"},
+            {"颜色": "白", "容量": "500ml"},
+            {"颜色": "黑", "容量": "300ml"},
+            {"颜色": "黑", "容量": "500ml"},
+        ]
+
+    client.post("/admin/catalog/product/", {"action": "publish", "_selected_action": [product.pk]})
+    with tenant_context(shop_a):
+        assert Product.objects.get().status == ProductStatus.DRAFT  # SKUs still at price 0
+        Sku.objects.update(price_amount=1200)
+    client.post("/admin/catalog/product/", {"action": "publish", "_selected_action": [product.pk]})
+    with tenant_context(shop_a):
+        assert Product.objects.get().status == ProductStatus.ACTIVE
+    page = client.get(f"/admin/catalog/product/{product.pk}/change/").content.decode()
+    assert "颜色: 白, 黑" in page  # the specs textarea shows the groups back
+
+
+def test_stock_is_adjusted_through_the_ledger_and_never_below_zero(shop_a):
+    client = signed_in(shop_a)
+    with tenant_context(shop_a):
+        sku = Sku.objects.create(product=Product.objects.create(title="x"), code="X", price_amount=1, stock=2)
+
+    refused = client.post("/admin/catalog/stockadjustment/add/", {"sku": sku.pk, "delta": -3, "reason": "manual"})
+    made = client.post(
+        "/admin/catalog/stockadjustment/add/", {"sku": sku.pk, "delta": 5, "reason": "correction", "note": "盘点"}
+    )
+
+    assert refused.status_code == 200 and "Not enough stock: 2 left." in refused.content.decode()
+    assert made.status_code == 302
+    with tenant_context(shop_a):
+        assert Sku.objects.get().stock == 7
+        assert list(StockAdjustment.objects.values_list("delta", "reason", "note")) == [(5, "correction", "盘点")]
+
+
+def test_import_page_starts_a_job_and_shows_its_progress(shop_a, eager_celery, django_capture_on_commit_callbacks):
+    client = signed_in(shop_a)
+    upload = SimpleUploadedFile("p.csv", b"handle,title,price_amount\na,Tea,100\nb,,-1\n")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/catalog/importjob/add/", {"csv_file": upload})
+
+    assert response.status_code == 302
+    with tenant_context(shop_a):
+        job = ImportJob.objects.get()
+        assert (job.status, job.total, job.processed) == ("failed", 2, 2)
+        assert Product.objects.count() == 0
+    page = client.get(f"/admin/catalog/importjob/{job.pk}/change/").content.decode()
+    assert '<progress value="2" max="2">' in page
+    assert "row 3" in page and "title" in page
+
+
+def test_finance_sees_the_catalog_but_cannot_add_or_adjust(shop_a):
+    client = signed_in(shop_a, MembershipRole.FINANCE)
+    with tenant_context(shop_a):
+        sku = Sku.objects.create(product=Product.objects.create(title="x"), code="X", price_amount=1, stock=2)
+        LowStockNotice.objects.create(sku=sku, stock=2)
+
+    assert client.get("/admin/catalog/product/").status_code == 200
+    assert client.get("/admin/catalog/lowstocknotice/").status_code == 200
+    assert client.get("/admin/catalog/product/add/").status_code == 403
+    assert client.post("/admin/catalog/stockadjustment/add/", {"sku": sku.pk, "delta": 5}).status_code == 403
+    with tenant_context(shop_a):
+        assert Sku.objects.get().stock == 2
+
+
+def test_shop_b_admin_does_not_list_shop_a_products(shop_a, shop_b):
+    with tenant_context(shop_a):
+        Product.objects.create(title="Alpha secret")
+    client = signed_in(shop_b)
+
+    page = client.get("/admin/catalog/product/").content.decode()
+
+    assert "Alpha secret" not in page
