@@ -43,3 +43,7 @@ class ShopMembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["shop__subdomain", "user__email"]
     autocomplete_fields = ["user"]
+
+
+# Shop back-office screens of tenancy (registered on shop_admin_site).
+from . import domain_admin  # noqa: E402, F401
