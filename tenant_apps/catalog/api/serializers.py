@@ -19,7 +19,7 @@ from ..models import (
 __all__ = ["ProductInputSerializer", "SkuInputSerializer", "SpecInputSerializer"]
 
 
-class ProductImageSerializer(serializers.ModelSerializer):
+class ManageProductImageSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -30,7 +30,7 @@ class ProductImageSerializer(serializers.ModelSerializer):
         return image.image.url
 
 
-class SkuSerializer(serializers.ModelSerializer):
+class ManageSkuSerializer(serializers.ModelSerializer):
     sku_code = serializers.CharField(source="code")
 
     class Meta:
@@ -49,15 +49,10 @@ class SkuSerializer(serializers.ModelSerializer):
         ]
 
 
-class SpecSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    values = serializers.ListField(child=serializers.CharField())
-
-
-class ProductSerializer(serializers.ModelSerializer):
-    images = ProductImageSerializer(many=True)
+class ManageProductSerializer(serializers.ModelSerializer):
+    images = ManageProductImageSerializer(many=True)
     specs = serializers.SerializerMethodField()
-    skus = SkuSerializer(many=True)
+    skus = ManageSkuSerializer(many=True)
 
     class Meta:
         model = Product
@@ -83,7 +78,7 @@ class ProductSerializer(serializers.ModelSerializer):
         return [{"name": g.name, "values": [v.value for v in g.values.all()]} for g in product.spec_groups.all()]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class ManageCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "name", "slug", "parent", "position", "depth"]
@@ -91,7 +86,7 @@ class CategorySerializer(serializers.ModelSerializer):
         extra_kwargs = {"slug": {"required": False, "validators": []}, "parent": {"queryset": Category.objects.all()}}
 
 
-class BrandSerializer(serializers.ModelSerializer):
+class ManageBrandSerializer(serializers.ModelSerializer):
     logo_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -106,6 +101,10 @@ class BrandSerializer(serializers.ModelSerializer):
 class ImageUploadSerializer(serializers.Serializer):
     image = serializers.FileField()
     alt = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="UTF-8 CSV, one row per SKU (columns: services/imports.py CSV_COLUMNS)")
 
 
 class ImportJobSerializer(serializers.ModelSerializer):

@@ -56,7 +56,7 @@ def int_param(request, name: str) -> int | None:
 
 
 def product_response(product_id: int, code: int = status.HTTP_200_OK) -> Response:
-    return Response(s.ProductSerializer(selectors.product_for_manage(product_id)).data, status=code)
+    return Response(s.ManageProductSerializer(selectors.product_for_manage(product_id)).data, status=code)
 
 
 class ProductListView(ManageView):
@@ -68,7 +68,7 @@ class ProductListView(ManageView):
             OpenApiParameter("q", str),
             OpenApiParameter("sort", str, enum=list(selectors.PRODUCT_SORTS)),
         ],
-        responses=s.ProductSerializer(many=True),
+        responses=s.ManageProductSerializer(many=True),
     )
     def get(self, request):
         products = selectors.manage_product_list(
@@ -79,9 +79,9 @@ class ProductListView(ManageView):
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(products, request, view=self)
-        return paginator.get_paginated_response(s.ProductSerializer(page, many=True).data)
+        return paginator.get_paginated_response(s.ManageProductSerializer(page, many=True).data)
 
-    @extend_schema(tags=MANAGE_TAGS, request=s.ProductInputSerializer, responses={201: s.ProductSerializer})
+    @extend_schema(tags=MANAGE_TAGS, request=s.ProductInputSerializer, responses={201: s.ManageProductSerializer})
     def post(self, request):
         body = s.ProductInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -90,12 +90,12 @@ class ProductListView(ManageView):
 
 
 class ProductDetailView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, responses=s.ProductSerializer)
+    @extend_schema(tags=MANAGE_TAGS, responses=s.ManageProductSerializer)
     def get(self, request, product_id: int):
         get_or_404(Product, product_id)
         return product_response(product_id)
 
-    @extend_schema(tags=MANAGE_TAGS, request=s.ProductInputSerializer, responses=s.ProductSerializer)
+    @extend_schema(tags=MANAGE_TAGS, request=s.ProductInputSerializer, responses=s.ManageProductSerializer)
     def patch(self, request, product_id: int):
         product = get_or_404(Product, product_id)
         body = s.ProductInputSerializer(data=request.data, partial=True)
@@ -110,14 +110,14 @@ class ProductDetailView(ManageView):
 
 
 class ProductPublishView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, request=None, responses=s.ProductSerializer)
+    @extend_schema(tags=MANAGE_TAGS, request=None, responses=s.ManageProductSerializer)
     def post(self, request, product_id: int):
         services.publish_product(product=get_or_404(Product, product_id))
         return product_response(product_id)
 
 
 class ProductUnpublishView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, request=None, responses=s.ProductSerializer)
+    @extend_schema(tags=MANAGE_TAGS, request=None, responses=s.ManageProductSerializer)
     def post(self, request, product_id: int):
         services.unpublish_product(product=get_or_404(Product, product_id))
         return product_response(product_id)
@@ -128,7 +128,7 @@ class ImageUploadView(ManageView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(tags=MANAGE_TAGS, request=s.ImageUploadSerializer, responses={201: s.ProductImageSerializer})
+    @extend_schema(tags=MANAGE_TAGS, request=s.ImageUploadSerializer, responses={201: s.ManageProductImageSerializer})
     def post(self, request, product_id: int | None = None):
         product = get_or_404(Product, product_id) if product_id is not None else None
         body = s.ImageUploadSerializer(data=request.data)
@@ -136,7 +136,7 @@ class ImageUploadView(ManageView):
         image = services.upload_product_image(
             upload=body.validated_data["image"], alt=body.validated_data.get("alt", ""), product=product
         )
-        return Response(s.ProductImageSerializer(image).data, status=status.HTTP_201_CREATED)
+        return Response(s.ManageProductImageSerializer(image).data, status=status.HTTP_201_CREATED)
 
 
 class ProductImportView(ManageView):
@@ -144,7 +144,7 @@ class ProductImportView(ManageView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(tags=MANAGE_TAGS, responses={202: s.ImportJobSerializer})
+    @extend_schema(tags=MANAGE_TAGS, request=s.ImportUploadSerializer, responses={202: s.ImportJobSerializer})
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
@@ -178,33 +178,33 @@ class ProductExportView(ManageView):
 
 
 class CategoryListView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, responses=s.CategorySerializer(many=True))
+    @extend_schema(tags=MANAGE_TAGS, responses=s.ManageCategorySerializer(many=True))
     def get(self, request):
-        return Response(s.CategorySerializer(selectors.categories(), many=True).data)
+        return Response(s.ManageCategorySerializer(selectors.categories(), many=True).data)
 
-    @extend_schema(tags=MANAGE_TAGS, request=s.CategorySerializer, responses={201: s.CategorySerializer})
+    @extend_schema(tags=MANAGE_TAGS, request=s.ManageCategorySerializer, responses={201: s.ManageCategorySerializer})
     def post(self, request):
-        body = s.CategorySerializer(data=request.data)
+        body = s.ManageCategorySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         category = services.create_category(
             name=data["name"], parent=data.get("parent"), slug=data.get("slug", ""), position=data.get("position", 0)
         )
-        return Response(s.CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+        return Response(s.ManageCategorySerializer(category).data, status=status.HTTP_201_CREATED)
 
 
 class CategoryDetailView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, responses=s.CategorySerializer)
+    @extend_schema(tags=MANAGE_TAGS, responses=s.ManageCategorySerializer)
     def get(self, request, category_id: int):
-        return Response(s.CategorySerializer(get_or_404(Category, category_id)).data)
+        return Response(s.ManageCategorySerializer(get_or_404(Category, category_id)).data)
 
-    @extend_schema(tags=MANAGE_TAGS, request=s.CategorySerializer, responses=s.CategorySerializer)
+    @extend_schema(tags=MANAGE_TAGS, request=s.ManageCategorySerializer, responses=s.ManageCategorySerializer)
     def patch(self, request, category_id: int):
         category = get_or_404(Category, category_id)
-        body = s.CategorySerializer(category, data=request.data, partial=True)
+        body = s.ManageCategorySerializer(category, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         category = services.update_category(category=category, changes=body.validated_data)
-        return Response(s.CategorySerializer(category).data)
+        return Response(s.ManageCategorySerializer(category).data)
 
     @extend_schema(tags=MANAGE_TAGS, responses={204: None})
     def delete(self, request, category_id: int):
@@ -213,31 +213,31 @@ class CategoryDetailView(ManageView):
 
 
 class BrandListView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, responses=s.BrandSerializer(many=True))
+    @extend_schema(tags=MANAGE_TAGS, responses=s.ManageBrandSerializer(many=True))
     def get(self, request):
-        return Response(s.BrandSerializer(selectors.brands(), many=True).data)
+        return Response(s.ManageBrandSerializer(selectors.brands(), many=True).data)
 
-    @extend_schema(tags=MANAGE_TAGS, request=s.BrandSerializer, responses={201: s.BrandSerializer})
+    @extend_schema(tags=MANAGE_TAGS, request=s.ManageBrandSerializer, responses={201: s.ManageBrandSerializer})
     def post(self, request):
-        body = s.BrandSerializer(data=request.data)
+        body = s.ManageBrandSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         brand = services.create_brand(name=body.validated_data["name"])
-        return Response(s.BrandSerializer(brand).data, status=status.HTTP_201_CREATED)
+        return Response(s.ManageBrandSerializer(brand).data, status=status.HTTP_201_CREATED)
 
 
 class BrandDetailView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, responses=s.BrandSerializer)
+    @extend_schema(tags=MANAGE_TAGS, responses=s.ManageBrandSerializer)
     def get(self, request, brand_id: int):
-        return Response(s.BrandSerializer(get_or_404(Brand, brand_id)).data)
+        return Response(s.ManageBrandSerializer(get_or_404(Brand, brand_id)).data)
 
-    @extend_schema(tags=MANAGE_TAGS, request=s.BrandSerializer, responses=s.BrandSerializer)
+    @extend_schema(tags=MANAGE_TAGS, request=s.ManageBrandSerializer, responses=s.ManageBrandSerializer)
     def patch(self, request, brand_id: int):
         brand = get_or_404(Brand, brand_id)
-        body = s.BrandSerializer(brand, data=request.data, partial=True)
+        body = s.ManageBrandSerializer(brand, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         if "name" in body.validated_data:
             brand = services.update_brand(brand=brand, name=body.validated_data["name"])
-        return Response(s.BrandSerializer(brand).data)
+        return Response(s.ManageBrandSerializer(brand).data)
 
     @extend_schema(tags=MANAGE_TAGS, responses={204: None})
     def delete(self, request, brand_id: int):
@@ -248,13 +248,13 @@ class BrandDetailView(ManageView):
 class BrandLogoView(ManageView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(tags=MANAGE_TAGS, request=s.ImageUploadSerializer, responses=s.BrandSerializer)
+    @extend_schema(tags=MANAGE_TAGS, request=s.ImageUploadSerializer, responses=s.ManageBrandSerializer)
     def post(self, request, brand_id: int):
         brand = get_or_404(Brand, brand_id)
         upload = request.FILES.get("image")
         if upload is None:
             raise ValidationError({"image": ["请上传图片。Upload an image."]})
-        return Response(s.BrandSerializer(services.set_brand_logo(brand=brand, upload=upload)).data)
+        return Response(s.ManageBrandSerializer(services.set_brand_logo(brand=brand, upload=upload)).data)
 
 
 class SkuStockView(ManageView):
