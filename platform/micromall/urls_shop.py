@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.catalog.api.urls")),
     path("api/v1/", include("tenant_apps.storefront.api.urls")),
     path("api/v1/", include("shared_apps.tenancy.api.domain_urls")),
+    path("api/v1/", include("tenant_apps.storefront.api.theme_urls")),
     # Storefront HTML pages rendered by the shop's theme (last: it owns "/").
     path("", include("tenant_apps.storefront.urls")),
 ]
