@@ -256,6 +256,9 @@ def healthy(port: int, root_domain: str) -> tuple[bool, str]:
 
 
 def _raise_stop(signum, _frame):
+    # Only the first signal unwinds: make forwards Ctrl-C too, and a second Stop must not cut shutdown short.
+    for other in STOP_SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
     raise Stop(signal.Signals(signum).name)
 
 
