@@ -5,17 +5,19 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from tenant_apps.catalog.models import Category, Product, ProductStatus
+from tenant_apps.catalog.models import Category, Product, ProductStatus, Sku
 from tenant_apps.catalog.search import ProductFilter, category_ids_for, search_products
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
 from .models import ThemeSettings
 
 T = TypeVar("T")
+# Cached storefront reads live this long at most; settings.STOREFRONT_CACHE_SECONDS = 0 turns caching off.
 CACHE_SECONDS = 600
 
 
@@ -44,11 +46,14 @@ def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:
 
     The version is read before the data, so a cached value is never older than its key.
     """
+    seconds = getattr(settings, "STOREFRONT_CACHE_SECONDS", CACHE_SECONDS)
+    if not seconds:
+        return compute()
     full_key = f"sf:{connection.schema_name}:{catalog_version()}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
-        cache.set(full_key, value, CACHE_SECONDS)
+        cache.set(full_key, value, seconds)
     return value
 
 
@@ -90,14 +95,30 @@ def product_is_visible(product_id: int) -> bool:
 
 
 def product_detail(product_id: int, currency: str) -> dict | None:
-    """An active product with images, spec matrix and SKUs (five queries whatever its size)."""
+    """An active product with images, spec matrix and SKUs; None when it is not for sale.
+
+    Everything but stock is cached per catalog version; stock changes with every order without
+    bumping the version, so it is read live (one query).
+    """
+    detail = cached_by_catalog(f"product:{product_id}:{currency}", lambda: load_product_detail(product_id, currency))
+    if not detail:
+        return None
+    stock = dict(Sku.objects.filter(product_id=product_id).values_list("pk", "stock"))
+    for sku in detail["skus"]:
+        sku["stock"] = stock.get(sku["id"], 0)
+    detail["in_stock"] = any(sku["stock"] > 0 for sku in detail["skus"])
+    return detail
+
+
+def load_product_detail(product_id: int, currency: str) -> dict | bool:
+    """The uncached detail (five queries whatever the product's size); False when not for sale."""
     product = (
         Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE)
         .prefetch_related("images", "spec_groups__values", "skus")
         .first()
     )
     if product is None:
-        return None
+        return False  # cached too: a miss is as cacheable as a hit
     skus = list(product.skus.all())
     return {
         "id": product.pk,
@@ -129,12 +150,12 @@ def product_detail(product_id: int, currency: str) -> dict | None:
     }
 
 
-def home_sections(settings: dict, currency: str) -> list[dict]:
+def home_sections(theme_settings: dict, currency: str) -> list[dict]:
     """The theme's `home_sections` with their products, cached per catalog version."""
 
     def compute() -> list[dict]:
         sections = []
-        for section in settings.get("home_sections", []):
+        for section in theme_settings.get("home_sections", []):
             if section.get("type") != "product_grid":
                 continue
             source = section.get("source", "new")
@@ -154,7 +175,7 @@ def home_sections(settings: dict, currency: str) -> list[dict]:
             )
         return sections
 
-    key = f"home:{currency}:{hash_settings(settings.get('home_sections', []))}"
+    key = f"home:{currency}:{hash_settings(theme_settings.get('home_sections', []))}"
     return cached_by_catalog(key, compute)
 
 

@@ -150,3 +150,29 @@ def test_version_shard_rows_are_recreated_if_missing(shop_a):
         make_product("杯子")
 
         assert catalog_version() > 0
+
+
+def test_cached_detail_shows_live_stock(shop_a, client_a):
+    with tenant_context(shop_a):
+        product = make_product("T恤", skus=[{"price_amount": 1000, "stock": 3}])
+    assert client_a.get(f"/api/v1/store/products/{product.pk}").json()["skus"][0]["stock"] == 3
+
+    with tenant_context(shop_a):
+        before = catalog_version()
+        Sku.objects.filter(product=product).update(stock=2)
+        assert catalog_version() == before  # the cached detail stays valid...
+
+    body = client_a.get(f"/api/v1/store/products/{product.pk}").json()
+    assert body["skus"][0]["stock"] == 2  # ...and its stock is read live
+    assert body["in_stock"] is True
+
+
+def test_publishing_a_product_replaces_its_cached_404(shop_a, client_a):
+    with tenant_context(shop_a):
+        product = make_product("新品", status=ProductStatus.DRAFT)
+    assert client_a.get(f"/api/v1/store/products/{product.pk}").status_code == 404
+
+    with tenant_context(shop_a):
+        Product.objects.filter(pk=product.pk).update(status=ProductStatus.ACTIVE)
+
+    assert client_a.get(f"/api/v1/store/products/{product.pk}").status_code == 200

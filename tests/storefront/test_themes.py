@@ -21,7 +21,17 @@ def test_classic_manifest_loads_with_defaults():
 
 
 def test_every_theme_folder_is_a_valid_theme():
-    slugs = [theme.slug for theme in registry.available_themes()]
+    themes = registry.available_themes()
+    slugs = [theme.slug for theme in themes]
+    default = registry.default_theme()
+
+    for theme in themes:
+        for page, name in theme.templates.items():
+            assert (theme.templates_dir / name).is_file() or (default.templates_dir / name).is_file(), (
+                theme.slug,
+                page,
+            )
+        assert (theme.path / theme.preview).is_file(), theme.slug
 
     assert "classic" in slugs
     assert registry.default_theme().slug == "classic"
