@@ -240,6 +240,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 # Launch: pre-migrated spare shop schemas wait for signups (shared_apps/tenancy/provisioning.py).
 SPARE_SCHEMA_POOL_SIZE = env_int("SPARE_SCHEMA_POOL_SIZE", 5)
+SPARE_POOL_REFILL_ON_CLAIM = env_bool("SPARE_POOL_REFILL_ON_CLAIM", True)  # enqueue a top-up after each claim
 AUTO_LOGIN_MAX_AGE = env_int("AUTO_LOGIN_MAX_AGE", 120)  # seconds a one-time back-office login link lives
 CELERY_BEAT_SCHEDULE["top-up-spare-schemas"] = {
     "task": "shared_apps.tenancy.tasks.top_up_spare_schemas",

@@ -37,6 +37,7 @@ def bump(manifest_path, **changes) -> None:
 
 
 def test_sync_registers_every_theme_on_disk(db):
+    Template.objects.all().delete()
     result = sync_templates()
     on_disk = sorted(theme.slug for theme in themes.registry.available_themes())
     assert sorted(result["created"]) == on_disk
@@ -45,6 +46,7 @@ def test_sync_registers_every_theme_on_disk(db):
 
 
 def test_newer_manifest_version_updates_the_row_and_older_does_not(db, theme_copy):
+    Template.objects.all().delete()
     sync_templates()
     bump(theme_copy, version="1.1.0", name="经典百货 Classic 2")
     assert sync_templates()["updated"] == ["classic"]
@@ -140,3 +142,13 @@ def test_demo_shops_are_read_only_and_ownerless(templates, spare_pool, platform_
     response = platform_client.post(SIGNUP, signup_body(subdomain="demo-classic"), content_type="application/json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["subdomain"]
+
+
+def test_migrating_the_public_schema_registers_the_templates(db):
+    from django.core.management import call_command
+
+    Template.objects.all().delete()
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    assert sorted(Template.objects.values_list("slug", flat=True)) == sorted(
+        t.slug for t in themes.registry.available_themes()
+    )
