@@ -1,8 +1,10 @@
 """Generate the demo assets of the beauty, fresh and baby themes (run once; the output is committed).
 
 Writes, per theme: demo/catalog.json (the format of tenant_apps.catalog.interface.load_catalog),
-demo/images/*.jpg (small product pictures), static/img/banner-*.jpg and static/img/preview.png.
-Pictures are drawn with Pillow (shapes + Latin labels): placeholders a merchant replaces, kept small.
+demo/images/*.jpg (small product pictures) and static/img/banner-*.jpg (textless: the template overlays
+the slide titles). Pictures are drawn with Pillow (shapes + Latin labels): placeholders a merchant
+replaces, kept small. static/img/preview.png is only sketched when missing: the committed previews are
+headless-Chromium screenshots (390 px wide, scaled to 360, 128 colours) of a shop launched from the theme.
 
     .venv/bin/python themes/_tools/build_demo.py
 """
@@ -80,14 +82,18 @@ def product_picture(path: Path, label: str, palette: list[str], shape: str, seed
     image.save(path, "JPEG", quality=70, optimize=True)
 
 
-def banner(path: Path, title: str, subtitle: str, color: str, accent: str) -> None:
+def banner(path: Path, color: str, accent: str, seed: int) -> None:
+    """A textless banner: the slide's title and subtitle are overlaid by the template (merchant-editable)."""
+    rnd = random.Random(seed)
     image = gradient((750, 375), hex_rgb(color), hex_rgb(accent))
     draw = ImageDraw.Draw(image)
+    cx, cy = 520 + rnd.randint(-40, 60), 170 + rnd.randint(-30, 30)
     for i in range(6):
-        r = 40 + i * 22
-        draw.ellipse([560 - r, 190 - r, 560 + r, 190 + r], outline=(255, 255, 255), width=2)
-    draw.text((40, 120), title, font=font(56), fill=(255, 255, 255))
-    draw.text((44, 200), subtitle, font=font(26), fill=(255, 255, 255))
+        r = 40 + i * 24
+        draw.ellipse([cx - r, cy - r, cx + r, cy + r], outline=(255, 255, 255), width=2)
+    for _ in range(14):
+        x, y, r = rnd.randint(0, 750), rnd.randint(0, 375), rnd.randint(3, 9)
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=mix(hex_rgb(color), (255, 255, 255), 0.5))
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, "JPEG", quality=72, optimize=True)
 
@@ -168,14 +174,10 @@ def build(slug: str, spec: dict) -> None:
     (root / "demo" / "catalog.json").write_text(
         json.dumps(catalog, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    for n, (title, subtitle) in enumerate(spec["banners"], start=1):
-        banner(
-            root / "static" / "img" / f"banner-{n}.jpg",
-            title,
-            subtitle,
-            spec["colors"]["primary"],
-            spec["colors"]["accent"],
-        )
+    for n in (1, 2):
+        banner(root / "static" / "img" / f"banner-{n}.jpg", spec["colors"]["primary"], spec["colors"]["accent"], n)
+    if (root / "static" / "img" / "preview.png").exists():
+        return
     preview(
         root / "static" / "img" / "preview.png",
         {"colors": spec["colors"], "label": spec["label"], "banner": root / "static" / "img" / "banner-1.jpg"},
@@ -189,7 +191,6 @@ BEAUTY = {
     "blurb": "温和配方，敏感肌可用。",
     "palette": ["#d4477a", "#b06ab3", "#e8a0b4", "#c9806b"],
     "colors": {"primary": "#d4477a", "accent": "#b8325f", "background": "#fff7f9"},
-    "banners": [("New Season", "Velvet lips & glow skin"), ("Skin Care", "Hydrate · Repair · Protect")],
     "categories": [
         {"key": "skincare", "name": "护肤", "slug": "skincare"},
         {"key": "makeup", "name": "彩妆", "slug": "makeup"},
@@ -300,7 +301,6 @@ FRESH = {
     "blurb": "产地直采，冷链配送，坏果包赔。",
     "palette": ["#2e9d4f", "#f08a24", "#d9412b", "#6ab04c"],
     "colors": {"primary": "#2e9d4f", "accent": "#f05a28", "background": "#f4f8f2"},
-    "banners": [("Farm to Door", "Picked today, at your door tonight"), ("Fruit Week", "Cherries · Grapes · Oranges")],
     "categories": [
         {"key": "fruit", "name": "水果", "slug": "fruit"},
         {"key": "veg", "name": "蔬菜", "slug": "vegetables"},
@@ -360,7 +360,6 @@ BABY = {
     "blurb": "严选材质，宝宝安心妈妈放心。",
     "palette": ["#5b9bd5", "#f4a7b9", "#ffd966", "#8fd3c7"],
     "colors": {"primary": "#5b9bd5", "accent": "#f2709c", "background": "#f7fbff"},
-    "banners": [("Baby Care Week", "Soft · Safe · Gentle"), ("New Arrivals", "Cotton wear for little ones")],
     "categories": [
         {"key": "food", "name": "奶粉辅食", "slug": "formula-food"},
         {"key": "diapers", "name": "纸尿裤湿巾", "slug": "diapers"},
