@@ -152,3 +152,15 @@ def test_migrating_the_public_schema_registers_the_templates(db):
     assert sorted(Template.objects.values_list("slug", flat=True)) == sorted(
         t.slug for t in themes.registry.available_themes()
     )
+
+
+def test_signup_page_is_throttled_like_the_api(platform_client, templates, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "signup": "1/min"},
+    }
+    assert platform_client.post("/signup", signup_body(subdomain="www")).status_code == 400
+    # the API and the page share the client's signup budget
+    assert platform_client.post("/signup", signup_body()).status_code == 429
+    assert platform_client.post(SIGNUP, signup_body(), content_type="application/json").status_code == 429
+    assert Shop.objects.count() == 0
