@@ -196,3 +196,9 @@ def test_duplicate_member_email_is_400(client_a):
 
     assert again.status_code == 400
     assert "email" in again.json()["errors"]
+
+
+def test_hasher_uses_owasp_argon2id_parameters():
+    user = UserFactory()
+
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")

@@ -107,6 +107,7 @@ SHOP_HOST_CACHE_TTL = env_int("SHOP_HOST_CACHE_TTL", 300)
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
+    "micromall.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
