@@ -8,6 +8,7 @@ worker and Celery beat. Ctrl-C stops everything this script started, in reverse 
 """
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -130,6 +131,27 @@ def port_free(port: int) -> bool:
     return True
 
 
+def forget_dead_handles(path: Path) -> None:
+    """pgserver stops the server when its last user process exits, counting users in this file. A run that was
+    killed (kill -9) never removes its pid, so no later run would ever stop the server: drop pids that are gone.
+    """
+    try:
+        pids = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    alive = []
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        except PermissionError:
+            pass
+        alive.append(pid)
+    if alive != pids:
+        path.write_text(json.dumps(alive))
+
+
 def start_embedded_postgres():
     """pgserver: initdb on first run, reuse afterwards. As root it runs the server as its own `pgserver` user."""
     say(f"Starting embedded PostgreSQL in {shown(DATA / 'pg')}", "启动内置 PostgreSQL")
@@ -142,6 +164,7 @@ def start_embedded_postgres():
             "    缺少 pgserver：请运行 `make venv`，或设置 DATABASE_URL。"
         ) from exc
     pg_dir = DATA / "pg"
+    forget_dead_handles(pg_dir / ".handle_pids.json")
     try:
         server = pgserver.get_server(pg_dir, cleanup_mode="stop")
     except Exception as exc:
