@@ -309,6 +309,7 @@ def run() -> int:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "platform")])
     env.setdefault("DJANGO_SETTINGS_MODULE", "micromall.settings")
     env["PORT"] = str(port)
+    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"  # the port checked above, whatever the shell had set
     env["MICROMALL_DATA_DIR"] = str(DATA)
     try:
         if env.get("DATABASE_URL"):
