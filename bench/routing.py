@@ -1,13 +1,14 @@
 """Routing benchmark: what does host -> shop routing cost per request?
 
-    .venv/bin/python bench/routing.py [--seconds 6] [--rounds 3] [--port 8150] [--no-stock]
+    .venv/bin/python bench/routing.py [--seconds 6] [--rounds 3] [--requests 2000] [--port 8150] [--no-stock]
 
 One run, one gunicorn config (deploy/gunicorn.conf.py, WEB_CONCURRENCY=2 sync workers), loopback only:
   plain    /bench/plain on the platform host (no shop, no query)
   noquery  /bench/noquery on a shop host (routing only)
   rows     /bench/rows on a shop host (routing + 20 members.Member rows from the shop schema)
 then, with a settings override, django-tenants' stock TenantMainMiddleware on the same shop URL (with our
-database settings, and "naive": no persistent connections, SET search_path on every cursor).
+database settings, and "naive": no persistent connections, SET search_path on every cursor). Every server
+runs side by side on ports --port, +1, +2. Then the same cases in process (no HTTP) for CPU per request.
 Data lives in its own database (BENCH_DATABASE_NAME, default mm_bench) on the server DATABASE_URL names.
 """
 
