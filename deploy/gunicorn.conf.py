@@ -17,3 +17,7 @@ limit_request_field_size = 8190
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl): several gunicorns
+# on one machine (make run, the benchmarks, other checkouts) would take it from each other. Off unless asked.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or "gunicorn.ctl"
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
