@@ -16,6 +16,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import statistics
 import sys
 import time
@@ -29,6 +30,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 PORT = int(os.environ.get("BENCH_LAUNCH_PORT", "8401"))
 TEMPLATES = ("beauty", "fresh", "baby")
 WARMUP = 2  # one signup per gunicorn worker first: imports, theme engines, migration graph
+MEDIA_ROOT = os.environ.get("BENCH_LAUNCH_MEDIA_ROOT", "/tmp/mm-bench-launch-media")
 
 
 class OwaspArgon2PasswordHasher(Argon2PasswordHasher):
@@ -52,6 +54,7 @@ def server_env(hasher: str) -> dict:
         SPARE_POOL_REFILL_ON_CLAIM="0",
         REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8"),
         WEB_CONCURRENCY="2",
+        MEDIA_ROOT=MEDIA_ROOT,  # demo pictures of the bench shops stay out of the dev media folder
     )
 
 
@@ -209,6 +212,7 @@ def main() -> None:
     from shared_apps.tenancy.provisioning import code_migrations
 
     name = recreate_database()
+    shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
     print(f"==> database {name}: migrating the public schema…", flush=True)
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     sync_templates()

@@ -29,6 +29,12 @@ def _no_background_refill():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Demo catalogs copy their pictures into media storage: keep them out of the dev media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def templates(db):
     sync_templates()

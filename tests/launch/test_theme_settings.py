@@ -64,7 +64,7 @@ def test_put_saves_customisations_and_the_storefront_shows_them(owner, shop_a):
 
 
 @pytest.mark.parametrize(
-    ("settings", "field"),
+    ("data", "field"),
     [
         ({"nope": 1}, "settings.nope"),
         ({"announcement": 42}, "settings.announcement"),
@@ -80,8 +80,8 @@ def test_put_saves_customisations_and_the_storefront_shows_them(owner, shop_a):
         ([], "settings"),
     ],
 )
-def test_invalid_settings_are_field_errors_and_nothing_is_saved(owner, shop_a, settings, field):
-    response = put(owner, {"theme": "classic", "settings": settings})
+def test_invalid_settings_are_field_errors_and_nothing_is_saved(owner, shop_a, data, field):
+    response = put(owner, {"theme": "classic", "settings": data})
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [field]
     assert saved_rows(shop_a) == []
