@@ -47,7 +47,7 @@ def attach_domain(*, shop: Shop, domain: str) -> CustomDomain:
         with transaction.atomic():
             return CustomDomain.objects.create(shop=shop, domain=domain, token=secrets.token_urlsafe(24))
     except IntegrityError as exc:
-        raise DomainError("这个域名已被使用。This domain is already in use.") from exc
+        raise DomainError("这个域名已添加。This domain is already attached to this shop.") from exc
 
 
 def verify_domain(*, custom: CustomDomain) -> CustomDomain:
@@ -72,6 +72,8 @@ def verify_domain(*, custom: CustomDomain) -> CustomDomain:
             locked.verified_at = timezone.now()
             locked.last_check_error = ""
             locked.save(update_fields=["status", "verified_at", "last_check_error"])
+            # Other shops' pending claims on this domain lost: it now routes to this shop.
+            CustomDomain.objects.filter(domain=locked.domain).exclude(pk=locked.pk).delete()
         transaction.on_commit(lambda: forget_hosts([locked.domain]))
     forget_hosts([locked.domain])  # also the negative cache entry of a host that served nothing so far
     return locked

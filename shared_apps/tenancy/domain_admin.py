@@ -24,6 +24,8 @@ class AttachForm(forms.ModelForm):
             raise forms.ValidationError(str(exc)) from exc
         if Domain.objects.filter(domain=domain).exists():
             raise forms.ValidationError("这个域名已被使用。This domain is already in use.")
+        if CustomDomain.objects.filter(shop=self.shop, domain=domain).exists():
+            raise forms.ValidationError("这个域名已添加。This domain is already attached to this shop.")
         return domain
 
 
@@ -32,6 +34,11 @@ class CustomDomainAdmin(ShopModelAdmin):
     list_display = ["domain", "status", "verified_at", "last_check_error"]
     actions = ["verify", "set_primary"]
     form = AttachForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.shop = request.shop  # for the per-shop duplicate check
+        return form
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(shop=request.shop)

@@ -101,7 +101,9 @@ class CustomDomain(models.Model):
     """A domain an owner wants to attach. It routes (gets a Domain row) only once ownership is proven."""
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="custom_domains")
-    domain = models.CharField(max_length=253, unique=True)
+    # Not unique alone: several shops may claim a domain (no squatting by a pending claim); the first to
+    # prove control gets the unique tenancy.Domain row and the other claims are dropped.
+    domain = models.CharField(max_length=253, db_index=True)
     token = models.CharField(max_length=64)
     status = models.CharField(max_length=16, choices=CustomDomainStatus.choices, default=CustomDomainStatus.PENDING)
     created = models.DateTimeField(auto_now_add=True)
@@ -110,6 +112,7 @@ class CustomDomain(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["shop", "domain"], name="uniq_custom_domain_per_shop")]
 
     def __str__(self) -> str:
         return f"{self.domain} -> {self.shop_id} ({self.status})"

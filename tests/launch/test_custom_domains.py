@@ -158,11 +158,34 @@ def test_bad_domains_are_field_errors(owner_client, domain):
     assert CustomDomain.objects.count() == 0
 
 
-def test_a_domain_attached_by_another_shop_is_refused(owner_client, shop_b):
-    CustomDomain.objects.create(shop=shop_b, domain="shop.example.com", token="t")
+def test_a_pending_claim_by_another_shop_does_not_block_the_real_owner(owner_client, shop_a, shop_b, verify_server):
+    # given shop B claimed the domain first but never proved control
+    squatter = CustomDomain.objects.create(shop=shop_b, domain="shop.example.com", token="b-token")
+    # when shop A attaches it and publishes its own token
     response = owner_client.post(DOMAINS, {"domain": "shop.example.com"}, "application/json")
+    assert response.status_code == 201
+    mine = CustomDomain.objects.get(shop=shop_a)
+    verify_server.files["shop.example.com"] = mine.token
+    # then B's token does not verify B, and A's verification wins and removes B's claim
+    assert squatter.token != mine.token
+    assert owner_client.post(f"{DOMAINS}/{mine.pk}/verify").status_code == 200
+    assert Domain.objects.get(domain="shop.example.com").tenant_id == shop_a.pk
+    assert list(CustomDomain.objects.values_list("shop_id", flat=True)) == [shop_a.pk]
+    # and attaching it twice to the same shop is refused
+    again = owner_client.post(DOMAINS, {"domain": "shop.example.com"}, "application/json")
+    assert again.status_code == 400
+    assert list(again.json()["errors"]) == ["domain"]
+
+
+def test_another_shop_cannot_take_a_verified_domain(shop_a, shop_b, verify_server):
+    from shared_apps.accounts.services import issue_token
+
+    CustomDomain.objects.create(shop=shop_a, domain="shop.example.com", token="a", status="verified")
+    Domain.objects.create(domain="shop.example.com", tenant=shop_a, is_primary=False)
+    owner_b = host_client(shop_b, issue_token(user=staff_of(shop_b)))
+    response = owner_b.post(DOMAINS, {"domain": "shop.example.com"}, "application/json")
     assert response.status_code == 400
-    assert CustomDomain.objects.filter(shop__subdomain="alpha").count() == 0
+    assert CustomDomain.objects.filter(shop=shop_b).count() == 0
 
 
 def test_private_addresses_are_never_fetched(verify_server):
