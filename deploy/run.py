@@ -396,13 +396,26 @@ def run() -> int:
     return return_code
 
 
+def platform_home(port: int, root_domain: str) -> str:
+    """The first platform page that answers 200: `/` once there is a home page, else the template gallery."""
+    for path in ("/", "/gallery"):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": f"{root_domain}:{port}"})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                if response.status == 200:
+                    return path
+        except OSError:
+            continue
+    return "/"
+
+
 def print_welcome(port: int, root_domain: str, password: str) -> None:
     base = f"http://{root_domain}:{port}"
     shop = f"http://demo.{root_domain}:{port}"
     lines = [
         "",
         "Micromall is running. 微商城已启动。",
-        f"  Platform 平台首页            {base}/",
+        f"  Platform 平台首页            {base}{platform_home(port, root_domain)}",
         f"  Operator admin 平台后台      {base}/admin/",
         f"  Demo shop 演示店铺           {shop}/",
         f"  Shop back office 店铺后台    {shop}/admin/",
