@@ -45,5 +45,5 @@ class ShopMembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-# Shop back-office screens of tenancy (registered on shop_admin_site).
-from . import domain_admin  # noqa: E402, F401
+# Launch screens: custom domains (shop back office) and the spare-schema pool (operator admin).
+from . import domain_admin, pool_admin  # noqa: E402, F401

@@ -164,3 +164,22 @@ def test_signup_page_is_throttled_like_the_api(platform_client, templates, setti
     assert platform_client.post("/signup", signup_body()).status_code == 429
     assert platform_client.post(SIGNUP, signup_body(), content_type="application/json").status_code == 429
     assert Shop.objects.count() == 0
+
+
+def test_operator_screens_list_templates_and_spares(templates, spare_pool):
+    from shared_apps.tenancy.models import SpareSchema
+
+    spare_pool(1)
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    browser = Client(HTTP_HOST="localhost")
+    browser.force_login(operator)
+    page = browser.get("/admin/gallery/template/").content.decode()
+    assert all(slug in page for slug in Template.objects.values_list("slug", flat=True))
+    spares = browser.get("/admin/tenancy/spareschema/")
+    assert spares.status_code == 200
+    assert SpareSchema.objects.get().schema_name in spares.content.decode()
+    # shop owners (no operator flag) get nothing
+    owner = UserFactory()
+    other = Client(HTTP_HOST="localhost")
+    other.force_login(owner)
+    assert other.get("/admin/tenancy/spareschema/").status_code == 302
