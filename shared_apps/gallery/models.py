@@ -20,6 +20,8 @@ class Template(models.Model):
 
     class Meta:
         ordering = ["position", "slug"]
+        verbose_name = "template / 模板"
+        verbose_name_plural = "templates / 模板"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug} {self.version})"

@@ -87,6 +87,8 @@ class SpareSchema(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = "spare schema / 备用 schema"
+        verbose_name_plural = "spare schemas / 备用 schema"
 
     def __str__(self) -> str:
         return f"{self.schema_name} ({self.migration_state[:12]})"
@@ -112,6 +114,8 @@ class CustomDomain(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = "custom domain / 自定义域名"
+        verbose_name_plural = "custom domains / 自定义域名"
         constraints = [models.UniqueConstraint(fields=["shop", "domain"], name="uniq_custom_domain_per_shop")]
 
     def __str__(self) -> str:
