@@ -1,6 +1,6 @@
 """Launch benchmark: signup → first 200 of the new storefront home showing a demo product.
 
-    .venv/bin/python bench/launch.py [--signups 30] [--slow 8] [--hasher default|owasp|both]
+    .venv/bin/python bench/launch.py [--signups 30] [--slow 8] [--in-process 10]
 
 On a database of its own (mm_bench_launch, dropped and recreated each run) and gunicorn with the real
 config (deploy/gunicorn.conf.py) on 127.0.0.1:8401, it measures, sequentially:
@@ -25,29 +25,17 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from django.contrib.auth.hashers import Argon2PasswordHasher
-
 PORT = int(os.environ.get("BENCH_LAUNCH_PORT", "8401"))
 TEMPLATES = ("beauty", "fresh", "baby")
 WARMUP = 2  # one signup per gunicorn worker first: imports, theme engines, migration graph
 MEDIA_ROOT = os.environ.get("BENCH_LAUNCH_MEDIA_ROOT", "/tmp/mm-bench-launch-media")
 
 
-class OwaspArgon2PasswordHasher(Argon2PasswordHasher):
-    """OWASP's minimum Argon2id configuration (19 MiB, t=2, p=1); used only with BENCH_HASHER=owasp."""
-
-    algorithm = "argon2"
-    time_cost = 2
-    memory_cost = 19456
-    parallelism = 1
-
-
-def server_env(hasher: str) -> dict:
+def server_env() -> dict:
     from bench._common import django_env
 
     return django_env(
         "bench.launch_settings",
-        BENCH_HASHER=hasher,
         DEBUG="0",
         THROTTLE_SIGNUP="100000/min",
         THROTTLE_ANON="100000/min",
@@ -152,22 +140,22 @@ def drain_pool() -> None:
         spare.delete()
 
 
-def http_runs(hasher: str, signups: int, slow: int, titles: dict[str, str], log: Path) -> dict:
+def http_runs(signups: int, slow: int, titles: dict[str, str], log: Path) -> dict:
     from bench._common import Gunicorn
     from shared_apps.tenancy.provisioning import fresh_spare_count, top_up_pool
 
-    print(f"==> [{hasher} hasher] filling the pool with {signups + WARMUP} spares…", flush=True)
+    print(f"==> filling the pool with {signups + WARMUP} spares…", flush=True)
     top_up_pool(target=signups + WARMUP)
     results = {}
-    with Gunicorn(server_env(hasher), PORT, log) as server:
+    with Gunicorn(server_env(), PORT, log) as server:
         server.wait_ready("localhost")
         for n in range(WARMUP):
-            launch_one(n, f"{hasher[0]}w", titles)
-        warm = [launch_one(n, f"{hasher[0]}p", titles) for n in range(signups)]
+            launch_one(n, "w", titles)
+        warm = [launch_one(n, "p", titles) for n in range(signups)]
         assert fresh_spare_count() == 0, "every signup should have claimed a spare"
         results["warm_pool"] = {k: summary([r[k] for r in warm]) for k in ("signup", "total")}
         drain_pool()
-        cold = [launch_one(n, f"{hasher[0]}m", titles) for n in range(slow)]
+        cold = [launch_one(n, "m", titles) for n in range(slow)]
         results["empty_pool"] = {k: summary([r[k] for r in cold]) for k in ("signup", "total")}
     return results
 
@@ -199,12 +187,11 @@ def main() -> None:
     parser.add_argument("--signups", type=int, default=30)
     parser.add_argument("--slow", type=int, default=8, help="signups over HTTP with an empty pool")
     parser.add_argument("--in-process", type=int, default=10, dest="in_process")
-    parser.add_argument("--hasher", choices=["default", "owasp", "both"], default="both")
     args = parser.parse_args()
 
     from bench._common import machine, setup_django
 
-    os.environ.update({k: v for k, v in server_env("default").items() if k not in ("BENCH_HASHER",)})
+    os.environ.update(server_env())
     setup_django("bench.launch_settings")
     from django.core.management import call_command
 
@@ -223,8 +210,7 @@ def main() -> None:
         "tenant_migrations": len(code_migrations()),
         "signups": args.signups,
     }
-    for hasher in ["default", "owasp"] if args.hasher == "both" else [args.hasher]:
-        report[f"http_{hasher}_hasher"] = http_runs(hasher, args.signups, args.slow, titles, log)
+    report["http"] = http_runs(args.signups, args.slow, titles, log)
     print("==> in process: pool vs migrate-on-create…", flush=True)
     report["in_process"] = in_process(args.in_process)
     print(json.dumps(report, indent=2, ensure_ascii=False, default=lambda v: round(v, 4)))
@@ -238,11 +224,11 @@ def ms(value: float) -> str:
 def print_markdown(report: dict) -> None:
     print("\n| run | n | p50 | p95 | max |\n|---|---|---|---|---|")
     for key, runs in report.items():
-        if key.startswith("http_"):
+        if key == "http":
             for pool, stats in runs.items():
                 for stage, s in stats.items():
                     what = "signup response" if stage == "signup" else "signup → storefront 200"
-                    label = f"{key.removeprefix('http_')} · {pool} · {what}"
+                    label = f"HTTP · {pool} · {what}"
                     print(f"| {label} | {s['n']} | {ms(s['p50'])} | {ms(s['p95'])} | {ms(s['max'])} |")
     for label, s in report["in_process"].items():
         print(f"| in process · {label} | {s['n']} | {ms(s['p50'])} | {ms(s['p95'])} | {ms(s['max'])} |")
