@@ -2,23 +2,16 @@
 
 import hashlib
 import json
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import connection
 
 from tenant_apps.catalog.models import Category, Product, ProductStatus, Sku
 from tenant_apps.catalog.search import ProductFilter, category_ids_for, search_products
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
+from .caching import cached_by_catalog
 from .models import ThemeSettings
-
-T = TypeVar("T")
-# Cached storefront reads live this long at most; settings.STOREFRONT_CACHE_SECONDS = 0 turns caching off.
-CACHE_SECONDS = 600
 
 
 def shop_theme(shop) -> tuple[Theme, dict]:
@@ -32,29 +25,6 @@ def shop_theme(shop) -> tuple[Theme, dict]:
     theme = theme_or_default(saved or getattr(shop, "template", None))
     stored = row.settings if row and row.theme == theme.slug else {}
     return theme, merged_settings(theme, stored)
-
-
-def catalog_version() -> int:
-    """Changes whenever a shopper-visible catalog row changes (triggers; see migration 0002)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(sum(value), 0) FROM storefront_catalogversion")
-        return int(cursor.fetchone()[0])
-
-
-def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:
-    """`compute()` cached per shop and catalog version: any catalog change makes a new key.
-
-    The version is read before the data, so a cached value is never older than its key.
-    """
-    seconds = getattr(settings, "STOREFRONT_CACHE_SECONDS", CACHE_SECONDS)
-    if not seconds:
-        return compute()
-    full_key = f"sf:{connection.schema_name}:{catalog_version()}:{key}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, seconds)
-    return value
 
 
 def image_url(name: str | None) -> str | None:
@@ -104,10 +74,8 @@ def product_detail(product_id: int, currency: str) -> dict | None:
     if not detail:
         return None
     stock = dict(Sku.objects.filter(product_id=product_id).values_list("pk", "stock"))
-    for sku in detail["skus"]:
-        sku["stock"] = stock.get(sku["id"], 0)
-    detail["in_stock"] = any(sku["stock"] > 0 for sku in detail["skus"])
-    return detail
+    skus = [{**sku, "stock": stock.get(sku["id"], 0)} for sku in detail["skus"]]
+    return {**detail, "skus": skus, "in_stock": any(sku["stock"] > 0 for sku in skus)}
 
 
 def load_product_detail(product_id: int, currency: str) -> dict | bool:
@@ -175,11 +143,11 @@ def home_sections(theme_settings: dict, currency: str) -> list[dict]:
             )
         return sections
 
-    key = f"home:{currency}:{hash_settings(theme_settings.get('home_sections', []))}"
+    key = f"home:{currency}:{digest(theme_settings.get('home_sections', []))}"
     return cached_by_catalog(key, compute)
 
 
-def hash_settings(value: Any) -> str:
+def digest(value: Any) -> str:
     return hashlib.sha1(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -199,4 +167,4 @@ def product_page(spec: ProductFilter, page: int, currency: str, *, per_page: int
             "products": [product_card(product, currency) for product in products[start : start + per_page]],
         }
 
-    return cached_by_catalog(f"page:{currency}:{hash_settings([repr(spec), page, per_page])}", compute)
+    return cached_by_catalog(f"page:{currency}:{digest([repr(spec), page, per_page])}", compute)

@@ -12,6 +12,7 @@ from tenant_apps.catalog.search import ProductFilter
 
 from . import selectors
 from .api.serializers import ProductQuerySerializer
+from .caching import cached_by_catalog
 from .theming import render_page
 
 SORT_LABELS = [
@@ -44,7 +45,7 @@ def page_number(request) -> int:
 @require_safe
 def home(request):
     theme, context = page_context(request)
-    context["categories"] = selectors.cached_by_catalog("categories", selectors.category_tree)
+    context["categories"] = cached_by_catalog("categories", selectors.category_tree)
     context["sections"] = selectors.home_sections(context["theme_settings"], context["currency"])
     return render_page(request, theme, "home", context)
 
@@ -62,7 +63,7 @@ def product_list_page(request, page: str, *, category: str | None = None):
         # A hand-edited URL shows the unfiltered results with a note instead of an error page.
         spec, errors = ProductFilter(q=params.get("q", "")[:100]), query.errors
     theme, context = page_context(request)
-    categories = selectors.cached_by_catalog("categories", selectors.category_tree)
+    categories = cached_by_catalog("categories", selectors.category_tree)
     current = None
     if category is not None:
         current = next(

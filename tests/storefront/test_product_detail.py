@@ -5,7 +5,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalog.models import Product, ProductStatus, Sku
-from tenant_apps.storefront.selectors import catalog_version
+from tenant_apps.storefront.caching import catalog_version
 
 from .conftest import make_category, make_product
 

@@ -14,6 +14,7 @@ from micromall.api.pagination import PageNumberPagination
 from tenant_apps.catalog.search import search_products
 
 from .. import selectors
+from ..caching import cached_by_catalog
 from .serializers import CategoryNodeSerializer, ProductCardSerializer, ProductDetailSerializer, ProductQuerySerializer
 
 
@@ -48,7 +49,7 @@ class StoreProductListView(APIView):
         # Keyed on the raw query string: only valid queries ever reach the cache (bad ones raise in
         # compute), so a hit skips validation too. The JSON is cached already rendered.
         query_string = request.META.get("QUERY_STRING", "")
-        key = f"products:{request.get_host()}:{currency}:{selectors.hash_settings(query_string)}"
+        key = f"products:{request.get_host()}:{currency}:{selectors.digest(query_string)}"
 
         def compute() -> bytes:
             query = ProductQuerySerializer(data=request.query_params)
@@ -58,7 +59,7 @@ class StoreProductListView(APIView):
             results = [selectors.product_card(product, currency) for product in products]
             return JSONRenderer().render(paginator.get_paginated_response(results).data)
 
-        return HttpResponse(selectors.cached_by_catalog(key, compute), content_type="application/json")
+        return HttpResponse(cached_by_catalog(key, compute), content_type="application/json")
 
 
 class StoreProductDetailView(APIView):
@@ -81,4 +82,4 @@ class StoreCategoryTreeView(APIView):
 
     @extend_schema(responses=CategoryNodeSerializer(many=True))
     def get(self, request):
-        return Response(selectors.cached_by_catalog("categories", selectors.category_tree))
+        return Response(cached_by_catalog("categories", selectors.category_tree))

@@ -1,0 +1,268 @@
+"""Storefront benchmark: product-list API and product-detail HTML against a plain Django JSON view.
+
+    .venv/bin/python bench/storefront.py [--seconds 6] [--rounds 3] [--port 8300] [--shops 200]
+
+One run, one gunicorn config (deploy/gunicorn.conf.py, WEB_CONCURRENCY=2 sync workers), loopback only,
+wrk -t1 -c4. Every shop holds 1,000 active products (2 SKUs, a spec group and an image row each).
+  plain           /bench/plain on the platform host (no shop, no query)
+  list            GET /api/v1/store/products (20 items) on one shop, catalog-version cache on
+  detail          GET /p/<id> (theme-rendered product page) on one shop
+  list 10 shops   the list API, each request on the next of 10 shop hosts (wrk Lua script)
+  list 200 shops  the same over 200 shop hosts
+  ... nocache     the same list requests on a second gunicorn with STOREFRONT_CACHE_SECONDS = 0
+Data lives in its own database (BENCH_DATABASE_NAME, default mm_bench_storefront). Shop schemas after the
+first are copies of it (pg_dump of one migrated schema, renamed), created once and reused by later runs.
+"""
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "platform")]
+os.environ.setdefault("BENCH_DATABASE_NAME", "mm_bench_storefront")
+
+from bench._common import ROOT, Gunicorn, django_env, ensure_database, ensure_wrk, machine, setup_django  # noqa: E402
+
+PRODUCTS = 1000
+BASE_SCHEMA = "sfb_000"
+WORDS = [
+    "夏季",
+    "碎花",
+    "连衣裙",
+    "纯棉",
+    "T恤",
+    "运动",
+    "跑鞋",
+    "真丝",
+    "衬衫",
+    "牛仔裤",
+    "Summer",
+    "Dress",
+    "Classic",
+]
+
+
+def shop_names(count: int) -> list[tuple[str, str]]:
+    return [(f"sfb_{n:03d}", f"sfb{n:03d}") for n in range(count)]
+
+
+def load_products() -> None:
+    """1,000 active products in the current schema, in bulk (the search trigger fills the documents)."""
+    from tenant_apps.catalog.models import Category, Product, ProductImage, ProductStatus, Sku, SpecGroup, SpecValue
+
+    categories = [Category.objects.create(name=f"分类{n}", slug=f"cat-{n}", depth=1) for n in range(8)]
+    products = Product.objects.bulk_create(
+        Product(
+            title=f"{WORDS[i % len(WORDS)]}{WORDS[(i * 7) % len(WORDS)]} {i}",
+            status=ProductStatus.ACTIVE,
+            category=categories[i % len(categories)],
+            sales_count=(i * 37) % 1000,
+            min_price_amount=1000 + (i % 90) * 100,
+            description_html="<p>商品详情 · product details</p>",
+        )
+        for i in range(PRODUCTS)
+    )
+    Sku.objects.bulk_create(
+        Sku(
+            product=p,
+            code=f"SFB-{p.pk}-{size}",
+            specs={"尺码": size},
+            price_amount=p.min_price_amount + n * 500,
+            stock=(p.pk + n) % 7,
+            position=n,
+        )
+        for p in products
+        for n, size in enumerate(["S", "M"])
+    )
+    groups = SpecGroup.objects.bulk_create(SpecGroup(product=p, name="尺码") for p in products)
+    SpecValue.objects.bulk_create(SpecValue(group=g, value=v, position=n) for g in groups for n, v in enumerate("SM"))
+    ProductImage.objects.bulk_create(
+        ProductImage(product=p, image=f"shops/bench/products/{p.pk}.jpg", width=800, height=800) for p in products
+    )
+
+
+def pg_args() -> tuple[list[str], dict]:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    args = ["-d", db["NAME"]]
+    if db["HOST"]:
+        args += ["-h", db["HOST"]]
+    if db["PORT"]:
+        args += ["-p", str(db["PORT"])]
+    if db["USER"]:
+        args += ["-U", db["USER"]]
+    return args, {**os.environ, "PGPASSWORD": db["PASSWORD"] or ""}
+
+
+def prepare_data(shops: int) -> tuple[list[str], int]:
+    """Migrate the bench database, the first shop with its products, and copies up to `shops`.
+
+    Returns the shop hosts and the id of a product (the same in every copy).
+    """
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from shared_apps.tenancy.models import Domain, Shop
+    from shared_apps.tenancy.services import create_shop_record
+    from tenant_apps.catalog.models import Product
+
+    name = ensure_database()
+    print(f"==> Preparing database {name}: {shops} shops x {PRODUCTS} products (准备测试数据)", flush=True)
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    names = shop_names(shops)
+    base = Shop.objects.filter(schema_name=BASE_SCHEMA).first()
+    if base is None:
+        base = create_shop_record(name="Bench 000", subdomain="sfb000", owner=None, schema_name=BASE_SCHEMA)
+    base.create_schema(check_if_exists=True, verbosity=0)
+    call_command("migrate_schemas", schema_name=BASE_SCHEMA, interactive=False, verbosity=0)
+    with tenant_context(base):
+        if Product.objects.count() != PRODUCTS:
+            Product.objects.all().delete()
+            load_products()
+    connection.set_schema_to_public()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'sfb\\_%%'")
+        existing = {row[0] for row in cursor.fetchall()}
+    missing = [schema for schema, _ in names if schema not in existing]
+    if missing:
+        print(f"==> Copying {BASE_SCHEMA} into {len(missing)} schemas (pg_dump, renamed)", flush=True)
+        args, env = pg_args()
+        dump = subprocess.run(
+            ["pg_dump", "--no-owner", "--no-privileges", "-n", BASE_SCHEMA, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout
+        pattern = re.compile(rf"\b{BASE_SCHEMA}\b")
+        for start in range(0, len(missing), 25):
+            script = "".join(pattern.sub(schema, dump) for schema in missing[start : start + 25])
+            with tempfile.NamedTemporaryFile("w", suffix=".sql") as fh:
+                fh.write(script)
+                fh.flush()
+                subprocess.run(
+                    ["psql", "-q", "-o", "/dev/null", "-v", "ON_ERROR_STOP=1", "-f", fh.name, *args],
+                    check=True,
+                    env=env,
+                )
+    for schema, subdomain in names:
+        if not Shop.objects.filter(schema_name=schema).exists():
+            shop = Shop.objects.create(name=f"Bench {subdomain}", subdomain=subdomain, schema_name=schema)
+            Domain.objects.create(domain=f"{subdomain}.{settings.ROOT_DOMAIN}", tenant=shop, is_primary=True)
+    with tenant_context(base):
+        product_id = Product.objects.order_by("id").values_list("id", flat=True).first()
+    connection.close()
+    return [f"{subdomain}.{settings.ROOT_DOMAIN}" for _, subdomain in names], product_id
+
+
+LUA = """
+local hosts = {%s}
+local i = 0
+request = function()
+  i = i %% #hosts + 1
+  return wrk.format("GET", "%s", {["Host"] = hosts[i]})
+end
+"""
+
+
+def run_wrk(port: int, path: str, hosts: list[str], seconds: int) -> tuple[float, int]:
+    """requests/s and error count; with several hosts each request goes to the next one (round robin)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(LUA % (", ".join(f'"{h}"' for h in hosts), path))
+        script.flush()
+        cmd = ["wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script.name, f"http://127.0.0.1:{port}{path}"]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
+    return rps, errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=6, help="seconds per measurement (default 6)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
+    parser.add_argument("--port", type=int, default=8300)
+    parser.add_argument("--shops", type=int, default=200)
+    args = parser.parse_args()
+    if not shutil.which("pg_dump") or not shutil.which("psql"):
+        sys.exit("pg_dump and psql are needed to copy shop schemas (apt-get install postgresql-client).")
+    ensure_wrk()
+    hosts, product_id = prepare_data(args.shops)
+    from django.conf import settings
+
+    root = settings.ROOT_DOMAIN
+    log = ROOT / ".data" / "logs" / "bench-storefront-gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    common = {"WEB_CONCURRENCY": "2"}
+    list_path = "/api/v1/store/products?page_size=20"
+    cases = [
+        ("plain", 0, "/bench/plain", [root]),
+        ("list", 0, list_path, hosts[:1]),
+        ("detail", 0, f"/p/{product_id}", hosts[:1]),
+        ("list 10 shops", 0, list_path, hosts[:10]),
+        (f"list {len(hosts)} shops", 0, list_path, hosts),
+        ("nocache plain", 1, "/bench/plain", [root]),
+        ("nocache list", 1, list_path, hosts[:1]),
+        ("nocache list 10 shops", 1, list_path, hosts[:10]),
+        (f"nocache list {len(hosts)} shops", 1, list_path, hosts),
+    ]
+    servers = []
+    try:
+        for offset, settings_module in enumerate(["bench.storefront_settings", "bench.storefront_nocache"]):
+            env = django_env(settings_module, **common)
+            servers.append(Gunicorn(env, args.port + offset, log))
+            servers[-1].wait_ready(hosts[0])
+        load_before = os.getloadavg()[0]
+        for _name, server, path, shop_hosts in cases:  # warm caches and connections on every host
+            run_wrk(args.port + server, path, shop_hosts, max(2, len(shop_hosts) // 40))
+        results: dict[str, list[float]] = {name: [] for name, *_ in cases}
+        for _ in range(args.rounds):
+            for name, server, path, shop_hosts in cases:
+                rps, errors = run_wrk(args.port + server, path, shop_hosts, args.seconds)
+                if errors:
+                    raise SystemExit(f"{name}: {errors} errors/non-2xx responses; see {log}")
+                results[name].append(rps)
+    finally:
+        for server in servers:
+            server.stop()
+
+    medians = {name: statistics.median(values) for name, values in results.items()}
+
+    def ratio(name: str, base: str) -> float:
+        """Median over rounds of this round's ratio: neighbours in time share the machine's load."""
+        return statistics.median(a / b for a, b in zip(results[name], results[base], strict=True))
+
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"\nStorefront benchmark — {now}\nmachine: {machine()}")
+    print(f"{len(hosts)} shops x {PRODUCTS} products; wrk -t1 -c4 -d{args.seconds}s, {args.rounds} interleaved rounds")
+    print(f"1-min load average before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}\n")
+    print(f"| {'case':<26} | {'req/s':>7} | {'x plain':>7} | req/s per round |")
+    print(f"|{'-' * 28}|{'-' * 9}|{'-' * 9}|-----------------|")
+    for name, values in results.items():
+        plain = "nocache plain" if name.startswith("nocache") else "plain"
+        rounds = " ".join(f"{v:.0f}" for v in values)
+        print(f"| {name:<26} | {medians[name]:>7.0f} | {ratio(name, plain):>7.2f} | {rounds} |")
+    many = ratio(f"list {len(hosts)} shops", "list 10 shops")
+    single = ratio("list", "plain")
+    print("\nratios are medians of per-round ratios")
+    print(f"list / plain = {single:.2f} (goal >= 0.30: {'met' if single >= 0.30 else 'NOT met'})")
+    print(f"list {len(hosts)} shops / 10 shops = {many:.2f} (goal >= 0.90: {'met' if many >= 0.9 else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

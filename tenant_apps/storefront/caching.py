@@ -1,0 +1,77 @@
+"""Storefront caches keyed by the shop's catalog version (see migration storefront 0002 for the triggers).
+
+A cached value is stored under `sf:<schema>:<version>:<key>`; any shopper-visible catalog change commits
+a new version, so stale entries are simply never asked for again. Two levels: a small per-process LRU
+(a hit costs no network round trip) and the shared Redis cache. Values are shared between requests:
+callers treat them as read-only.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from psycopg2 import sql
+
+T = TypeVar("T")
+CACHE_SECONDS = 600  # settings.STOREFRONT_CACHE_SECONDS overrides; 0 turns caching off
+LOCAL_ENTRIES = 512
+
+_local: OrderedDict[str, object] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def catalog_version() -> int:
+    """The current shop's catalog version: the sum of the trigger-kept counters.
+
+    Read with a schema-qualified query on the raw connection, so that a request served from cache
+    costs exactly one round trip and no `SET search_path` when the previous request was another shop's.
+    Logged like any ORM query so query budgets still count it.
+    """
+    connection.ensure_connection()
+    query = sql.SQL("SELECT coalesce(sum(value), 0) FROM {}.storefront_catalogversion").format(
+        sql.Identifier(connection.schema_name)
+    )
+    started = time.monotonic()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(query)
+        version = int(cursor.fetchone()[0])
+    if connection.queries_logged:
+        text = query.as_string(connection.connection)
+        connection.queries_log.append({"sql": text, "time": f"{time.monotonic() - started:.3f}"})
+    return version
+
+
+def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` cached per shop and catalog version.
+
+    The version is read before the data is computed, so a cached value is never older than its key
+    (at worst newer, which is harmless). `compute` may raise (bad input): nothing is cached then.
+    """
+    seconds = getattr(settings, "STOREFRONT_CACHE_SECONDS", CACHE_SECONDS)
+    if not seconds:
+        return compute()
+    full_key = f"sf:{connection.schema_name}:{catalog_version()}:{key}"
+    with _local_lock:
+        value = _local.get(full_key)
+        if value is not None:
+            _local.move_to_end(full_key)
+            return value
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, seconds)
+    with _local_lock:
+        _local[full_key] = value
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+    return value
+
+
+def clear_local_cache() -> None:
+    with _local_lock:
+        _local.clear()
