@@ -146,3 +146,19 @@ def test_top_up_fills_the_pool_to_its_target_and_no_further(templates, clean_sch
     assert top_up_pool(target=2) == 0
     assert fresh_spare_count() == 2
     assert shop_schemas_in_db() == set(SpareSchema.objects.values_list("schema_name", flat=True))
+
+
+def test_pool_commands_top_up_and_migrate(templates, clean_schemas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("top_up_spares", size=2, stdout=out)
+    assert out.getvalue().strip() == "created: 2"
+    SpareSchema.objects.filter(pk=SpareSchema.objects.first().pk).update(migration_state="0" * 64)
+    out = StringIO()
+    call_command("migrate_spares", no_top_up=True, stdout=out)
+    assert out.getvalue().strip() == "migrated: 1, dropped: 0, current: 1"
+    assert fresh_spare_count() == 2
+    assert shop_schemas_in_db() == set(SpareSchema.objects.values_list("schema_name", flat=True))
