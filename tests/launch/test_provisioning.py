@@ -162,3 +162,24 @@ def test_pool_commands_top_up_and_migrate(templates, clean_schemas):
     assert out.getvalue().strip() == "migrated: 1, dropped: 0, current: 1"
     assert fresh_spare_count() == 2
     assert shop_schemas_in_db() == set(SpareSchema.objects.values_list("schema_name", flat=True))
+
+
+def test_a_failure_while_loading_the_demo_catalog_undoes_the_whole_signup(templates, spare_pool, monkeypatch, tmp_path):
+    from shared_apps.gallery import seeding
+    from shared_apps.tenancy.signup import sign_up
+
+    # given a warm pool and a demo catalog that breaks half-way (a product in an unknown category)
+    (spare,) = spare_pool(1)
+    broken = {"categories": [{"key": "a", "name": "A"}], "products": [{"title": "x", "category": "nope", "skus": []}]}
+    monkeypatch.setattr(seeding, "demo_catalog", lambda slug, version: (broken, tmp_path))
+    # when a signup runs
+    with pytest.raises(KeyError):
+        sign_up(
+            email="mei@example.com", password="Plum-Blossom-2026", shop_name="x", subdomain="meimei", template="beauty"
+        )
+    # then nothing of it remains: no user, shop or token, the spare is back in the pool and still empty
+    assert (User.objects.count(), Shop.objects.count(), AccessToken.objects.count()) == (0, 0, 0)
+    assert list(SpareSchema.objects.values_list("schema_name", "migration_state")) == [(spare, code_fingerprint())]
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM "{spare}".catalog_category')
+        assert cursor.fetchone()[0] == 0
