@@ -50,6 +50,10 @@ class Theme:
         """Path under STATIC_URL of one of this theme's static files (`themes/<slug>/<name>`)."""
         return f"themes/{self.slug}/{name}"
 
+    def asset_path(self, name: str) -> str:
+        """`static_path(name)` if this theme ships the file, else the default theme's (themes inherit assets)."""
+        return _asset_path(self.slug, name)
+
     @property
     def preview_path(self) -> str:
         """The preview image under STATIC_URL; `preview` in the manifest is relative to the theme folder."""
@@ -98,8 +102,17 @@ def _themes() -> dict[str, Theme]:
     return found
 
 
+@cache
+def _asset_path(slug: str, name: str) -> str:
+    theme = _themes()[slug]
+    if (theme.static_dir / name).is_file() or slug == DEFAULT_THEME:
+        return theme.static_path(name)
+    return default_theme().static_path(name)
+
+
 def reload_themes() -> None:
     _themes.cache_clear()
+    _asset_path.cache_clear()
     _validator.cache_clear()
 
 

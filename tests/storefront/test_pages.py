@@ -8,6 +8,7 @@ from django_tenants.utils import tenant_context
 
 from tenant_apps.catalog.models import ProductStatus
 from tenant_apps.storefront.models import ThemeSettings
+from themes import registry
 
 from .conftest import make_category, make_product
 
@@ -185,3 +186,29 @@ def test_shop_b_pages_do_not_show_shop_a_products(shop_a, shop_b, client_b):
 def test_theme_static_files_are_found_under_their_prefix():
     assert finders.find("themes/classic/css/theme.css").endswith("themes/classic/static/css/theme.css")
     assert finders.find("themes/classic/js/product.js")
+
+
+@pytest.mark.parametrize("slug", [theme.slug for theme in registry.available_themes()])
+def test_every_theme_renders_every_page_with_existing_static_files(shop_a, client_a, slug):
+    shop_a.template = slug
+    shop_a.save(update_fields=["template"])
+    with tenant_context(shop_a):
+        category = make_category("女装")
+        product = make_product(
+            "碎花连衣裙", category=category, skus=[{"specs": {"颜色": "红"}, "price_amount": 100, "stock": 1}]
+        )
+
+    for path, status in [
+        ("/", 200),
+        ("/search?q=连衣裙", 200),
+        (f"/c/{category.pk}", 200),
+        (f"/p/{product.pk}", 200),
+        ("/cart", 200),
+        ("/nope", 404),
+    ]:
+        response = client_a.get(path)
+        assert response.status_code == status, (slug, path)
+        for url in set(re.findall(r'(?:src|href)="/static/([^"]+)"', html(response))):
+            assert finders.find(url), (slug, path, url)
+        if path.startswith("/p/"):
+            assert "js/product.js" in html(response)

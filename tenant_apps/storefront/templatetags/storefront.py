@@ -2,6 +2,9 @@
 
 from django import template
 from django.core.files.storage import default_storage
+from django.templatetags.static import static
+
+from themes.registry import default_theme
 
 register = template.Library()
 
@@ -28,3 +31,10 @@ def money(amount, currency="CNY"):
 @register.filter
 def media_url(name):
     return default_storage.url(name) if name else ""
+
+
+@register.simple_tag(takes_context=True)
+def theme_asset(context, name: str) -> str:
+    """URL of a static file of the page's theme, or of the default theme when the theme lacks it."""
+    theme = context.get("theme") or default_theme()
+    return static(theme.asset_path(name))
