@@ -143,7 +143,7 @@ def sku_rows(code: str, specs: list[dict], base: int, step: int, stock: int) -> 
     return rows
 
 
-def build(slug: str, spec: dict) -> None:
+def build(slug: str, spec: dict, *, theme_assets: bool = True) -> None:
     root = THEMES / slug
     products = []
     pictures = []
@@ -174,6 +174,8 @@ def build(slug: str, spec: dict) -> None:
     (root / "demo" / "catalog.json").write_text(
         json.dumps(catalog, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
+    if not theme_assets:  # the classic theme's own banners and preview belong to the storefront
+        return
     for n in (1, 2):
         banner(root / "static" / "img" / f"banner-{n}.jpg", spec["colors"]["primary"], spec["colors"]["accent"], n)
     if (root / "static" / "img" / "preview.png").exists():
@@ -444,7 +446,108 @@ BABY = {
     ],
 }
 
+CLASSIC = {
+    "label": "Classic",
+    "tag": "百货",
+    "blurb": "品质好物，全场满 99 元包邮。",
+    "palette": ["#e4393c", "#ff8a00", "#3d7eff", "#7a7a7a"],
+    "colors": {"primary": "#e4393c", "accent": "#ff5000", "background": "#f5f5f5"},
+    "categories": [
+        {"key": "apparel", "name": "服装", "slug": "apparel"},
+        {"key": "home", "name": "家居", "slug": "home"},
+        {"key": "digital", "name": "数码", "slug": "digital"},
+        {"key": "snacks", "name": "零食", "slug": "snacks"},
+    ],
+    "products": [
+        (
+            "CL-TEE",
+            "纯棉圆领T恤",
+            "Cotton T-shirt",
+            "apparel",
+            [("颜色", ["白色", "黑色", "灰色"]), ("尺码", ["S", "M", "L", "XL"])],
+            5900,
+            0,
+            "box",
+            3200,
+        ),
+        (
+            "CL-DRS",
+            "夏季碎花连衣裙",
+            "Floral Dress",
+            "apparel",
+            [("颜色", ["红色", "蓝色"]), ("尺码", ["S", "M", "L"])],
+            19900,
+            1000,
+            "bag",
+            860,
+        ),
+        (
+            "CL-JNS",
+            "直筒牛仔裤",
+            "Straight Jeans",
+            "apparel",
+            [("尺码", ["28", "30", "32", "34"])],
+            15900,
+            0,
+            "box",
+            1100,
+        ),
+        (
+            "CL-SNK",
+            "轻便休闲鞋",
+            "Casual Sneakers",
+            "apparel",
+            [("尺码", ["38", "39", "40", "41", "42"])],
+            25900,
+            0,
+            "box",
+            740,
+        ),
+        (
+            "CL-TWL",
+            "长绒棉毛巾",
+            "Cotton Towel",
+            "home",
+            [("颜色", ["米白", "浅灰", "雾蓝"]), ("规格", ["单条", "三条装"])],
+            2900,
+            4000,
+            "bag",
+            2100,
+        ),
+        ("CL-MUG", "陶瓷马克杯", "Ceramic Mug", "home", [("颜色", ["白色", "墨绿"])], 3900, 0, "jar", 950),
+        ("CL-PIL", "记忆棉枕头", "Memory Pillow", "home", [("规格", ["标准", "加高"])], 12900, 2000, "box", 620),
+        ("CL-EAR", "蓝牙耳机", "Bluetooth Earbuds", "digital", [("颜色", ["白色", "黑色"])], 19900, 0, "round", 1500),
+        (
+            "CL-PWR",
+            "快充充电宝",
+            "Power Bank",
+            "digital",
+            [("容量", ["10000mAh", "20000mAh"])],
+            9900,
+            5000,
+            "box",
+            1300,
+        ),
+        (
+            "CL-CBL",
+            "编织数据线",
+            "Braided Cable",
+            "digital",
+            [("长度", ["1m", "2m"]), ("接口", ["USB-C", "Lightning"])],
+            2900,
+            1000,
+            "tube",
+            2600,
+        ),
+        ("CL-NUT", "每日坚果", "Daily Nuts", "snacks", [("规格", ["7袋", "30袋"])], 3900, 8000, "bag", 2900),
+        ("CL-TEA", "西湖龙井", "Longjing Tea", "snacks", [("规格", ["50g", "100g"])], 6800, 6000, "jar", 480),
+        ("CL-CHO", "黑巧克力", "Dark Chocolate", "snacks", [("口味", ["70%", "85%"])], 2500, 0, "box", 1700),
+    ],
+}
+
 if __name__ == "__main__":
     for slug, spec in (("beauty", BEAUTY), ("fresh", FRESH), ("baby", BABY)):
         build(slug, spec)
         print(slug, "done")
+    build("classic", CLASSIC, theme_assets=False)
+    print("classic demo catalog done")
