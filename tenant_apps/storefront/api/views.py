@@ -29,6 +29,7 @@ class StoreProductListView(APIView):
     authentication_classes: list = []
 
     @extend_schema(
+        operation_id="store_products_list",
         parameters=[
             ProductQuerySerializer,
             OpenApiParameter("page", int),
@@ -66,7 +67,7 @@ class StoreProductDetailView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses=ProductDetailSerializer)
+    @extend_schema(operation_id="store_products_retrieve", responses=ProductDetailSerializer)
     def get(self, request, product_id: int):
         detail = selectors.product_detail(product_id, shop_currency(request))
         if detail is None:
@@ -80,6 +81,6 @@ class StoreCategoryTreeView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(responses=CategoryNodeSerializer(many=True))
+    @extend_schema(operation_id="store_categories_list", responses=CategoryNodeSerializer(many=True))
     def get(self, request):
         return Response(cached_by_catalog("categories", selectors.category_tree))
