@@ -233,3 +233,26 @@ def test_product_count_is_per_shop_schema(shop_a, shop_b):
         assert Product.objects.count() == 1
     with tenant_context(shop_b):
         assert Product.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("q", "count"),
+    [
+        ("'", 1),  # nothing searchable: everything is listed
+        ("\\", 1),
+        ("dress:*", 1),
+        ("％连衣裙％", 1),
+        ("dre'ss", 0),  # dre:* & ss:*
+        ("a & | ! (b)", 0),
+        ("<script>", 0),
+        ("𠮷野家", 0),
+    ],
+)
+def test_odd_queries_never_break_the_tsquery(shop_a, client_a, q, count):
+    with tenant_context(shop_a):
+        make_product("Summer Dress 连衣裙")
+
+    response = client_a.get("/api/v1/store/products", {"q": q})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == count
