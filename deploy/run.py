@@ -337,6 +337,8 @@ def run() -> int:
         for line in report.splitlines():
             if not line.startswith("password "):
                 info(line)
+        say("Creating the gallery's read-only live demo shops when missing", "创建模板的只读演示店铺")
+        info(manage(env, "create_demo_shops", capture=True).strip())
 
         logs = DATA / "logs"
         say(f"Starting gunicorn on 127.0.0.1:{port}, a Celery worker and Celery beat", "启动网站、任务进程和定时任务")

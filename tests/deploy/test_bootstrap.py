@@ -5,9 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
 from shared_apps.tenancy.models import Domain, MembershipRole, Shop, ShopMembership
+from tenant_apps.catalog.models import Product
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +42,9 @@ def test_bootstrap_creates_operator_demo_shop_and_owner_then_changes_nothing(db)
         ("demo@micromall.localhost", MembershipRole.OWNER)
     ]
     assert schema_exists(shop.schema_name)
+    assert shop.template == "classic"
+    with tenant_context(shop):
+        assert Product.objects.filter(status="active").count() >= 12  # the classic template's demo catalog
     assert "password Demo-Pass-9000" in first
     assert "shop demo.localhost" in first and "created" in first
     # Second run: same rows, passwords untouched, no password printed.

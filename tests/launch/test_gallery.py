@@ -183,3 +183,10 @@ def test_operator_screens_list_templates_and_spares(templates, spare_pool):
     other = Client(HTTP_HOST="localhost")
     other.force_login(owner)
     assert other.get("/admin/tenancy/spareschema/").status_code == 302
+
+
+def test_platform_front_page_leads_to_the_gallery(platform_client):
+    response = platform_client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/gallery"

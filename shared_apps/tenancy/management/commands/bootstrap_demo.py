@@ -12,17 +12,18 @@ from django.db import transaction
 
 from shared_apps.accounts.models import User
 from shared_apps.tenancy.models import MembershipRole, Shop, ShopMembership
-from shared_apps.tenancy.services import add_member, create_shop_with_migrations
+from shared_apps.tenancy.services import add_member, provision_shop
 
 OPERATOR_EMAIL = "admin@micromall.localhost"
 OWNER_EMAIL = "demo@micromall.localhost"
 DEMO_SUBDOMAIN = "demo"
 DEMO_SHOP_NAME = "Micromall 演示店 Demo Shop"
+DEMO_TEMPLATE = "classic"
 
 
 def provision_demo_shop(*, name: str, subdomain: str, owner: User) -> Shop:
-    """The one place that decides how the demo shop is provisioned (switch to pooled provisioning here)."""
-    return create_shop_with_migrations(name=name, subdomain=subdomain, owner=owner)
+    """The demo shop is launched like any signup: a pooled schema with the classic template's demo catalog."""
+    return provision_shop(name=name, subdomain=subdomain, owner=owner, template=DEMO_TEMPLATE)
 
 
 def ensure_user(*, email: str, password: str, operator: bool) -> tuple[User, bool]:
