@@ -74,7 +74,6 @@ def verify_domain(*, custom: CustomDomain) -> CustomDomain:
             locked.save(update_fields=["status", "verified_at", "last_check_error"])
             # Other shops' pending claims on this domain lost: it now routes to this shop.
             CustomDomain.objects.filter(domain=locked.domain).exclude(pk=locked.pk).delete()
-        transaction.on_commit(lambda: forget_hosts([locked.domain]))
     forget_hosts([locked.domain])  # also the negative cache entry of a host that served nothing so far
     return locked
 

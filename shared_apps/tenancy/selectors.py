@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 
 from .models import Domain, MembershipRole, Shop, ShopMembership
 
@@ -50,6 +51,17 @@ def shop_for_host(host: str) -> Shop | None:
 
 
 def forget_hosts(hosts: list[str]) -> None:
+    """Drop cached host entries now and, inside a transaction, again once it commits.
+
+    The second pass matters: a request landing between now and the commit would re-cache the old answer.
+    """
+    hosts = list(hosts)
+    _forget(hosts)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: _forget(hosts))
+
+
+def _forget(hosts: list[str]) -> None:
     cache.delete_many([host_cache_key(h) for h in hosts])
     for host in hosts:
         _local.pop(host, None)

@@ -1,11 +1,10 @@
 """Writers for the control plane: shops, their hosts and memberships."""
 
-import secrets
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from .models import Domain, MembershipRole, Shop, ShopMembership, ShopStatus
+from .provisioning import new_schema_name, prepare_schema, schedule_top_up
 from .selectors import forget_hosts, shop_hosts
 from .validators import validate_subdomain
 
@@ -16,11 +15,6 @@ class SubdomainTaken(Exception):
 
 class DemoShopReadOnly(Exception):
     """A template's live demo shop has no members and cannot be changed."""
-
-
-def new_schema_name() -> str:
-    # Random, never derived from the subdomain: renaming a shop never renames a schema.
-    return "shop_" + secrets.token_hex(6)
 
 
 def create_shop_record(*, name: str, subdomain: str, owner, schema_name: str, template: str = "", agency=None) -> Shop:
@@ -62,7 +56,6 @@ def set_status(*, shop: Shop, status: str) -> Shop:
         raise ValueError(status)
     Shop.objects.filter(pk=shop.pk).update(status=status)
     shop.status = status
-    transaction.on_commit(lambda: forget_hosts(shop_hosts(shop)))
     forget_hosts(shop_hosts(shop))
     return shop
 
@@ -74,8 +67,6 @@ def provision_shop(*, name: str, subdomain: str, owner, template: str = "", agen
     falls back to migrating a new schema inside the same transaction (slower, never an error).
     """
     from shared_apps.gallery.seeding import seed_shop
-
-    from .provisioning import prepare_schema, schedule_top_up
 
     with transaction.atomic():
         shop = prepare_schema(
