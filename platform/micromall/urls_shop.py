@@ -1,10 +1,11 @@
 """URL root of shop hosts (<subdomain>.ROOT_DOMAIN and custom domains): storefront, merchant API, back office."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from shared_apps.tenancy.interface import shop_admin_site
 from shared_apps.tenancy.views import auto_login
 
+from .media import shop_media
 from .urls_common import common_patterns, not_found
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.storefront.api.urls")),
     path("api/v1/", include("shared_apps.tenancy.api.domain_urls")),
     path("api/v1/", include("tenant_apps.storefront.api.theme_urls")),
+    re_path(r"^media/(?P<path>.+)$", shop_media, name="shop-media"),
     # Storefront HTML pages rendered by the shop's theme (last: it owns "/").
     path("", include("tenant_apps.storefront.urls")),
 ]
