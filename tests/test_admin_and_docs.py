@@ -121,3 +121,32 @@ def test_shop_admin_lists_only_its_own_shops_data(shop_a, shop_b):
     body = page.content.decode()
     assert "only-in-b@example.com" in body
     assert "only-in-a@example.com" not in body
+
+
+def test_operator_suspends_and_resumes_a_shop_from_the_shop_list_with_feedback(shop_a):
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    client = login(Client(HTTP_HOST="localhost"), operator.email)
+    storefront = Client(HTTP_HOST="alpha.localhost")
+
+    suspended = client.post(
+        "/admin/tenancy/shop/", {"action": "suspend", "_selected_action": [shop_a.pk]}, follow=True
+    ).content.decode()
+
+    assert "Suspended: alpha." in suspended
+    assert storefront.get("/").status_code == 423
+
+    resumed = client.post(
+        "/admin/tenancy/shop/", {"action": "resume", "_selected_action": [shop_a.pk]}, follow=True
+    ).content.decode()
+
+    assert "Resumed: alpha." in resumed
+    assert storefront.get("/").status_code == 200
+
+
+def test_operator_admin_is_titled_as_the_platform_back_office():
+    operator = UserFactory(is_staff=True, is_superuser=True)
+
+    body = login(Client(HTTP_HOST="localhost"), operator.email).get("/admin/").content.decode()
+
+    assert "Micromall 平台后台 · Operator admin" in body
+    assert "Django administration" not in body
