@@ -119,4 +119,5 @@ class CustomDomain(models.Model):
         constraints = [models.UniqueConstraint(fields=["shop", "domain"], name="uniq_custom_domain_per_shop")]
 
     def __str__(self) -> str:
-        return f"{self.domain} -> {self.shop_id} ({self.status})"
+        # Merchants read this in their back office: no internal shop id (and none yet while it is being added).
+        return f"{self.domain} ({self.status})"

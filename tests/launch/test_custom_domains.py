@@ -260,3 +260,14 @@ def test_back_office_screen_attaches_and_verifies(shop_a, verify_server):
     custom.refresh_from_db()
     assert custom.status == "verified"
     assert Client(HTTP_HOST="shop.example.com").get("/healthz").status_code == 200
+
+
+def test_back_office_names_a_new_domain_without_internal_ids(shop_a):
+    browser = Client(HTTP_HOST="alpha.localhost")
+    browser.force_login(staff_of(shop_a))
+
+    page = browser.post("/admin/tenancy/customdomain/add/", {"domain": "shop.example.com"}, follow=True)
+
+    body = page.content.decode()
+    assert "shop.example.com (pending)" in body
+    assert "None" not in body and f"-&gt; {shop_a.pk}" not in body
