@@ -54,6 +54,19 @@ class Theme:
         """`static_path(name)` if this theme ships the file, else the default theme's (themes inherit assets)."""
         return _asset_path(self.slug, name)
 
+    def asset_layers(self, name: str) -> list[str]:
+        """Every copy of a static file along the inheritance chain, default theme first, then this theme's.
+
+        For files that stack rather than replace, such as `css/theme.css`: a child theme's stylesheet is
+        loaded after the default theme's and only restyles what differs.
+        """
+        return list(_asset_layers(self.slug, name))
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """The theme's interface texts (manifest `texts`) over the default theme's: a child names only what differs."""
+        return dict(_texts(self.slug))
+
     @property
     def preview_path(self) -> str:
         """The preview image under STATIC_URL; `preview` in the manifest is relative to the theme folder."""
@@ -83,6 +96,9 @@ def load_theme(path: Path) -> Theme:
     if data["slug"] != path.name or not SLUG_RE.match(data["slug"]):
         raise ManifestError(f"{path.name}: slug must equal the folder name and match {SLUG_RE.pattern}")
     _check_schema(data["settings_schema"], path.name)
+    texts = data.get("texts", {})
+    if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
+        raise ManifestError(f"{path.name}: texts must be an object of strings")
     extra = {key: value for key, value in data.items() if key not in REQUIRED_KEYS}
     theme = Theme(**{key: data[key] for key in REQUIRED_KEYS}, path=path, extra=extra)
     errors = list(Draft202012Validator(theme.settings_schema).iter_errors(theme.defaults()))
@@ -110,9 +126,22 @@ def _asset_path(slug: str, name: str) -> str:
     return default_theme().static_path(name)
 
 
+@cache
+def _asset_layers(slug: str, name: str) -> tuple[str, ...]:
+    chain = [default_theme()] if slug == DEFAULT_THEME else [default_theme(), _themes()[slug]]
+    return tuple(theme.static_path(name) for theme in chain if (theme.static_dir / name).is_file())
+
+
+@cache
+def _texts(slug: str) -> dict[str, str]:
+    return {**default_theme().extra.get("texts", {}), **_themes()[slug].extra.get("texts", {})}
+
+
 def reload_themes() -> None:
     _themes.cache_clear()
     _asset_path.cache_clear()
+    _asset_layers.cache_clear()
+    _texts.cache_clear()
     _validator.cache_clear()
 
 

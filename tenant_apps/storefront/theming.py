@@ -3,6 +3,11 @@
 Each theme gets its own Django template engine whose lookup order is: the theme's `templates/`, then
 the default theme's (so a theme overrides only what it changes), then this app's shared templates.
 `{% extends %}` and `{% include %}` resolve along the same chain. Engines are built once per process.
+
+A child theme's template may extend its own name: `{% extends "storefront/home.html" %}` inside
+`themes/<child>/templates/storefront/home.html` is the default theme's home.html, because Django's
+recursive extends skips the origins already in the chain (the filesystem and cached loaders honour
+`skip`). The child then overrides only the blocks it changes (themes/README.md, "Child themes").
 """
 
 from functools import cache
@@ -29,6 +34,8 @@ def theme_engine(slug: str) -> DjangoTemplates:
             "DIRS": dirs,
             "APP_DIRS": False,
             "OPTIONS": {
+                # Named explicitly because child themes rely on them: both honour `skip` (recursive extends).
+                "loaders": [("django.template.loaders.cached.Loader", ["django.template.loaders.filesystem.Loader"])],
                 "context_processors": ["django.template.context_processors.request"],
                 "builtins": ["django.templatetags.static", "tenant_apps.storefront.templatetags.storefront"],
                 "debug": False,
