@@ -16,11 +16,20 @@ from shared_apps.tenancy.signup import EmailTaken, sign_up
 from .selectors import active_templates
 from .services import demo_subdomain
 
+# Manifests name the industry with a code; visitors read a label. Unknown codes are shown as they are.
+INDUSTRY_LABELS = {
+    "general": "综合百货 General store",
+    "beauty": "美妆个护 Beauty",
+    "fresh_food": "生鲜果蔬 Fresh food",
+    "mother_baby": "母婴 Mother & baby",
+}
+
 
 def _cards() -> list[dict]:
     return [
         {
             "template": template,
+            "industry": INDUSTRY_LABELS.get(template.industry, template.industry),
             "preview_url": static(template.preview),
             "demo_url": absolute_url(f"{demo_subdomain(template.slug)}.{settings.ROOT_DOMAIN}"),
         }

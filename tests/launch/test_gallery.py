@@ -190,3 +190,11 @@ def test_platform_front_page_leads_to_the_gallery(platform_client):
 
     assert response.status_code == 302
     assert response["Location"] == "/gallery"
+
+
+def test_gallery_and_signup_pages_name_industries_in_words_not_codes(platform_client, templates):
+    for url in ("/gallery", "/signup"):
+        html = platform_client.get(url).content.decode()
+
+        assert "生鲜果蔬 Fresh food" in html and "母婴 Mother &amp; baby" in html
+        assert ">fresh_food<" not in html and ">mother_baby<" not in html
