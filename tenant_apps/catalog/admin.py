@@ -83,10 +83,48 @@ class ProductImageInline(ShopInline, admin.TabularInline):
         return format_html('<img src="{}" style="max-height:60px">', image.image.url) if image.pk else "-"
 
 
+def major_units(amount: int | None) -> str:
+    """Minor units -> `25.00` (integer arithmetic, no floats)."""
+    if amount is None:
+        return "-"
+    major, minor = divmod(int(amount), 100)
+    return f"{major:,}.{minor:02d}"
+
+
+# Amounts are stored and typed in minor units (分); without saying so a merchant reads 2500 as ¥2,500.
+AMOUNT_LABELS = {
+    "price_amount": "售价（分）Price (fen)",
+    "compare_at_amount": "划线价（分）Compare-at (fen)",
+    "cost_amount": "成本（分）Cost (fen)",
+}
+
+
+class SkuForm(forms.ModelForm):
+    class Meta:
+        model = Sku
+        fields = [
+            "code",
+            "price_amount",
+            "compare_at_amount",
+            "cost_amount",
+            "low_stock_threshold",
+            "weight_grams",
+            "barcode",
+        ]
+        labels = AMOUNT_LABELS
+        help_texts = {name: "1 元 = 100 分：2500 = ¥25.00" for name in AMOUNT_LABELS}
+        # Narrow inputs so the nine-column matrix fits the screen.
+        widgets = {
+            "code": forms.TextInput(attrs={"size": 14}),
+            "barcode": forms.TextInput(attrs={"size": 14}),
+        }
+
+
 class SkuInline(ShopInline, admin.TabularInline):
     """The SKU matrix: rows come from the spec groups; prices and codes are edited here, stock via the ledger."""
 
     model = Sku
+    form = SkuForm
     extra = 0
     fields = [
         "specs_label",
@@ -152,12 +190,16 @@ class ProductForm(forms.ModelForm):
 class ProductAdmin(ShopModelAdmin):
     form = ProductForm
     inlines = [SkuInline, ProductImageInline]
-    list_display = ["title", "status", "category", "brand", "min_price_amount", "total_stock", "sales_count", "updated"]
+    list_display = ["title", "status", "category", "brand", "lowest_price", "total_stock", "sales_count", "updated"]
     list_filter = ["status", "category", "brand"]
     list_select_related = ["category", "brand"]
     search_fields = ["title", "skus__code"]
-    readonly_fields = ["status", "sales_count", "min_price_amount", "created", "updated"]
+    readonly_fields = ["status", "sales_count", "lowest_price", "created", "updated"]
     actions = ["publish", "unpublish"]
+
+    @admin.display(description="最低价（元）Lowest price", ordering="min_price_amount")
+    def lowest_price(self, product):
+        return major_units(product.min_price_amount)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(stock_total=Sum("skus__stock"))

@@ -1,5 +1,7 @@
 """Shop back office screens for the catalog."""
 
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import tenant_context
@@ -127,3 +129,18 @@ def test_shop_b_admin_does_not_list_shop_a_products(shop_a, shop_b):
     page = client.get("/admin/catalog/product/").content.decode()
 
     assert "Alpha secret" not in page
+
+
+def test_product_screens_say_which_unit_prices_are_in(shop_a):
+    client = signed_in(shop_a)
+    with tenant_context(shop_a):
+        product = Product.objects.create(title="茶杯", min_price_amount=2590)
+        Sku.objects.create(product=product, code="CUP-1", price_amount=2590, stock=1)
+
+    listing = client.get("/admin/catalog/product/").content.decode()
+    change = client.get(f"/admin/catalog/product/{product.pk}/change/").content.decode()
+
+    assert "最低价（元）Lowest price" in listing and "25.90" in listing
+    assert "售价（分）Price (fen)" in change and "划线价（分）Compare-at (fen)" in change
+    code_input = re.search(r'<input[^>]*name="skus-0-code"[^>]*>', change).group(0)
+    assert 'size="14"' in code_input  # narrow, so the nine-column matrix fits the screen
