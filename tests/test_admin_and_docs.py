@@ -150,3 +150,15 @@ def test_operator_admin_is_titled_as_the_platform_back_office():
 
     assert "Micromall 平台后台 · Operator admin" in body
     assert "Django administration" not in body
+
+
+def test_refused_shop_sign_in_does_not_claim_the_visitor_is_signed_in(shop_a, shop_b):
+    owner = staff_of(shop_a)
+    client = Client(HTTP_HOST="beta.localhost", HTTP_ACCEPT_LANGUAGE="en")
+
+    response = client.post("/admin/login/?next=/admin/", {"username": owner.email, "password": PASSWORD})
+
+    body = response.content.decode()
+    assert "not a member of this shop" in body
+    assert "You are authenticated as" not in body  # Django's note for a signed-in user without access
+    assert client.get("/admin/").status_code == 302  # still signed out

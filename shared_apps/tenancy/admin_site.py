@@ -27,8 +27,14 @@ class ShopAdminAuthenticationForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
         if not user.is_active:
             raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
-        self.request.user = user
-        if request_role(self.request) is None:
+        # request_role reads request.user; put the anonymous user back afterwards, or a refused sign-in
+        # re-renders the form as "You are authenticated as , but are not authorized…".
+        anonymous, self.request.user = self.request.user, user
+        try:
+            role = request_role(self.request)
+        finally:
+            self.request.user = anonymous
+        if role is None:
             raise forms.ValidationError(
                 _("这个账号不是本店铺的成员。This account is not a member of this shop."), code="not_member"
             )
