@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 
 from shared_apps.tenancy.interface import MembershipRole, ShopModelAdmin, membership_role, shop_admin_site
 from themes.registry import available_themes
@@ -68,6 +69,19 @@ class ThemeSettingsAdmin(ShopModelAdmin):
     """店铺装修: one screen for the shop's theme and its settings (a singleton row)."""
 
     form = ThemeSettingsForm
+    fields = ["theme", "settings", "current_settings"]
+    readonly_fields = ["current_settings"]
+
+    # The JSON box takes only the changed keys: show every key with its value in effect, so a merchant can
+    # see that the primary colour is `colors.primary` without reading the theme's manifest.
+    @admin.display(description="当前生效的设置 Settings in effect")
+    def current_settings(self, obj):
+        effective = json.dumps(theme_state().settings, ensure_ascii=False, indent=2)
+        return format_html('<pre style="margin:0;white-space:pre-wrap">{}</pre>', effective)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["show_save_and_add_another"] = False  # a singleton: there is no "another"
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def has_add_permission(self, request):
         return _is_manager(request)

@@ -10,6 +10,7 @@ from django_tenants.utils import tenant_context
 import themes.registry
 from shared_apps.accounts.services import issue_token
 from tenant_apps.storefront.models import ThemeSettings
+from tenant_apps.storefront.theme_settings import theme_state
 
 from ..conftest import host_client, staff_of
 
@@ -166,3 +167,18 @@ def test_back_office_screen_is_for_managers_only(shop_a):
     response = browser.post("/admin/storefront/themesettings/add/", {"theme": "classic", "settings": "{}"})
     assert response.status_code == 403
     assert saved_rows(shop_a) == []
+
+
+def test_back_office_screen_lists_every_setting_in_effect_and_offers_no_second_row(shop_a):
+    browser = Client(HTTP_HOST="alpha.localhost")
+    browser.force_login(staff_of(shop_a))
+    browser.post("/admin/storefront/themesettings/add/", {"theme": "classic", "settings": '{"announcement": "hi"}'})
+
+    page = browser.get("/admin/storefront/themesettings/1/change/").content.decode()
+
+    assert "当前生效的设置 Settings in effect" in page
+    with tenant_context(shop_a):
+        primary = theme_state().settings["colors"]["primary"]
+    assert f"&quot;primary&quot;: &quot;{primary}&quot;" in page  # a theme default, listed though not customised
+    assert "&quot;announcement&quot;: &quot;hi&quot;" in page
+    assert 'name="_addanother"' not in page
