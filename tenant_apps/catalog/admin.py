@@ -113,10 +113,11 @@ class SkuForm(forms.ModelForm):
         ]
         labels = AMOUNT_LABELS
         help_texts = {name: "1 元 = 100 分：2500 = ¥25.00" for name in AMOUNT_LABELS}
-        # Narrow inputs so the nine-column matrix fits the screen.
+        # Narrow inputs so the nine-column matrix fits the screen (the admin's CSS widths ignore `size`).
         widgets = {
-            "code": forms.TextInput(attrs={"size": 14}),
-            "barcode": forms.TextInput(attrs={"size": 14}),
+            "code": forms.TextInput(attrs={"style": "width:9em"}),
+            "barcode": forms.TextInput(attrs={"style": "width:9em"}),
+            **{name: forms.NumberInput(attrs={"style": "width:6em"}) for name in AMOUNT_LABELS},
         }
 
 

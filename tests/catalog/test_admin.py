@@ -143,4 +143,6 @@ def test_product_screens_say_which_unit_prices_are_in(shop_a):
     assert "最低价（元）Lowest price" in listing and "25.90" in listing
     assert "售价（分）Price (fen)" in change and "划线价（分）Compare-at (fen)" in change
     code_input = re.search(r'<input[^>]*name="skus-0-code"[^>]*>', change).group(0)
-    assert 'size="14"' in code_input  # narrow, so the nine-column matrix fits the screen
+    price_input = re.search(r'<input[^>]*name="skus-0-price_amount"[^>]*>', change).group(0)
+    # narrow, so the nine-column matrix fits the screen
+    assert ('style="width:9em"' in code_input, 'style="width:6em"' in price_input) == (True, True)
