@@ -123,3 +123,15 @@ def test_malformed_json_is_400(client_a):
 
     assert response.status_code == 400
     assert "detail" in response.json()
+
+
+def test_favicon_is_an_empty_cached_answer_on_every_host_not_a_themed_404(
+    platform_client, client_a, django_assert_num_queries
+):
+    for client in (platform_client, client_a):
+        client.get("/healthz")  # the host -> shop lookup is cached from here on
+        with django_assert_num_queries(0):
+            response = client.get("/favicon.ico")
+
+        assert (response.status_code, response.content) == (204, b"")
+        assert response["Cache-Control"] == "public, max-age=86400"

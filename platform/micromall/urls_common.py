@@ -1,5 +1,6 @@
 """URL patterns served on every host: health, OpenAPI schema and offline Swagger UI."""
 
+from django.http import HttpResponse
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -7,9 +8,18 @@ from .health import healthz
 from .responses import error_response
 
 
+def no_favicon(request):
+    """Browsers ask every host for /favicon.ico on every visit; without this a shop host renders its themed 404
+    page (with its catalog queries) each time. Nothing to show, cached for a day."""
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def common_patterns(urlconf: str) -> list:
     return [
         path("healthz", healthz, name="healthz"),
+        path("favicon.ico", no_favicon, name="favicon"),
         path("api/schema", SpectacularAPIView.as_view(urlconf=urlconf), name="schema"),
         path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     ]
