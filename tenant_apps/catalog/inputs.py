@@ -7,9 +7,9 @@ services.products so every writer gets them.
 from rest_framework import serializers
 
 from .models import MAX_PRICE_AMOUNT, ProductStatus
+from .services.inventory import MAX_STOCK
 from .services.products import MAX_IMAGES_PER_PRODUCT, MAX_SKUS_PER_PRODUCT
 
-MAX_STOCK = 10**9
 SKU_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
 
 
@@ -17,7 +17,23 @@ def amount_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=0, max_value=MAX_PRICE_AMOUNT, **kwargs)
 
 
-class SpecInputSerializer(serializers.Serializer):
+class WholeItem:
+    """A spec group is always given whole, also on PATCH (unlike a SKU, which PATCH may change in part).
+
+    DRF carries the root's `partial=True` into nested items, which would let `{"specs": [{"name": "x"}]}`
+    through without its `values` (and the service then fails on it): required stays required here.
+    """
+
+    def validate(self, attrs: dict) -> dict:
+        missing = [name for name, field in self.fields.items() if field.required and name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [self.fields[name].error_messages["required"]] for name in missing}
+            )
+        return attrs
+
+
+class SpecInputSerializer(WholeItem, serializers.Serializer):
     name = serializers.CharField(max_length=50)
     values = serializers.ListField(child=serializers.CharField(max_length=50), min_length=1, max_length=50)
 

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from micromall.urls_common import not_found as plain_not_found
@@ -152,6 +153,7 @@ def cart(request):
     return render_page(request, theme, "cart", context)
 
 
+@csrf_exempt  # the catch-all route: a POST/DELETE to an unknown URL must get this 404, not CSRF's HTML 403
 def not_found(request, exception=None, path: str = ""):
     """Shop-host 404 (also the catch-all route): JSON under /api/, otherwise the shop theme's 404 page."""
     shop = getattr(request, "shop", None)

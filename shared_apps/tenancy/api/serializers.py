@@ -37,11 +37,16 @@ def check_template(value: str) -> str:
 
 class ShopCreateSerializer(serializers.Serializer):
     shop_name = serializers.CharField(max_length=100)
-    subdomain = serializers.CharField(max_length=63, validators=[check_subdomain])
-    template = serializers.CharField(max_length=50, validators=[check_template])
+    # The database checks run in validate_<field>, i.e. after the field's own validators: passed as
+    # `validators=[...]` they would run first and send a NUL byte to PostgreSQL (a 500, not a 400).
+    subdomain = serializers.CharField(max_length=63)
+    template = serializers.CharField(max_length=50)
 
     def validate_subdomain(self, value: str) -> str:
-        return value.strip()
+        return check_subdomain(value)
+
+    def validate_template(self, value: str) -> str:
+        return check_template(value)
 
 
 class SignupSerializer(ShopCreateSerializer):
@@ -74,6 +79,15 @@ class ShopSerializer(serializers.ModelSerializer):
 
     def get_url(self, shop: Shop) -> str:
         return shop_url(shop)
+
+
+class ShopCreatedSerializer(ShopSerializer):
+    """POST /shops answer: the shop, plus a one-time link into its back office (documented for the schema)."""
+
+    admin_login_url = serializers.CharField(help_text="One-time, short-lived link into the shop's back office.")
+
+    class Meta(ShopSerializer.Meta):
+        fields = [*ShopSerializer.Meta.fields, "admin_login_url"]
 
 
 class UserSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from ..signup import EmailTaken, sign_up
 from .serializers import (
     EMAIL_TAKEN,
     SUBDOMAIN_TAKEN,
+    ShopCreatedSerializer,
     ShopCreateRequestSerializer,
     ShopListItemSerializer,
     ShopSerializer,
@@ -65,7 +66,7 @@ class ShopsView(APIView):
     def get(self, request):
         return Response(ShopListItemSerializer(shops_for_user(request.user), many=True).data)
 
-    @extend_schema(request=ShopCreateRequestSerializer, responses={201: ShopSerializer}, tags=["shops"])
+    @extend_schema(request=ShopCreateRequestSerializer, responses={201: ShopCreatedSerializer}, tags=["shops"])
     def post(self, request):
         serializer = ShopCreateRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,5 +1,6 @@
 """Merchant API payloads. Request shapes live in ../inputs.py (shared with the CSV import)."""
 
+from django.core.validators import validate_unicode_slug
 from rest_framework import serializers
 
 from ..inputs import ProductInputSerializer, SkuInputSerializer, SpecInputSerializer
@@ -78,12 +79,22 @@ class ManageProductSerializer(serializers.ModelSerializer):
         return [{"name": g.name, "values": [v.value for v in g.values.all()]} for g in product.spec_groups.all()]
 
 
+def unicode_slug(value: str) -> None:
+    """Django's slug check, wrapped so drf-spectacular does not publish its `^[-\\w]+$` pattern: JSON Schema's
+    \\w is ASCII-only, so the schema would call valid slugs such as `女装` invalid."""
+    validate_unicode_slug(value)
+
+
 class ManageCategorySerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(
+        max_length=120, required=False, validators=[unicode_slug], help_text="letters of any script, digits, - and _"
+    )
+
     class Meta:
         model = Category
         fields = ["id", "name", "slug", "parent", "position", "depth"]
         read_only_fields = ["depth"]
-        extra_kwargs = {"slug": {"required": False, "validators": []}, "parent": {"queryset": Category.objects.all()}}
+        extra_kwargs = {"parent": {"queryset": Category.objects.all()}}
 
 
 class ManageBrandSerializer(serializers.ModelSerializer):

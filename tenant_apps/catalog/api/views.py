@@ -1,7 +1,8 @@
 """Merchant catalog API (/api/v1/manage/...): HTTP <-> one service or selector call."""
 
 from django.http import Http404, StreamingHttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -9,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.api.errors import Conflict
-from micromall.api.pagination import PageNumberPagination
+from micromall.api.pagination import PageNumberPagination, page_of
 from shared_apps.tenancy.interface import HasShopRole, MembershipRole
 
 from .. import selectors, services
@@ -68,7 +69,7 @@ class ProductListView(ManageView):
             OpenApiParameter("q", str),
             OpenApiParameter("sort", str, enum=list(selectors.PRODUCT_SORTS)),
         ],
-        responses=s.ManageProductSerializer(many=True),
+        responses=page_of(s.ManageProductSerializer),
     )
     def get(self, request):
         products = selectors.manage_product_list(
@@ -260,7 +261,7 @@ class BrandLogoView(ManageView):
 class SkuStockView(ManageView):
     """GET the SKU's ledger; POST `{delta, reason, note}` adjusts stock (never below zero: 409)."""
 
-    @extend_schema(tags=MANAGE_TAGS, responses=s.StockAdjustmentSerializer(many=True))
+    @extend_schema(tags=MANAGE_TAGS, responses=page_of(s.StockAdjustmentSerializer))
     def get(self, request, sku_id: int):
         get_or_404(Sku, sku_id)
         paginator = PageNumberPagination()
@@ -268,7 +269,12 @@ class SkuStockView(ManageView):
         return paginator.get_paginated_response(s.StockAdjustmentSerializer(page, many=True).data)
 
     @extend_schema(
-        tags=MANAGE_TAGS, request=s.StockAdjustmentInputSerializer, responses={201: s.StockAdjustmentSerializer}
+        tags=MANAGE_TAGS,
+        request=s.StockAdjustmentInputSerializer,
+        responses={
+            201: s.StockAdjustmentSerializer,
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="Stock would go below 0 or above the maximum."),
+        },
     )
     def post(self, request, sku_id: int):
         get_or_404(Sku, sku_id)
@@ -278,11 +284,16 @@ class SkuStockView(ManageView):
             change = services.adjust_stock(sku_id=sku_id, actor_user_id=self.actor_id(request), **body.validated_data)
         except services.InsufficientStock as exc:
             raise Conflict(f"库存不足，当前 {exc.available}。Not enough stock: {exc.available} left.") from exc
+        except services.StockLimitExceeded as exc:
+            raise Conflict(
+                f"库存不能超过 {services.MAX_STOCK}，当前 {exc.available}。"
+                f"Stock cannot exceed {services.MAX_STOCK}: {exc.available} now."
+            ) from exc
         return Response(s.StockAdjustmentSerializer(change.adjustment).data, status=status.HTTP_201_CREATED)
 
 
 class LowStockNoticeListView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, responses=s.LowStockNoticeSerializer(many=True))
+    @extend_schema(tags=MANAGE_TAGS, responses=page_of(s.LowStockNoticeSerializer))
     def get(self, request):
         notices = LowStockNotice.objects.filter(resolved=False).select_related("sku")
         paginator = PageNumberPagination()

@@ -11,8 +11,10 @@ from .categories import (
 from .images import inspect_image, set_brand_logo, upload_product_image
 from .imports import export_products_csv, run_product_import, start_product_import
 from .inventory import (
+    MAX_STOCK,
     InsufficientStock,
     StockChange,
+    StockLimitExceeded,
     adjust_stock,
     catalog_settings,
     record_low_stock,
@@ -31,8 +33,10 @@ from .products import (
 )
 
 __all__ = [
+    "MAX_STOCK",
     "InsufficientStock",
     "StockChange",
+    "StockLimitExceeded",
     "adjust_stock",
     "attach_image",
     "catalog_settings",

@@ -6,6 +6,16 @@ from django.db import IntegrityError, connection, transaction
 
 from ..models import CatalogSettings, LowStockNotice, Product, ProductStatus, Sku, StockAdjustment, StockReason
 
+# Highest stock a SKU may hold (the API's input bound too): far below the int column's 2**31 - 1, so
+# additions are refused with a clear error before PostgreSQL would overflow.
+MAX_STOCK = 10**9
+
+
+class StockLimitExceeded(Exception):
+    def __init__(self, *, sku_id: int, requested: int, available: int):
+        self.sku_id, self.requested, self.available = sku_id, requested, available
+        super().__init__(f"SKU {sku_id}: adding {requested} to {available} exceeds {MAX_STOCK}")
+
 
 class InsufficientStock(Exception):
     def __init__(self, *, sku_id: int, requested: int, available: int | None):
@@ -23,7 +33,7 @@ class StockChange:
 
 _GUARDED_UPDATE = f"""
     UPDATE {Sku._meta.db_table} SET stock = stock + %s
-    WHERE id = %s AND stock + %s >= 0
+    WHERE id = %s AND stock + %s >= 0 AND (%s <= 0 OR stock + %s <= %s)
     RETURNING stock, low_stock_threshold, product_id
 """  # table name from model meta; values are parameters
 
@@ -40,15 +50,18 @@ def adjust_stock(
     """Add `delta` (negative takes stock) to the SKU and record who and why.
 
     The guarded UPDATE makes PostgreSQL serialise concurrent writers on the row and re-check the guard,
-    so parallel decrements never take the stock below zero. Raises InsufficientStock otherwise.
+    so parallel decrements never take the stock below zero. Raises InsufficientStock otherwise, and
+    StockLimitExceeded when an addition would go above MAX_STOCK.
     """
     if reason not in StockReason.values:
         raise ValueError(f"unknown stock reason {reason!r}")
     with connection.cursor() as cursor:
-        cursor.execute(_GUARDED_UPDATE, [delta, sku_id, delta])
+        cursor.execute(_GUARDED_UPDATE, [delta, sku_id, delta, delta, delta, MAX_STOCK])
         row = cursor.fetchone()
     if row is None:
         available = Sku.objects.filter(pk=sku_id).values_list("stock", flat=True).first()
+        if available is not None and delta > 0:
+            raise StockLimitExceeded(sku_id=sku_id, requested=delta, available=available)
         raise InsufficientStock(sku_id=sku_id, requested=-delta, available=available)
     stock_after, threshold, product_id = row
     stock_before = stock_after - delta

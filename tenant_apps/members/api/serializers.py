@@ -9,7 +9,7 @@ PHONE_PATTERN = r"^\+?[0-9]{6,20}$"
 
 class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, max_length=254)
-    phone = serializers.RegexField(PHONE_PATTERN, required=False)
+    phone = serializers.RegexField(PHONE_PATTERN, required=False, max_length=20)  # "+" and 20 digits: 21 > column
     password = serializers.CharField(max_length=128, trim_whitespace=False)
     ref = serializers.CharField(required=False, max_length=32, help_text="Distributor code (distribution issue).")
 

@@ -16,6 +16,14 @@ class ThemeSettingsSerializer(serializers.Serializer):
     settings = serializers.JSONField(required=False, help_text="Omitted: keep what the theme still accepts.")
 
 
+class ThemeStateSerializer(ThemeSettingsSerializer):
+    """What GET and PUT answer (documented for the schema): the request's fields and the theme's state."""
+
+    customised = serializers.JSONField(help_text="The settings the shop changed from the defaults.")
+    saved_version = serializers.CharField(help_text="Theme version the settings were saved for.")
+    schema = serializers.JSONField(help_text="The theme's settings schema.")
+
+
 def _body(state: ThemeState) -> dict:
     return {
         "theme": state.theme.slug,
@@ -34,11 +42,11 @@ class ThemeSettingsView(APIView):
     shop_roles = {MembershipRole.OWNER, MembershipRole.ADMIN}
     shop_read_roles = set(MembershipRole.values)
 
-    @extend_schema(responses={200: ThemeSettingsSerializer}, tags=["manage"])
+    @extend_schema(responses={200: ThemeStateSerializer}, tags=["manage"])
     def get(self, request):
         return Response(_body(theme_state()))
 
-    @extend_schema(request=ThemeSettingsSerializer, responses={200: ThemeSettingsSerializer}, tags=["manage"])
+    @extend_schema(request=ThemeSettingsSerializer, responses={200: ThemeStateSerializer}, tags=["manage"])
     def put(self, request):
         if not isinstance(request.data, dict):
             raise serializers.ValidationError({"detail": ["请求体必须是对象。 / The body must be an object."]})
