@@ -7,10 +7,10 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 
 from micromall.api.throttling import ScopedRateThrottle
-from shared_apps.tenancy.api.serializers import EMAIL_TAKEN, SUBDOMAIN_TAKEN, SignupSerializer
+from shared_apps.tenancy.api.serializers import EMAIL_TAKEN, SUBDOMAIN_TAKEN, ShopCreateSerializer, SignupSerializer
 from shared_apps.tenancy.autologin import login_link
 from shared_apps.tenancy.selectors import absolute_url
-from shared_apps.tenancy.services import SubdomainTaken
+from shared_apps.tenancy.services import SubdomainTaken, provision_shop
 from shared_apps.tenancy.signup import EmailTaken, sign_up
 
 from .selectors import active_templates
@@ -57,6 +57,8 @@ def signup(request):
         if _throttled(request):
             return HttpResponse("请求过于频繁，请稍后再试。Too many signups; try again later.", status=429)
         values = {key: request.POST.get(key, "") for key in ("email", "shop_name", "subdomain", "template")}
+        if request.user.is_authenticated:
+            return _open_another_shop(request, values)
         serializer = SignupSerializer(data={**values, "password": request.POST.get("password", "")})
         if serializer.is_valid():
             try:
@@ -70,6 +72,26 @@ def signup(request):
                 return HttpResponseRedirect(login_link(user=result.user, shop=result.shop))
         else:
             errors = {key: [str(m) for m in messages] for key, messages in serializer.errors.items()}
+    return _signup_form(request, values, errors)
+
+
+def _open_another_shop(request, values: dict):
+    """A signed-in merchant opens one more shop: no new account, the same provisioning as POST /api/v1/shops."""
+    serializer = ShopCreateSerializer(data=values)
+    if not serializer.is_valid():
+        errors = {key: [str(m) for m in messages] for key, messages in serializer.errors.items()}
+        return _signup_form(request, values, errors)
+    data = serializer.validated_data
+    try:
+        shop = provision_shop(
+            name=data["shop_name"], subdomain=data["subdomain"], owner=request.user, template=data["template"]
+        )
+    except SubdomainTaken:
+        return _signup_form(request, values, {"subdomain": [SUBDOMAIN_TAKEN]})
+    return HttpResponseRedirect(login_link(user=request.user, shop=shop))
+
+
+def _signup_form(request, values: dict, errors: dict):
     context = {
         "cards": _cards(),
         "values": values,

@@ -1,8 +1,9 @@
-"""Platform-host pages of the gallery and signup."""
+"""Platform-host pages of the gallery, signup and the merchant's sign-in / my shops."""
 
 from django.urls import path
 from django.views.generic import RedirectView
 
+from .merchant_pages import login_page, logout_page, my_shops, open_back_office
 from .pages import gallery, signup
 
 urlpatterns = [
@@ -10,4 +11,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="gallery", permanent=False), name="home"),
     path("gallery", gallery, name="gallery"),
     path("signup", signup, name="signup-page"),
+    path("login", login_page, name="login-page"),
+    path("logout", logout_page, name="logout-page"),
+    path("shops", my_shops, name="my-shops"),
+    path("shops/<int:shop_id>/admin", open_back_office, name="open-back-office"),
 ]
