@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import account, views
 
 app_name = "storefront"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("p/<int:product_id>", views.product, name="product"),
     path("p/<int:product_id>/qr.svg", views.product_qr, name="product-qr"),
     path("cart", views.cart, name="cart"),
+    path("account", account.account, name="account"),
     # Last route on shop hosts: any unknown path gets the theme's 404 page (JSON 404 under /api/).
     re_path(r"^(?!static/|media/)(?P<path>.*)$", views.not_found, name="not-found"),
 ]

@@ -79,6 +79,8 @@ def test_search_open_product_pick_sku_and_add_to_cart(live_server, dress_shop, b
     page.click("[data-add-to-cart]")
     page.goto(base + "/cart")
     assert page.locator(".cart-line a").all_inner_texts() == ["夏季碎花连衣裙"]
+    # the label follows the picker (颜色 then 尺码), not the jsonb key order the SKU comes back in
+    assert page.locator(".cart-line .specs-text").all_inner_texts() == ["红色 / S"]
     assert page.locator("[data-cart-total]").inner_text() == "¥199.00"
     page.screenshot(path=str(ARTIFACTS / "storefront-cart.png"), full_page=True)
 

@@ -32,7 +32,7 @@ window.MMCart = (function () {
       var img = document.createElement("img"); img.alt = ""; if (line.image_url) img.src = line.image_url;
       var info = document.createElement("div"); info.className = "info";
       var title = document.createElement("a"); title.href = "/p/" + line.product_id; title.textContent = line.title;
-      var specs = document.createElement("div"); specs.className = "specs-text"; specs.textContent = Object.values(line.specs || {}).join(" / ");
+      var specs = document.createElement("div"); specs.className = "specs-text"; specs.textContent = line.spec_text != null ? line.spec_text : Object.values(line.specs || {}).join(" / ");
       var price = document.createElement("div"); price.className = "price"; price.textContent = money(line.price_amount, line.currency || currency);
       info.append(title, specs, price);
       var qty = document.createElement("div"); qty.className = "qty";

@@ -64,7 +64,9 @@
   function addCurrent() {
     var sku = current();
     if (!sku) return false;
-    window.MMCart.add({ sku_id: sku.id, product_id: data.id, title: data.title, specs: sku.specs, price_amount: sku.price_amount,
+    // SKU specs come from jsonb, which does not keep key order: the label follows the picker's group order.
+    var specText = groups.map(function (g) { return sku.specs[g]; }).filter(function (v) { return v != null; }).join(" / ");
+    window.MMCart.add({ sku_id: sku.id, product_id: data.id, title: data.title, specs: sku.specs, spec_text: specText, price_amount: sku.price_amount,
       currency: data.currency, quantity: Math.max(1, parseInt(qtyEl.value, 10) || 1), image_url: data.image_url });
     return true;
   }

@@ -1,0 +1,98 @@
+// "我的" page: sign in or register a shop member through the store API; the member token lives in
+// localStorage (per shop host, so one shop's token never reaches another). Vanilla JS, no build step.
+(function () {
+  var KEY = "mm-member-token";
+  var root = document.querySelector("[data-account]");
+  if (!root) return;
+  var signedIn = root.querySelector("[data-signed-in]");
+  var signedOut = root.querySelector("[data-signed-out]");
+  var loading = root.querySelector("[data-account-loading]");
+
+  function token() { try { return localStorage.getItem(KEY); } catch (e) { return null; } }
+  function api(path, options) {
+    options = options || {};
+    var headers = { "Accept": "application/json" };
+    if (options.body) headers["Content-Type"] = "application/json";
+    if (options.token) headers["Authorization"] = "Bearer " + options.token;
+    return fetch(path, { method: options.method || "GET", headers: headers, credentials: "omit",
+      body: options.body ? JSON.stringify(options.body) : undefined })
+      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (data) { return { status: r.status, data: data }; }); });
+  }
+  // {"errors": {"field": ["msg"]}} or {"detail": "msg"} -> one line a shopper can read.
+  function message(result) {
+    var d = result.data || {};
+    if (result.status === 429) return "操作过于频繁，请稍后再试。Too many attempts; try again later.";
+    if (d.errors) return Object.keys(d.errors).map(function (k) { return [].concat(d.errors[k]).join(" "); }).join(" ");
+    if (d.detail) return d.detail;
+    return "出错了，请重试。Something went wrong; please try again.";
+  }
+  function show(member) {
+    loading.hidden = true;
+    signedIn.hidden = !member;
+    signedOut.hidden = !!member;
+    if (member) {
+      root.querySelector("[data-member-email]").textContent = member.email || "";
+      root.querySelector("[data-member-phone]").textContent = member.phone || "";
+    }
+  }
+  function load() {
+    var t = token();
+    if (!t) return show(null);
+    api("/api/v1/store/me", { token: t }).then(function (r) {
+      if (r.status === 200) return show(r.data);
+      if (r.status === 401 || r.status === 403) localStorage.removeItem(KEY);
+      show(null);
+    }, function () { show(null); });
+  }
+  function credentials(form) {
+    var login = form.elements.login.value.trim();
+    var body = { password: form.elements.password.value };
+    if (login.indexOf("@") >= 0) body.email = login; else body.phone = login;
+    return body;
+  }
+  function submit(form, path) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var error = form.querySelector("[data-error]");
+      var button = form.querySelector("button[type=submit]");
+      error.hidden = true;
+      if (!form.elements.login.value.trim() || !form.elements.password.value) {
+        error.textContent = "请填写邮箱或手机号和密码。Enter your email or phone and a password.";
+        error.hidden = false;
+        return;
+      }
+      button.disabled = true;
+      api(path, { method: "POST", body: credentials(form) }).then(function (r) {
+        button.disabled = false;
+        if (r.status === 200 || r.status === 201) {
+          localStorage.setItem(KEY, r.data.token);
+          form.reset();
+          return load();
+        }
+        error.textContent = message(r);
+        error.hidden = false;
+      }, function () {
+        button.disabled = false;
+        error.textContent = "网络错误，请重试。Network error; please try again.";
+        error.hidden = false;
+      });
+    });
+  }
+  root.querySelectorAll("[data-tab]").forEach(function (tab) {
+    tab.addEventListener("click", function () {
+      root.querySelectorAll("[data-tab]").forEach(function (t) {
+        var on = t === tab;
+        t.classList.toggle("selected", on);
+        t.setAttribute("aria-selected", on ? "true" : "false");
+      });
+      root.querySelectorAll("[data-form]").forEach(function (f) { f.hidden = f.dataset.form !== tab.dataset.tab; });
+    });
+  });
+  submit(root.querySelector("[data-form=signin]"), "/api/v1/store/auth/token");
+  submit(root.querySelector("[data-form=register]"), "/api/v1/store/auth/register");
+  root.querySelector("[data-sign-out]").addEventListener("click", function () {
+    localStorage.removeItem(KEY);
+    show(null);
+  });
+  load();
+})();
