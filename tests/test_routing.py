@@ -135,3 +135,15 @@ def test_favicon_is_an_empty_cached_answer_on_every_host_not_a_themed_404(
 
         assert (response.status_code, response.content) == (204, b"")
         assert response["Cache-Control"] == "public, max-age=86400"
+
+
+def test_server_error_is_json_under_api_and_a_page_elsewhere(rf, shop_a):
+    from micromall.urls_common import server_error
+
+    api = server_error(rf.get("/api/v1/store/products"))
+    page = server_error(rf.get("/"))
+
+    assert api.status_code == 500
+    assert json.loads(api.content)["code"] == "server_error"
+    assert page.status_code == 500
+    assert "服务器出错了" in page.content.decode()

@@ -11,6 +11,7 @@ MESSAGES = {
     "too_large": ("请求过大。", "The request is too large."),
     "headers_too_large": ("请求头过大。", "The request headers are too large."),
     "not_found": ("页面不存在。", "Page not found."),
+    "server_error": ("服务器出错了，请稍后再试。", "Something went wrong on our side. Please try again later."),
 }
 
 

@@ -27,3 +27,8 @@ def common_patterns(urlconf: str) -> list:
 
 def not_found(request, exception=None):
     return error_response(request, 404, "not_found")
+
+
+def server_error(request):
+    """A failure of ours: JSON under /api/, the bilingual page elsewhere; never a traceback."""
+    return error_response(request, 500, "server_error")

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from shared_apps.accounts.api.views import TokenView
 
-from .urls_common import common_patterns, not_found
+from .urls_common import common_patterns, not_found, server_error
 
 urlpatterns = [
     *common_patterns("micromall.urls_public"),
@@ -17,3 +17,4 @@ urlpatterns = [
 ]
 
 handler404 = not_found
+handler500 = server_error

@@ -6,7 +6,7 @@ from shared_apps.tenancy.interface import shop_admin_site
 from shared_apps.tenancy.views import auto_login
 
 from .media import shop_media
-from .urls_common import common_patterns, not_found
+from .urls_common import common_patterns, not_found, server_error
 
 urlpatterns = [
     *common_patterns("micromall.urls_shop"),
@@ -24,3 +24,4 @@ urlpatterns = [
 ]
 
 handler404 = not_found
+handler500 = server_error
