@@ -39,6 +39,18 @@ def ensure_shop(subdomain: str, **fields) -> Shop:
     return shop
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_sessions(django_db_setup, django_db_blocker):
+    """Live-server request threads and worker threads may leave idle connections behind; end them when the
+    run is over so the test database can be dropped (no test runs after this point)."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_routing_state():
     """Every test starts in the public schema with an empty host cache (ids change between tests)."""

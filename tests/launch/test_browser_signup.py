@@ -9,30 +9,6 @@ from ..browser.conftest import ARTIFACTS, browser_page  # noqa: F401  (fixture)
 pytestmark = [pytest.mark.browser]
 
 
-OTHER_SESSIONS = (
-    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    " AND backend_type = 'client backend'"
-)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _no_sessions_left_behind(django_db_setup, django_db_blocker):
-    """Live-server request threads (HTTP keep-alive) may still hold database sessions when the run ends,
-    which makes dropping the test database fail; end the idle sessions this module opened (only those)."""
-    from django.db import connection
-
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(OTHER_SESSIONS)
-        before = [row[0] for row in cursor.fetchall()]
-    yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pg_terminate_backend(pid) FROM ({OTHER_SESSIONS} AND state = 'idle'"
-            " AND NOT (pid = ANY(%s))) AS ours",
-            [before],
-        )
-
-
 def test_pick_a_template_sign_up_and_land_in_the_back_office(
     spare_pool,
     templates,
