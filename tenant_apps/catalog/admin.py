@@ -7,6 +7,7 @@ Writes go through services; stock is read-only here except through a ledger entr
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Sum
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
@@ -351,6 +352,18 @@ class StockAdjustmentAdmin(ShopModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form's stock check can race another sale or adjustment; the guarded update then refuses.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (services.InsufficientStock, services.StockLimitExceeded) as exc:
+            self.message_user(
+                request,
+                f"库存已变化，未调整：{exc.available} 件。Stock changed meanwhile, nothing adjusted: {exc.available}.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

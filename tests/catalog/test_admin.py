@@ -90,6 +90,23 @@ def test_stock_is_adjusted_through_the_ledger_and_never_below_zero(shop_a):
         assert list(StockAdjustment.objects.values_list("delta", "reason", "note")) == [(5, "correction", "盘点")]
 
 
+def test_refused_stock_adjustment_is_a_message_not_a_500(shop_a):
+    client = signed_in(shop_a)
+    with tenant_context(shop_a):
+        sku = Sku.objects.create(product=Product.objects.create(title="x"), code="X", price_amount=1, stock=2)
+
+    # Passes the form's check but not the service's limit (the same path as a concurrent sale).
+    response = client.post(
+        "/admin/catalog/stockadjustment/add/", {"sku": sku.pk, "delta": 10**9, "reason": "correction"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "nothing adjusted" in response.content.decode()
+    with tenant_context(shop_a):
+        assert Sku.objects.get().stock == 2
+        assert StockAdjustment.objects.count() == 0
+
+
 def test_import_page_starts_a_job_and_shows_its_progress(shop_a, eager_celery, django_capture_on_commit_callbacks):
     client = signed_in(shop_a)
     upload = SimpleUploadedFile("p.csv", b"handle,title,price_amount\na,Tea,100\nb,,-1\n")
