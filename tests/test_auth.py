@@ -202,3 +202,44 @@ def test_hasher_uses_owasp_argon2id_parameters():
     user = UserFactory()
 
     assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_platform_sign_out_revokes_only_the_presented_token(manager_a, owner_a, shop_a):
+    other = issue_token(user=owner_a)
+
+    signed_out = manager_a.delete("/api/v1/auth/token", HTTP_HOST="localhost")
+
+    assert signed_out.status_code == 204
+    assert manager_a.get("/api/v1/manage/shop").status_code == 401
+    assert host_client(shop_a, other).get("/api/v1/manage/shop").status_code == 200
+
+
+def test_sign_out_without_a_token_is_401(platform_client, client_a):
+    assert platform_client.delete("/api/v1/auth/token").status_code == 401
+    assert client_a.delete("/api/v1/store/auth/token").status_code == 401
+
+
+def test_stale_token_does_not_block_signing_in(platform_client):
+    UserFactory(email="owner@example.com")
+
+    response = platform_client.post(
+        "/api/v1/auth/token",
+        {"email": "owner@example.com", "password": PASSWORD},
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer mmp_revoked-long-ago",
+    )
+
+    assert response.status_code == 200
+
+
+def test_member_sign_out_revokes_the_token_on_its_shop_only(client_a, client_b):
+    body = {"email": "amy@example.com", "password": PASSWORD}
+    token = client_a.post("/api/v1/store/auth/register", body, content_type="application/json").json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    on_b = client_b.delete("/api/v1/store/auth/token", **auth)
+    on_a = client_a.delete("/api/v1/store/auth/token", **auth)
+
+    assert on_b.status_code == 401  # a shop A token means nothing on shop B
+    assert on_a.status_code == 204
+    assert client_a.get("/api/v1/store/me", **auth).status_code == 401

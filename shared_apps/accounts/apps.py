@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "shared_apps.accounts"
     label = "accounts"
     verbose_name = "Platform accounts"
+
+    def ready(self) -> None:
+        from . import schema  # noqa: F401  (registers the OpenAPI security scheme)

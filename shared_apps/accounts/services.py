@@ -29,3 +29,7 @@ def issue_token(*, user: User) -> str:
 
 def sign_in(*, email: str, password: str) -> User | None:
     return authenticate(username=email.strip().lower(), password=password)
+
+
+def revoke_token(*, raw: str) -> None:
+    AccessToken.objects.filter(digest=token_digest(raw)).delete()

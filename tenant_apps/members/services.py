@@ -40,3 +40,7 @@ def sign_in_member(*, login: str, password: str) -> Member | None:
     if not member.is_active or not check_password(password, member.password):
         return None
     return member
+
+
+def revoke_member_token(*, raw: str) -> None:
+    MemberToken.objects.filter(digest=token_digest(raw)).delete()

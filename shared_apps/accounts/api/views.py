@@ -3,17 +3,19 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from micromall.api.auth import TokenEndpointMixin
 from micromall.api.errors import InvalidCredentials
 from micromall.api.throttling import ScopedRateThrottle
 
-from ..services import issue_token, sign_in
+from ..authentication import PlatformTokenAuthentication
+from ..services import issue_token, revoke_token, sign_in
 from .serializers import TokenRequestSerializer, TokenResponseSerializer
 
 
-class TokenView(APIView):
-    """Exchange a platform account's email and password for a bearer token."""
+class TokenView(TokenEndpointMixin, APIView):
+    """Exchange a platform account's email and password for a bearer token; DELETE revokes it."""
 
-    authentication_classes: list = []
+    token_authentication = PlatformTokenAuthentication
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signin"
 
@@ -25,3 +27,8 @@ class TokenView(APIView):
         if user is None:
             raise InvalidCredentials()
         return Response({"token": issue_token(user=user)}, status=status.HTTP_200_OK)
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def delete(self, request):
+        revoke_token(raw=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)

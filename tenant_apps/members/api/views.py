@@ -3,11 +3,12 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from micromall.api.auth import TokenEndpointMixin
 from micromall.api.errors import InvalidCredentials
 from micromall.api.throttling import ScopedRateThrottle
 
 from ..authentication import IsMember, MemberTokenAuthentication
-from ..services import issue_member_token, register_member, sign_in_member
+from ..services import issue_member_token, register_member, revoke_member_token, sign_in_member
 from .serializers import MemberSerializer, MemberTokenSerializer, RegisterSerializer, SignInSerializer
 
 
@@ -26,8 +27,10 @@ class RegisterView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class SignInView(APIView):
-    authentication_classes: list = []
+class SignInView(TokenEndpointMixin, APIView):
+    """Sign a member in (POST) or out (DELETE: the presented token stops working)."""
+
+    token_authentication = MemberTokenAuthentication
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signin"
 
@@ -41,6 +44,11 @@ class SignInView(APIView):
             raise InvalidCredentials()
         body = {"token": issue_member_token(member=member), "member": MemberSerializer(member).data}
         return Response(body)
+
+    @extend_schema(request=None, responses={204: None}, tags=["store: members"])
+    def delete(self, request):
+        revoke_member_token(raw=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):

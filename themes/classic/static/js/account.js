@@ -91,8 +91,11 @@
   submit(root.querySelector("[data-form=signin]"), "/api/v1/store/auth/token");
   submit(root.querySelector("[data-form=register]"), "/api/v1/store/auth/register");
   root.querySelector("[data-sign-out]").addEventListener("click", function () {
+    var t = token();
     localStorage.removeItem(KEY);
     show(null);
+    // Revoke it on the server too, so a copied token stops working.
+    if (t) api("/api/v1/store/auth/token", { method: "DELETE", token: t });
   });
   load();
 })();
