@@ -16,6 +16,7 @@ def sync_after_migrate(sender, using="default", **kwargs) -> None:
 class GalleryConfig(AppConfig):
     name = "shared_apps.gallery"
     label = "gallery"
+    verbose_name = "模板库 Template gallery"
 
     def ready(self) -> None:
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="gallery.sync_after_migrate")

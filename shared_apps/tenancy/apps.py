@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class TenancyConfig(AppConfig):
     name = "shared_apps.tenancy"
     label = "tenancy"
-    verbose_name = "Shops and domains"
+    verbose_name = "店铺与域名 Shops and domains"

@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "tenant_apps.catalog"
     label = "catalog"
+    verbose_name = "商品 Catalog"
