@@ -1,62 +1,19 @@
 """Back-office screens of the storefront (shop hosts)."""
 
-import json
-
-from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
 
 from shared_apps.tenancy.interface import MembershipRole, ShopModelAdmin, membership_role, shop_admin_site
 from themes.registry import available_themes
 
 from .models import ThemeSettings
+from .theme_form import ThemeSettingsForm, customised_only
 from .theme_settings import ThemeSettingsInvalid, save_theme_settings, theme_state
 
 MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
-
-
-class ThemeSettingsForm(forms.ModelForm):
-    theme = forms.ChoiceField(label="主题 Theme")
-    settings = forms.CharField(
-        label="设置 Settings (JSON)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 18, "cols": 90, "style": "font-family:monospace"}),
-        help_text="只写要修改的项，其余使用主题默认值。Only the keys you change; the rest use the theme's defaults.",
-    )
-
-    class Meta:
-        model = ThemeSettings
-        fields = ["theme", "settings"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [(t.slug, f"{t.name} ({t.version})") for t in available_themes()]
-        state = theme_state()
-        self.initial["theme"] = state.theme.slug
-        self.initial["settings"] = json.dumps(state.customised, ensure_ascii=False, indent=2)
-
-    def clean_settings(self):
-        raw = (self.cleaned_data.get("settings") or "").strip()
-        if not raw:
-            return {}
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"JSON 格式错误 / Invalid JSON: {exc}") from exc
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        try:
-            # Validate and save in one go; the admin's own save is a no-op (see save_model).
-            save_theme_settings(theme=cleaned["theme"], settings=cleaned["settings"])
-        except ThemeSettingsInvalid as exc:
-            for key, messages in exc.errors.items():
-                self.add_error(None, forms.ValidationError([f"{key}: {m}" for m in messages]))
-        return cleaned
 
 
 def _is_manager(request) -> bool:
@@ -66,22 +23,8 @@ def _is_manager(request) -> bool:
 
 @admin.register(ThemeSettings, site=shop_admin_site)
 class ThemeSettingsAdmin(ShopModelAdmin):
-    """店铺装修: one screen for the shop's theme and its settings (a singleton row)."""
-
-    form = ThemeSettingsForm
-    fields = ["theme", "settings", "current_settings"]
-    readonly_fields = ["current_settings"]
-
-    # The JSON box takes only the changed keys: show every key with its value in effect, so a merchant can
-    # see that the primary colour is `colors.primary` without reading the theme's manifest.
-    @admin.display(description="当前生效的设置 Settings in effect")
-    def current_settings(self, obj):
-        effective = json.dumps(theme_state().settings, ensure_ascii=False, indent=2)
-        return format_html('<pre style="margin:0;white-space:pre-wrap">{}</pre>', effective)
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        context["show_save_and_add_another"] = False  # a singleton: there is no "another"
-        return super().render_change_form(request, context, *args, **kwargs)
+    """店铺装修: one screen for the shop's theme and its settings (a singleton row), as a form built from the
+    theme's settings schema (theme_form.py). Saving goes through save_theme_settings, like the API."""
 
     def has_add_permission(self, request):
         return _is_manager(request)
@@ -98,5 +41,44 @@ class ThemeSettingsAdmin(ShopModelAdmin):
             return HttpResponseRedirect(reverse("shop_admin:storefront_themesettings_change", args=[1]))
         return HttpResponseRedirect(reverse("shop_admin:storefront_themesettings_add"))
 
-    def save_model(self, request, obj, form, change):
-        return None  # saved by the form's clean() through save_theme_settings
+    def add_view(self, request, form_url="", extra_context=None):
+        return self.theme_view(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self.theme_view(request)
+
+    def theme_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        can_save = self.has_change_permission(request)
+        if request.method == "POST" and not can_save:
+            raise PermissionDenied
+        state = theme_state()
+        form_kwargs = {"theme": state.theme, "themes": available_themes(), "settings": state.settings}
+        form = ThemeSettingsForm(request.POST if request.method == "POST" else None, **form_kwargs)
+        if request.method == "POST" and form.is_valid() and self._save(form):
+            messages.success(request, "已保存。 / Saved.")
+            return HttpResponseRedirect(reverse("shop_admin:storefront_themesettings_change", args=[1]))
+        if not can_save:
+            for field in form.fields.values():
+                field.disabled = True
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "店铺装修 / Theme settings",
+            "subtitle": state.theme.name,
+            "opts": self.opts,
+            "form": form,
+            "can_save": can_save,
+        }
+        return TemplateResponse(request, "storefront/admin/theme_settings.html", context)
+
+    def _save(self, form: ThemeSettingsForm) -> bool:
+        theme = form.cleaned_data["theme"]
+        # A switch posts the old theme's fields: carry over what the new theme accepts (settings=None).
+        settings = None if form.is_switch else customised_only(form.theme_in_use, form.settings_value())
+        try:
+            save_theme_settings(theme=theme, settings=settings)
+        except ThemeSettingsInvalid as exc:
+            form.add_schema_errors(exc.errors)
+            return False
+        return True
