@@ -6,6 +6,7 @@ So `连衣裙` finds `夏季碎花连衣裙` and `dress` finds `Summer Dress`.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Exists, FloatField, OuterRef, Q, QuerySet, Subquery
@@ -54,7 +55,8 @@ def category_ids_for(value: str | int) -> tuple[int, ...]:
 
 
 def has_search_terms(q: str) -> bool:
-    return bool(SEARCHABLE.search(q or ""))
+    # NFKC as in SQL (migration 0003): full-width `Ｄｒｅｓｓ` counts as the word it is.
+    return bool(SEARCHABLE.search(unicodedata.normalize("NFKC", q or "")))
 
 
 def storefront_products() -> QuerySet:

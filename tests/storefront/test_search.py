@@ -40,6 +40,16 @@ def test_english_keyword_is_case_insensitive_and_prefix_matched(shop_a, client_a
     assert titles(client_a.get("/api/v1/store/products", {"q": "winter dress"})) == []
 
 
+def test_full_width_letters_match_both_ways(shop_a, client_a):
+    with tenant_context(shop_a):
+        make_product("Summer Dress")
+        make_product("ＮＩＫＥ运动鞋")  # full-width in the title, as some suppliers type it
+        make_product("Winter Coat")
+
+    assert titles(client_a.get("/api/v1/store/products", {"q": "Ｄｒｅｓｓ"})) == ["Summer Dress"]
+    assert titles(client_a.get("/api/v1/store/products", {"q": "nike"})) == ["ＮＩＫＥ运动鞋"]
+
+
 def test_mixed_query_subtitle_tags_brand_and_category_are_searched(shop_a, client_a):
     with tenant_context(shop_a):
         brand = Brand.objects.create(name="Nike")
