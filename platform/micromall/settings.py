@@ -211,6 +211,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
         "signin": os.environ.get("THROTTLE_SIGNIN", "10/min"),
         "signup": os.environ.get("THROTTLE_SIGNUP", "5/min"),
+        "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -33,3 +33,10 @@ def sign_in(*, email: str, password: str) -> User | None:
 
 def revoke_token(*, raw: str) -> None:
     AccessToken.objects.filter(digest=token_digest(raw)).delete()
+
+
+@transaction.atomic
+def revoke_all_tokens(*, user: User) -> int:
+    """Delete every bearer token of `user` (after a password reset); returns how many there were."""
+    deleted, _ = AccessToken.objects.filter(user=user).delete()
+    return deleted
