@@ -1,15 +1,9 @@
-"""OpenAPI: platform tokens are `Authorization: Bearer mmp_…` (Swagger UI's Authorize button uses it)."""
+"""OpenAPI: platform tokens are `Authorization: Bearer mmp_…`."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from micromall.api.auth import register_bearer_scheme
 
-
-class PlatformTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "shared_apps.accounts.authentication.PlatformTokenAuthentication"
-    name = "platformToken"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A platform account's token from `POST /api/v1/auth/token` (starts with `mmp_`).",
-        }
+register_bearer_scheme(
+    target_class="shared_apps.accounts.authentication.PlatformTokenAuthentication",
+    name="platformToken",
+    description="A platform account's token from `POST /api/v1/auth/token` (starts with `mmp_`).",
+)

@@ -6,21 +6,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import MembershipRole
-from .selectors import membership_role
+from .permissions import request_role
 
 WRITE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.STAFF}
 DELETE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN}
-
-
-def request_role(request) -> str | None:
-    """The signed-in user's role on this shop, looked up once per request and user (sign-in changes the user)."""
-    user_id = getattr(request.user, "pk", None)
-    cached = getattr(request, "_shop_role_for", None)
-    if cached is None or cached[0] != user_id:
-        shop = getattr(request, "shop", None)
-        role = membership_role(user=request.user, shop=shop) if shop and user_id else None
-        request._shop_role_for = (user_id, role)
-    return request._shop_role_for[1]
 
 
 class ShopAdminAuthenticationForm(AdminAuthenticationForm):

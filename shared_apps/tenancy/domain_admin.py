@@ -4,10 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from .admin_site import ShopModelAdmin, request_role, shop_admin_site
+from .admin_site import ShopModelAdmin, shop_admin_site
 from .custom_domains import DomainError, attach_domain, detach_domain, make_primary, normalize_domain, verify_domain
 from .domain_checks import TXT_PREFIX, TXT_VALUE_PREFIX, WELL_KNOWN_PATH
 from .models import CustomDomain, Domain, MembershipRole
+from .permissions import request_role
 
 MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
 

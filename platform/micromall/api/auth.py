@@ -29,3 +29,18 @@ class TokenEndpointMixin:
 
     def get_permissions(self):
         return [IsAuthenticated()] if self._signing_out() else [AllowAny()]
+
+
+def register_bearer_scheme(*, target_class: str, name: str, description: str) -> None:
+    """Document a bearer-token authenticator in OpenAPI (Swagger UI's Authorize button uses it)."""
+    from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": description}
+
+    # Subclassing registers the extension with drf-spectacular.
+    type(
+        f"{name}Scheme",
+        (OpenApiAuthenticationExtension,),
+        {"target_class": target_class, "name": name, "get_security_definition": get_security_definition},
+    )
