@@ -6,6 +6,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from micromall.errors import ApplicationError
+
 NON_FIELD_KEYS = ("non_field_errors", "__all__")
 
 
@@ -48,7 +50,20 @@ def validation_payload(detail) -> dict:
     return {"errors": flat}
 
 
+def application_error_payload(exc: ApplicationError) -> dict:
+    if exc.errors:
+        payload: dict = {"errors": exc.errors}
+        if exc.message:
+            payload["detail"] = exc.message
+    else:
+        payload = {"detail": exc.message}
+    payload.update(exc.extra)
+    return payload
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return Response(application_error_payload(exc), status=exc.status)
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": "Request body is too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, SuspiciousOperation):
