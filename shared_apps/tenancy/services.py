@@ -2,19 +2,31 @@
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from micromall.errors import Invalid, PermissionDenied
 
 from .models import Domain, MembershipRole, Shop, ShopMembership, ShopStatus
 from .provisioning import new_schema_name, prepare_schema, schedule_top_up
 from .selectors import forget_hosts, shop_hosts
 from .validators import validate_subdomain
 
-
-class SubdomainTaken(Exception):
-    pass
+SUBDOMAIN_TAKEN = gettext_lazy("This subdomain is already taken.")
 
 
-class DemoShopReadOnly(Exception):
+class SubdomainTaken(Invalid):
+    def __init__(self, subdomain: str):
+        super().__init__(errors={"subdomain": [SUBDOMAIN_TAKEN]})
+        self.subdomain = subdomain
+
+
+class DemoShopReadOnly(PermissionDenied):
     """A template's live demo shop has no members and cannot be changed."""
+
+    def __init__(self, subdomain: str):
+        super().__init__(_("Demo shops are read-only."))
+        self.subdomain = subdomain
 
 
 def create_shop_record(*, name: str, subdomain: str, owner, schema_name: str, template: str = "", agency=None) -> Shop:

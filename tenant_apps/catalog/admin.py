@@ -7,10 +7,11 @@ Writes go through services; stock is read-only here except through a ledger entr
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Sum
-from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
-from rest_framework.exceptions import ValidationError as ApiValidationError
+from django.utils.translation import gettext as _
 
+from micromall.admin_forms import ServiceErrorsAdmin, error_text, form_error
+from micromall.errors import ApplicationError
 from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
 
 from . import services
@@ -29,13 +30,6 @@ from .models import (
     StockReason,
 )
 from .richtext import clean_description_html
-
-
-def api_messages(exc: ApiValidationError) -> str:
-    detail = exc.detail
-    if isinstance(detail, dict):
-        return "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in detail.items())
-    return " ".join(map(str, detail))
 
 
 class ShopInline:
@@ -67,8 +61,8 @@ class ProductImageForm(forms.ModelForm):
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
             try:
                 services.inspect_image(upload)
-            except ApiValidationError as exc:
-                raise forms.ValidationError(api_messages(exc)) from exc
+            except ApplicationError as exc:
+                raise form_error(exc) from exc
         return upload
 
 
@@ -189,7 +183,7 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product, site=shop_admin_site)
-class ProductAdmin(ShopModelAdmin):
+class ProductAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     form = ProductForm
     inlines = [SkuInline, ProductImageInline]
     list_display = ["title", "status", "category", "brand", "lowest_price", "total_stock", "sales_count", "updated"]
@@ -221,8 +215,8 @@ class ProductAdmin(ShopModelAdmin):
         if not change or specs != services.products.current_specs(product):
             try:
                 services.update_product(product=product, changes={"specs": specs}, actor_user_id=request.user.pk)
-            except ApiValidationError as exc:
-                self.message_user(request, api_messages(exc), messages.ERROR)
+            except ApplicationError as exc:
+                self.message_user(request, error_text(exc), messages.ERROR)
         else:  # prices edited inline: keep the denormalised lowest price right
             prices = product.skus.values_list("price_amount", flat=True)
             Product.objects.filter(pk=product.pk).update(min_price_amount=min(prices, default=0))
@@ -234,8 +228,8 @@ class ProductAdmin(ShopModelAdmin):
             try:
                 services.publish_product(product=product)
                 done += 1
-            except ApiValidationError as exc:
-                self.message_user(request, f"{product.title}: {api_messages(exc)}", messages.ERROR)
+            except ApplicationError as exc:
+                self.message_user(request, f"{product.title}: {error_text(exc)}", messages.ERROR)
         if done:
             self.message_user(request, f"已上架 {done} 个商品。Published {done} product(s).", messages.SUCCESS)
 
@@ -273,7 +267,7 @@ class CategoryForm(forms.ModelForm):
 
 
 @admin.register(Category, site=shop_admin_site)
-class CategoryAdmin(ShopModelAdmin):
+class CategoryAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     form = CategoryForm
     list_display = ["name", "slug", "parent", "depth", "position"]
     list_filter = ["depth"]
@@ -304,13 +298,13 @@ class BrandForm(forms.ModelForm):
         if upload and hasattr(upload, "content_type"):
             try:
                 services.inspect_image(upload, field="logo")
-            except ApiValidationError as exc:
-                raise forms.ValidationError(api_messages(exc)) from exc
+            except ApplicationError as exc:
+                raise form_error(exc) from exc
         return upload
 
 
 @admin.register(Brand, site=shop_admin_site)
-class BrandAdmin(ShopModelAdmin):
+class BrandAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     form = BrandForm
     list_display = ["name", "logo"]
     search_fields = ["name"]
@@ -330,14 +324,14 @@ class StockAdjustmentForm(forms.ModelForm):
         sku, delta = data.get("sku"), data.get("delta")
         if sku is not None and delta is not None:
             if delta == 0:
-                self.add_error("delta", "不能为 0。Must not be 0.")
+                self.add_error("delta", _("Must not be 0."))
             elif sku.stock + delta < 0:
-                self.add_error("delta", f"库存不足，当前 {sku.stock}。Not enough stock: {sku.stock} left.")
+                self.add_error("delta", _("Not enough stock: %(available)d left.") % {"available": sku.stock})
         return data
 
 
 @admin.register(StockAdjustment, site=shop_admin_site)
-class StockAdjustmentAdmin(ShopModelAdmin):
+class StockAdjustmentAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     """The ledger is append-only: new entries go through adjust_stock; existing ones are read-only."""
 
     form = StockAdjustmentForm
@@ -353,18 +347,6 @@ class StockAdjustmentAdmin(ShopModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The form's stock check can race another sale or adjustment; the guarded update then refuses.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (services.InsufficientStock, services.StockLimitExceeded) as exc:
-            self.message_user(
-                request,
-                f"库存已变化，未调整：{exc.available} 件。Stock changed meanwhile, nothing adjusted: {exc.available}.",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(request.get_full_path())
-
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         change_made = services.adjust_stock(
@@ -378,7 +360,7 @@ class StockAdjustmentAdmin(ShopModelAdmin):
 
 
 @admin.register(Sku, site=shop_admin_site)
-class SkuAdmin(ShopModelAdmin):
+class SkuAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     """Needed for searching SKUs in the stock form; SKUs are edited on their product."""
 
     list_display = ["code", "product", "specs", "price_amount", "stock", "low_stock_threshold"]
@@ -396,7 +378,7 @@ class SkuAdmin(ShopModelAdmin):
 
 
 @admin.register(LowStockNotice, site=shop_admin_site)
-class LowStockNoticeAdmin(ShopModelAdmin):
+class LowStockNoticeAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     list_display = ["created", "sku", "product", "stock", "threshold", "resolved"]
     list_filter = ["resolved"]
     list_select_related = ["sku__product"]
@@ -443,13 +425,13 @@ class ImportJobForm(forms.ModelForm):
             raise forms.ValidationError("文件须为 UTF-8 编码。The file must be UTF-8.") from exc
         try:
             services.imports._read_rows(self.text)
-        except ApiValidationError as exc:
-            raise forms.ValidationError(api_messages(exc)) from exc
+        except ApplicationError as exc:
+            raise form_error(exc) from exc
         return upload
 
 
 @admin.register(ImportJob, site=shop_admin_site)
-class ImportJobAdmin(ShopModelAdmin):
+class ImportJobAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     list_display = ["created", "filename", "status", "progress", "created_products"]
     readonly_fields = ["status", "filename", "progress", "created_products", "error_report", "created", "finished"]
 
@@ -507,7 +489,7 @@ class ImportJobAdmin(ShopModelAdmin):
 
 
 @admin.register(CatalogSettings, site=shop_admin_site)
-class CatalogSettingsAdmin(ShopModelAdmin):
+class CatalogSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     list_display = ["__str__", "auto_unpublish_sold_out", "low_stock_email"]
     fields = ["auto_unpublish_sold_out", "low_stock_email"]
 

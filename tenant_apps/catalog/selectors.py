@@ -1,7 +1,9 @@
 """Catalog reads for the merchant API, the back office, tasks and other apps."""
 
 from django.db.models import Prefetch, QuerySet
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from micromall.errors import Invalid
 
 from .models import Brand, Category, ImportJob, Product, ProductStatus, SpecGroup, SpecValue, StockAdjustment
 
@@ -43,13 +45,13 @@ def manage_product_list(
 ) -> QuerySet[Product]:
     errors = {}
     if status and status not in ProductStatus.values:
-        errors["status"] = ["未知状态。Unknown status."]
+        errors["status"] = [_("Unknown status.")]
     if sort and sort not in PRODUCT_SORTS:
-        errors["sort"] = [f"未知排序。Unknown sort; use one of {', '.join(PRODUCT_SORTS)}."]
+        errors["sort"] = [_("Unknown sort; use one of %(sorts)s.") % {"sorts": ", ".join(PRODUCT_SORTS)}]
     if category_id is not None and not Category.objects.filter(pk=category_id).exists():
-        errors["category"] = ["分类不存在。Unknown category."]
+        errors["category"] = [_("Unknown category.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors=errors)
     products = Product.objects.all()
     if status:
         products = products.filter(status=status)

@@ -5,7 +5,9 @@ import secrets
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from micromall.errors import Invalid
 
 from .models import Member, MemberToken
 
@@ -22,7 +24,7 @@ def register_member(*, email: str | None, phone: str | None, password: str) -> M
             return Member.objects.create(email=email, phone=phone, password=make_password(password))
     except IntegrityError:
         field = "email" if email else "phone"
-        raise ValidationError({field: ["已被注册。Already registered."]}) from None
+        raise Invalid(errors={field: [_("Already registered.")]}) from None
 
 
 def issue_member_token(*, member: Member) -> str:

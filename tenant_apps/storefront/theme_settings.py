@@ -9,17 +9,18 @@ other shop data (catalog, orders, members live in their own tables).
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from micromall.errors import Invalid
 from shared_apps.tenancy.interface import current_shop
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default, validate_settings
 
 from .models import ThemeSettings
 
 
-class ThemeSettingsInvalid(Exception):
+class ThemeSettingsInvalid(Invalid):
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,11 @@ def save_theme_settings(*, theme: str, settings: dict | None) -> ThemeState:
     """
     target = get_theme(theme)
     if target is None:
-        raise ThemeSettingsInvalid({"theme": ["没有这个主题。 / Unknown theme."]})
+        raise ThemeSettingsInvalid({"theme": [_("Unknown theme.")]})
     if settings is None:
         settings = _still_valid(target, theme_state().customised)
     if not isinstance(settings, dict):
-        raise ThemeSettingsInvalid({"settings": ["必须是对象。 / Must be an object."]})
+        raise ThemeSettingsInvalid({"settings": [_("Must be an object.")]})
     errors = validate_settings(target, settings)
     if errors:
         raise ThemeSettingsInvalid({f"settings.{key}": messages for key, messages in errors.items()})

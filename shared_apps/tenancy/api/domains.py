@@ -7,7 +7,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..custom_domains import (
-    DomainError,
     attach_domain,
     detach_domain,
     make_primary,
@@ -73,10 +72,7 @@ class DomainListView(DomainsBase):
     def post(self, request):
         serializer = AttachSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            custom = attach_domain(shop=request.shop, domain=serializer.validated_data["domain"])
-        except DomainError as exc:
-            raise serializers.ValidationError({"domain": [str(exc)]}) from exc
+        custom = attach_domain(shop=request.shop, domain=serializer.validated_data["domain"])  # DomainError: 400
         return _render(request, custom, code=status.HTTP_201_CREATED)
 
 
@@ -94,20 +90,14 @@ class DomainDetailView(DomainsBase):
 class DomainVerifyView(DomainsBase):
     @extend_schema(request=None, responses={200: CustomDomainSerializer}, tags=["manage"])
     def post(self, request, pk: int):
-        try:
-            custom = verify_domain(custom=self.get_custom(request, pk))
-        except DomainError as exc:
-            raise serializers.ValidationError({"domain": [str(exc)]}) from exc
+        custom = verify_domain(custom=self.get_custom(request, pk))
         return _render(request, custom)
 
 
 class DomainPrimaryView(DomainsBase):
     @extend_schema(request=None, responses={200: CustomDomainSerializer}, tags=["manage"])
     def post(self, request, pk: int):
-        try:
-            custom = make_primary(custom=self.get_custom(request, pk))
-        except DomainError as exc:
-            raise serializers.ValidationError({"domain": [str(exc)]}) from exc
+        custom = make_primary(custom=self.get_custom(request, pk))
         return _render(request, custom)
 
 

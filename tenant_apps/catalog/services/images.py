@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, UnidentifiedImageError
-from rest_framework.exceptions import ValidationError
+
+from micromall.errors import Invalid
 
 from ..models import Brand, Product, ProductImage
 
@@ -20,11 +21,11 @@ def max_image_bytes() -> int:
 
 
 def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int, int]:
-    """(extension, width, height) of a valid image; ValidationError with a field error otherwise."""
+    """(extension, width, height) of a valid image; Invalid with a field error otherwise."""
     limit = max_image_bytes()
     if upload.size > limit:
-        raise ValidationError(
-            {field: [f"图片不能超过 {limit // 1024} KB。The image is larger than {limit // 1024} KB."]}
+        raise Invalid(
+            errors={field: [f"图片不能超过 {limit // 1024} KB。The image is larger than {limit // 1024} KB."]}
         )
     try:
         upload.seek(0)
@@ -32,14 +33,14 @@ def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int,
             image_format, (width, height) = image.format, image.size
             image.verify()  # reads the whole stream and checks its structure without decoding pixels
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({field: ["无法识别的图片。This is not a readable image."]}) from exc
+        raise Invalid(errors={field: ["无法识别的图片。This is not a readable image."]}) from exc
     finally:
         upload.seek(0)
     if image_format not in IMAGE_FORMATS:
-        raise ValidationError({field: ["只支持 JPEG、PNG、WebP。Only JPEG, PNG and WebP images are accepted."]})
+        raise Invalid(errors={field: ["只支持 JPEG、PNG、WebP。Only JPEG, PNG and WebP images are accepted."]})
     if min(width, height) < MIN_IMAGE_SIDE or max(width, height) > MAX_IMAGE_SIDE:
-        raise ValidationError(
-            {
+        raise Invalid(
+            errors={
                 field: [
                     f"图片边长须在 {MIN_IMAGE_SIDE}–{MAX_IMAGE_SIDE} 像素之间。"
                     f"Each side must be {MIN_IMAGE_SIDE}–{MAX_IMAGE_SIDE} pixels (got {width}×{height})."

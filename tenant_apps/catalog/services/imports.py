@@ -10,13 +10,20 @@ from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
-from micromall.api.errors import validation_payload
+from micromall.errors import Invalid
 
-from ..inputs import ProductInputSerializer
 from ..models import Brand, Category, ImportJob, ImportStatus, ProductStatus
-from .products import check_new_product, create_product, publish_product, spec_combinations, unpublish_product
+from .products import (
+    UNKNOWN_BRAND,
+    UNKNOWN_CATEGORY,
+    check_new_product,
+    create_product,
+    publish_product,
+    spec_combinations,
+    unpublish_product,
+)
 
 CSV_COLUMNS = [
     "handle",
@@ -57,15 +64,15 @@ def _read_rows(text: str) -> list[tuple[int, dict]]:
     header = set(reader.fieldnames or [])
     missing = REQUIRED_COLUMNS - header
     if missing:
-        raise ValidationError({"file": [f"缺少列 Missing columns: {', '.join(sorted(missing))}"]})
+        raise Invalid(errors={"file": [f"缺少列 Missing columns: {', '.join(sorted(missing))}"]})
     unknown = header - set(CSV_COLUMNS)
     if unknown:
-        raise ValidationError({"file": [f"未知列 Unknown columns: {', '.join(sorted(unknown))}"]})
+        raise Invalid(errors={"file": [f"未知列 Unknown columns: {', '.join(sorted(unknown))}"]})
     rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
     if not rows:
-        raise ValidationError({"file": ["文件没有数据行。The file has no rows."]})
+        raise Invalid(errors={"file": ["文件没有数据行。The file has no rows."]})
     if len(rows) > MAX_IMPORT_ROWS:
-        raise ValidationError({"file": [f"最多 {MAX_IMPORT_ROWS} 行。At most {MAX_IMPORT_ROWS} rows per file."]})
+        raise Invalid(errors={"file": [f"最多 {MAX_IMPORT_ROWS} 行。At most {MAX_IMPORT_ROWS} rows per file."]})
     return rows
 
 
@@ -103,12 +110,12 @@ def _product_payload(rows: list[tuple[int, dict]], errors: dict[int, dict]) -> d
     if first.get("category"):
         category_id = Category.objects.filter(slug=first["category"]).values_list("pk", flat=True).first()
         if category_id is None:
-            errors.setdefault(first_line, {})["category"] = ["分类不存在。Unknown category."]
+            errors.setdefault(first_line, {})["category"] = [str(UNKNOWN_CATEGORY)]
         payload["category"] = category_id
     if first.get("brand"):
         brand_id = Brand.objects.filter(name=first["brand"]).values_list("pk", flat=True).first()
         if brand_id is None:
-            errors.setdefault(first_line, {})["brand"] = ["品牌不存在。Unknown brand."]
+            errors.setdefault(first_line, {})["brand"] = [str(UNKNOWN_BRAND)]
         payload["brand"] = brand_id
     status = first.get("status") or ProductStatus.DRAFT
     if status not in ProductStatus.values:
@@ -133,10 +140,29 @@ def _product_payload(rows: list[tuple[int, dict]], errors: dict[int, dict]) -> d
     return payload
 
 
-def _row_errors(rows: list[tuple[int, dict]], detail) -> dict[int, dict]:
-    """API field errors (`skus.2.price_amount`, `category`) -> {csv line: {column: messages}}."""
-    flat = validation_payload(detail)
-    flat = flat.get("errors") or {"file": [flat.get("detail", "")]}
+# Columns holding whole numbers: CSV cells are text until read here.
+NUMBER_COLUMNS = ("price_amount", "compare_at_amount", "cost_amount", "stock", "weight_grams", "low_stock_threshold")
+
+
+def _typed_payload(payload: dict) -> tuple[dict, dict[str, list[str]]]:
+    """The payload with number cells as ints, and `skus.<i>.<column>` errors for cells that are not numbers."""
+    errors: dict[str, list[str]] = {}
+    skus = []
+    for i, sku in enumerate(payload.get("skus", [])):
+        typed = dict(sku)
+        for column in NUMBER_COLUMNS:
+            if column in typed:
+                try:
+                    typed[column] = int(typed[column])
+                except ValueError:
+                    errors[f"skus.{i}.{column}"] = [_("A whole number is required.")]
+        skus.append(typed)
+    return {**payload, "skus": skus}, errors
+
+
+def _row_errors(rows: list[tuple[int, dict]], exc: Invalid) -> dict[int, dict]:
+    """Service field errors (`skus.2.price_amount`, `category`) -> {csv line: {column: messages}}."""
+    flat = exc.errors or {"file": [exc.message]}
     out: dict[int, dict] = {}
     for key, messages in flat.items():
         parts = key.split(".")
@@ -160,17 +186,15 @@ def validate_import(rows: list[tuple[int, dict]], on_progress=None) -> tuple[lis
         by_handle.setdefault(row["handle"], []).append((line, row))
     payloads, code_lines, done = [], {}, 0
     for group in by_handle.values():
-        payload = _product_payload(group, errors)
-        serializer = ProductInputSerializer(data=payload)
-        if not serializer.is_valid():
-            for line, columns in _row_errors(group, serializer.errors).items():
+        data, cell_errors = _typed_payload(_product_payload(group, errors))
+        if cell_errors:
+            for line, columns in _row_errors(group, Invalid(errors=cell_errors)).items():
                 errors.setdefault(line, {}).update(columns)
         else:
-            data = serializer.validated_data
             try:
                 check_new_product(data=data)
-            except ValidationError as exc:
-                for line, columns in _row_errors(group, exc.detail).items():
+            except Invalid as exc:
+                for line, columns in _row_errors(group, exc).items():
                     errors.setdefault(line, {}).update(columns)
             for (line, _), sku in zip(group, data.get("skus", []), strict=True):
                 code = sku.get("sku_code")
@@ -212,9 +236,9 @@ def run_product_import(*, job_id: int) -> ImportJob:
         if not errors:
             try:
                 _create_all(payloads, job.actor_user_id)
-            except ValidationError as exc:  # lost a race (e.g. a SKU code taken meanwhile)
+            except Invalid as exc:  # lost a race (e.g. a SKU code taken meanwhile)
                 errors = {0: _file_errors(exc)}
-    except ValidationError as exc:
+    except Invalid as exc:
         errors = {0: _file_errors(exc)}
     job.errors = [{"row": line, "errors": columns} for line, columns in sorted(errors.items())]
     job.status = ImportStatus.FAILED if errors else ImportStatus.SUCCEEDED
@@ -225,9 +249,8 @@ def run_product_import(*, job_id: int) -> ImportJob:
     return job
 
 
-def _file_errors(exc: ValidationError) -> dict:
-    payload = validation_payload(exc.detail)
-    return payload.get("errors") or {"file": [payload.get("detail", "")]}
+def _file_errors(exc: Invalid) -> dict:
+    return exc.errors or {"file": [exc.message]}
 
 
 @transaction.atomic
