@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from micromall.errors import Invalid, PermissionDenied
+from micromall.errors import Conflict, Invalid, PermissionDenied
 
 from .models import Domain, MembershipRole, Shop, ShopMembership, ShopStatus
 from .provisioning import new_schema_name, prepare_schema, schedule_top_up
@@ -56,11 +56,32 @@ def create_shop_with_migrations(*, name: str, subdomain: str, owner, template: s
     return shop
 
 
+@transaction.atomic
 def add_member(*, shop: Shop, user, role: str) -> ShopMembership:
+    """Give `user` `role` on `shop` (or change the role they have)."""
     if shop.is_demo:
         raise DemoShopReadOnly(shop.subdomain)
+    if role not in MembershipRole.values:
+        raise Invalid(errors={"role": [_("Unknown role.")]})
     membership, _created = ShopMembership.objects.update_or_create(shop=shop, user=user, defaults={"role": role})
     return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: ShopMembership) -> None:
+    if membership.shop.owner_id == membership.user_id:
+        raise Conflict(_("The shop's owner keeps their role: transfer the shop first."))
+    ShopMembership.objects.filter(pk=membership.pk).delete()
+
+
+@transaction.atomic
+def rename_shop(*, shop: Shop, name: str) -> Shop:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise Invalid(errors={"name": [_("Give a name of 1 to 100 characters.")]})
+    Shop.objects.filter(pk=shop.pk).update(name=name)
+    shop.name = name
+    return shop
 
 
 def set_status(*, shop: Shop, status: str) -> Shop:

@@ -29,7 +29,6 @@ from .models import (
     StockAdjustment,
     StockReason,
 )
-from .richtext import clean_description_html
 
 
 class ShopInline:
@@ -142,6 +141,32 @@ class SkuInline(ShopInline, admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # SKUs are generated from the spec groups
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # ... and removed by changing them
+
+
+SKU_FORM_FIELDS = {
+    "code": "sku_code",
+    "price_amount": "price_amount",
+    "compare_at_amount": "compare_at_amount",
+    "cost_amount": "cost_amount",
+    "low_stock_threshold": "low_stock_threshold",
+    "weight_grams": "weight_grams",
+    "barcode": "barcode",
+}
+
+
+def sku_rows(formset) -> list[dict]:
+    """The SKU matrix as typed in the inline, in the services' input shape (`{specs, sku_code, price_amount...}`)."""
+    if formset is None:
+        return []
+    return [
+        {"specs": sku_form.instance.specs}
+        | {target: sku_form.cleaned_data.get(source) for source, target in SKU_FORM_FIELDS.items()}
+        for sku_form in formset.forms
+        if sku_form.instance.pk is not None
+    ]
+
 
 def specs_to_text(product: Product) -> str:
     return "\n".join(
@@ -205,21 +230,56 @@ class ProductAdmin(ServiceErrorsAdmin, ShopModelAdmin):
         return product.stock_total or 0
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = clean_description_html(obj.description_html)
-        super().save_model(request, obj, form, change)
+        pass  # written with its inlines in save_related, through one service call
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return []  # Django never saved the formsets (no new_objects); shop changes are not logged anyway
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        product = form.instance
-        specs = form.cleaned_data.get("specs_text", [])
-        if not change or specs != services.products.current_specs(product):
-            try:
-                services.update_product(product=product, changes={"specs": specs}, actor_user_id=request.user.pk)
-            except ApplicationError as exc:
-                self.message_user(request, error_text(exc), messages.ERROR)
-        else:  # prices edited inline: keep the denormalised lowest price right
-            prices = product.skus.values_list("price_amount", flat=True)
-            Product.objects.filter(pk=product.pk).update(min_price_amount=min(prices, default=0))
+        """The product, its spec matrix, SKU prices and images through create_product/update_product, so the
+        back office gets every check the API gets (prices of an active product, compare-at >= price, ...)."""
+        data = form.cleaned_data
+        specs = data.get("specs_text", [])
+        by_prefix = {formset.prefix: formset for formset in formsets}
+        changes = {
+            "title": data["title"],
+            "subtitle": data.get("subtitle", ""),
+            "category": data["category"].pk if data.get("category") else None,
+            "brand": data["brand"].pk if data.get("brand") else None,
+            "tags": list(data.get("tags") or []),
+            "description_html": data.get("description_html", ""),
+            "images": self._image_ids(by_prefix.get("images")),
+        }
+        if not change:
+            product = services.create_product(data={**changes, "specs": specs}, actor_user_id=request.user.pk)
+            form.instance.pk = product.pk
+            return
+        if specs != services.products.current_specs(form.instance):
+            changes["specs"] = specs
+        combos = {frozenset(combo.items()) for combo in services.spec_combinations(specs)}
+        # Rows of combinations the new specs drop are gone; the others keep what was typed in them.
+        changes["skus"] = [row for row in sku_rows(by_prefix.get("skus")) if frozenset(row["specs"].items()) in combos]
+        services.update_product(product=form.instance, changes=changes, actor_user_id=request.user.pk)
+
+    @staticmethod
+    def _image_ids(formset) -> list[int]:
+        """Ids of the images to keep, in their `position` order; new uploads are stored first."""
+        if formset is None:
+            return []
+        rows = []
+        for index, image_form in enumerate(formset.forms):
+            if not image_form.has_changed() and image_form.instance.pk is None:
+                continue  # an empty extra row
+            if formset.can_delete and formset._should_delete_form(image_form):
+                continue
+            cleaned = image_form.cleaned_data
+            image = image_form.instance
+            if image.pk is None or "image" in image_form.changed_data:
+                image = services.upload_product_image(upload=cleaned["image"], alt=cleaned.get("alt", ""))
+            elif "alt" in image_form.changed_data:
+                services.describe_image(image=image, alt=cleaned.get("alt", ""))
+            rows.append((cleaned.get("position") or 0, index, image.pk))
+        return [pk for _, _, pk in sorted(rows)]
 
     @admin.action(description="上架 Publish")
     def publish(self, request, queryset):
@@ -287,6 +347,10 @@ class CategoryAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     def delete_model(self, request, obj):
         services.delete_category(category=obj)
 
+    def delete_queryset(self, request, queryset):
+        for category in queryset.order_by("-depth"):  # children before their parents
+            services.delete_category(category=category)
+
 
 class BrandForm(forms.ModelForm):
     class Meta:
@@ -308,6 +372,25 @@ class BrandAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     form = BrandForm
     list_display = ["name", "logo"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        brand = (
+            services.update_brand(brand=obj, name=data["name"]) if change else services.create_brand(name=data["name"])
+        )
+        obj.pk = brand.pk
+        logo = data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload
+            services.set_brand_logo(brand=brand, upload=logo)
+        elif logo is False:  # the "clear" box
+            services.remove_brand_logo(brand=brand)
+
+    def delete_model(self, request, obj):
+        services.delete_brand(brand=obj)
+
+    def delete_queryset(self, request, queryset):
+        for brand in queryset:
+            services.delete_brand(brand=brand)
 
 
 class StockAdjustmentForm(forms.ModelForm):
@@ -376,6 +459,10 @@ class SkuAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        changes = {target: form.cleaned_data.get(source) for source, target in SKU_FORM_FIELDS.items()}
+        services.update_sku(sku=obj, changes=changes, actor_user_id=request.user.pk)
+
 
 @admin.register(LowStockNotice, site=shop_admin_site)
 class LowStockNoticeAdmin(ServiceErrorsAdmin, ShopModelAdmin):
@@ -397,6 +484,9 @@ class LowStockNoticeAdmin(ServiceErrorsAdmin, ShopModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # notices are resolved, not deleted
 
     @admin.action(description="标记为已处理 Mark resolved")
     def resolve(self, request, queryset):
@@ -449,6 +539,9 @@ class ImportJobAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what was imported
+
     def save_model(self, request, obj, form, change):
         job = services.start_product_import(
             filename=form.cleaned_data["csv_file"].name, text=form.text, actor_user_id=request.user.pk
@@ -498,3 +591,10 @@ class CatalogSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.update_catalog_settings(
+            auto_unpublish_sold_out=data["auto_unpublish_sold_out"], low_stock_email=data["low_stock_email"]
+        )
+        obj.pk = saved.pk

@@ -10,8 +10,9 @@ from shared_apps.tenancy.interface import MembershipRole, ShopModelAdmin, member
 from themes.registry import available_themes
 
 from .models import ThemeSettings
+from .services import ThemeSettingsInvalid, save_theme_settings
 from .theme_form import ThemeSettingsForm, customised_only
-from .theme_settings import ThemeSettingsInvalid, save_theme_settings, theme_state
+from .theme_settings import theme_state
 
 MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
 

@@ -116,3 +116,14 @@ def update_brand(*, brand: Brand, name: str) -> Brand:
 @transaction.atomic
 def delete_brand(*, brand: Brand) -> None:
     brand.delete()
+
+
+@transaction.atomic
+def remove_brand_logo(*, brand: Brand) -> Brand:
+    old = brand.logo.name
+    if old:
+        storage = brand.logo.storage
+        Brand.objects.filter(pk=brand.pk).update(logo="")
+        brand.logo = ""
+        transaction.on_commit(lambda: storage.delete(old))  # the file goes only once the row surely changed
+    return brand

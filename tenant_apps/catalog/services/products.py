@@ -53,12 +53,18 @@ UNKNOWN_CATEGORY = gettext_lazy("Unknown category.")
 UNKNOWN_BRAND = gettext_lazy("Unknown brand.")
 CODE_TAKEN = gettext_lazy("This SKU code is already used.")
 NEEDS_PRICES = gettext_lazy("Every SKU needs a price before the product is published.")
+COMPARE_AT_BELOW_PRICE = gettext_lazy("Compare-at price is below the price.")
 
 
 def spec_combinations(specs: Sequence[dict]) -> list[dict[str, str]]:
     """The SKU matrix: one {group name: value} per element of the cartesian product (one {} without specs)."""
     names = [group["name"] for group in specs]
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(g["values"] for g in specs))]
+
+
+def lowest_price(prices: Iterable[int]) -> int:
+    """The product's denormalised `min_price_amount`: its cheapest SKU, 0 without SKUs."""
+    return min(prices, default=0)
 
 
 def generated_sku_code() -> str:
@@ -169,22 +175,15 @@ def _check_fields(data: dict, *, creating: bool) -> dict[str, list[str]]:
     return errors
 
 
-def _check_input(
-    *,
-    product: Product | None,
-    changes: dict,
-    specs: Sequence[dict],
-    skus: Sequence[dict],
-) -> None:
-    """Every field, cross-field and database check; all problems reported at once as field errors."""
-    errors = _check_fields(changes, creating=product is None)
-    if errors:
-        raise Invalid(errors=errors)
-    if changes.get("category") is not None and not Category.objects.filter(pk=changes["category"]).exists():
-        errors["category"] = [UNKNOWN_CATEGORY]
-    if changes.get("brand") is not None and not Brand.objects.filter(pk=changes["brand"]).exists():
-        errors["brand"] = [UNKNOWN_BRAND]
+def check_product_fields(data: dict) -> dict[str, list[str]]:
+    """The checks of a new product that need no database (bounds, spec matrix, prices); {} when it is fine."""
+    return _pure_errors(data, specs=data.get("specs", []), skus=data.get("skus", []), creating=True)
 
+
+def _pure_errors(changes: dict, *, specs: Sequence[dict], skus: Sequence[dict], creating: bool) -> dict:
+    errors = _check_fields(changes, creating=creating)
+    if errors:
+        return errors
     if len(specs) > MAX_SPEC_GROUPS:
         errors["specs"] = [_("At most %(count)d spec groups.") % {"count": MAX_SPEC_GROUPS}]
     seen_names: set[str] = set()
@@ -219,7 +218,26 @@ def _check_input(
             codes.setdefault(code, i)
         price, compare_at = sku.get("price_amount"), sku.get("compare_at_amount")
         if price is not None and compare_at is not None and compare_at < price:
-            errors[f"skus.{i}.compare_at_amount"] = [_("Compare-at price is below the price.")]
+            errors[f"skus.{i}.compare_at_amount"] = [COMPARE_AT_BELOW_PRICE]
+    return errors
+
+
+def _check_input(
+    *,
+    product: Product | None,
+    changes: dict,
+    specs: Sequence[dict],
+    skus: Sequence[dict],
+) -> None:
+    """Every field, cross-field and database check; all problems reported at once as field errors."""
+    errors = _pure_errors(changes, specs=specs, skus=skus, creating=product is None)
+    if errors:
+        raise Invalid(errors=errors)
+    if changes.get("category") is not None and not Category.objects.filter(pk=changes["category"]).exists():
+        errors["category"] = [UNKNOWN_CATEGORY]
+    if changes.get("brand") is not None and not Brand.objects.filter(pk=changes["brand"]).exists():
+        errors["brand"] = [UNKNOWN_BRAND]
+    codes = {sku["sku_code"]: i for i, sku in reversed(list(enumerate(skus))) if sku.get("sku_code")}
     if codes:
         taken = Sku.objects.filter(code__in=codes)
         if product is not None:
@@ -311,7 +329,7 @@ def _sync_matrix(product: Product, *, specs: Sequence[dict], sku_inputs: Sequenc
     combos = spec_combinations(specs)
     existing = list(Sku.objects.select_for_update().filter(product=product).order_by("pk"))
     by_key = {_key(sku.specs): sku for sku in existing}
-    inputs = {_key(item.get("specs") or {}): item for item in sku_inputs}
+    inputs = {_key(item.get("specs") or {}): (index, item) for index, item in enumerate(sku_inputs)}
     assigned: list[Sku | None] = [by_key.pop(_key(combo), None) for combo in combos]
     # A spec group was added: an old SKU carries over (code, stock) to the first combination extending it.
     for i, combo in enumerate(combos):
@@ -325,9 +343,9 @@ def _sync_matrix(product: Product, *, specs: Sequence[dict], sku_inputs: Sequenc
     except ProtectedError as exc:
         raise Conflict(_("Some SKUs are referenced by orders.")) from exc
 
-    kept, created, stock_targets = [], [], []
+    kept, created, stock_targets, errors = [], [], [], {}
     for position, (combo, sku) in enumerate(zip(combos, assigned, strict=True)):
-        item = inputs.get(_key(combo), {})
+        index, item = inputs.get(_key(combo), (None, {}))
         if sku is None:
             sku = Sku(product=product, code=generated_sku_code(), price_amount=0, stock=item.get("stock", 0))
             created.append(sku)
@@ -339,6 +357,11 @@ def _sync_matrix(product: Product, *, specs: Sequence[dict], sku_inputs: Sequenc
             if source in item:
                 setattr(sku, field, item[source])
         sku.specs, sku.position = combo, position
+        # Checked on the merged values: a change of either price alone must not break the rule either.
+        if sku.compare_at_amount is not None and sku.compare_at_amount < sku.price_amount:
+            errors[f"skus.{position if index is None else index}.compare_at_amount"] = [COMPARE_AT_BELOW_PRICE]
+    if errors:
+        raise Invalid(errors=errors)
     try:
         with transaction.atomic():
             Sku.objects.bulk_update(kept, [*SKU_FIELDS.values(), "specs", "position"])
@@ -356,7 +379,7 @@ def _sync_matrix(product: Product, *, specs: Sequence[dict], sku_inputs: Sequenc
     )
     for sku, target in stock_targets:
         adjust_stock(sku_id=sku.pk, delta=target - sku.stock, reason=StockReason.MANUAL, actor_user_id=actor_user_id)
-    product.min_price_amount = min((sku.price_amount for sku in kept + created), default=0)
+    product.min_price_amount = lowest_price(sku.price_amount for sku in kept + created)
 
 
 def _set_images(product: Product, image_ids: Sequence[int]) -> None:
@@ -423,6 +446,26 @@ def attach_image(*, product: Product, image: ProductImage) -> ProductImage:
     previous = last.first()
     image.product, image.position = product, 0 if previous is None else previous + 1
     image.save(update_fields=["product", "position"])
+    return image
+
+
+@transaction.atomic
+def update_sku(*, sku: Sku, changes: dict, actor_user_id: int | None = None) -> Sku:
+    """Change one SKU's own values (`sku_code`, prices, stock, ...) with every check of update_product."""
+    update_product(
+        product=sku.product, changes={"skus": [{**changes, "specs": sku.specs}]}, actor_user_id=actor_user_id
+    )
+    return Sku.objects.get(pk=sku.pk)
+
+
+@transaction.atomic
+def describe_image(*, image: ProductImage, alt: str) -> ProductImage:
+    """Set an image's alt text (what screen readers and search engines read)."""
+    error = _text_error(alt, max_length=200)
+    if error:
+        raise Invalid(errors={"alt": [error]})
+    ProductImage.objects.filter(pk=image.pk).update(alt=alt)
+    image.alt = alt
     return image
 
 

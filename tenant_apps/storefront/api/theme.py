@@ -7,7 +7,8 @@ from rest_framework.views import APIView
 
 from shared_apps.tenancy.interface import HasShopRole, MembershipRole
 
-from ..theme_settings import ThemeSettingsInvalid, ThemeState, save_theme_settings, theme_state
+from ..services import save_theme_settings
+from ..theme_settings import ThemeState, theme_state
 
 
 class ThemeSettingsSerializer(serializers.Serializer):
@@ -55,10 +56,8 @@ class ThemeSettingsView(APIView):
         unknown = sorted(set(request.data) - {"theme", "version", "settings"})
         if unknown:
             raise serializers.ValidationError({key: ["未知字段。 / Unknown field."] for key in unknown})
-        try:
-            state = save_theme_settings(
-                theme=serializer.validated_data["theme"], settings=serializer.validated_data.get("settings")
-            )
-        except ThemeSettingsInvalid as exc:
-            raise serializers.ValidationError(exc.errors) from exc
+        # ThemeSettingsInvalid is a domain Invalid: 400 with its field errors via the API's error handler.
+        state = save_theme_settings(
+            theme=serializer.validated_data["theme"], settings=serializer.validated_data.get("settings")
+        )
         return Response(_body(state))
