@@ -57,7 +57,7 @@ def test_shop_staff_cannot_sign_in_to_another_shop(shop_a, shop_b):
     )
 
     assert response.status_code == 200  # the form again, with an error
-    assert "not a member of this shop" in response.content.decode()
+    assert "这个账号不是本店铺的成员。" in response.content.decode()
 
 
 def test_session_from_shop_a_does_not_open_shop_b_admin(shop_a, shop_b):

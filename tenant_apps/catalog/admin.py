@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from micromall.admin_forms import ServiceErrorsAdmin, error_text, form_error
 from micromall.errors import ApplicationError
-from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
+from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 
 from . import services
 from .models import (
@@ -31,8 +31,13 @@ from .models import (
 )
 
 
+class CatalogScreen(ServiceErrorsAdmin, ShopModelAdmin):
+    manage_permission = Permission.CATALOG_MANAGE
+    delete_permission = Permission.CATALOG_DELETE
+
+
 class ShopInline:
-    """Inlines follow the parent screen's role rules (Django's permission rows live in public)."""
+    """Inlines follow the parent screen's permissions (Django's permission rows live in public)."""
 
     def _parent(self):
         return self.admin_site._registry[self.parent_model]
@@ -208,7 +213,7 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product, site=shop_admin_site)
-class ProductAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+class ProductAdmin(CatalogScreen):
     form = ProductForm
     inlines = [SkuInline, ProductImageInline]
     list_display = ["title", "status", "category", "brand", "lowest_price", "total_stock", "sales_count", "updated"]
@@ -327,7 +332,7 @@ class CategoryForm(forms.ModelForm):
 
 
 @admin.register(Category, site=shop_admin_site)
-class CategoryAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+class CategoryAdmin(CatalogScreen):
     form = CategoryForm
     list_display = ["name", "slug", "parent", "depth", "position"]
     list_filter = ["depth"]
@@ -368,7 +373,7 @@ class BrandForm(forms.ModelForm):
 
 
 @admin.register(Brand, site=shop_admin_site)
-class BrandAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+class BrandAdmin(CatalogScreen):
     form = BrandForm
     list_display = ["name", "logo"]
     search_fields = ["name"]
@@ -414,7 +419,7 @@ class StockAdjustmentForm(forms.ModelForm):
 
 
 @admin.register(StockAdjustment, site=shop_admin_site)
-class StockAdjustmentAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+class StockAdjustmentAdmin(CatalogScreen):
     """The ledger is append-only: new entries go through adjust_stock; existing ones are read-only."""
 
     form = StockAdjustmentForm
@@ -443,7 +448,7 @@ class StockAdjustmentAdmin(ServiceErrorsAdmin, ShopModelAdmin):
 
 
 @admin.register(Sku, site=shop_admin_site)
-class SkuAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+class SkuAdmin(CatalogScreen):
     """Needed for searching SKUs in the stock form; SKUs are edited on their product."""
 
     list_display = ["code", "product", "specs", "price_amount", "stock", "low_stock_threshold"]
@@ -465,7 +470,7 @@ class SkuAdmin(ServiceErrorsAdmin, ShopModelAdmin):
 
 
 @admin.register(LowStockNotice, site=shop_admin_site)
-class LowStockNoticeAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+class LowStockNoticeAdmin(CatalogScreen):
     list_display = ["created", "sku", "product", "stock", "threshold", "resolved"]
     list_filter = ["resolved"]
     list_select_related = ["sku__product"]
@@ -521,7 +526,7 @@ class ImportJobForm(forms.ModelForm):
 
 
 @admin.register(ImportJob, site=shop_admin_site)
-class ImportJobAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+class ImportJobAdmin(CatalogScreen):
     list_display = ["created", "filename", "status", "progress", "created_products"]
     readonly_fields = ["status", "filename", "progress", "created_products", "error_report", "created", "finished"]
 
@@ -582,7 +587,7 @@ class ImportJobAdmin(ServiceErrorsAdmin, ShopModelAdmin):
 
 
 @admin.register(CatalogSettings, site=shop_admin_site)
-class CatalogSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+class CatalogSettingsAdmin(CatalogScreen):
     list_display = ["__str__", "auto_unpublish_sold_out", "low_stock_email"]
     fields = ["auto_unpublish_sold_out", "low_stock_email"]
 

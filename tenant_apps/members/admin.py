@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from micromall.admin_forms import ServiceErrorsAdmin
-from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
+from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 
 from . import services
 from .models import Member
@@ -14,6 +14,7 @@ class MemberAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     list_display = ["id", "email", "phone", "nickname", "is_active", "created"]
     search_fields = ["email", "phone", "nickname"]
     fields = list(services.MEMBER_FIELDS)
+    manage_permission = Permission.MEMBERS_MANAGE
 
     def has_add_permission(self, request):
         return False

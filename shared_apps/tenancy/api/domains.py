@@ -16,10 +16,9 @@ from ..custom_domains import (
     verify_domain,
 )
 from ..domain_checks import TXT_PREFIX, TXT_VALUE_PREFIX, WELL_KNOWN_PATH
-from ..models import CustomDomain, MembershipRole
-from ..permissions import HasShopRole
-
-MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
+from ..models import CustomDomain
+from ..permissions import HasShopPermission
+from ..roles import Permission
 
 
 class CustomDomainSerializer(serializers.ModelSerializer):
@@ -53,8 +52,8 @@ def _render(request, custom: CustomDomain | list, *, code=status.HTTP_200_OK) ->
 
 
 class DomainsBase(APIView):
-    permission_classes = [HasShopRole]
-    shop_roles = MANAGERS
+    permission_classes = [HasShopPermission]
+    shop_permission = shop_read_permission = Permission.DOMAINS_MANAGE
 
     def get_custom(self, request, pk: int) -> CustomDomain:
         custom = CustomDomain.objects.filter(pk=pk, shop=request.shop).select_related("shop").first()

@@ -11,27 +11,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.api.pagination import PageNumberPagination, page_of
-from shared_apps.tenancy.interface import HasShopRole, MembershipRole
+from shared_apps.tenancy.interface import HasShopPermission, Permission, request_can
 
 from .. import selectors, services
 from ..models import Brand, Category, LowStockNotice, Product, Sku
 from . import serializers as s
 
-WRITE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.STAFF}
-DELETE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN}
 MANAGE_TAGS = ["manage: catalog"]
 
 
 class ManageView(APIView):
-    """Every shop role reads; finance is read-only; deleting needs owner or admin."""
+    """Every shop role reads; writes need catalog.manage, deleting catalog.delete (roles.py)."""
 
-    permission_classes = [HasShopRole]
-    shop_roles = WRITE_ROLES
-    shop_read_roles = set(MembershipRole.values)
+    permission_classes = [HasShopPermission]
+    shop_permission = Permission.CATALOG_MANAGE
 
     def check_permissions(self, request):
         super().check_permissions(request)
-        if request.method == "DELETE" and request.shop_role not in DELETE_ROLES:
+        if request.method == "DELETE" and not request_can(request, Permission.CATALOG_DELETE):
             raise PermissionDenied(_("Only the owner or an admin can delete."))
 
     @staticmethod

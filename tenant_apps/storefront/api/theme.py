@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.tenancy.interface import HasShopRole, MembershipRole
+from shared_apps.tenancy.interface import HasShopPermission, Permission
 
 from ..services import save_theme_settings
 from ..theme_settings import ThemeState, theme_state
@@ -39,9 +39,8 @@ def _body(state: ThemeState) -> dict:
 class ThemeSettingsView(APIView):
     """Every role may read; owners and admins may change the theme."""
 
-    permission_classes = [HasShopRole]
-    shop_roles = {MembershipRole.OWNER, MembershipRole.ADMIN}
-    shop_read_roles = set(MembershipRole.values)
+    permission_classes = [HasShopPermission]
+    shop_permission = Permission.THEME_MANAGE
 
     @extend_schema(responses={200: ThemeStateSerializer}, tags=["manage"])
     def get(self, request):
