@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from micromall.api.throttling import ScopedRateThrottle
-from shared_apps.accounts.services import sign_in
+from shared_apps.accounts.interface import sign_in
 from shared_apps.tenancy.autologin import login_link
 from shared_apps.tenancy.models import Shop
 from shared_apps.tenancy.selectors import membership_role, shop_url, shops_for_user

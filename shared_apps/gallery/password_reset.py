@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import translation
 
 from micromall.api.throttling import ScopedRateThrottle
-from shared_apps.accounts.services import revoke_all_tokens
+from shared_apps.accounts.interface import revoke_all_tokens
 from shared_apps.tenancy.selectors import absolute_url
 
 REQUIRED = "请填写此项。This field is required."

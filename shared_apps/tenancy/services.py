@@ -99,7 +99,7 @@ def provision_shop(*, name: str, subdomain: str, owner, template: str = "", agen
     One transaction: rows, spare claim and demo content commit together or not at all. An empty pool
     falls back to migrating a new schema inside the same transaction (slower, never an error).
     """
-    from shared_apps.gallery.seeding import seed_shop
+    from shared_apps.gallery.interface import seed_shop
 
     with transaction.atomic():
         shop = prepare_schema(

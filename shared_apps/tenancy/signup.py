@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid
-from shared_apps.accounts.services import issue_token
+from shared_apps.accounts.interface import issue_token
 
 from .models import Shop
 from .services import provision_shop

@@ -1,8 +1,25 @@
 """What other apps (and the public side, e.g. launch/demo seeding) may call in the catalog.
 
-Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)` / `tenant_context(shop)`).
+Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)` / `tenant_context(shop)`). Other tenant apps
+import the catalog only through this module (import-linter contract in pyproject.toml).
 """
 
+from .models import MAX_PRICE_AMOUNT
+from .search import MAX_QUERY_LENGTH, SORTS, ProductFilter, category_ids_for, search_products
+from .selectors import brand_exists, category_rows, product_is_on_sale, product_on_sale, sku_stocks
 from .services.seeding import load_catalog
 
-__all__ = ["load_catalog"]
+__all__ = [
+    "MAX_PRICE_AMOUNT",
+    "MAX_QUERY_LENGTH",
+    "SORTS",
+    "ProductFilter",
+    "brand_exists",
+    "category_ids_for",
+    "category_rows",
+    "load_catalog",
+    "product_is_on_sale",
+    "product_on_sale",
+    "search_products",
+    "sku_stocks",
+]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid
 
-from .models import Brand, Category, ImportJob, Product, ProductStatus, SpecGroup, SpecValue, StockAdjustment
+from .models import Brand, Category, ImportJob, Product, ProductStatus, Sku, SpecGroup, SpecValue, StockAdjustment
 
 # ?sort= value -> ORDER BY; anything else is a 400.
 PRODUCT_SORTS = {
@@ -84,3 +84,33 @@ def import_job(job_id: int) -> ImportJob | None:
 
 def stock_ledger(*, sku_id: int) -> QuerySet[StockAdjustment]:
     return StockAdjustment.objects.filter(sku_id=sku_id).order_by("-created", "-id")
+
+
+# Reads of the shop's storefront (storefront app, through catalog.interface).
+
+
+def brand_exists(brand_id: int) -> bool:
+    return Brand.objects.filter(pk=brand_id).exists()
+
+
+def category_rows() -> list[tuple[int, int | None, str, str]]:
+    """(id, parent id, name, slug) of every category, parents before children."""
+    return list(Category.objects.order_by("depth", "position", "id").values_list("pk", "parent_id", "name", "slug"))
+
+
+def product_is_on_sale(product_id: int) -> bool:
+    return Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE).exists()
+
+
+def product_on_sale(product_id: int) -> Product | None:
+    """An active product with its images, spec groups (with values) and SKUs prefetched; None otherwise."""
+    return (
+        Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE)
+        .prefetch_related("images", "spec_groups__values", "skus")
+        .first()
+    )
+
+
+def sku_stocks(product_id: int) -> dict[int, int]:
+    """{sku id: stock} of a product, read live (stock changes without a catalog version bump)."""
+    return dict(Sku.objects.filter(product_id=product_id).values_list("pk", "stock"))

@@ -6,8 +6,15 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 
-from tenant_apps.catalog.models import Category, Product, ProductStatus, Sku
-from tenant_apps.catalog.search import ProductFilter, category_ids_for, search_products
+from tenant_apps.catalog.interface import (
+    ProductFilter,
+    category_ids_for,
+    category_rows,
+    product_is_on_sale,
+    product_on_sale,
+    search_products,
+    sku_stocks,
+)
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
 from .caching import cached_by_catalog
@@ -31,7 +38,7 @@ def image_url(name: str | None) -> str | None:
     return default_storage.url(name) if name else None
 
 
-def product_card(product: Product, currency: str) -> dict[str, Any]:
+def product_card(product, currency: str) -> dict[str, Any]:
     return {
         "id": product.pk,
         "title": product.title,
@@ -51,9 +58,7 @@ def category_tree() -> list[dict]:
     """All categories as nested `{id, name, slug, children}` (one query; parents come before children)."""
     nodes: dict[int, dict] = {}
     roots: list[dict] = []
-    for pk, parent_id, name, slug in Category.objects.order_by("depth", "position", "id").values_list(
-        "pk", "parent_id", "name", "slug"
-    ):
+    for pk, parent_id, name, slug in category_rows():
         node = nodes[pk] = {"id": pk, "name": name, "slug": slug, "children": []}
         parent = nodes.get(parent_id)
         (parent["children"] if parent else roots).append(node)
@@ -61,7 +66,7 @@ def category_tree() -> list[dict]:
 
 
 def product_is_visible(product_id: int) -> bool:
-    return Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE).exists()
+    return product_is_on_sale(product_id)
 
 
 def product_detail(product_id: int, currency: str) -> dict | None:
@@ -73,18 +78,14 @@ def product_detail(product_id: int, currency: str) -> dict | None:
     detail = cached_by_catalog(f"product:{product_id}:{currency}", lambda: load_product_detail(product_id, currency))
     if not detail:
         return None
-    stock = dict(Sku.objects.filter(product_id=product_id).values_list("pk", "stock"))
+    stock = sku_stocks(product_id)
     skus = [{**sku, "stock": stock.get(sku["id"], 0)} for sku in detail["skus"]]
     return {**detail, "skus": skus, "in_stock": any(sku["stock"] > 0 for sku in skus)}
 
 
 def load_product_detail(product_id: int, currency: str) -> dict | bool:
     """The uncached detail (five queries whatever the product's size); False when not for sale."""
-    product = (
-        Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE)
-        .prefetch_related("images", "spec_groups__values", "skus")
-        .first()
-    )
+    product = product_on_sale(product_id)
     if product is None:
         return False  # cached too: a miss is as cacheable as a hit
     skus = list(product.skus.all())

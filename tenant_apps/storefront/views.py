@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from micromall.urls_common import not_found as plain_not_found
-from tenant_apps.catalog.search import ProductFilter
+from tenant_apps.catalog.interface import ProductFilter
 
 from . import selectors
 from .api.serializers import ProductQuerySerializer

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.api.pagination import PageNumberPagination
-from tenant_apps.catalog.search import search_products
+from tenant_apps.catalog.interface import search_products
 
 from .. import selectors
 from ..caching import cached_by_catalog
