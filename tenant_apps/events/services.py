@@ -20,6 +20,7 @@ from shared_apps.tenancy.interface import (
 
 from .models import OPEN_STATUSES, Delivery, EventStatus, OutboxEvent
 from .registry import PLATFORM_PREFIX, Event, handler_names, local_handler
+from .selectors import has_open_events
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ def drain_shop(*, now: datetime | None = None) -> bool:
     shop = current_shop()
     if shop is None:
         raise RuntimeError("drain_shop() must run in a shop schema")
-    return clear_pending_events_mark(shop, lambda: not OutboxEvent.objects.filter(status__in=OPEN_STATUSES).exists())
+    return clear_pending_events_mark(shop, lambda: not has_open_events())
 
 
 @transaction.atomic
