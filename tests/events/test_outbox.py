@@ -279,3 +279,32 @@ def test_the_drain_keeps_the_mark_of_an_event_committed_while_it_clears(shop_sch
         assert services.drain_shop() is True
         assert OutboxEvent.objects.get().status == EventStatus.DELIVERED
     assert shops_with_pending_events() == []
+
+
+def test_drain_shop_prunes_delivered_events_past_the_retention(shop_a, settings):
+    settings.EVENTS_RETENTION_DAYS = 30
+    now = timezone.now()
+    with tenant_context(shop_a):
+        old, recent, stuck = (publish_committed(n) for n in range(3))
+        for event_id in (old, recent):
+            services.deliver_event(event_id=event_id, now=now)
+        OutboxEvent.objects.filter(pk=old).update(delivered_at=now - timedelta(days=30, seconds=1))
+        OutboxEvent.objects.filter(pk=stuck).update(status=EventStatus.DEAD, created=now - timedelta(days=90))
+
+        services.drain_shop(now=now)
+
+        assert set(OutboxEvent.objects.values_list("pk", flat=True)) == {recent, stuck}
+        assert not Delivery.objects.filter(event_id=old).exists()
+
+
+def test_the_deliver_task_reschedules_a_failed_event_until_it_gives_up(shop_a):
+    cache.set(handlers.FAIL_KEY, ["tests.record"])
+    celery_app.conf.task_always_eager = True  # eager ignores the countdown: every retry runs at once
+    try:
+        with tenant_context(shop_a):
+            event_id = publish_committed()
+            assert tasks.deliver(str(event_id)) == EventStatus.FAILED
+            event = OutboxEvent.objects.get()
+    finally:
+        celery_app.conf.task_always_eager = False
+    assert (event.status, event.attempts) == (EventStatus.DEAD, services.MAX_ATTEMPTS)
