@@ -6,7 +6,7 @@ import the catalog only through this module (import-linter contract in pyproject
 
 from .models import MAX_PRICE_AMOUNT
 from .search import MAX_QUERY_LENGTH, SORTS, ProductFilter, category_ids_for, search_products
-from .selectors import brand_exists, category_rows, product_is_on_sale, product_on_sale, sku_stocks
+from .selectors import brand_exists, catalog_version, category_rows, product_is_on_sale, product_on_sale, sku_stocks
 from .services.seeding import load_catalog
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "SORTS",
     "ProductFilter",
     "brand_exists",
+    "catalog_version",
     "category_ids_for",
     "category_rows",
     "load_catalog",

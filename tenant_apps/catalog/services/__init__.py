@@ -29,13 +29,13 @@ from .products import (
     delete_product,
     describe_image,
     publish_product,
-    record_sales,
     spec_combinations,
     unpublish_product,
     update_product,
     update_sku,
 )
 from .seeding import load_catalog
+from .stats import record_sales
 
 __all__ = [
     "MAX_STOCK",

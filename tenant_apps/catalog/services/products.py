@@ -6,8 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, ProtectedError
-from django.db.models.functions import Greatest
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -432,12 +431,6 @@ def delete_product(*, product: Product) -> None:
             product.delete()
     except ProtectedError as exc:
         raise Conflict(_("The product is referenced by orders: unpublish it.")) from exc
-
-
-@transaction.atomic
-def record_sales(*, product_id: int, quantity: int) -> None:
-    """Orders call this when a sale is paid (negative quantity when it is refunded)."""
-    Product.objects.filter(pk=product_id).update(sales_count=Greatest(F("sales_count") + quantity, 0))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from ..models import (
     Category,
     Product,
     ProductImage,
+    ProductStats,
     ProductStatus,
     Sku,
     SpecGroup,
@@ -117,10 +118,17 @@ def load_catalog(data: dict, media_dir: Path) -> dict[str, int]:
                 brand=brands[p["brand"]] if p.get("brand") else None,
                 tags=list(p.get("tags", [])),
                 status=p.get("status", ProductStatus.ACTIVE),
-                sales_count=p.get("sales_count", 0),
                 min_price_amount=lowest_price(s["price_amount"] for s in p.get("skus", [])),
             )
             for p in items
+        ]
+    )
+
+    ProductStats.objects.bulk_create(
+        [
+            ProductStats(product=product, sales_count=item["sales_count"])
+            for product, item in zip(products, items, strict=True)
+            if item.get("sales_count")
         ]
     )
 
