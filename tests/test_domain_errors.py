@@ -66,3 +66,12 @@ def test_the_back_office_maps_a_domain_error_to_form_errors():
 
     assert form.errors == {"slug": ["已被使用"], "__all__": ["整体", "parent.depth: 太深"]}
     assert error_text(Invalid(errors={"slug": ["已被使用"]})) == "slug: 已被使用"
+
+
+def test_service_fields_are_renamed_to_the_form_fields_that_hold_them():
+    form = CategoryForm(data={"name": "茶", "slug": "tea"})
+    assert form.is_valid()
+
+    add_errors(form, Invalid(errors={"title": ["太长"], "title.0": ["重复"]}), {"title": "name"})
+
+    assert form.errors == {"name": ["太长", "title.0: 重复"]}

@@ -112,7 +112,7 @@ def screens():
             yield pytest.param(model_admin, id=f"{site.name}:{model._meta.label}")
 
 
-@pytest.mark.parametrize("model_admin", screens())
+@pytest.mark.parametrize("model_admin", list(screens()))
 def test_back_office_screens_that_write_call_services(model_admin, rf, shop_a):
     """A screen that may add, change or delete overrides the writer Django would use (ModelAdmin's ORM save),
     and its inlines are read-only or saved by the screen itself."""

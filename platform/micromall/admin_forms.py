@@ -36,9 +36,11 @@ def add_errors(form: forms.BaseForm, exc: ApplicationError, field_map: dict[str,
     if exc.message:
         form.add_error(None, exc.message)
     for field, msgs in exc.errors.items():
-        target = field_map.get(field, field)
+        head = field.split(".", 1)[0]
+        target = field_map.get(field) or field_map.get(head) or field
         if target in form.fields and target not in NON_FIELD:
-            form.add_error(target, list(msgs))
+            # `specs.1.name` on the `specs_text` field keeps its path so the merchant sees which line.
+            form.add_error(target, list(msgs) if "." not in field else [f"{field}: {m}" for m in msgs])
         else:
             form.add_error(None, list(msgs) if field in NON_FIELD else [f"{field}: {m}" for m in msgs])
 

@@ -215,6 +215,7 @@ class ProductForm(forms.ModelForm):
 @admin.register(Product, site=shop_admin_site)
 class ProductAdmin(CatalogScreen):
     form = ProductForm
+    service_error_fields = {"specs": "specs_text"}  # the service's spec groups are typed in this textarea
     inlines = [SkuInline, ProductImageInline]
     list_display = ["title", "status", "category", "brand", "lowest_price", "total_stock", "sales_count", "updated"]
     list_filter = ["status", "category", "brand"]

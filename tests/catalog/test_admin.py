@@ -267,3 +267,15 @@ def test_brands_and_catalog_settings_are_saved_by_services(shop_a):
     with tenant_context(shop_a):
         assert list(Brand.objects.order_by("name").values_list("name", flat=True)) == ["西湖", "龙井"]
         assert CatalogSettings.objects.values_list("auto_unpublish_sold_out", "low_stock_email").get() == (True, False)
+
+
+def test_a_refused_product_keeps_the_form_with_the_error_on_the_specs_box(shop_a):
+    client = signed_in(shop_a)
+
+    response = client.post("/admin/catalog/product/add/", product_form(specs_text="颜色: 红, 红"))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["specs_text"] == ["specs.0.values: 规格值重复。"]
+    with tenant_context(shop_a):
+        assert Product.objects.count() == 0
