@@ -6,6 +6,8 @@ Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)` / `tenant_cont
 import os
 import shutil
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files import File
@@ -28,7 +30,7 @@ from .models import (
 from .richtext import clean_description_html
 from .services.products import spec_combinations
 
-__all__ = ["load_catalog"]
+__all__ = ["SkuForSale", "load_catalog", "skus_for_sale"]
 
 SKU_VALUE_FIELDS = ("compare_at_amount", "cost_amount", "weight_grams", "barcode", "low_stock_threshold")
 
@@ -204,3 +206,59 @@ class _MediaCopier:
                 name = self.storage.save(name, File(handle))
         self.done[(relative, folder)] = (name, size)
         return name, size
+
+
+# --- SKUs for pricing, cart and checkout (checkout app) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkuForSale:
+    """What cart and checkout need of a SKU: prices, weight, stock and the product's card fields."""
+
+    id: int
+    product_id: int
+    category_id: int | None
+    title: str
+    specs: dict
+    price_amount: int
+    weight_grams: int
+    stock: int
+    image: str  # storage name of the product's first image ("" when none)
+    on_sale: bool  # the product is active
+
+
+def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, SkuForSale]:
+    """{sku_id: SkuForSale} for the SKUs that exist (any product status; check `on_sale`), in two queries.
+
+    `lock=True` takes row locks on the SKUs in id order (call inside a transaction): a fixed order, so two
+    checkouts of overlapping carts cannot deadlock.
+    """
+    ids = sorted({int(pk) for pk in sku_ids})
+    if not ids:
+        return {}
+    skus = Sku.objects.filter(pk__in=ids).select_related("product").order_by("pk")
+    if lock:
+        skus = skus.select_for_update(of=("self",))
+    rows = list(skus)
+    images: dict[int, str] = {}
+    for product_id, name in (
+        ProductImage.objects.filter(product_id__in={sku.product_id for sku in rows})
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "image")
+    ):
+        images.setdefault(product_id, name)
+    return {
+        sku.pk: SkuForSale(
+            id=sku.pk,
+            product_id=sku.product_id,
+            category_id=sku.product.category_id,
+            title=sku.product.title,
+            specs=dict(sku.specs),
+            price_amount=sku.price_amount,
+            weight_grams=sku.weight_grams,
+            stock=sku.stock,
+            image=images.get(sku.product_id, ""),
+            on_sale=sku.product.status == ProductStatus.ACTIVE,
+        )
+        for sku in rows
+    }
