@@ -26,6 +26,7 @@ def one_sku(title="T恤", price=12900, stock=50, specs=None, **extra):
 
 def test_a_guest_cart_lives_in_a_cookie_and_shows_sku_specs_prices_and_totals(shop_a, client_a):
     with tenant_context(shop_a):
+        # Picker order 颜色 then 尺码 (jsonb alone would give 尺码 first).
         tee = one_sku(specs={"颜色": "蓝", "尺码": "M"}, images=["shops/test/products/tee.jpg"])
         mug = one_sku("马克杯", price=3990, stock=3)
     empty = client_a.get(CART)
@@ -47,6 +48,7 @@ def test_a_guest_cart_lives_in_a_cookie_and_shows_sku_specs_prices_and_totals(sh
         "total_amount": 25800,
         "stock_state": "in_stock",
     }
+    assert list(tee_line["specs"]) == ["颜色", "尺码"]
     assert tee_line["image_url"].endswith("tee.jpg")
     assert (body["count"], body["subtotal_amount"], body["total_amount"], body["currency"]) == (3, 29790, 29790, "CNY")
     assert body["checkout_items"] == [{"sku_id": mug, "quantity": 1}, {"sku_id": tee, "quantity": 2}]
@@ -203,5 +205,5 @@ def test_cart_and_preview_query_budgets_do_not_grow_with_lines(shop_a, shopper_a
     items = [{"sku_id": sku, "quantity": 1} for sku in skus]
     large = (cost("get", CART), cost("post", "/api/v1/store/checkout/preview", {"items": items}))
     assert small == large
-    # Cart: token, cart, lines, SKUs, images. Preview: token, SKUs, images, shipping template.
-    assert large == (5, 4)
+    # Cart: token, cart, lines, SKUs, spec groups, images. Preview: token, SKUs, spec groups, images, shipping.
+    assert large == (6, 5)
