@@ -78,7 +78,9 @@ def clean_address_fields(data: dict[str, Any], *, partial: bool) -> dict[str, An
 
 
 def _own_address(*, member, address_id: int, lock: bool = False) -> Address:
-    addresses = Address.objects.select_for_update() if lock else Address.objects
+    if lock:
+        _lock_member_addresses(member)
+    addresses = Address.objects
     address = addresses.filter(pk=address_id, member=member).first()
     if address is None:
         raise NotFound(_("No such address."))
@@ -92,8 +94,9 @@ def _make_default(address: Address) -> None:
 
 
 def _lock_member_addresses(member) -> list[Address]:
-    # One member's address writes queue up, so "first address is the default" holds under concurrency.
-    return list(Address.objects.select_for_update().filter(member=member).order_by("pk"))
+    # The member row orders one member's address writes, so "first address is the default" holds under concurrency.
+    type(member).objects.select_for_update().filter(pk=member.pk).first()
+    return list(Address.objects.filter(member=member).order_by("pk"))
 
 
 @transaction.atomic

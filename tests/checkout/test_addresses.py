@@ -1,9 +1,15 @@
 """Address book: mainland mobile numbers, provinces, one default per member, isolation."""
 
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
 import pytest
+from django.db import connection
 from django_tenants.utils import tenant_context
 
 from tenant_apps.checkout.models import Address
+from tenant_apps.checkout.services import create_address
+from tenant_apps.members.models import Member
 from tests.conftest import host_client
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +109,29 @@ def test_isolation_tokens_hosts_and_other_members(shop_a, shop_b, shopper_a, oth
         assert other.get(URL).json()["count"] == 0
     with tenant_context(shop_a):
         assert Address.objects.get(pk=address_id).city == "杭州市"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_addresses_at_once_leave_exactly_one_default(shop_a):
+    """Two requests racing to create a member's first address: both succeed, one default (real DB, threads)."""
+    with tenant_context(shop_a):
+        member = Member.objects.create(email="race@example.com", password="!")
+    barrier = Barrier(2)
+
+    def create(line1: str):
+        try:
+            with tenant_context(shop_a):
+                barrier.wait(timeout=10)
+                return create_address(member=member, data={**HOME, "line1": line1}).pk
+        finally:
+            connection.close()
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            ids = list(pool.map(create, ["甲", "乙"]))
+        with tenant_context(shop_a):
+            assert Address.objects.filter(pk__in=ids).count() == 2
+            assert Address.objects.filter(member=member, is_default=True).count() == 1
+    finally:
+        with tenant_context(shop_a):
+            Member.objects.filter(pk=member.pk).delete()
