@@ -6,7 +6,16 @@ import the catalog only through this module (import-linter contract in pyproject
 
 from .models import MAX_PRICE_AMOUNT
 from .search import MAX_QUERY_LENGTH, SORTS, ProductFilter, category_ids_for, search_products
-from .selectors import brand_exists, catalog_version, category_rows, product_is_on_sale, product_on_sale, sku_stocks
+from .selectors import (
+    SkuForSale,
+    brand_exists,
+    catalog_version,
+    category_rows,
+    product_is_on_sale,
+    product_on_sale,
+    sku_stocks,
+    skus_for_sale,
+)
 from .services.seeding import load_catalog
 
 __all__ = [
@@ -14,6 +23,7 @@ __all__ = [
     "MAX_QUERY_LENGTH",
     "SORTS",
     "ProductFilter",
+    "SkuForSale",
     "brand_exists",
     "catalog_version",
     "category_ids_for",
@@ -23,4 +33,5 @@ __all__ = [
     "product_on_sale",
     "search_products",
     "sku_stocks",
+    "skus_for_sale",
 ]

@@ -1,6 +1,8 @@
 """Catalog reads for the merchant API, the back office, tasks and other apps."""
 
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
@@ -15,6 +17,7 @@ from .models import (
     Category,
     ImportJob,
     Product,
+    ProductImage,
     ProductStatus,
     Sku,
     SpecGroup,
@@ -151,3 +154,73 @@ def product_on_sale(product_id: int) -> Product | None:
 def sku_stocks(product_id: int) -> dict[int, int]:
     """{sku id: stock} of a product, read live (stock changes without a catalog version bump)."""
     return dict(Sku.objects.filter(product_id=product_id).values_list("pk", "stock"))
+
+
+# What cart and checkout need of SKUs (pricing/orders, through catalog.interface).
+
+
+@dataclass(frozen=True)
+class SkuForSale:
+    """What cart and checkout need of a SKU: prices, weight, stock and the product's card fields."""
+
+    id: int
+    product_id: int
+    category_id: int | None
+    title: str
+    specs: dict
+    price_amount: int
+    weight_grams: int
+    stock: int
+    image: str  # storage name of the product's first image ("" when none)
+    on_sale: bool  # the product is active
+
+
+def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, SkuForSale]:
+    """{sku_id: SkuForSale} for the SKUs that exist (any product status; check `on_sale`), in three queries.
+
+    `lock=True` takes row locks on the SKUs in id order (call inside a transaction): a fixed order, so two
+    checkouts of overlapping carts cannot deadlock.
+    """
+    ids = sorted({int(pk) for pk in sku_ids})
+    if not ids:
+        return {}
+    skus = Sku.objects.filter(pk__in=ids).select_related("product").order_by("pk")
+    if lock:
+        skus = skus.select_for_update(of=("self",))
+    rows = list(skus)
+    product_ids = {sku.product_id for sku in rows}
+    # jsonb does not keep key order: specs are rebuilt in the product's spec-group order (what the picker shows).
+    group_order: dict[int, list[str]] = {}
+    for product_id, name in (
+        SpecGroup.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "name")
+    ):
+        group_order.setdefault(product_id, []).append(name)
+    images: dict[int, str] = {}
+    for product_id, name in (
+        ProductImage.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "image")
+    ):
+        images.setdefault(product_id, name)
+    return {
+        sku.pk: SkuForSale(
+            id=sku.pk,
+            product_id=sku.product_id,
+            category_id=sku.product.category_id,
+            title=sku.product.title,
+            specs=_ordered_specs(sku.specs, group_order.get(sku.product_id, [])),
+            price_amount=sku.price_amount,
+            weight_grams=sku.weight_grams,
+            stock=sku.stock,
+            image=images.get(sku.product_id, ""),
+            on_sale=sku.product.status == ProductStatus.ACTIVE,
+        )
+        for sku in rows
+    }
+
+
+def _ordered_specs(specs: dict, order: list[str]) -> dict:
+    ordered = {name: specs[name] for name in order if name in specs}
+    return {**ordered, **{name: value for name, value in specs.items() if name not in ordered}}
