@@ -1,0 +1,8 @@
+"""Security regression tests (issue 7, items 1-7): media in a temp dir, helpers shared by the files here."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
