@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .responses import error_response, wants_json
@@ -39,7 +40,9 @@ def nul_in_query(request):
     if not wants_json(request):
         return error_response(request, 400, "bad_request")
     fields = sorted({name for name, values in request.GET.lists() if "\x00" in name + "".join(values)})
-    message = [_("Null characters are not allowed.")]
+    # Runs before LocaleMiddleware: pick the client's language here.
+    with translation.override(translation.get_language_from_request(request)):
+        message = [_("Null characters (NUL) are not allowed.")]
     errors = {name.replace("\x00", "") or "query": message for name in fields} or {"query": message}
     return JsonResponse({"errors": errors}, status=400)
 

@@ -159,7 +159,8 @@ TEMPLATES = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# platform/micromall is no installed app: its catalogue (API kernel, middleware, error pages) is listed here.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "platform" / "micromall" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -17,7 +17,7 @@ def _too_deep() -> str:
 
 
 def _nul_character(path: str) -> ValidationError:
-    return ValidationError({path or api_settings.NON_FIELD_ERRORS_KEY: [_("Null characters are not allowed.")]})
+    return ValidationError({path or api_settings.NON_FIELD_ERRORS_KEY: [_("Null characters (NUL) are not allowed.")]})
 
 
 def check_json(value, max_depth: int) -> None:

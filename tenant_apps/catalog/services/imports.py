@@ -75,7 +75,8 @@ def _read_rows(text: str) -> list[tuple[int, dict]]:
             message = _("Line %(line)s: a field is longer than %(limit)s characters.")
         else:
             message = _("Line %(line)s is not valid CSV.")
-        raise ValidationError({"file": [message % {"line": reader.line_num, "limit": csv.field_size_limit()}]}) from exc
+        line = reader.reader.line_num  # DictReader's own count lags one row behind a failing line
+        raise ValidationError({"file": [message % {"line": line, "limit": csv.field_size_limit()}]}) from exc
 
 
 def _checked_rows(reader: csv.DictReader) -> list[tuple[int, dict]]:
