@@ -24,11 +24,6 @@ def max_image_pixels() -> int:
     return settings.CATALOG_MAX_IMAGE_PIXELS
 
 
-def _megapixels(pixels: int | None = None) -> str:
-    pixels = max_image_pixels() if pixels is None else pixels
-    return f"{pixels / 1_000_000:g}" if pixels % 100_000 == 0 else f"{pixels / 1_000_000:.1f}"
-
-
 def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int, int]:
     """(extension, width, height) of a valid image; ValidationError with a field error otherwise."""
     limit = max_image_bytes()
@@ -52,8 +47,9 @@ def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int,
     if image_format not in IMAGE_FORMATS:
         raise ValidationError({field: ["只支持 JPEG、PNG、WebP。Only JPEG, PNG and WebP images are accepted."]})
     if width * height > max_image_pixels():
-        message = _("The image has %(pixels)s megapixels; at most %(limit)s are accepted.")
-        raise ValidationError({field: [message % {"pixels": _megapixels(width * height), "limit": _megapixels()}]})
+        message = _("The image is %(width)s×%(height)s = %(pixels)s pixels; at most %(limit)s are accepted.")
+        values = {"width": width, "height": height, "pixels": f"{width * height:,}", "limit": f"{max_image_pixels():,}"}
+        raise ValidationError({field: [message % values]})
     if min(width, height) < MIN_IMAGE_SIDE or max(width, height) > MAX_IMAGE_SIDE:
         raise ValidationError(
             {
