@@ -2,6 +2,8 @@
 
 import pytest
 
+from ..catalog.conftest import eager_celery  # noqa: F401 - the catalog's fixture, used here too
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):

@@ -15,8 +15,6 @@ from tenant_apps.catalog.models import ImportJob, Product
 from tenant_apps.members.models import Member
 from tenant_apps.storefront.models import ThemeSettings
 
-from ..catalog.conftest import eager_celery  # noqa: F401 - fixture
-
 DEEP = "[" * 950 + "]" * 950
 
 
@@ -130,7 +128,7 @@ def test_csv_import_refuses_nul_and_oversized_fields_and_stores_nothing(manager_
         assert (ImportJob.objects.count(), Product.objects.count()) == (0, 0)
 
 
-def test_csv_import_reads_cr_only_line_endings(manager_a, shop_a, eager_celery, django_capture_on_commit_callbacks):  # noqa: F811
+def test_csv_import_reads_cr_only_line_endings(manager_a, shop_a, eager_celery, django_capture_on_commit_callbacks):
     text = "handle,title,price_amount,sku_code\rt1,Tea,1200,T1\rt2,Cup,300,C1\r"
 
     with django_capture_on_commit_callbacks(execute=True):

