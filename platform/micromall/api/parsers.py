@@ -16,19 +16,16 @@ def _too_deep() -> str:
     return _("JSON parse error - nested deeper than %(limit)s levels.") % {"limit": settings.MAX_JSON_DEPTH}
 
 
-def _nul_character(path: str) -> ValidationError:
-    return ValidationError({path or api_settings.NON_FIELD_ERRORS_KEY: [_("Null characters (NUL) are not allowed.")]})
-
-
 def check_json(value, max_depth: int) -> None:
-    """Raise ParseError when `value` (parsed JSON) nests deeper than `max_depth`, ValidationError naming the
-    field (`settings.footer_text`, `skus.0.sku_code`) when a key or string holds a NUL. Iterative."""
+    """Raise ParseError when `value` (parsed JSON) nests deeper than `max_depth`, else ValidationError naming
+    every field (`settings.footer_text`, `skus.0.sku_code`) whose key or string holds a NUL. Iterative."""
     stack: list[tuple[object, int, str]] = [(value, 1, "")]
+    with_nul: set[str] = set()
     while stack:
         item, depth, path = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
-                raise _nul_character(path)
+                with_nul.add(path)
             continue
         if not isinstance(item, (dict, list)):
             continue
@@ -36,10 +33,13 @@ def check_json(value, max_depth: int) -> None:
             raise ParseError(_too_deep())
         pairs = item.items() if isinstance(item, dict) else enumerate(item)
         for key, child in pairs:
-            name = f"{path}.{key}" if path else str(key)
             if isinstance(key, str) and "\x00" in key:
-                raise _nul_character(path)
-            stack.append((child, depth + 1, name))
+                with_nul.add(path)
+                continue
+            stack.append((child, depth + 1, f"{path}.{key}" if path else str(key)))
+    if with_nul:
+        message = [_("Null characters (NUL) are not allowed.")]
+        raise ValidationError({path or api_settings.NON_FIELD_ERRORS_KEY: message for path in sorted(with_nul)})
 
 
 class JSONParser(parsers.JSONParser):
