@@ -2,7 +2,7 @@
 
 import os
 
-from celery.signals import beat_init, worker_init
+from celery.signals import beat_init, celeryd_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "micromall.settings")
@@ -13,7 +13,7 @@ app.autodiscover_tasks()
 app.conf.include = ["micromall.diagnostics"]
 
 
-@worker_init.connect
+@celeryd_init.connect  # the `celery worker` command (in-process test workers do not send it)
 @beat_init.connect
 def _refuse_unsafe_configuration(**_kwargs):
     from django.core.exceptions import ImproperlyConfigured
