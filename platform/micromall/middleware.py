@@ -4,8 +4,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 
+from .json_limits import nul_message
 from .responses import error_response, wants_json
 from .signin_throttle import signin_wait
 
@@ -42,7 +42,7 @@ def nul_in_query(request):
     fields = sorted({name for name, values in request.GET.lists() if "\x00" in name + "".join(values)})
     # Runs before LocaleMiddleware: pick the client's language here.
     with translation.override(translation.get_language_from_request(request)):
-        message = [_("Null characters (NUL) are not allowed.")]
+        message = [nul_message()]
     errors = {name.replace("\x00", "") or "query": message for name in fields} or {"query": message}
     return JsonResponse({"errors": errors}, status=400)
 
