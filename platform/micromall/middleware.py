@@ -48,8 +48,8 @@ def nul_in_query(request):
 
 
 class BackOfficeSigninThrottleMiddleware:
-    """Wrong passwords on the back-office sign-in form (`/admin/login/` on every host) are rate limited per
-    client and per account, like `/login`; needs request.user (after AuthenticationMiddleware)."""
+    """Sign-in attempts on the back-office form (`/admin/login/` on every host) are rate limited per client and
+    per account (micromall/signin_throttle.py); needs request.user, so it runs after AuthenticationMiddleware."""
 
     path = "/admin/login/"
 

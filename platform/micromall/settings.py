@@ -199,13 +199,13 @@ CATALOG_MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 25_000_000)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 # Served over TLS: cookies only travel encrypted and browsers remember to use https (HSTS).
-HTTPS = SITE_SCHEME == "https"
-SESSION_COOKIE_SECURE = HTTPS
-CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if HTTPS else 0
+SITE_IS_HTTPS = SITE_SCHEME == "https"
+SESSION_COOKIE_SECURE = SITE_IS_HTTPS
+CSRF_COOKIE_SECURE = SITE_IS_HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SITE_IS_HTTPS else 0
 # Shop hosts are subdomains of ROOT_DOMAIN and are served over the same scheme.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-if HTTPS and env_int("NUM_PROXIES", 0) > 0:
+if SITE_IS_HTTPS and env_int("NUM_PROXIES", 0) > 0:
     # TLS ends at the proxy (nginx, the ingress), which overwrites X-Forwarded-Proto with the real scheme.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
