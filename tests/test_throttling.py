@@ -119,8 +119,7 @@ def test_sign_in_stays_strict_while_store_reads_are_generous(client_a, platform_
     body = {"email": "x@example.com", "password": "wrong"}
 
     attempts = [
-        platform_client.post("/api/v1/auth/token", body, content_type="application/json").status_code
-        for _ in range(11)
+        platform_client.post("/api/v1/auth/token", body, content_type="application/json").status_code for _ in range(11)
     ]
 
     assert attempts == [401] * 10 + [429]
