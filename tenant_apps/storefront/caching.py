@@ -4,8 +4,13 @@ A cached value is stored under `sf:<schema>:<version>:<key>`; any shopper-visibl
 a new version, so stale entries are simply never asked for again. Two levels: a small per-process LRU
 (a hit costs no network round trip) and the shared Redis cache. Values are shared between requests:
 callers treat them as read-only.
+
+Whole anonymous pages are cached too (`cache_anonymous_page`, keyed by `page_cache_key`): see there.
 """
 
+import contextvars
+import functools
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -15,7 +20,11 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
+from django.utils.translation import get_language
 from psycopg2 import sql
+
+from themes.registry import available_themes
 
 T = TypeVar("T")
 CACHE_SECONDS = 600  # settings.STOREFRONT_CACHE_SECONDS overrides; 0 turns caching off
@@ -55,7 +64,10 @@ def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:
     seconds = getattr(settings, "STOREFRONT_CACHE_SECONDS", CACHE_SECONDS)
     if not seconds:
         return compute()
-    full_key = f"sf:{connection.schema_name}:{catalog_version()}:{key}"
+    version = _page_catalog_version.get()
+    if version is None:
+        version = catalog_version()
+    full_key = f"sf:{connection.schema_name}:{version}:{key}"
     with _local_lock:
         value = _local.get(full_key)
         if value is not None:
@@ -75,3 +87,152 @@ def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:
 def clear_local_cache() -> None:
     with _local_lock:
         _local.clear()
+        _pages.clear()
+        _versions.clear()
+
+
+# --- Whole anonymous pages ------------------------------------------------------------------------------
+#
+# A storefront page is the same for every anonymous shopper of a shop (member data is fetched by the
+# theme's JavaScript), so the rendered HTML is cached under a key naming everything it depends on
+# (`page_cache_key`). A hit costs no database query: the shop's versions are read in one query and
+# remembered by the process for STOREFRONT_PAGE_VERSION_TTL seconds (default 1), so a catalog or theme
+# change reaches cached pages within that second. Requests with a session cookie or credentials, and
+# responses that set a cookie, vary on the cookie, or used the CSRF token, are never cached or served from
+# the cache. Stock counts in a cached product page are as of rendering; a SKU selling out or coming back
+# bumps the catalog version, so availability is never stale beyond the TTL (checkout re-checks stock).
+
+PAGE_CACHE_SECONDS = 300  # settings.STOREFRONT_PAGE_CACHE_SECONDS overrides; 0 turns page caching off
+PAGE_VERSION_TTL = 1.0
+LOCAL_PAGES = 256
+_pages: OrderedDict[str, tuple] = OrderedDict()
+_versions: dict[str, tuple[float, int, str]] = {}
+# The catalog version a page was keyed with, so fragments rendered for it use the same one (no second read).
+_page_catalog_version: contextvars.ContextVar[int | None] = contextvars.ContextVar("page_version", default=None)
+clock = time.monotonic  # how long versions are remembered; tests step it instead of sleeping
+
+
+def price_window_token() -> str:
+    """The current price window: changes whenever a time-limited price starts or ends.
+
+    No time-limited prices exist yet, so it is stable; the pricing app makes it return the current
+    price epoch, and every cached page then changes key at that instant.
+    """
+    return "0"
+
+
+def _themes_token() -> str:
+    """The installed themes and their versions: a deploy that ships new theme versions changes page keys."""
+    return ",".join(sorted(f"{theme.slug}@{theme.version}" for theme in available_themes()))
+
+
+def shop_versions() -> tuple[int, str]:
+    """(catalog version, theme settings version) of the current shop, in one schema-qualified query.
+
+    Remembered per process for STOREFRONT_PAGE_VERSION_TTL seconds, so most page hits make no query.
+    """
+    schema = connection.schema_name
+    ttl = getattr(settings, "STOREFRONT_PAGE_VERSION_TTL", PAGE_VERSION_TTL)
+    remembered = _versions.get(schema)
+    if remembered and clock() < remembered[0]:
+        return remembered[1], remembered[2]
+    connection.ensure_connection()
+    query = sql.SQL(
+        "SELECT (SELECT coalesce(sum(value), 0) FROM {schema}.storefront_catalogversion),"
+        " (SELECT concat_ws(':', theme, version, extract(epoch FROM updated)) FROM {schema}.storefront_themesettings"
+        " WHERE id = 1)"
+    ).format(schema=sql.Identifier(schema))
+    started = time.monotonic()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(query)
+        catalog, theme = cursor.fetchone()
+    if connection.queries_logged:
+        text = query.as_string(connection.connection)
+        connection.queries_log.append({"sql": text, "time": f"{time.monotonic() - started:.3f}"})
+    if ttl > 0:
+        _versions[schema] = (clock() + ttl, int(catalog), theme or "")
+    return int(catalog), theme or ""
+
+
+def page_cache_key(request, catalog: int, theme_settings: str) -> str:
+    """The one place that says what a cached storefront page depends on."""
+    shop = request.shop
+    parts = [
+        connection.schema_name,
+        catalog,  # products, prices, categories, availability
+        theme_settings,  # the merchant's theme choice and settings
+        price_window_token(),  # time-limited prices
+        _themes_token(),  # theme code and templates
+        shop.name,
+        shop.currency,
+        getattr(shop, "template", ""),
+        get_language(),
+        request.scheme,
+        request.get_host(),  # absolute share links
+        request.get_full_path(),
+    ]
+    return f"sf:page:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
+
+
+def _anonymous(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _storable(request, response) -> bool:
+    cache_control = response.get("Cache-Control", "").lower()
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "cookie" not in response.get("Vary", "").lower()
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def cache_anonymous_page(view):
+    """Serve the view's rendered page from the cache for anonymous shoppers (see the section comment)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = getattr(settings, "STOREFRONT_PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS)
+        if not seconds or not _anonymous(request):
+            return view(request, *args, **kwargs)
+        catalog, theme_settings = shop_versions()
+        key = page_cache_key(request, catalog, theme_settings)
+        with _local_lock:
+            stored = _pages.get(key)
+            if stored is not None:
+                _pages.move_to_end(key)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                _remember_page(key, stored)
+        if stored is not None:
+            content, content_type = stored
+            return HttpResponse(content, content_type=content_type, headers={"X-Storefront-Cache": "hit"})
+        pinned = _page_catalog_version.set(catalog)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            _page_catalog_version.reset(pinned)
+        if _storable(request, response):
+            stored = (response.content, response["Content-Type"])
+            cache.set(key, stored, seconds)
+            _remember_page(key, stored)
+            response["X-Storefront-Cache"] = "miss"
+        return response
+
+    return wrapper
+
+
+def _remember_page(key: str, stored: tuple) -> None:
+    with _local_lock:
+        _pages[key] = stored
+        while len(_pages) > LOCAL_PAGES:
+            _pages.popitem(last=False)
