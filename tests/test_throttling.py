@@ -5,7 +5,8 @@ import threading
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
-from django.test import Client
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, RequestFactory
 from django_redis import get_redis_connection
 from django_tenants.utils import tenant_context
 
@@ -194,3 +195,13 @@ def test_redis_down_fails_open(client_a, settings, clock, caplog, monkeypatch):
 )
 def test_rates_keep_drf_setting_format(text, rate):
     assert throttling.parse_rate(text) == throttling.Rate(*rate)
+
+
+def test_a_scope_without_a_rate_is_a_configuration_error_not_no_limit(db):
+    class View:
+        throttle_scope = "signn"  # a typo
+
+    request = RequestFactory().post("/login")
+
+    with pytest.raises(ImproperlyConfigured):
+        throttling.ScopedRateThrottle().allow_request(request, View())

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
@@ -121,7 +122,10 @@ class RateThrottle(throttling.BaseThrottle):
         scope = self.get_scope(view)
         if scope is None:
             return True
-        rate = parse_rate(api_settings.DEFAULT_THROTTLE_RATES.get(scope))
+        rates = api_settings.DEFAULT_THROTTLE_RATES
+        if scope not in rates:  # a typo in a scope must not silently mean "no limit"
+            raise ImproperlyConfigured(f"No rate in DEFAULT_THROTTLE_RATES for throttle scope {scope!r}")
+        rate = parse_rate(rates[scope])
         client = self.get_key(request, view) if rate else None
         if client is None:
             return True
