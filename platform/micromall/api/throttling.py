@@ -98,9 +98,22 @@ def _warn_open(error: Exception) -> None:
         logger.warning("Rate limits are off (fail open): Redis is unreachable: %s", error)
 
 
-def reset(key: str) -> None:
-    """Forget a bucket (e.g. after a successful sign-in)."""
-    get_redis_connection("default").delete(cache.make_key(f"throttle:{key}"))
+def rate_for(scope: str) -> Rate | None:
+    """The scope's rate from settings, read per request; None means the scope is not limited."""
+    rates = api_settings.DEFAULT_THROTTLE_RATES
+    if scope not in rates:  # a typo in a scope must not silently mean "no limit"
+        raise ImproperlyConfigured(f"No rate in DEFAULT_THROTTLE_RATES for throttle scope {scope!r}")
+    return parse_rate(rates[scope])
+
+
+def scope_wait(scope: str, client: str) -> int | None:
+    """Count one request of `client` (an address, a user, an account's digest) against `scope`'s rate.
+
+    None when it is allowed, else the whole seconds to send in Retry-After.
+    """
+    rate = rate_for(scope)
+    wait = hit(f"{scope}:{client}", rate) if rate else 0
+    return math.ceil(wait) if wait else None
 
 
 class RateThrottle(throttling.BaseThrottle):
@@ -122,10 +135,7 @@ class RateThrottle(throttling.BaseThrottle):
         scope = self.get_scope(view)
         if scope is None:
             return True
-        rates = api_settings.DEFAULT_THROTTLE_RATES
-        if scope not in rates:  # a typo in a scope must not silently mean "no limit"
-            raise ImproperlyConfigured(f"No rate in DEFAULT_THROTTLE_RATES for throttle scope {scope!r}")
-        rate = parse_rate(rates[scope])
+        rate = rate_for(scope)
         client = self.get_key(request, view) if rate else None
         if client is None:
             return True
