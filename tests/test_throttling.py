@@ -205,3 +205,26 @@ def test_a_scope_without_a_rate_is_a_configuration_error_not_no_limit(db):
 
     with pytest.raises(ImproperlyConfigured):
         throttling.ScopedRateThrottle().allow_request(request, View())
+
+
+def test_a_subclass_may_name_its_bucket_with_drfs_get_cache_key(db, settings, clock):
+    set_rates(settings, signin_account="2/min")
+
+    class PerAccount(throttling.ScopedRateThrottle):
+        def __init__(self, account: str):
+            super().__init__()
+            self.account = account
+
+        def get_cache_key(self, request, view):
+            return self.cache_format % {"scope": self.scope, "ident": self.account}
+
+    class View:
+        throttle_scope = "signin_account"
+
+    def attempt(account: str, address: str) -> bool:
+        request = RequestFactory().post("/admin/login/", REMOTE_ADDR=address)
+        return PerAccount(account).allow_request(request, View())
+
+    # three addresses guessing one account share its budget; another account has its own
+    assert [attempt("mei", f"10.0.0.{n}") for n in (1, 2, 3)] == [True, True, False]
+    assert attempt("lei", "10.0.0.1") is True

@@ -120,6 +120,7 @@ class RateThrottle(throttling.BaseThrottle):
     """A DRF throttle on one GCRA bucket per (scope, client); subclasses choose the scope and the client."""
 
     scope: str | None = None
+    cache_format = "throttle_%(scope)s_%(ident)s"  # for subclasses written against DRF's SimpleRateThrottle
 
     def __init__(self):
         self._wait: float | None = None
@@ -131,12 +132,17 @@ class RateThrottle(throttling.BaseThrottle):
         """The client this request counts against, or None when this throttle does not apply to it."""
         raise NotImplementedError
 
+    def get_cache_key(self, request, view) -> str | None:
+        """DRF's hook, kept so that a subclass may name its bucket itself (e.g. per account, not per client)."""
+        return self.get_key(request, view)
+
     def allow_request(self, request, view) -> bool:
         scope = self.get_scope(view)
         if scope is None:
             return True
+        self.scope = scope  # as DRF's ScopedRateThrottle does: get_cache_key overrides read it
         rate = rate_for(scope)
-        client = self.get_key(request, view) if rate else None
+        client = self.get_cache_key(request, view) if rate else None
         if client is None:
             return True
         self._wait = hit(f"{scope}:{client}", rate)
