@@ -1,4 +1,4 @@
-"""Storefront caches keyed by the shop's catalog version (see migration storefront 0002 for the triggers).
+"""Storefront caches keyed by the shop's catalog version (the catalog keeps it: catalog migration 0005).
 
 A cached value is stored under `sf:<schema>:<version>:<key>`; any shopper-visible catalog change commits
 a new version, so stale entries are simply never asked for again. Two levels: a small per-process LRU
@@ -22,9 +22,21 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.utils.translation import get_language
-from psycopg2 import sql
 
+from tenant_apps.catalog.interface import catalog_version
 from themes.registry import available_themes
+
+from .models import ThemeSettings
+
+__all__ = [
+    "cache_anonymous_page",
+    "cached_by_catalog",
+    "catalog_version",
+    "clear_local_cache",
+    "page_cache_key",
+    "pinned_theme_settings",
+    "price_window_token",
+]
 
 T = TypeVar("T")
 CACHE_SECONDS = 600  # settings.STOREFRONT_CACHE_SECONDS overrides; 0 turns caching off
@@ -32,27 +44,6 @@ LOCAL_ENTRIES = 512
 
 _local: OrderedDict[str, object] = OrderedDict()
 _local_lock = threading.Lock()
-
-
-def catalog_version() -> int:
-    """The current shop's catalog version: the sum of the trigger-kept counters.
-
-    Read with a schema-qualified query on the raw connection, so that a request served from cache
-    costs exactly one round trip and no `SET search_path` when the previous request was another shop's.
-    Logged like any ORM query so query budgets still count it.
-    """
-    connection.ensure_connection()
-    query = sql.SQL("SELECT coalesce(sum(value), 0) FROM {}.storefront_catalogversion").format(
-        sql.Identifier(connection.schema_name)
-    )
-    started = time.monotonic()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-        cursor.execute(query)
-        version = int(cursor.fetchone()[0])
-    if connection.queries_logged:
-        text = query.as_string(connection.connection)
-        connection.queries_log.append({"sql": text, "time": f"{time.monotonic() - started:.3f}"})
-    return version
 
 
 def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:
@@ -109,6 +100,10 @@ _pages: OrderedDict[str, tuple] = OrderedDict()
 _versions: dict[str, tuple[float, int, str]] = {}
 # The catalog version a page was keyed with, so fragments rendered for it use the same one (no second read).
 _page_catalog_version: contextvars.ContextVar[int | None] = contextvars.ContextVar("page_version", default=None)
+NOT_READ = object()
+_page_theme_row: contextvars.ContextVar[ThemeSettings | object | None] = contextvars.ContextVar(
+    "page_theme_row", default=NOT_READ
+)
 clock = time.monotonic  # how long versions are remembered; tests step it instead of sleeping
 
 
@@ -126,32 +121,29 @@ def _themes_token() -> str:
     return ",".join(sorted(f"{theme.slug}@{theme.version}" for theme in available_themes()))
 
 
-def shop_versions() -> tuple[int, str]:
-    """(catalog version, theme settings version) of the current shop, in one schema-qualified query.
+def shop_versions() -> tuple[int, str, ThemeSettings | object | None]:
+    """(catalog version, theme settings version, the theme settings row or NOT_READ) of the current shop.
 
-    Remembered per process for STOREFRONT_PAGE_VERSION_TTL seconds, so most page hits make no query.
+    Remembered per process for STOREFRONT_PAGE_VERSION_TTL seconds, so most page hits make no query;
+    otherwise two small reads (the catalog's counters, the theme settings row), and the row is handed on
+    to the page being rendered so that it is not read twice.
     """
     schema = connection.schema_name
     ttl = getattr(settings, "STOREFRONT_PAGE_VERSION_TTL", PAGE_VERSION_TTL)
     remembered = _versions.get(schema)
     if remembered and clock() < remembered[0]:
-        return remembered[1], remembered[2]
-    connection.ensure_connection()
-    query = sql.SQL(
-        "SELECT (SELECT coalesce(sum(value), 0) FROM {schema}.storefront_catalogversion),"
-        " (SELECT concat_ws(':', theme, version, extract(epoch FROM updated)) FROM {schema}.storefront_themesettings"
-        " WHERE id = 1)"
-    ).format(schema=sql.Identifier(schema))
-    started = time.monotonic()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-        cursor.execute(query)
-        catalog, theme = cursor.fetchone()
-    if connection.queries_logged:
-        text = query.as_string(connection.connection)
-        connection.queries_log.append({"sql": text, "time": f"{time.monotonic() - started:.3f}"})
+        return remembered[1], remembered[2], NOT_READ
+    catalog = catalog_version()
+    row = ThemeSettings.objects.filter(pk=1).first()
+    theme = f"{row.theme}:{row.version}:{row.updated.timestamp()}" if row else ""
     if ttl > 0:
-        _versions[schema] = (clock() + ttl, int(catalog), theme or "")
-    return int(catalog), theme or ""
+        _versions[schema] = (clock() + ttl, catalog, theme)
+    return catalog, theme, row
+
+
+def pinned_theme_settings() -> ThemeSettings | object | None:
+    """The theme settings row the page cache read for the page being rendered, else NOT_READ."""
+    return _page_theme_row.get()
 
 
 def page_cache_key(request, catalog: int, theme_settings: str) -> str:
@@ -203,7 +195,7 @@ def cache_anonymous_page(view):
         seconds = getattr(settings, "STOREFRONT_PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS)
         if not seconds or not _anonymous(request):
             return view(request, *args, **kwargs)
-        catalog, theme_settings = shop_versions()
+        catalog, theme_settings, row = shop_versions()
         key = page_cache_key(request, catalog, theme_settings)
         with _local_lock:
             stored = _pages.get(key)
@@ -216,11 +208,12 @@ def cache_anonymous_page(view):
         if stored is not None:
             content, content_type = stored
             return HttpResponse(content, content_type=content_type, headers={"X-Storefront-Cache": "hit"})
-        pinned = _page_catalog_version.set(catalog)
+        pinned, pinned_row = _page_catalog_version.set(catalog), _page_theme_row.set(row)
         try:
             response = view(request, *args, **kwargs)
         finally:
             _page_catalog_version.reset(pinned)
+            _page_theme_row.reset(pinned_row)
         if _storable(request, response):
             stored = (response.content, response["Content-Type"])
             cache.set(key, stored, seconds)

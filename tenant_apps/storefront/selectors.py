@@ -10,7 +10,7 @@ from tenant_apps.catalog.models import Category, Product, ProductStatus, Sku
 from tenant_apps.catalog.search import ProductFilter, category_ids_for, search_products
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
-from .caching import cached_by_catalog
+from .caching import NOT_READ, cached_by_catalog, pinned_theme_settings
 from .models import ThemeSettings
 
 
@@ -20,7 +20,9 @@ def shop_theme(shop) -> tuple[Theme, dict]:
     Theme: the one saved in ThemeSettings if it still exists, else the template the shop was created
     from (Shop.template), else the default theme.
     """
-    row = ThemeSettings.objects.filter(pk=1).first()
+    row = pinned_theme_settings()  # the page cache may have read it for this page already
+    if row is NOT_READ:
+        row = ThemeSettings.objects.filter(pk=1).first()
     saved = row.theme if row and get_theme(row.theme) else None
     theme = theme_or_default(saved or getattr(shop, "template", None))
     stored = row.settings if row and row.theme == theme.slug else {}
@@ -81,7 +83,8 @@ def product_detail(product_id: int, currency: str) -> dict | None:
 def load_product_detail(product_id: int, currency: str) -> dict | bool:
     """The uncached detail (five queries whatever the product's size); False when not for sale."""
     product = (
-        Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE)
+        Product.objects.with_sales()
+        .filter(pk=product_id, status=ProductStatus.ACTIVE)
         .prefetch_related("images", "spec_groups__values", "skus")
         .first()
     )
