@@ -24,6 +24,7 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from tenant_apps.catalog.interface import catalog_version
+from tenant_apps.pricing.interface import price_window_token
 from themes.registry import available_themes
 
 from .models import ThemeSettings
@@ -58,7 +59,8 @@ def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:
     version = _page_catalog_version.get()
     if version is None:
         version = catalog_version()
-    full_key = f"sf:{connection.schema_name}:{version}:{key}"
+    # The price-window token: a scheduled price change (e.g. at 10:00:00) starts new keys at that second.
+    full_key = f"sf:{connection.schema_name}:{version}:{price_window_token()}:{key}"
     with _local_lock:
         value = _local.get(full_key)
         if value is not None:
@@ -105,15 +107,6 @@ _page_theme_row: contextvars.ContextVar[ThemeSettings | object | None] = context
     "page_theme_row", default=NOT_READ
 )
 clock = time.monotonic  # how long versions are remembered; tests step it instead of sleeping
-
-
-def price_window_token() -> str:
-    """The current price window: changes whenever a time-limited price starts or ends.
-
-    No time-limited prices exist yet, so it is stable; the pricing app makes it return the current
-    price epoch, and every cached page then changes key at that instant.
-    """
-    return "0"
 
 
 def _themes_token() -> str:

@@ -1,5 +1,7 @@
 """Whole-page cache for anonymous shoppers: no query on a hit, keys that change with what the page shows."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -7,6 +9,7 @@ from django.test import Client, RequestFactory
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalog.models import Product, Sku
+from tenant_apps.pricing import interface as pricing
 from tenant_apps.storefront import caching
 from tenant_apps.storefront.theme_settings import save_theme_settings
 from tests.conftest import staff_of
@@ -104,12 +107,19 @@ def test_saved_theme_settings_change_the_page(shop_a, client_a, dress, settings)
     assert "全场包邮 Free shipping" in after.content.decode()
 
 
-def test_a_new_price_window_is_a_new_page(client_a, dress, monkeypatch, clock):
+def test_a_new_price_window_is_a_new_page(client_a, dress, clock):
     page(client_a, f"/p/{dress.pk}")
-    # the pricing app's hook: a time-limited price starting or ending moves the token
-    monkeypatch.setattr(caching, "price_window_token", lambda: "flash-sale-1")
 
-    assert page(client_a, f"/p/{dress.pk}")["X-Storefront-Cache"] == "miss"
+    def flash_sale(now):  # a time-limited price that started at midnight
+        return [datetime(2026, 1, 1, tzinfo=UTC)]
+
+    pricing.register_price_boundaries(flash_sale)
+    try:
+        first, second = (page(client_a, f"/p/{dress.pk}") for _ in range(2))
+    finally:
+        pricing.unregister_price_boundaries(flash_sale)
+
+    assert (first["X-Storefront-Cache"], second["X-Storefront-Cache"]) == ("miss", "hit")
 
 
 def test_one_shops_cached_page_never_answers_for_another(shop_b, client_a, client_b, dress, clock):
