@@ -18,7 +18,7 @@ from tenant_apps.catalog.interface import (
 from tenant_apps.pricing.interface import ProductPrice, SkuPrice, display_prices, product_price_range, sku_unit_prices
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
-from .caching import cached_by_catalog
+from .caching import NOT_READ, cached_by_catalog, pinned_theme_settings
 from .models import ThemeSettings
 
 
@@ -28,7 +28,9 @@ def shop_theme(shop) -> tuple[Theme, dict]:
     Theme: the one saved in ThemeSettings if it still exists, else the template the shop was created
     from (Shop.template), else the default theme.
     """
-    row = ThemeSettings.objects.filter(pk=1).first()
+    row = pinned_theme_settings()  # the page cache may have read it for this page already
+    if row is NOT_READ:
+        row = ThemeSettings.objects.filter(pk=1).first()
     saved = row.theme if row and get_theme(row.theme) else None
     theme = theme_or_default(saved or getattr(shop, "template", None))
     stored = row.settings if row and row.theme == theme.slug else {}
