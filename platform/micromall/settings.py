@@ -92,6 +92,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenant_apps.members",
     "tenant_apps.staff",
+    "tenant_apps.events",
     "tenant_apps.catalog",
     "tenant_apps.storefront",
 ]
@@ -252,6 +253,8 @@ CELERY_BEAT_SCHEDULE["top-up-spare-schemas"] = {
     "task": "shared_apps.tenancy.tasks.top_up_spare_schemas",
     "schedule": 60.0,
 }
+# Domain events: drain only the shops marked as having open outbox events (docs/events.md).
+CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {
