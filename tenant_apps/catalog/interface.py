@@ -28,7 +28,7 @@ from .models import (
 from .richtext import clean_description_html
 from .services.products import spec_combinations
 
-__all__ = ["load_catalog"]
+__all__ = ["load_catalog", "product_count"]
 
 SKU_VALUE_FIELDS = ("compare_at_amount", "cost_amount", "weight_grams", "barcode", "low_stock_threshold")
 
@@ -204,3 +204,8 @@ class _MediaCopier:
                 name = self.storage.save(name, File(handle))
         self.done[(relative, folder)] = (name, size)
         return name, size
+
+
+def product_count() -> int:
+    """Products in the current shop (any status): billing checks a plan's product limit against it."""
+    return Product.objects.count()
