@@ -13,3 +13,19 @@ def start_trial(*, shop) -> None:
     from .services import start_trial as _start_trial
 
     _start_trial(shop=shop)
+
+
+def move_billing_to_shop(*, shop, email: str = "") -> None:
+    """After a hand-over the shop pays for itself (its own billing account), no longer its agency."""
+    from .services import move_billing_to_shop as _move
+
+    _move(shop=shop, email=email)
+
+
+def shop_billing_summary(shop_ids) -> dict[int, dict]:
+    """{shop_id: {"plan": code or None, "gmv_amount_30d": fen}} for dashboards (agency, operator)."""
+    from .selectors import gmv_30d
+
+    plans = dict(Subscription.objects.filter(shop_id__in=shop_ids).values_list("shop_id", "plan__code"))
+    gmv = gmv_30d(shop_ids)
+    return {pk: {"plan": plans.get(pk), "gmv_amount_30d": gmv.get(pk, 0)} for pk in shop_ids}

@@ -121,6 +121,9 @@ class SubscriptionChange(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_plan.code} -> {self.to_plan.code}"
+
 
 class InvoiceStatus(models.TextChoices):
     OPEN = "open", _("open")
@@ -182,6 +185,9 @@ class InvoiceLine(models.Model):
         ordering = ["invoice_id", "position", "id"]
         indexes = [models.Index(fields=["account", "invoice"])]
 
+    def __str__(self) -> str:
+        return f"{self.position}. {self.kind} {self.amount}"
+
 
 class FeeEntry(models.Model):
     """One order event's effect on a shop's GMV and technical fee (public schema, fed by the events door).
@@ -210,6 +216,9 @@ class FeeEntry(models.Model):
         verbose_name_plural = _("fee ledger")
         indexes = [models.Index(fields=["shop", "occurred_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.event_name} {self.order_number or self.order_id}: {self.fee_amount}"
+
 
 class StripeEventStatus(models.TextChoices):
     RECEIVED = "received", "received"
@@ -235,6 +244,9 @@ class StripeEvent(models.Model):
         verbose_name = _("Stripe event")
         verbose_name_plural = _("Stripe events")
 
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
 
 class ShopStatusChange(models.Model):
     """Audit of suspend / resume: who (operator or billing), why, when."""
@@ -250,3 +262,6 @@ class ShopStatusChange(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("suspension audit")
         verbose_name_plural = _("suspension audit")
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.source}): {self.reason}"

@@ -527,3 +527,14 @@ def record_order_event(
         },
     )
     return entry
+
+
+def move_billing_to_shop(*, shop: Shop, email: str = "") -> None:
+    """The shop's subscription (and its pending lines) are paid by the shop's own account from now on."""
+    with transaction.atomic():
+        account = account_for_shop(shop)
+        if email and account.email != email:
+            account.email = email
+            account.save(update_fields=["email"])
+        Subscription.objects.filter(shop=shop).update(account=account, updated=timezone.now())
+        InvoiceLine.objects.filter(shop=shop, invoice__isnull=True).update(account=account)
