@@ -276,7 +276,7 @@ def _subscription_event(obj: dict, created: int, *, deleted: bool) -> str:
         if subscription is None or created < subscription.stripe_state_at:
             return "ignored"  # not ours, or older than what we already applied
         status = "canceled" if deleted else SUBSCRIPTION_STATUS.get(obj.get("status"), subscription.status)
-        now = timezone.now()
+        now = _dt(created) or timezone.now()
         start, end = _period(obj)
         subscription.stripe_subscription_id = obj["id"]
         subscription.stripe_state_at = created
@@ -325,7 +325,7 @@ def _invoice_event(kind: str, obj: dict, created: int) -> str:
             return "ignored"  # a late event about an older state of the invoice
         invoice.stripe_state_at = created
         invoice.save(update_fields=["stripe_state_at"])
-    now = timezone.now()
+    now = _dt(created) or timezone.now()
     if kind in ("invoice.paid", "invoice.payment_succeeded") or obj.get("status") == "paid":
         mark_invoice_paid(invoice_id=invoice.pk, now=now)
     elif kind == "invoice.payment_failed":

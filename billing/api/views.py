@@ -1,5 +1,7 @@
 """Billing API (platform host): plans, a shop's subscription and invoices, the Stripe billing webhook."""
 
+import json
+
 import stripe
 from django.conf import settings
 from django.db import transaction
@@ -93,10 +95,12 @@ class StripeBillingWebhookView(APIView):
         if not secret:
             raise serializers.ValidationError({"detail": _("Stripe billing webhooks are not configured.")})
         try:
-            event = stripe.Webhook.construct_event(request.body, request.headers.get("Stripe-Signature", ""), secret)
+            stripe.Webhook.construct_event(request.body, request.headers.get("Stripe-Signature", ""), secret)
+            payload = json.loads(request.body)  # the verified raw JSON (the SDK's objects hold Decimals)
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise serializers.ValidationError({"detail": _("Invalid Stripe signature.")}) from exc
-        payload = event.to_dict()
+        if not isinstance(payload, dict) or not {"id", "type", "created", "data"} <= set(payload):
+            raise serializers.ValidationError({"detail": _("Not a Stripe event.")})
         with transaction.atomic():
             stored, created = StripeEvent.objects.select_for_update().get_or_create(
                 event_id=payload["id"],
