@@ -29,3 +29,8 @@ def shop_billing_summary(shop_ids) -> dict[int, dict]:
     plans = dict(Subscription.objects.filter(shop_id__in=shop_ids).values_list("shop_id", "plan__code"))
     gmv = gmv_30d(shop_ids)
     return {pk: {"plan": plans.get(pk), "gmv_amount_30d": gmv.get(pk, 0)} for pk in shop_ids}
+
+
+def staff_seat_limit(shop) -> int | None:
+    """Staff seats the shop's plan allows (owner included); None without a subscription."""
+    return Subscription.objects.filter(shop_id=shop.pk).values_list("plan__staff_seats", flat=True).first()

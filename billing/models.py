@@ -109,6 +109,15 @@ class Subscription(models.Model):
         return f"{self.shop} · {self.plan} · {self.status}"
 
 
+class BillingPage(Subscription):
+    """The shop back office's 套餐与账单 screen (billing/backoffice.py) hangs off this proxy."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Plan and billing")
+        verbose_name_plural = _("Plan and billing")
+
+
 class SubscriptionChange(models.Model):
     """A plan change (the ledger row whose id keys the Stripe update's idempotency)."""
 

@@ -1,7 +1,7 @@
 """Agency API (platform host): create, members, client shops dashboard, bulk actions; shop hand-over."""
 
-from drf_spectacular.utils import extend_schema
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
