@@ -25,8 +25,6 @@ from .models import (
 )
 from .money import yuan
 
-DONE = gettext_lazy("done")
-
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
@@ -198,13 +196,17 @@ class ShopBillingAdmin(ShopAdmin):
                 },
             )
         act = services.suspend_shop if action == "suspend" else services.resume_shop
+        done = []
         for shop in queryset:
             try:
                 act(shop_id=shop.pk, reason=reason, by=request.user)
             except ApplicationError as exc:
                 self.message_user(request, f"{shop.subdomain}: {exc.message or exc}", messages.WARNING)
             else:
-                self.message_user(request, f"{shop.subdomain}: {DONE}", messages.SUCCESS)
+                done.append(shop.subdomain)
+        if done:
+            text = _("Suspended: %(shops)s.") if action == "suspend" else _("Resumed: %(shops)s.")
+            self.message_user(request, text % {"shops": ", ".join(done)}, messages.SUCCESS)
         return None
 
     @admin.action(description=gettext_lazy("Suspend (with a reason)"))
