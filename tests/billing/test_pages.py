@@ -60,7 +60,10 @@ def test_signup_starts_the_default_trial(platform_client, db, settings):
 
     sync_templates()
     result = sign_up(
-        email="trial@example.com", password="Plum-Blossom-2026", shop_name="试用", subdomain="trialshop",
+        email="trial@example.com",
+        password="Plum-Blossom-2026",
+        shop_name="试用",
+        subdomain="trialshop",
         template="classic",
     )
 
