@@ -37,6 +37,7 @@ from .models import (
     SubscriptionStatus,
 )
 from .money import fee_amount, prorate, yuan
+from .plans import seed_default_plans
 
 OPERATOR, BILLING = "operator", "billing"
 
@@ -78,10 +79,16 @@ def _plan(code: str) -> Plan:
     return plan
 
 
+def _trial_plan(code: str) -> Plan:
+    if not Plan.objects.filter(code=code).exists():
+        seed_default_plans(Plan)  # the table was emptied: signups must not fail for want of a plan
+    return _plan(code)
+
+
 def start_trial(*, shop: Shop, plan_code: str | None = None, now: datetime | None = None) -> Subscription:
     """A new shop's trial (called by signup and by 'open another shop'). Idempotent per shop."""
     now = _now(now)
-    plan = _plan(plan_code or settings.BILLING_DEFAULT_PLAN)
+    plan = _trial_plan(plan_code or settings.BILLING_DEFAULT_PLAN)
     with transaction.atomic():
         existing = Subscription.objects.filter(shop=shop).first()
         if existing:

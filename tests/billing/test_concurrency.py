@@ -1,16 +1,15 @@
 """Concurrency against the real database (threads, committed transactions): the same Stripe event delivered by
 several workers at once is applied once; two billing runs at once issue one invoice."""
 
-import importlib
 import threading
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.db import connection
 
 from billing import services
-from billing.models import BillingAccount, Invoice, StripeEvent, Subscription
+from billing.models import BillingAccount, Invoice, Plan, StripeEvent, Subscription
+from billing.plans import seed_default_plans
 from tests.conftest import ensure_shop
 from tests.stripe_fake.webhooks import build_event, signed
 
@@ -23,7 +22,7 @@ SECRET = "whsec_concurrency"
 @pytest.fixture
 def plans(shop_schemas):
     """A transactional test's flush empties the seeded plans: seed them again (same code as the migration)."""
-    importlib.import_module("billing.migrations.0002_seed_plans").seed(apps, None)
+    seed_default_plans(Plan)
 
 
 def together(n: int, fn) -> list:
