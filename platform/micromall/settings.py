@@ -256,6 +256,7 @@ CELERY_BEAT_SCHEDULE["top-up-spare-schemas"] = {
 }
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this
 # Platform billing (billing/, docs/billing.md). With STRIPE_SECRET_KEY (shared with shop payments) Stripe Billing
 # runs subscriptions; without it billing is offline: invoices issued locally, marked paid by the operator.
 STRIPE_BILLING_WEBHOOK_SECRET = os.environ.get("STRIPE_BILLING_WEBHOOK_SECRET", "")
