@@ -12,7 +12,7 @@ from micromall.errors import ApplicationError
 from shared_apps.tenancy.admin import ShopAdmin
 from shared_apps.tenancy.models import Shop
 
-from . import pages, selectors, services, stripe_sync
+from . import pages, selectors, services
 from .models import (
     FeeEntry,
     Invoice,
@@ -20,10 +20,10 @@ from .models import (
     Plan,
     ShopStatusChange,
     StripeEvent,
-    StripeEventStatus,
     Subscription,
 )
 from .money import yuan
+from .services import stripe_billing as stripe_sync
 
 
 @admin.register(Plan)
@@ -121,15 +121,8 @@ class StripeEventAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Process again"))
     def reprocess(self, request, queryset):
-        for event in queryset.filter(status=StripeEventStatus.FAILED):
-            try:
-                outcome = stripe_sync.process_event(event.payload)
-            except Exception as exc:  # shown to the operator, kept on the row
-                event.error = repr(exc)[:2000]
-                event.save(update_fields=["error"])
-                continue
-            event.status = StripeEventStatus.PROCESSED if outcome == "processed" else StripeEventStatus.IGNORED
-            event.save(update_fields=["status"])
+        fixed = stripe_sync.reprocess_failed(queryset.values_list("pk", flat=True))
+        self.message_user(request, _("Processed again: %(count)d event(s).") % {"count": fixed}, messages.INFO)
 
 
 @admin.register(ShopStatusChange)

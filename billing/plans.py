@@ -1,5 +1,5 @@
-"""The default price list: seeded by migration 0002, and re-seeded if the table was emptied (e.g. a database
-flush) so that a signup never fails for want of its trial plan."""
+"""The default price list: seeded by migration 0002, and re-seeded by billing.services.seed_default_plans if the
+table was emptied (e.g. a database flush) so that a signup never fails for want of its trial plan."""
 
 # (tier, rank, English msgid of the name, monthly fen, yearly fen, technical fee bps, trial days, staff seats,
 # products (0 = unlimited)). Names are translated when shown: Basic 基础版, Professional 专业版, Flagship 旗舰版.
@@ -10,13 +10,13 @@ DEFAULT_PLANS = [
 ]
 
 
-def seed_default_plans(plan_model) -> None:
-    """Create the default plans that are missing (never changes an existing plan the operator edited)."""
+def plan_rows():
+    """(code, field values) of each default plan, monthly and yearly."""
     for tier, rank, name, monthly, yearly, bps, trial, seats, products in DEFAULT_PLANS:
         for interval, price in (("month", monthly), ("year", yearly)):
-            plan_model.objects.get_or_create(
-                code=f"{tier}-{interval}ly",
-                defaults={
+            yield (
+                f"{tier}-{interval}ly",
+                {
                     "tier": tier,
                     "rank": rank,
                     "name": name,

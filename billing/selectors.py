@@ -14,8 +14,9 @@ from shared_apps.tenancy.selectors import membership_role
 
 from .models import FeeEntry, Invoice, InvoiceLine, InvoiceStatus, LineKind, Plan, Subscription, SubscriptionStatus
 
-# Who sees and changes billing (issue 11: owner everything; finance reads invoices; admin all but billing).
-BILLING_READ_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.FINANCE})
+# Who reads and changes billing, as in the one role table (shared_apps/tenancy/roles.py, branch writes):
+# invoices.view = owner, admin, finance; billing.manage = owner. Switch to role_has() once it is in main.
+BILLING_READ_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.FINANCE})
 BILLING_WRITE_ROLES = frozenset({MembershipRole.OWNER})
 
 

@@ -1,10 +1,12 @@
 from django.db import migrations
 
-from billing.plans import seed_default_plans
+from billing.plans import plan_rows
 
 
 def seed(apps, schema_editor):
-    seed_default_plans(apps.get_model("billing", "Plan"))
+    Plan = apps.get_model("billing", "Plan")
+    for code, fields in plan_rows():
+        Plan.objects.get_or_create(code=code, defaults=fields)
 
 
 def unseed(apps, schema_editor):

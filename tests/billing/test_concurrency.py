@@ -9,7 +9,6 @@ from django.db import connection
 
 from billing import services
 from billing.models import BillingAccount, Invoice, Plan, StripeEvent, Subscription
-from billing.plans import seed_default_plans
 from tests.conftest import ensure_shop
 from tests.stripe_fake.webhooks import build_event, signed
 
@@ -22,7 +21,7 @@ SECRET = "whsec_concurrency"
 @pytest.fixture
 def plans(shop_schemas):
     """A transactional test's flush empties the seeded plans: seed them again (same code as the migration)."""
-    seed_default_plans(Plan)
+    services.seed_default_plans(Plan)
 
 
 def together(n: int, fn) -> list:

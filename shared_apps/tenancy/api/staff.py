@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from ..models import MembershipRole, ShopMembership
 from ..permissions import HasShopRole
-from ..staff import INVITABLE, invite_staff, remove_staff
+from ..services import INVITABLE, invite_staff, remove_staff
 
 MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
 

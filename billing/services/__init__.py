@@ -2,7 +2,7 @@
 
 Every function takes `now` so that tests (and replays) inject time; `None` means `timezone.now()`. One state
 machine for both modes: offline (invoices issued here, the operator marks them paid) and Stripe (Stripe runs the
-subscription cycle and charges; its webhooks drive the same transitions, see billing/stripe_sync.py).
+subscription cycle and charges; its webhooks drive the same transitions, see billing/services/stripe_billing.py).
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from micromall.errors import Conflict, Invalid, NotFound
 from shared_apps.tenancy.models import Shop, ShopMembership, ShopStatus
 from shared_apps.tenancy.services import set_status
 
-from . import stripe_sync
-from .models import (
+from ..models import (
     BillingAccount,
     FeeEntry,
     Invoice,
@@ -36,8 +35,9 @@ from .models import (
     SubscriptionChange,
     SubscriptionStatus,
 )
-from .money import fee_amount, prorate, yuan
-from .plans import seed_default_plans
+from ..money import fee_amount, prorate, yuan
+from ..plans import plan_rows
+from . import stripe_billing as stripe_sync
 
 OPERATOR, BILLING = "operator", "billing"
 
@@ -77,6 +77,12 @@ def _plan(code: str) -> Plan:
     if plan is None:
         raise Invalid(errors={"plan": [_("Unknown plan.")]})
     return plan
+
+
+def seed_default_plans(plan_model=Plan) -> None:
+    """Create the default plans that are missing (never changes a plan the operator edited)."""
+    for code, fields in plan_rows():
+        plan_model.objects.get_or_create(code=code, defaults=fields)
 
 
 def _trial_plan(code: str) -> Plan:
