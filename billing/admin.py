@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from micromall.admin_forms import ServiceErrorsAdmin
 from micromall.errors import ApplicationError
 from shared_apps.tenancy.admin import ShopAdmin
 from shared_apps.tenancy.models import Shop
@@ -27,7 +28,7 @@ from .services import stripe_billing as stripe_sync
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "interval", "price", "technical_fee_bps", "trial_days", "staff_seats", "is_active"]
     list_filter = ["interval", "is_active"]
     readonly_fields = ["stripe_price_id"]
@@ -35,6 +36,12 @@ class PlanAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("price"))
     def price(self, plan: Plan) -> str:
         return yuan(plan.price_amount, plan.currency)
+
+    def save_model(self, request, obj, form, change):
+        services.save_plan(plan=obj, changed=form.changed_data)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # subscriptions and invoices refer to plans: retire one with is_active instead
 
 
 @admin.register(Subscription)
@@ -44,6 +51,16 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["shop__subdomain", "shop__name"]
     raw_id_fields = ["shop", "account"]
     readonly_fields = ["stripe_subscription_id", "stripe_item_id", "stripe_state_at", "past_due_since"]
+
+    # The state machine moves only through billing.services (API, webhooks, beat tasks, the shop screen's actions).
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -65,6 +82,16 @@ class InvoiceAdmin(admin.ModelAdmin):
     inlines = [InvoiceLineInline]
     actions = ["mark_paid"]
     readonly_fields = ["number", "total_amount", "stripe_invoice_id", "stripe_state_at", "marked_paid_by"]
+
+    # Invoices are issued by the billing run and paid through the "mark paid" action, never edited by hand.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     @admin.display(description=gettext_lazy("total"))
     def total(self, invoice: Invoice) -> str:
@@ -108,6 +135,9 @@ class FeeEntryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the ledger is append-only (a refund is a negative entry)
+
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(admin.ModelAdmin):
@@ -118,6 +148,12 @@ class StripeEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # stored events are the dedupe record: deleting one would let Stripe's retry apply twice
 
     @admin.action(description=gettext_lazy("Process again"))
     def reprocess(self, request, queryset):

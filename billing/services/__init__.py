@@ -85,6 +85,21 @@ def seed_default_plans(plan_model=Plan) -> None:
         plan_model.objects.get_or_create(code=code, defaults=fields)
 
 
+# Stripe prices are immutable: a change of any of these on a plan needs a new Stripe Price.
+PRICE_FIELDS = ("price_amount", "currency", "interval")
+
+
+@transaction.atomic
+def save_plan(*, plan: Plan, changed: list[str] | tuple[str, ...] = ()) -> Plan:
+    """The operator's plan screen saves here: the fee rate is checked and a price change drops the Stripe Price id."""
+    if plan.technical_fee_bps > 10000:
+        raise Invalid(errors={"technical_fee_bps": [_("Give at most 10000 basis points (100%).")]})
+    if plan.pk and any(name in changed for name in PRICE_FIELDS):
+        plan.stripe_price_id = ""
+    plan.save()
+    return plan
+
+
 def _trial_plan(code: str) -> Plan:
     if not Plan.objects.filter(code=code).exists():
         seed_default_plans(Plan)  # the table was emptied: signups must not fail for want of a plan

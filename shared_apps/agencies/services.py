@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid, NotFound, PermissionDenied
 from shared_apps.tenancy.models import MembershipRole, Shop, ShopMembership
+from shared_apps.tenancy.roles import Permission, role_has
 from shared_apps.tenancy.selectors import forget_hosts, membership_role, shop_hosts
 
 from .models import Agency, AgencyMembership, AgencyRole
@@ -76,7 +77,7 @@ def transfer_shop(*, shop_id: int, email: str, keep_agency_access: bool, by) -> 
     role = membership_role(user=by, shop=shop) if shop else None
     if role is None:
         raise NotFound(_("No such shop."))
-    if role != MembershipRole.OWNER:
+    if not role_has(role, Permission.SHOP_TRANSFER):
         raise PermissionDenied(_("Only the shop's owner can transfer it."))
     new_owner = _user_by_email(email)
     if new_owner.pk == shop.owner_id:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.test import Client
 
 from billing import services
-from billing.models import Invoice, Subscription
+from billing.models import Invoice, Plan, Subscription
 from tests.conftest import staff_of
 from tests.factories import UserFactory
 
@@ -70,3 +70,28 @@ def test_signup_starts_the_default_trial(platform_client, db, settings):
     subscription = Subscription.objects.get(shop=result.shop)
     assert (subscription.plan.code, subscription.status) == ("basic-monthly", "trialing")
     assert subscription.trial_end - subscription.current_period_start == timedelta(days=14)
+
+
+def test_operator_plan_screen_saves_through_the_service(db):
+    plan = Plan.objects.get(code="basic-monthly")
+    Plan.objects.filter(pk=plan.pk).update(stripe_price_id="price_old")
+    operator = Client(HTTP_HOST="localhost")
+    operator.force_login(UserFactory(is_staff=True, is_superuser=True))
+    form = {
+        field: getattr(plan, field)
+        for field in ("code", "tier", "rank", "name", "interval", "currency", "trial_days", "staff_seats")
+    }
+    form |= {"max_products": plan.max_products, "is_active": "on"}
+
+    refused = operator.post(
+        f"/admin/billing/plan/{plan.pk}/change/", {**form, "price_amount": 9900, "technical_fee_bps": 10001}
+    )
+    assert refused.status_code == 200  # the form comes back with the service's field error
+    assert Plan.objects.get(pk=plan.pk).technical_fee_bps == 60
+
+    saved = operator.post(
+        f"/admin/billing/plan/{plan.pk}/change/", {**form, "price_amount": 12900, "technical_fee_bps": 50}
+    )
+    assert saved.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.price_amount, plan.technical_fee_bps, plan.stripe_price_id) == (12900, 50, "")  # a new Stripe Price
