@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from tenant_apps.catalog.models import Product, Sku
 from tenant_apps.pricing import interface as pricing
 from tenant_apps.storefront import caching
-from tenant_apps.storefront.theme_settings import save_theme_settings
+from tenant_apps.storefront.services import save_theme_settings
 from tests.conftest import staff_of
 
 from .conftest import make_category, make_product
