@@ -152,18 +152,26 @@ def test_operator_suspends_and_resumes_a_shop_from_the_shop_list_with_feedback(s
     client = login(Client(HTTP_HOST="localhost"), operator.email)
     storefront = Client(HTTP_HOST="alpha.localhost")
 
+    # billing's shop screen asks for a reason first (the suspension is audited), then applies
+    asked = client.post("/admin/tenancy/shop/", {"action": "suspend", "_selected_action": [shop_a.pk]})
+    assert 'name="reason"' in asked.content.decode()
+    assert storefront.get("/").status_code == 200
     suspended = client.post(
-        "/admin/tenancy/shop/", {"action": "suspend", "_selected_action": [shop_a.pk]}, follow=True
+        "/admin/tenancy/shop/",
+        {"action": "suspend", "_selected_action": [shop_a.pk], "reason": "逾期整改", "apply": "1"},
+        follow=True,
     ).content.decode()
 
-    assert "Suspended: alpha." in suspended
+    assert "已暂停营业：alpha。" in suspended
     assert storefront.get("/").status_code == 423
 
     resumed = client.post(
-        "/admin/tenancy/shop/", {"action": "resume", "_selected_action": [shop_a.pk]}, follow=True
+        "/admin/tenancy/shop/",
+        {"action": "resume", "_selected_action": [shop_a.pk], "reason": "已整改", "apply": "1"},
+        follow=True,
     ).content.decode()
 
-    assert "Resumed: alpha." in resumed
+    assert "已恢复营业：alpha。" in resumed
     assert storefront.get("/").status_code == 200
 
 

@@ -26,7 +26,7 @@ def test_staff_runs_catalog_orders_and_aftersales_and_finance_only_reads_and_pay
         P.SHOP_VIEW, P.BACKOFFICE_EDIT, P.CATALOG_MANAGE, P.ORDERS_VIEW, P.ORDERS_MANAGE, P.AFTERSALES_MANAGE,
     }  # fmt: skip
     assert permissions_of(MembershipRole.FINANCE) == {
-        P.SHOP_VIEW, P.ORDERS_VIEW, P.WITHDRAWALS_MANAGE, P.INVOICES_VIEW, P.ANALYTICS_VIEW,
+        P.SHOP_VIEW, P.ORDERS_VIEW, P.WITHDRAWALS_MANAGE, P.INVOICES_VIEW, P.BILLING_VIEW, P.ANALYTICS_VIEW,
     }  # fmt: skip
     assert roles_with(P.CATALOG_ALERTS) == [MembershipRole.OWNER, MembershipRole.ADMIN]
 

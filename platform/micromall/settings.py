@@ -82,6 +82,7 @@ SHARED_APPS = [
     "shared_apps.accounts",
     "shared_apps.agencies",
     "shared_apps.gallery",
+    "billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -281,6 +282,13 @@ CELERY_BEAT_SCHEDULE["top-up-spare-schemas"] = {
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
 EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this
+# Platform billing (billing/, docs/billing.md). With STRIPE_SECRET_KEY (shared with shop payments) Stripe Billing
+# runs subscriptions; without it billing is offline: invoices issued locally, marked paid by the operator.
+STRIPE_BILLING_WEBHOOK_SECRET = os.environ.get("STRIPE_BILLING_WEBHOOK_SECRET", "")
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)  # past_due for this long -> the shop is suspended
+BILLING_INVOICE_DUE_DAYS = env_int("BILLING_INVOICE_DUE_DAYS", 7)  # offline invoices unpaid after this are failed
+BILLING_DEFAULT_PLAN = os.environ.get("BILLING_DEFAULT_PLAN", "basic-monthly")  # the trial every new shop starts
+CELERY_BEAT_SCHEDULE["billing-run"] = {"task": "billing.run_billing", "schedule": 3600.0}
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {

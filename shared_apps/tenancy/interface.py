@@ -44,6 +44,7 @@ __all__ = [
     "membership_role",
     "platform_handlers",
     "platform_subscriber",
+    "provide_technical_fee",
     "request_can",
     "role_has",
     "roles_with",
@@ -52,7 +53,22 @@ __all__ = [
     "shop_staff_emails",
     "shop_url",
     "shops_with_pending_events",
+    "technical_fee_bps",
 ]
+
+
+# Billing registers its reader at start-up (billing.apps), so shop code never pulls billing (and what it imports).
+_technical_fee_source: Callable[[Shop], int | None] | None = None
+
+
+def provide_technical_fee(source: Callable[[Shop], int | None]) -> None:
+    global _technical_fee_source
+    _technical_fee_source = source
+
+
+def technical_fee_bps(shop: Shop) -> int | None:
+    """The technical fee (basis points) of the shop's plan, None without a subscription (billing decides)."""
+    return _technical_fee_source(shop) if _technical_fee_source else None
 
 
 def current_shop() -> Shop | None:

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     WITHDRAWALS_MANAGE = "withdrawals.manage"
     ANALYTICS_VIEW = "analytics.view"
     INVOICES_VIEW = "invoices.view"
+    BILLING_VIEW = "billing.view"  # plan, trial, fee ledger (套餐与账单)
     BILLING_MANAGE = "billing.manage"
     STAFF_MANAGE = "staff.manage"
     SHOP_TRANSFER = "shop.transfer"
@@ -47,13 +48,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.AFTERSALES_MANAGE,
         }
     ),
-    # Finance reads orders and the catalog, pays out withdrawals and reads invoices; it changes nothing else.
+    # Finance reads orders and the catalog, pays out withdrawals, reads invoices and billing; changes nothing else.
     MembershipRole.FINANCE: frozenset(
         {
             Permission.SHOP_VIEW,
             Permission.ORDERS_VIEW,
             Permission.WITHDRAWALS_MANAGE,
             Permission.INVOICES_VIEW,
+            Permission.BILLING_VIEW,
             Permission.ANALYTICS_VIEW,
         }
     ),

@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from billing.interface import start_trial
 from micromall.errors import Invalid
 from shared_apps.accounts.interface import issue_token
 
@@ -41,5 +42,6 @@ def sign_up(*, email: str, password: str, shop_name: str, subdomain: str, templa
         except IntegrityError as exc:
             raise EmailTaken(email) from exc
         shop = provision_shop(name=shop_name, subdomain=subdomain, owner=user, template=template)
+        start_trial(shop=shop)  # billing: every new shop starts on the default plan's trial
         token = issue_token(user=user)
     return SignupResult(user=user, shop=shop, token=token)

@@ -224,3 +224,8 @@ def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, Sk
 def _ordered_specs(specs: dict, order: list[str]) -> dict:
     ordered = {name: specs[name] for name in order if name in specs}
     return {**ordered, **{name: value for name, value in specs.items() if name not in ordered}}
+
+
+def product_count() -> int:
+    """Products in the current shop (any status): billing checks a plan's product limit against it."""
+    return Product.objects.count()

@@ -40,3 +40,13 @@ def save_theme_settings(*, theme: str, settings: dict | None) -> ThemeState:
         pk=1, defaults={"theme": target.slug, "version": target.version, "settings": settings}
     )
     return theme_state()
+
+
+@transaction.atomic
+def apply_theme_settings(changes: dict) -> dict:
+    """Merge `changes` into the current theme's customisations (validated by the theme's schema); returns the
+    effective settings. Raises ThemeSettingsInvalid with field errors (e.g. an agency's bulk action)."""
+    if not isinstance(changes, dict) or not changes:
+        raise ThemeSettingsInvalid({"settings": [_("Must be a non-empty object.")]})
+    state = theme_state()
+    return save_theme_settings(theme=state.theme.slug, settings={**state.customised, **changes}).settings

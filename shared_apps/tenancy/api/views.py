@@ -1,9 +1,12 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from billing.interface import start_trial
 from micromall.api.throttling import ScopedRateThrottle
+from shared_apps.agencies.interface import agency_managed_by
 
 from ..autologin import login_link
 from ..selectors import shops_for_user
@@ -78,6 +81,7 @@ class ShopsView(APIView):
                 template=data["template"],
                 agency=agency,
             )
+            start_trial(shop=shop)  # billing: the new shop's trial (an agency's client shop is billed to the agency)
         except SubdomainTaken as exc:
             raise serializers.ValidationError({"subdomain": [SUBDOMAIN_TAKEN]}) from exc
         body = dict(ShopSerializer(shop).data, admin_login_url=login_link(user=request.user, shop=shop))
@@ -85,11 +89,10 @@ class ShopsView(APIView):
 
 
 def _agency_for(user, agency_id: int | None):
-    """The agency a new client shop belongs to; the caller must manage that agency.
-
-    Agency membership comes with the agency issue (through `shared_apps.agencies.interface`); until it
-    exists no caller manages any agency, so the field is refused rather than trusted.
-    """
+    """The agency a new client shop belongs to; the caller must manage that agency (its owner or an admin)."""
     if agency_id is None:
         return None
-    raise serializers.ValidationError({"agency": ["你不能为这个代理商开店。You cannot open shops for this agency."]})
+    agency = agency_managed_by(user=user, agency_id=agency_id)
+    if agency is None:
+        raise serializers.ValidationError({"agency": [_("You cannot open shops for this agency.")]})
+    return agency

@@ -1,0 +1,5 @@
+"""What the public side may ask of a shop's storefront (run it in the shop's schema, e.g. via run_in_shop)."""
+
+from .services import ThemeSettingsInvalid, apply_theme_settings
+
+__all__ = ["ThemeSettingsInvalid", "apply_theme_settings"]
