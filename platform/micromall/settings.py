@@ -83,7 +83,11 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    # Unfold (a maintained admin theme) must come before Django's admin so its templates win.
+    "micromall.backoffice.apps.BackOfficeConfig",
+    "unfold.apps.BasicAppConfig",  # not the default config: it would replace admin.site with a plain Unfold site
+    "unfold.contrib.forms",
+    "micromall.backoffice.apps.BackOfficeAdminConfig",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -154,6 +158,7 @@ TEMPLATES = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Project-level catalogue (platform/ templates, micromall, themes/); each app keeps its own under <app>/locale/.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
@@ -251,6 +256,31 @@ AUTO_LOGIN_MAX_AGE = env_int("AUTO_LOGIN_MAX_AGE", 120)  # seconds a one-time ba
 CELERY_BEAT_SCHEDULE["top-up-spare-schemas"] = {
     "task": "shared_apps.tenancy.tasks.top_up_spare_schemas",
     "schedule": 60.0,
+}
+# Back office frame (django-unfold): both admin sites; each site overrides titles and navigation itself.
+UNFOLD = {
+    "SITE_SYMBOL": "storefront",
+    "SHOW_HISTORY": False,
+    "SHOW_VIEW_ON_SITE": True,
+    "SHOW_LANGUAGES": True,
+    "BORDER_RADIUS": "6px",
+    "COLORS": {
+        # Youzan-like red as the primary colour.
+        "primary": {
+            "50": "oklch(97.1% .013 17.38)",
+            "100": "oklch(93.6% .032 17.717)",
+            "200": "oklch(88.5% .062 18.334)",
+            "300": "oklch(80.8% .114 19.571)",
+            "400": "oklch(70.4% .191 22.216)",
+            "500": "oklch(63.7% .237 25.331)",
+            "600": "oklch(57.7% .245 27.325)",
+            "700": "oklch(50.5% .213 27.518)",
+            "800": "oklch(44.4% .177 26.899)",
+            "900": "oklch(39.6% .141 25.723)",
+            "950": "oklch(25.8% .092 26.042)",
+        },
+    },
+    "STYLES": ["/static/backoffice/backoffice.css"],
 }
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection, transaction
+from django.db.models import F
 from PIL import Image
 
 from .models import (
@@ -28,7 +29,7 @@ from .models import (
 from .richtext import clean_description_html
 from .services.products import spec_combinations
 
-__all__ = ["load_catalog"]
+__all__ = ["load_catalog", "products_on_sale", "stock_alerts"]
 
 SKU_VALUE_FIELDS = ("compare_at_amount", "cost_amount", "weight_grams", "barcode", "low_stock_threshold")
 
@@ -204,3 +205,18 @@ class _MediaCopier:
                 name = self.storage.save(name, File(handle))
         self.done[(relative, folder)] = (name, size)
         return name, size
+
+
+def stock_alerts() -> dict[str, int]:
+    """SKUs of products on sale that need stock: at or below their low-stock threshold, and sold out."""
+    on_sale = Sku.objects.filter(product__status=ProductStatus.ACTIVE)
+    return {
+        "low_stock": on_sale.filter(
+            low_stock_threshold__gt=0, stock__gt=0, stock__lte=F("low_stock_threshold")
+        ).count(),
+        "sold_out": on_sale.filter(stock__lte=0).count(),
+    }
+
+
+def products_on_sale() -> int:
+    return Product.objects.filter(status=ProductStatus.ACTIVE).count()
