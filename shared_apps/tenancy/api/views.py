@@ -1,5 +1,6 @@
 import importlib
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
@@ -100,7 +101,5 @@ def _agency_for(user, agency_id: int | None):
         agency_managed_by = None
     agency = agency_managed_by(user=user, agency_id=agency_id) if agency_managed_by else None
     if agency is None:
-        raise serializers.ValidationError(
-            {"agency": ["你不能为这个代理商开店。You cannot open shops for this agency."]}
-        )
+        raise serializers.ValidationError({"agency": [gettext("You cannot open shops for this agency.")]})
     return agency
