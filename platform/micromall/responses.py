@@ -1,4 +1,4 @@
-"""Error responses shared by middleware and views: JSON under /api/, an HTML page elsewhere, in the visitor's language."""
+"""Error responses shared by middleware and views: JSON under /api/, else an HTML page; in the request's language."""
 
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string

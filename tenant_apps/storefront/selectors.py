@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from django.core.files.storage import default_storage
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from tenant_apps.catalog.models import Category, Product, ProductStatus, Sku
 from tenant_apps.catalog.search import ProductFilter, category_ids_for, search_products
@@ -31,8 +32,14 @@ def image_url(name: str | None) -> str | None:
     return default_storage.url(name) if name else None
 
 
+def with_price_range(products: QuerySet) -> QuerySet:
+    """Adds `max_price_amount` (a correlated subquery: no GROUP BY, one query) so cards can say "¥129.00 起"."""
+    top = Sku.objects.filter(product=OuterRef("pk")).order_by("-price_amount").values("price_amount")[:1]
+    return products.annotate(max_price_amount=Subquery(top))
+
+
 def product_card(product: Product, currency: str) -> dict[str, Any]:
-    return {
+    card = {
         "id": product.pk,
         "title": product.title,
         "price_amount": product.min_price_amount,
@@ -41,10 +48,14 @@ def product_card(product: Product, currency: str) -> dict[str, Any]:
         "sales_count": product.sales_count,
         "in_stock": product.in_stock,
     }
+    high = getattr(product, "max_price_amount", None)
+    if high is not None:  # pages only (with_price_range): the API's card keeps its documented fields
+        card["price_varies"] = high > product.min_price_amount
+    return card
 
 
 def product_cards(spec: ProductFilter, currency: str, *, limit: int) -> list[dict]:
-    return [product_card(product, currency) for product in search_products(spec)[:limit]]
+    return [product_card(product, currency) for product in with_price_range(search_products(spec))[:limit]]
 
 
 def category_tree() -> list[dict]:
@@ -88,6 +99,8 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
     if product is None:
         return False  # cached too: a miss is as cacheable as a hit
     skus = list(product.skus.all())
+    cheapest = min(skus, key=lambda sku: (sku.price_amount, sku.pk), default=None)
+    compare_at = cheapest.compare_at_amount if cheapest is not None else None
     return {
         "id": product.pk,
         "title": product.title,
@@ -95,6 +108,9 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
         "description_html": product.description_html,
         "currency": currency,
         "price_amount": min((sku.price_amount for sku in skus), default=product.min_price_amount),
+        "price_varies": len({sku.price_amount for sku in skus}) > 1,
+        # 划线价 shown before a SKU is chosen: the cheapest SKU's, when it is above that price.
+        "compare_at_amount": compare_at if compare_at and cheapest and compare_at > cheapest.price_amount else None,
         "sales_count": product.sales_count,
         "images": [
             {"url": image_url(image.image.name), "width": image.width, "height": image.height, "alt": image.alt}
@@ -155,7 +171,7 @@ def product_page(spec: ProductFilter, page: int, currency: str, *, per_page: int
     """One page of storefront products for HTML pages, cached per catalog version."""
 
     def compute() -> dict:
-        products = search_products(spec)
+        products = with_price_range(search_products(spec))
         count = products.count()
         last = max(1, -(-count // per_page))
         number = min(max(1, page), last)

@@ -70,9 +70,9 @@ def test_templates_api_lists_the_gallery(platform_client, templates):
     template = Template.objects.get(slug="classic")
     assert classic == {
         "slug": "classic",
-        "name": template.name,
+        "name": "经典百货",  # manifest msgids shown in the caller's language (zh-Hans by default)
         "industry": template.industry,
-        "description": template.description,
+        "description": "简洁的移动优先综合商城：轮播图、分类导航、商品橱窗。",
         "preview_url": f"http://localhost/static/{template.preview}",
         "version": template.version,
         "demo_url": "http://demo-classic.localhost:8000/",

@@ -10,7 +10,7 @@ from themes import registry
 def test_classic_manifest_loads_with_defaults():
     theme = registry.get_theme("classic")
 
-    assert theme.name == "经典百货 Classic"
+    assert theme.name == "Classic"
     assert theme.version == "1.0.0"
     assert theme.preview_path == "themes/classic/img/preview.png"
     assert (theme.path / theme.preview).is_file()
