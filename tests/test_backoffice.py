@@ -3,10 +3,13 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from micromall.backoffice import add_link, register
+from micromall.money import YuanField, YuanInput, format_money
 from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
 from tenant_apps.catalog.interface import load_catalog
 
@@ -85,3 +88,26 @@ def test_a_screen_registered_in_an_unknown_group_fails_loudly():
         register(object, site=shop_admin_site, group="stock")(type("X", (ShopModelAdmin,), {}))
     with pytest.raises(ValueError, match="unknown back-office group"):
         add_link(site=shop_admin_site, group="nope", title="x", url="/x")
+
+
+@pytest.mark.parametrize(
+    ("typed", "fen"), [("129", 12900), ("129.00", 12900), ("129.5", 12950), ("¥1,290.01", 129001), ("0.01", 1)]
+)
+def test_yuan_field_stores_what_the_merchant_typed_in_fen(typed, fen):
+    assert YuanField().clean(typed) == fen
+
+
+@pytest.mark.parametrize("typed", ["12.345", "abc", "-1", "1e3x", "NaN", "99999999999"])
+def test_yuan_field_refuses_what_is_not_an_amount_with_a_message(typed):
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as error:
+            YuanField().clean(typed)
+        assert error.value.messages[0].startswith(("请输入以元为单位", "金额不能为负数", "金额太大"))
+
+
+def test_one_formatter_for_every_screen():
+    assert format_money(12900) == "¥129.00"
+    assert format_money(123456789) == "¥1,234,567.89"
+    assert format_money(-50) == "-¥0.50"
+    assert format_money(None) == ""
+    assert YuanInput().format_value(12900) == "129.00"
