@@ -96,6 +96,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenant_apps.members",
     "tenant_apps.staff",
+    "tenant_apps.events",
     "tenant_apps.catalog",
     "tenant_apps.storefront",
 ]
@@ -282,6 +283,9 @@ UNFOLD = {
     },
     "STYLES": ["/static/backoffice/backoffice.css"],
 }
+# Domain events: drain only the shops marked as having open outbox events (docs/events.md).
+CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {

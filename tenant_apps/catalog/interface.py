@@ -19,6 +19,7 @@ from .models import (
     Category,
     Product,
     ProductImage,
+    ProductStats,
     ProductStatus,
     Sku,
     SpecGroup,
@@ -27,9 +28,10 @@ from .models import (
     StockReason,
 )
 from .richtext import clean_description_html
+from .selectors import catalog_version
 from .services.products import spec_combinations
 
-__all__ = ["load_catalog", "products_on_sale", "stock_alerts"]
+__all__ = ["catalog_version", "load_catalog", "products_on_sale", "stock_alerts"]
 
 SKU_VALUE_FIELDS = ("compare_at_amount", "cost_amount", "weight_grams", "barcode", "low_stock_threshold")
 
@@ -115,10 +117,17 @@ def load_catalog(data: dict, media_dir: Path) -> dict[str, int]:
                 brand=brands[p["brand"]] if p.get("brand") else None,
                 tags=list(p.get("tags", [])),
                 status=p.get("status", ProductStatus.ACTIVE),
-                sales_count=p.get("sales_count", 0),
                 min_price_amount=min((s["price_amount"] for s in p.get("skus", [])), default=0),
             )
             for p in items
+        ]
+    )
+
+    ProductStats.objects.bulk_create(
+        [
+            ProductStats(product=product, sales_count=item["sales_count"])
+            for product, item in zip(products, items, strict=True)
+            if item.get("sales_count")
         ]
     )
 
