@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
+from micromall.money import YuanField, format_money
 from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
 
 from . import services
@@ -85,23 +86,12 @@ class ProductImageInline(ShopInline, admin.TabularInline):
         return format_html('<img src="{}" style="max-height:60px">', image.image.url) if image.pk else "-"
 
 
-def major_units(amount: int | None) -> str:
-    """Minor units -> `25.00` (integer arithmetic, no floats)."""
-    if amount is None:
-        return "-"
-    major, minor = divmod(int(amount), 100)
-    return f"{major:,}.{minor:02d}"
-
-
-# Amounts are stored and typed in minor units (分); without saying so a merchant reads 2500 as ¥2,500.
-AMOUNT_LABELS = {
-    "price_amount": "售价（分）Price (fen)",
-    "compare_at_amount": "划线价（分）Compare-at (fen)",
-    "cost_amount": "成本（分）Cost (fen)",
-}
-
-
 class SkuForm(forms.ModelForm):
+    # Typed in yuan (129.00), stored in fen (12900): micromall.money.YuanField.
+    price_amount = YuanField(label=_("Price"))
+    compare_at_amount = YuanField(label=_("Compare-at price"), required=False)
+    cost_amount = YuanField(label=_("Cost"), required=False)
+
     class Meta:
         model = Sku
         fields = [
@@ -113,13 +103,10 @@ class SkuForm(forms.ModelForm):
             "weight_grams",
             "barcode",
         ]
-        labels = AMOUNT_LABELS
-        help_texts = {name: "1 元 = 100 分：2500 = ¥25.00" for name in AMOUNT_LABELS}
         # Narrow inputs so the nine-column matrix fits the screen (the admin's CSS widths ignore `size`).
         widgets = {
             "code": forms.TextInput(attrs={"style": "width:9em"}),
             "barcode": forms.TextInput(attrs={"style": "width:9em"}),
-            **{name: forms.NumberInput(attrs={"style": "width:6em"}) for name in AMOUNT_LABELS},
         }
 
 
@@ -200,9 +187,9 @@ class ProductAdmin(ShopModelAdmin):
     readonly_fields = ["status", "sales_count", "lowest_price", "created", "updated"]
     actions = ["publish", "unpublish"]
 
-    @admin.display(description="最低价（元）Lowest price", ordering="min_price_amount")
+    @admin.display(description=_("Lowest price"), ordering="min_price_amount")
     def lowest_price(self, product):
-        return major_units(product.min_price_amount)
+        return format_money(product.min_price_amount)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_sales().annotate(stock_total=Sum("skus__stock"))

@@ -148,7 +148,7 @@ def test_shop_b_admin_does_not_list_shop_a_products(shop_a, shop_b):
     assert "Alpha secret" not in page
 
 
-def test_product_screens_say_which_unit_prices_are_in(shop_a):
+def test_product_screens_show_and_take_prices_in_yuan(shop_a):
     client = signed_in(shop_a)
     with tenant_context(shop_a):
         product = Product.objects.create(title="茶杯", min_price_amount=2590)
@@ -157,9 +157,8 @@ def test_product_screens_say_which_unit_prices_are_in(shop_a):
     listing = client.get("/admin/catalog/product/").content.decode()
     change = client.get(f"/admin/catalog/product/{product.pk}/change/").content.decode()
 
-    assert "最低价（元）Lowest price" in listing and "25.90" in listing
-    assert "售价（分）Price (fen)" in change and "划线价（分）Compare-at (fen)" in change
-    code_input = re.search(r'<input[^>]*name="skus-0-code"[^>]*>', change).group(0)
+    assert "最低价" in listing and "¥25.90" in listing
+    assert "（分）" not in change and "Price (fen)" not in change
     price_input = re.search(r'<input[^>]*name="skus-0-price_amount"[^>]*>', change).group(0)
-    # narrow, so the nine-column matrix fits the screen
-    assert ('style="width:9em"' in code_input, 'style="width:6em"' in price_input) == (True, True)
+    # the merchant reads and types yuan: 25.90, with a decimal keyboard on phones
+    assert 'value="25.90"' in price_input and 'inputmode="decimal"' in price_input
