@@ -6,6 +6,8 @@ Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)` / `tenant_cont
 import os
 import shutil
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files import File
@@ -31,7 +33,7 @@ from .richtext import clean_description_html
 from .selectors import catalog_version
 from .services.products import spec_combinations
 
-__all__ = ["catalog_version", "load_catalog", "products_on_sale", "stock_alerts"]
+__all__ = ["SkuForSale", "catalog_version", "load_catalog", "products_on_sale", "skus_for_sale", "stock_alerts"]
 
 SKU_VALUE_FIELDS = ("compare_at_amount", "cost_amount", "weight_grams", "barcode", "low_stock_threshold")
 
@@ -214,6 +216,76 @@ class _MediaCopier:
                 name = self.storage.save(name, File(handle))
         self.done[(relative, folder)] = (name, size)
         return name, size
+
+
+# --- SKUs for pricing, cart and checkout (checkout app) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkuForSale:
+    """What cart and checkout need of a SKU: prices, weight, stock and the product's card fields."""
+
+    id: int
+    product_id: int
+    category_id: int | None
+    title: str
+    specs: dict
+    price_amount: int
+    weight_grams: int
+    stock: int
+    image: str  # storage name of the product's first image ("" when none)
+    on_sale: bool  # the product is active
+
+
+def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, SkuForSale]:
+    """{sku_id: SkuForSale} for the SKUs that exist (any product status; check `on_sale`), in three queries.
+
+    `lock=True` takes row locks on the SKUs in id order (call inside a transaction): a fixed order, so two
+    checkouts of overlapping carts cannot deadlock.
+    """
+    ids = sorted({int(pk) for pk in sku_ids})
+    if not ids:
+        return {}
+    skus = Sku.objects.filter(pk__in=ids).select_related("product").order_by("pk")
+    if lock:
+        skus = skus.select_for_update(of=("self",))
+    rows = list(skus)
+    product_ids = {sku.product_id for sku in rows}
+    # jsonb does not keep key order: specs are rebuilt in the product's spec-group order (what the picker shows).
+    group_order: dict[int, list[str]] = {}
+    for product_id, name in (
+        SpecGroup.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "name")
+    ):
+        group_order.setdefault(product_id, []).append(name)
+    images: dict[int, str] = {}
+    for product_id, name in (
+        ProductImage.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "image")
+    ):
+        images.setdefault(product_id, name)
+    return {
+        sku.pk: SkuForSale(
+            id=sku.pk,
+            product_id=sku.product_id,
+            category_id=sku.product.category_id,
+            title=sku.product.title,
+            specs=_ordered_specs(sku.specs, group_order.get(sku.product_id, [])),
+            price_amount=sku.price_amount,
+            weight_grams=sku.weight_grams,
+            stock=sku.stock,
+            image=images.get(sku.product_id, ""),
+            on_sale=sku.product.status == ProductStatus.ACTIVE,
+        )
+        for sku in rows
+    }
+
+
+def _ordered_specs(specs: dict, order: list[str]) -> dict:
+    ordered = {name: specs[name] for name in order if name in specs}
+    return {**ordered, **{name: value for name, value in specs.items() if name not in ordered}}
 
 
 def stock_alerts() -> dict[str, int]:

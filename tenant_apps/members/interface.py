@@ -1,10 +1,12 @@
-"""What other apps (and the back-office dashboard) may read about a shop's members."""
+"""What other shop apps may use of members: the Member type, the storefront's member authentication, and
+the figures the back-office dashboard reads."""
 
 from datetime import datetime
 
+from .authentication import IsMember, MemberTokenAuthentication
 from .models import Member
 
-__all__ = ["member_counts"]
+__all__ = ["IsMember", "Member", "MemberTokenAuthentication", "member_counts"]
 
 
 def member_counts(*, since: datetime) -> dict[str, int]:

@@ -9,6 +9,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from tenant_apps.catalog.models import Category, Product, ProductStatus, Sku
 from tenant_apps.catalog.search import ProductFilter, category_ids_for, search_products
+from tenant_apps.pricing.interface import ProductPrice, SkuPrice, display_prices, product_price_range, sku_unit_prices
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
 from .caching import cached_by_catalog
@@ -38,11 +39,20 @@ def with_price_range(products: QuerySet) -> QuerySet:
     return products.annotate(max_price_amount=Subquery(top))
 
 
-def product_card(product: Product, currency: str) -> dict[str, Any]:
+def product_card_list(products, currency: str) -> list[dict[str, Any]]:
+    """Cards for a page of products, priced in one call to the pricing seam."""
+    products = list(products)
+    prices = display_prices(ProductPrice(product.pk, product.min_price_amount) for product in products)
+    return [product_card(product, currency, price_amount=prices[product.pk].price_amount) for product in products]
+
+
+def product_card(product: Product, currency: str, *, price_amount: int | None = None) -> dict[str, Any]:
+    if price_amount is None:
+        price_amount = display_prices([ProductPrice(product.pk, product.min_price_amount)])[product.pk].price_amount
     card = {
         "id": product.pk,
         "title": product.title,
-        "price_amount": product.min_price_amount,
+        "price_amount": price_amount,
         "currency": currency,
         "image_url": image_url(product.first_image),
         "sales_count": product.sales_count,
@@ -55,7 +65,7 @@ def product_card(product: Product, currency: str) -> dict[str, Any]:
 
 
 def product_cards(spec: ProductFilter, currency: str, *, limit: int) -> list[dict]:
-    return [product_card(product, currency) for product in with_price_range(search_products(spec))[:limit]]
+    return product_card_list(with_price_range(search_products(spec))[:limit], currency)
 
 
 def category_tree() -> list[dict]:
@@ -100,6 +110,8 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
     if product is None:
         return False  # cached too: a miss is as cacheable as a hit
     skus = list(product.skus.all())
+    units = sku_unit_prices(SkuPrice(sku.pk, product.pk, sku.price_amount) for sku in skus)
+    price = product_price_range(units.values())
     cheapest = min(skus, key=lambda sku: (sku.price_amount, sku.pk), default=None)
     compare_at = cheapest.compare_at_amount if cheapest is not None else None
     return {
@@ -108,8 +120,8 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
         "subtitle": product.subtitle,
         "description_html": product.description_html,
         "currency": currency,
-        "price_amount": min((sku.price_amount for sku in skus), default=product.min_price_amount),
-        "price_varies": len({sku.price_amount for sku in skus}) > 1,
+        "price_amount": price.price_amount if price else product.min_price_amount,
+        "from_price": bool(price and price.from_price),
         # 划线价 shown before a SKU is chosen: the cheapest SKU's, when it is above that price.
         "compare_at_amount": compare_at if compare_at and cheapest and compare_at > cheapest.price_amount else None,
         "sales_count": product.sales_count,
@@ -125,7 +137,7 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
             {
                 "id": sku.pk,
                 "specs": sku.specs,
-                "price_amount": sku.price_amount,
+                "price_amount": units[sku.pk],
                 "compare_at_amount": sku.compare_at_amount,
                 "stock": sku.stock,
             }
@@ -181,7 +193,7 @@ def product_page(spec: ProductFilter, page: int, currency: str, *, per_page: int
             "count": count,
             "page": number,
             "num_pages": last,
-            "products": [product_card(product, currency) for product in products[start : start + per_page]],
+            "products": product_card_list(products[start : start + per_page], currency),
         }
 
     return cached_by_catalog(f"page:{currency}:{digest([repr(spec), page, per_page])}", compute)
