@@ -49,6 +49,7 @@ class ShopAdminSite(GroupedAdminSite):
     app_groups = {
         "catalog": "products",
         "orders": "orders",
+        "checkout": "orders",
         "payments": "orders",
         "aftersales": "orders",
         "members": "customers",
@@ -56,6 +57,8 @@ class ShopAdminSite(GroupedAdminSite):
         "distribution": "distribution",
         "analytics": "data",
         "storefront": "shop",
+        "pricing": "settings",
+        "events": "settings",
         "tenancy": "settings",
         "staff": "settings",
     }
