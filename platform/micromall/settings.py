@@ -242,6 +242,8 @@ REST_FRAMEWORK = {
         "signin_account": os.environ.get("THROTTLE_SIGNIN_ACCOUNT", "20/hour"),
         "signup": os.environ.get("THROTTLE_SIGNUP", "5/min"),
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
+        # Shoppers' catalog reads per client address: generous, many shoppers share one carrier NAT address.
+        "store_read": os.environ.get("THROTTLE_STORE_READ", "6000/min"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

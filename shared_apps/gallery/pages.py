@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from micromall.api.throttling import ScopedRateThrottle
+from micromall.api.throttling import page_throttle_wait
 from shared_apps.tenancy.api.serializers import EMAIL_TAKEN, SUBDOMAIN_TAKEN, ShopCreateSerializer, SignupSerializer
 from shared_apps.tenancy.autologin import login_link
 from shared_apps.tenancy.selectors import absolute_url
@@ -43,21 +43,15 @@ def gallery(request):
     return render(request, "gallery/gallery.html", {"cards": _cards()})
 
 
-class _SignupScope:
-    throttle_scope = "signup"
-
-
-def _throttled(request) -> bool:
-    return not ScopedRateThrottle().allow_request(request, _SignupScope())
-
-
 @require_http_methods(["GET", "POST"])
 def signup(request):
     values = {"template": request.GET.get("template", "")}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        if _throttled(request):
-            return HttpResponse(gettext("Too many signups; try again later."), status=429)
+        wait = page_throttle_wait(request, "signup")  # the same budget as POST /api/v1/signup
+        if wait is not None:
+            message = gettext("Too many signups; try again later.")
+            return HttpResponse(message, status=429, headers={"Retry-After": str(wait)})
         values = {key: request.POST.get(key, "") for key in ("email", "shop_name", "subdomain", "template")}
         if request.user.is_authenticated:
             return _open_another_shop(request, values)

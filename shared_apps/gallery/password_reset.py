@@ -15,18 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from micromall.api.throttling import ScopedRateThrottle
-from shared_apps.accounts.services import revoke_all_tokens
+from micromall.api.throttling import page_throttle_wait
+from shared_apps.accounts.interface import revoke_all_tokens
 from shared_apps.tenancy.selectors import absolute_url
 
 REQUIRED = _("Please fill in this field.")
 BAD_EMAIL = _("Please enter a valid email address.")
 MISMATCH = _("The two passwords didn't match.")
 TOO_MANY = _("Too many password reset requests; try again later.")
-
-
-class _ResetScope:
-    throttle_scope = "password_reset"
 
 
 class ResetRequestForm(PasswordResetForm):
@@ -60,9 +56,10 @@ class RequestResetView(auth_views.PasswordResetView):
     success_url = "/password-reset/sent"
 
     def post(self, request, *args, **kwargs):
-        if not ScopedRateThrottle().allow_request(request, _ResetScope()):
+        wait = page_throttle_wait(request, "password_reset")
+        if wait is not None:
             context = self.get_context_data(form=self.get_form(), errors=[TOO_MANY])
-            return self.render_to_response(context, status=429)
+            return self.render_to_response(context, status=429, headers={"Retry-After": str(wait)})
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):

@@ -6,11 +6,8 @@ from unfold.forms import AuthenticationForm as AdminAuthenticationForm
 
 from micromall.backoffice.sites import GroupedAdminSite, GroupedModelAdmin, NavGroup
 
-from .models import MembershipRole
-from .permissions import request_role
-
-WRITE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.STAFF}
-DELETE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN}
+from .permissions import request_can, request_role
+from .roles import Permission
 
 
 class ShopAdminAuthenticationForm(AdminAuthenticationForm):
@@ -77,22 +74,27 @@ class ShopAdminSite(GroupedAdminSite):
 
 
 class ShopModelAdmin(GroupedModelAdmin):
-    """Role-based permissions instead of Django's per-model permission rows (those live in public)."""
+    """Permissions from the shop's role table (roles.py) instead of Django's per-model permission rows (those
+    live in public). A screen declares the permission its writes need; every role may look."""
+
+    view_permission: str = Permission.SHOP_VIEW
+    manage_permission: str = Permission.BACKOFFICE_EDIT  # add and change
+    delete_permission: str = Permission.BACKOFFICE_DELETE
 
     def has_module_permission(self, request) -> bool:
-        return request_role(request) is not None
+        return request_can(request, self.view_permission)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request_role(request) is not None
+        return request_can(request, self.view_permission)
 
     def has_add_permission(self, request) -> bool:
-        return request_role(request) in WRITE_ROLES
+        return request_can(request, self.manage_permission)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request_role(request) in WRITE_ROLES
+        return request_can(request, self.manage_permission)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return request_role(request) in DELETE_ROLES
+        return request_can(request, self.delete_permission)
 
     # Django's LogEntry lives in the public schema and points at public content types; shop changes are
     # audited by each app's own ledgers instead.

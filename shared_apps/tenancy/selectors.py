@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from .models import Domain, MembershipRole, Shop, ShopMembership
+from .models import Domain, Shop, ShopMembership
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,6 @@ def membership_role(*, user, shop: Shop) -> str | None:
 
 def shops_for_user(user) -> list[ShopMembership]:
     return list(ShopMembership.objects.filter(user=user).select_related("shop", "shop__agency").order_by("shop_id"))
-
-
-ROLES_THAT_MANAGE = {MembershipRole.OWNER, MembershipRole.ADMIN}
 
 
 def shop_staff_emails(shop: Shop, roles: Iterable[str]) -> list[str]:

@@ -2,19 +2,31 @@
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from micromall.errors import Conflict, Invalid, PermissionDenied
 
 from .models import Domain, MembershipRole, Shop, ShopMembership, ShopStatus
 from .provisioning import new_schema_name, prepare_schema, schedule_top_up
 from .selectors import forget_hosts, shop_hosts
 from .validators import validate_subdomain
 
-
-class SubdomainTaken(Exception):
-    pass
+SUBDOMAIN_TAKEN = gettext_lazy("This subdomain is already taken.")
 
 
-class DemoShopReadOnly(Exception):
+class SubdomainTaken(Invalid):
+    def __init__(self, subdomain: str):
+        super().__init__(errors={"subdomain": [SUBDOMAIN_TAKEN]})
+        self.subdomain = subdomain
+
+
+class DemoShopReadOnly(PermissionDenied):
     """A template's live demo shop has no members and cannot be changed."""
+
+    def __init__(self, subdomain: str):
+        super().__init__(_("Demo shops are read-only."))
+        self.subdomain = subdomain
 
 
 def create_shop_record(*, name: str, subdomain: str, owner, schema_name: str, template: str = "", agency=None) -> Shop:
@@ -44,11 +56,32 @@ def create_shop_with_migrations(*, name: str, subdomain: str, owner, template: s
     return shop
 
 
+@transaction.atomic
 def add_member(*, shop: Shop, user, role: str) -> ShopMembership:
+    """Give `user` `role` on `shop` (or change the role they have)."""
     if shop.is_demo:
         raise DemoShopReadOnly(shop.subdomain)
+    if role not in MembershipRole.values:
+        raise Invalid(errors={"role": [_("Unknown role.")]})
     membership, _created = ShopMembership.objects.update_or_create(shop=shop, user=user, defaults={"role": role})
     return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: ShopMembership) -> None:
+    if membership.shop.owner_id == membership.user_id:
+        raise Conflict(_("The shop's owner keeps their role: transfer the shop first."))
+    ShopMembership.objects.filter(pk=membership.pk).delete()
+
+
+@transaction.atomic
+def rename_shop(*, shop: Shop, name: str) -> Shop:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise Invalid(errors={"name": [_("Give a name of 1 to 100 characters.")]})
+    Shop.objects.filter(pk=shop.pk).update(name=name)
+    shop.name = name
+    return shop
 
 
 def set_status(*, shop: Shop, status: str) -> Shop:
@@ -66,7 +99,7 @@ def provision_shop(*, name: str, subdomain: str, owner, template: str = "", agen
     One transaction: rows, spare claim and demo content commit together or not at all. An empty pool
     falls back to migrating a new schema inside the same transaction (slower, never an error).
     """
-    from shared_apps.gallery.seeding import seed_shop
+    from shared_apps.gallery.interface import seed_shop
 
     with transaction.atomic():
         shop = prepare_schema(

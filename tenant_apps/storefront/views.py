@@ -10,11 +10,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from micromall.urls_common import not_found as plain_not_found
-from tenant_apps.catalog.search import ProductFilter, category_ids_for
+from tenant_apps.catalog.interface import ProductFilter, category_ids_for
 
 from . import selectors
 from .api.serializers import ProductQuerySerializer
-from .caching import cached_by_catalog
+from .caching import cache_anonymous_page, cached_by_catalog
 from .theming import render_page
 
 SORT_LABELS = [
@@ -45,6 +45,7 @@ def page_number(request) -> int:
 
 
 @require_safe
+@cache_anonymous_page
 def home(request):
     theme, context = page_context(request)
     context["categories"] = cached_by_catalog("categories", selectors.category_tree)
@@ -108,11 +109,13 @@ def search(request):
 
 
 @require_safe
+@cache_anonymous_page
 def category(request, category: str):
     return product_list_page(request, "category", category=category)
 
 
 @require_safe
+@cache_anonymous_page
 def categories(request):
     """The 分类 tab, as Youzan lays it out: top-level categories in a left rail, the chosen one's
     subcategories and products on the right (`?c=<id>`; the first category when absent or unknown)."""
@@ -129,6 +132,7 @@ def categories(request):
 
 
 @require_safe
+@cache_anonymous_page
 def product(request, product_id: int):
     theme, context = page_context(request)
     detail = selectors.product_detail(product_id, context["currency"])
@@ -165,6 +169,7 @@ def product_qr(request, product_id: int):
 
 
 @require_safe
+@cache_anonymous_page
 def cart(request):
     theme, context = page_context(request)
     return render_page(request, theme, "cart", context)

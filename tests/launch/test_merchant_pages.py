@@ -192,11 +192,11 @@ def test_gallery_and_signup_headers_link_to_sign_in_or_my_shops(templates):
     for page in ("/gallery", "/signup"):
         html = client.get(page).content.decode()
         assert '<a href="/login">登录</a>' in html
-        assert "<a href=\"/shops\">我的店铺</a>" not in html
+        assert '<a href="/shops">我的店铺</a>' not in html
     client.force_login(UserFactory())
     for page in ("/gallery", "/signup"):
         html = client.get(page).content.decode()
-        assert "<a href=\"/shops\">我的店铺</a>" in html
+        assert '<a href="/shops">我的店铺</a>' in html
         assert '<a href="/login">登录</a>' not in html
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shared_apps.gallery.selectors import template_by_slug
+from shared_apps.gallery.interface import template_by_slug
 
 from ..models import Domain, Shop
 from ..selectors import shop_url

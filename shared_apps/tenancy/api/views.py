@@ -1,5 +1,3 @@
-import importlib
-
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -90,16 +88,9 @@ class ShopsView(APIView):
 def _agency_for(user, agency_id: int | None):
     """The agency a new client shop belongs to; the caller must manage that agency.
 
-    Agency membership comes with the agency issue (`shared_apps.agencies.selectors.agency_managed_by`);
-    until it exists no caller manages any agency, so the field is refused rather than trusted.
+    Agency membership comes with the agency issue (through `shared_apps.agencies.interface`); until it
+    exists no caller manages any agency, so the field is refused rather than trusted.
     """
     if agency_id is None:
         return None
-    try:
-        agency_managed_by = importlib.import_module("shared_apps.agencies.selectors").agency_managed_by
-    except (ModuleNotFoundError, AttributeError):
-        agency_managed_by = None
-    agency = agency_managed_by(user=user, agency_id=agency_id) if agency_managed_by else None
-    if agency is None:
-        raise serializers.ValidationError({"agency": [gettext("You cannot open shops for this agency.")]})
-    return agency
+    raise serializers.ValidationError({"agency": [gettext("You cannot open shops for this agency.")]})

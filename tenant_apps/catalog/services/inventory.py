@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from micromall.errors import Conflict, Invalid
 
 from ..models import CatalogSettings, LowStockNotice, Product, ProductStatus, Sku, StockAdjustment, StockReason
 
@@ -11,16 +14,19 @@ from ..models import CatalogSettings, LowStockNotice, Product, ProductStatus, Sk
 MAX_STOCK = 10**9
 
 
-class StockLimitExceeded(Exception):
+class StockLimitExceeded(Conflict):
     def __init__(self, *, sku_id: int, requested: int, available: int):
         self.sku_id, self.requested, self.available = sku_id, requested, available
-        super().__init__(f"SKU {sku_id}: adding {requested} to {available} exceeds {MAX_STOCK}")
+        message = _("Stock cannot exceed %(max)d: %(available)d now.") % {"max": MAX_STOCK, "available": available}
+        super().__init__(message, sku_id=sku_id)
 
 
-class InsufficientStock(Exception):
+class InsufficientStock(Conflict):
+    """409 with the SKU's id, as API.md promises for a short order (`{"detail", "sku_id"}`)."""
+
     def __init__(self, *, sku_id: int, requested: int, available: int | None):
         self.sku_id, self.requested, self.available = sku_id, requested, available
-        super().__init__(f"SKU {sku_id}: cannot take {requested}, {available} in stock")
+        super().__init__(_("Not enough stock: %(available)d left.") % {"available": available or 0}, sku_id=sku_id)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ def adjust_stock(
     StockLimitExceeded when an addition would go above MAX_STOCK.
     """
     if reason not in StockReason.values:
-        raise ValueError(f"unknown stock reason {reason!r}")
+        raise Invalid(errors={"reason": [_("Unknown stock reason.")]})
     with connection.cursor() as cursor:
         cursor.execute(_GUARDED_UPDATE, [delta, sku_id, delta, delta, delta, MAX_STOCK])
         row = cursor.fetchone()

@@ -9,6 +9,7 @@ from themes.registry import default_theme
 
 register = template.Library()
 
+
 @register.filter
 def money(amount, currency="CNY"):
     return format_money(amount, currency)
