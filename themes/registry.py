@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -163,6 +165,15 @@ def theme_or_default(slug: str | None) -> Theme:
 
 # --- settings: JSON Schema validation, and merging with defaults -------------------------------------------
 
+TYPE_NAMES = {
+    "string": _("text"),
+    "integer": _("a whole number"),
+    "number": _("a number"),
+    "boolean": _("yes or no"),
+    "array": _("a list"),
+    "object": _("a group of settings"),
+}
+
 
 def validate_settings(theme: Theme, data: Any) -> dict[str, list[str]]:
     """Field errors (`{"colors.primary": ["..."]}`) of `data` against the theme's JSON Schema; {} when valid.
@@ -176,10 +187,36 @@ def validate_settings(theme: Theme, data: Any) -> dict[str, list[str]]:
         if error.validator == "additionalProperties":
             extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             for key in extra:
-                errors.setdefault(f"{path}.{key}" if path else key, []).append("未知的设置项。 / Unknown setting.")
+                errors.setdefault(f"{path}.{key}" if path else key, []).append(gettext("Unknown setting."))
             continue
-        errors.setdefault(path or "settings", []).append(f"值无效。 / {error.message}")
+        errors.setdefault(path or "settings", []).append(_message(error))
     return errors
+
+
+def _message(error) -> str:
+    """A sentence a merchant can act on, in their language: never the raw regex or Python repr."""
+    rule, limit = error.validator, error.validator_value
+    if rule == "pattern":
+        if "[0-9a-fA-F]{6}" in str(limit):
+            return gettext("Enter a colour as # followed by six hex digits, e.g. #e4393c.")
+        if "https?" in str(limit):
+            return gettext("Enter a link starting with https://, http:// or / (a page of this shop).")
+        return gettext("Enter a valid value.")
+    if rule == "maxLength":
+        return ngettext("At most %(limit)d character.", "At most %(limit)d characters.", limit) % {"limit": limit}
+    if rule == "maxItems":
+        return ngettext("At most %(limit)d item.", "At most %(limit)d items.", limit) % {"limit": limit}
+    if rule == "minimum":
+        return gettext("Must be at least %(limit)s.") % {"limit": limit}
+    if rule == "maximum":
+        return gettext("Must be at most %(limit)s.") % {"limit": limit}
+    if rule == "enum":
+        return gettext("Choose one of: %(values)s.") % {"values": ", ".join(map(str, limit))}
+    if rule == "required":
+        return gettext("Required: %(fields)s.") % {"fields": ", ".join(limit)}
+    if rule == "type":
+        return gettext("Wrong kind of value: expected %(type)s.") % {"type": TYPE_NAMES.get(str(limit), limit)}
+    return gettext("Enter a valid value.")
 
 
 @cache

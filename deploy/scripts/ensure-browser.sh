@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Debian's Chromium (driven by Playwright) and a CJK font for the browser tests. Installs once when missing.
+# Debian's Chromium (driven by Playwright), a CJK font for the browser tests and gettext for the i18n tests.
+# Installs once when missing.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || need+=(fonts-wqy-microhei)
+# GNU gettext: tests/test_i18n.py compiles and extracts the zh-Hans catalogues.
+command -v msgfmt >/dev/null || need+=(gettext)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   echo "Browser tests need: ${need[*]}. Install them (apt-get install ${need[*]}), or run with -m 'not browser'." >&2

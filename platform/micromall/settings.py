@@ -88,7 +88,11 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    # Unfold (a maintained admin theme) must come before Django's admin so its templates win.
+    "micromall.backoffice.apps.BackOfficeConfig",
+    "unfold.apps.BasicAppConfig",  # not the default config: it would replace admin.site with a plain Unfold site
+    "unfold.contrib.forms",
+    "micromall.backoffice.apps.BackOfficeAdminConfig",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -121,7 +125,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "micromall.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -200,6 +204,8 @@ MAX_JSON_DEPTH = env_int("MAX_JSON_DEPTH", 32)
 # Uploaded images above this many pixels are refused: every shopper's phone would have to decode them.
 CATALOG_MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 25_000_000)
 
+# Same-origin frames only: the theme settings screen previews the storefront of its own host in an iframe.
+X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 # Served over TLS: cookies only travel encrypted and browsers remember to use https (HSTS).
@@ -222,7 +228,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["micromall.api.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "micromall.api.openapi.AreaAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "micromall.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "micromall.api.errors.exception_handler",
@@ -256,6 +262,21 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "micromall.api.openapi.document_error_responses",
+        "micromall.api.openapi.tag_by_area",
+    ],
+    # Several models have a `status` with their own choices: name each set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ProductStatusEnum": "tenant_apps.catalog.models.ProductStatus",
+        "ImportStatusEnum": "tenant_apps.catalog.models.ImportStatus",
+        "ShopStatusEnum": "shared_apps.tenancy.models.ShopStatus",
+        "CustomDomainStatusEnum": "shared_apps.tenancy.models.CustomDomainStatus",
+    },
+    # Endpoints grouped by area in Swagger UI (micromall.api.openapi.tag_by_area).
+    "TAGS": [
+        {"name": "store", "description": "Shop host, shoppers: catalog, cart, orders, member account."},
+        {"name": "manage", "description": "Shop host, merchant API: a platform token with a role on the shop."},
+        {"name": "platform", "description": "Platform host: signup, sign-in, templates, shops, agencies, billing."},
+        {"name": "ops", "description": "Platform host, operator staff only."},
     ],
 }
 
@@ -278,6 +299,31 @@ AUTO_LOGIN_MAX_AGE = env_int("AUTO_LOGIN_MAX_AGE", 120)  # seconds a one-time ba
 CELERY_BEAT_SCHEDULE["top-up-spare-schemas"] = {
     "task": "shared_apps.tenancy.tasks.top_up_spare_schemas",
     "schedule": 60.0,
+}
+# Back office frame (django-unfold): both admin sites; each site overrides titles and navigation itself.
+UNFOLD = {
+    "SITE_SYMBOL": "storefront",
+    "SHOW_HISTORY": False,
+    "SHOW_VIEW_ON_SITE": True,
+    "SHOW_LANGUAGES": True,
+    "BORDER_RADIUS": "6px",
+    "COLORS": {
+        # Youzan-like red as the primary colour.
+        "primary": {
+            "50": "oklch(97.1% .013 17.38)",
+            "100": "oklch(93.6% .032 17.717)",
+            "200": "oklch(88.5% .062 18.334)",
+            "300": "oklch(80.8% .114 19.571)",
+            "400": "oklch(70.4% .191 22.216)",
+            "500": "oklch(63.7% .237 25.331)",
+            "600": "oklch(57.7% .245 27.325)",
+            "700": "oklch(50.5% .213 27.518)",
+            "800": "oklch(44.4% .177 26.899)",
+            "900": "oklch(39.6% .141 25.723)",
+            "950": "oklch(25.8% .092 26.042)",
+        },
+    },
+    "STYLES": ["/static/backoffice/backoffice.css"],
 }
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}

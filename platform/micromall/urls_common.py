@@ -1,7 +1,7 @@
 """URL patterns served on every host: health, OpenAPI schema and offline Swagger UI."""
 
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .health import healthz
@@ -22,6 +22,8 @@ def common_patterns(urlconf: str) -> list:
         path("favicon.ico", no_favicon, name="favicon"),
         path("api/schema", SpectacularAPIView.as_view(urlconf=urlconf), name="schema"),
         path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+        # POST /i18n/setlang/ {language, next}: the language switch on every page (cookie django_language).
+        path("i18n/", include("django.conf.urls.i18n")),
     ]
 
 

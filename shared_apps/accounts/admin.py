@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+from micromall.backoffice.sites import GroupedModelAdmin
 
 from .models import AccessToken, User
 
@@ -18,7 +23,9 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin, GroupedModelAdmin):
+    backoffice_icon = "person"
+    backoffice_order = 10
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["email"]
@@ -26,13 +33,25 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "name"]
     fieldsets = (
         (None, {"fields": ("email", "password", "name")}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
 @admin.register(AccessToken)
-class AccessTokenAdmin(admin.ModelAdmin):
+class AccessTokenAdmin(GroupedModelAdmin):
+    backoffice_icon = "key"
+    backoffice_order = 90
     list_display = ["user", "created", "expires"]
     readonly_fields = ["user", "digest", "created"]
+
+
+# Django registers Group with its plain ModelAdmin; re-register it in the frame's style.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin, GroupedModelAdmin):
+    backoffice_icon = "groups"
+    backoffice_order = 50

@@ -1,13 +1,16 @@
 from django.contrib import admin
 
 from micromall.admin_forms import ServiceErrorsAdmin
+from micromall.backoffice.sites import GroupedModelAdmin
 
 from .models import Agency
 from .services import create_agency, rename_agency
 
 
 @admin.register(Agency)
-class AgencyAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
+class AgencyAdmin(ServiceErrorsAdmin, GroupedModelAdmin):
+    backoffice_icon = "apartment"
+    backoffice_order = 30
     list_display = ["id", "name", "created"]
     search_fields = ["name"]
 

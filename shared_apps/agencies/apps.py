@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AgenciesConfig(AppConfig):
     name = "shared_apps.agencies"
     label = "agencies"
-    verbose_name = "代理商 Agencies"
+    verbose_name = _("Agencies")

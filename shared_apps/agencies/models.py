@@ -12,8 +12,8 @@ class AgencyRole(models.TextChoices):
 
 
 class Agency(models.Model):
-    name = models.CharField(max_length=100)
-    created = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("name"), max_length=100)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("agency")

@@ -1,13 +1,18 @@
 """Operator screens on the platform host: the template gallery."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from micromall.backoffice.sites import GroupedModelAdmin
 
 from .models import Template
 from .services import ensure_demo_shops, sync_templates, update_template
 
 
 @admin.register(Template)
-class TemplateAdmin(admin.ModelAdmin):
+class TemplateAdmin(GroupedModelAdmin):
+    backoffice_icon = "palette"
     list_display = ["slug", "name", "industry", "version", "is_active", "position", "updated"]
     list_editable = ["is_active", "position"]
     readonly_fields = ["slug", "name", "industry", "description", "version", "preview", "settings_schema", "updated"]
@@ -23,12 +28,14 @@ class TemplateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         update_template(template=obj, is_active=form.cleaned_data["is_active"], position=form.cleaned_data["position"])
 
-    @admin.action(description="从 themes/ 同步 Sync from themes/")
+    @admin.action(description=_("Sync from themes/"))
     def sync_from_disk(self, request, queryset):
         result = sync_templates()
         self.message_user(request, ", ".join(f"{k}: {len(v)}" for k, v in result.items()), messages.SUCCESS)
 
-    @admin.action(description="创建演示店铺 Create the live demo shops")
+    @admin.action(description=_("Create the live demo shops"))
     def create_demo_shops(self, request, queryset):
         created = ensure_demo_shops()
-        self.message_user(request, f"created: {', '.join(created) or '-'}", messages.SUCCESS)
+        self.message_user(
+            request, gettext("Demo shops created: %(names)s") % {"names": ", ".join(created) or "-"}, messages.SUCCESS
+        )

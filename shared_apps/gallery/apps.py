@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def sync_after_migrate(sender, using="default", **kwargs) -> None:
@@ -16,7 +17,7 @@ def sync_after_migrate(sender, using="default", **kwargs) -> None:
 class GalleryConfig(AppConfig):
     name = "shared_apps.gallery"
     label = "gallery"
-    verbose_name = "模板库 Template gallery"
+    verbose_name = _("Template gallery")
 
     def ready(self) -> None:
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="gallery.sync_after_migrate")

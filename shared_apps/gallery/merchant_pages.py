@@ -9,21 +9,21 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from micromall.api.throttling import page_throttle_wait
 from shared_apps.accounts.interface import sign_in
 from shared_apps.tenancy.autologin import login_link
-from shared_apps.tenancy.models import Shop
+from shared_apps.tenancy.models import MembershipRole, Shop, ShopStatus
 from shared_apps.tenancy.selectors import membership_role, shop_url, shops_for_user
 
 LOGIN_URL = "/login"
-BAD_CREDENTIALS = "邮箱或密码不正确。Incorrect email or password."
-REQUIRED = "请填写此项。This field is required."
-TOO_MANY = "登录尝试过于频繁，请稍后再试。Too many sign-in attempts; try again later."
-
-ROLE_LABELS = {"owner": "店主 Owner", "admin": "管理员 Admin", "staff": "店员 Staff", "finance": "财务 Finance"}
-STATUS_LABELS = {"active": "营业中 Active", "suspended": "已暂停 Suspended", "closed": "已关闭 Closed"}
+BAD_CREDENTIALS = _("Incorrect email or password.")
+REQUIRED = _("Please fill in this field.")
+TOO_MANY = _("Too many sign-in attempts; try again later.")
+ROLE_LABELS = dict(MembershipRole.choices)
+STATUS_LABELS = dict(ShopStatus.choices)
 
 
 def _next_url(request, value: str) -> str:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from micromall.api.throttling import page_throttle_wait
@@ -18,10 +20,10 @@ from .services import demo_subdomain
 
 # Manifests name the industry with a code; visitors read a label. Unknown codes are shown as they are.
 INDUSTRY_LABELS = {
-    "general": "综合百货 General store",
-    "beauty": "美妆个护 Beauty",
-    "fresh_food": "生鲜果蔬 Fresh food",
-    "mother_baby": "母婴 Mother & baby",
+    "general": _("General store"),
+    "beauty": _("Beauty"),
+    "fresh_food": _("Fresh food"),
+    "mother_baby": _("Mother & baby"),
 }
 
 
@@ -48,7 +50,7 @@ def signup(request):
     if request.method == "POST":
         wait = page_throttle_wait(request, "signup")  # the same budget as POST /api/v1/signup
         if wait is not None:
-            message = "请求过于频繁，请稍后再试。Too many signups; try again later."
+            message = gettext("Too many signups; try again later.")
             return HttpResponse(message, status=429, headers={"Retry-After": str(wait)})
         values = {key: request.POST.get(key, "") for key in ("email", "shop_name", "subdomain", "template")}
         if request.user.is_authenticated:

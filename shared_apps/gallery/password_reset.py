@@ -13,16 +13,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from micromall.api.throttling import page_throttle_wait
 from shared_apps.accounts.interface import revoke_all_tokens
 from shared_apps.tenancy.selectors import absolute_url
 
-REQUIRED = "请填写此项。This field is required."
-BAD_EMAIL = "请输入有效的邮箱地址。Enter a valid email address."
-MISMATCH = "两次输入的密码不一致。The two passwords didn't match."
-TOO_MANY = "找回密码的请求过于频繁，请稍后再试。Too many password reset requests; try again later."
+REQUIRED = _("Please fill in this field.")
+BAD_EMAIL = _("Please enter a valid email address.")
+MISMATCH = _("The two passwords didn't match.")
+TOO_MANY = _("Too many password reset requests; try again later.")
 
 
 class ResetRequestForm(PasswordResetForm):
@@ -38,20 +38,14 @@ class NewPasswordForm(SetPasswordForm):
             field.error_messages["required"] = REQUIRED
 
     def validate_password_for_user(self, user, password_field_name="password2"):
-        # Validators speak the active language only; the merchant pages speak both.
+        # Django's validators speak the active language (LocaleMiddleware), like every other message here.
         password = self.cleaned_data.get(password_field_name)
         if not password:
             return
-        messages = {}
-        for language in ("zh-hans", "en"):
-            with translation.override(language):
-                try:
-                    password_validation.validate_password(password, user)
-                    return
-                except ValidationError as error:
-                    messages[language] = error.messages
-        bilingual = [f"{zh} {en}" for zh, en in zip(messages["zh-hans"], messages["en"], strict=True)]
-        self.add_error(password_field_name, ValidationError(bilingual))
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            self.add_error(password_field_name, error)
 
 
 class RequestResetView(auth_views.PasswordResetView):

@@ -1,6 +1,7 @@
 """Writers for the gallery: registering themes from disk into the public schema."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .models import Template
 from .themes import available_themes, reload_themes, version_key
@@ -61,8 +62,13 @@ def ensure_demo_shops() -> list[str]:
         if Shop.objects.filter(subdomain=subdomain).exists():
             continue
         with transaction.atomic():
+            # The demo keeps the template's example sales figures; its pages label them as examples.
             shop = provision_shop(
-                name=f"{template.name} · Demo", subdomain=subdomain, owner=None, template=template.slug
+                name=gettext("%(template)s (demo)") % {"template": gettext(template.name)},
+                subdomain=subdomain,
+                owner=None,
+                template=template.slug,
+                demo=True,
             )
             Shop.objects.filter(pk=shop.pk).update(is_demo=True)
         created.append(subdomain)

@@ -1,19 +1,18 @@
 """Operator screens on the platform host: shops, hosts and memberships."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
 
 from micromall.admin_forms import ServiceErrorsAdmin
+from micromall.backoffice.sites import GroupedModelAdmin
 
 from .models import Domain, Shop, ShopMembership, ShopStatus
 from .services import add_member, remove_member, rename_shop, set_status
 
-# The operator admin is the platform's own back office: say so instead of "Django administration".
-admin.site.site_header = "Micromall 平台后台 · Operator admin"
-admin.site.site_title = "Micromall 平台后台"
-admin.site.index_title = "平台管理 · Platform"
 
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     """Shown for reference: hosts change through custom domains, roles on the membership screen (services)."""
 
     extra = 0
@@ -37,9 +36,11 @@ class MembershipInline(ReadOnlyInline):
 
 
 @admin.register(Shop)
-class ShopAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
+class ShopAdmin(ServiceErrorsAdmin, GroupedModelAdmin):
     """Shops are launched by signup/the shops API (provisioning); here the operator renames, suspends, resumes."""
 
+    backoffice_icon = "storefront"
+    backoffice_order = 10
     list_display = ["id", "name", "subdomain", "status", "owner", "agency", "template", "created"]
     list_filter = ["status", "template"]
     search_fields = ["name", "subdomain", "owner__email"]
@@ -63,24 +64,26 @@ class ShopAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         pass  # the inlines are read-only
 
-    @admin.action(description="暂停营业 Suspend")
+    @admin.action(description=_("Suspend"))
     def suspend(self, request, queryset):
         for shop in queryset:
             set_status(shop=shop, status=ShopStatus.SUSPENDED)
         # Without a message the operator sees the same list and cannot tell the action ran.
         names = ", ".join(shop.subdomain for shop in queryset)
-        self.message_user(request, f"已暂停营业：{names}。Suspended: {names}.", messages.SUCCESS)
+        self.message_user(request, gettext("Suspended: %(names)s.") % {"names": names}, messages.SUCCESS)
 
-    @admin.action(description="恢复营业 Resume")
+    @admin.action(description=_("Resume"))
     def resume(self, request, queryset):
         for shop in queryset:
             set_status(shop=shop, status=ShopStatus.ACTIVE)
         names = ", ".join(shop.subdomain for shop in queryset)
-        self.message_user(request, f"已恢复营业：{names}。Resumed: {names}.", messages.SUCCESS)
+        self.message_user(request, gettext("Resumed: %(names)s.") % {"names": names}, messages.SUCCESS)
 
 
 @admin.register(ShopMembership)
-class ShopMembershipAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
+class ShopMembershipAdmin(ServiceErrorsAdmin, GroupedModelAdmin):
+    backoffice_icon = "badge"
+    backoffice_order = 20
     list_display = ["shop", "user", "role", "created"]
     list_filter = ["role"]
     search_fields = ["shop__subdomain", "user__email"]
@@ -99,4 +102,9 @@ class ShopMembershipAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
 
 
 # Launch screens: custom domains (shop back office) and the spare-schema pool (operator admin).
-from . import domain_admin, pool_admin  # noqa: E402, F401
+# The back office's home page cards (figures of the shop's own apps, read through their interfaces).
+from . import (  # noqa: E402, F401
+    dashboard,
+    domain_admin,
+    pool_admin,
+)

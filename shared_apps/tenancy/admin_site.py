@@ -1,9 +1,10 @@
 """The back office on each shop host: platform accounts with a role on this shop sign in and see only it."""
 
 from django import forms
-from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from unfold.forms import AuthenticationForm as AdminAuthenticationForm
+
+from micromall.backoffice.sites import GroupedAdminSite, GroupedModelAdmin, NavGroup
 
 from .permissions import request_can, request_role
 from .roles import Permission
@@ -24,11 +25,40 @@ class ShopAdminAuthenticationForm(AdminAuthenticationForm):
             raise forms.ValidationError(_("This account is not a member of this shop."), code="not_member")
 
 
-class ShopAdminSite(admin.AdminSite):
+class ShopAdminSite(GroupedAdminSite):
+    """The merchant's back office, grouped the way Youzan's console is (docs/backoffice.md)."""
+
     site_header = _("Shop back office")
     site_title = _("Shop back office")
-    index_title = _("Manage")
+    index_title = _("Overview")
     login_form = ShopAdminAuthenticationForm
+    nav_groups = (
+        NavGroup("products", _("Products"), "inventory_2"),
+        NavGroup("orders", _("Orders"), "receipt_long"),
+        NavGroup("customers", _("Customers"), "group"),
+        NavGroup("marketing", _("Marketing"), "campaign"),
+        NavGroup("distribution", _("Distribution"), "share"),
+        NavGroup("data", _("Data"), "monitoring"),
+        NavGroup("shop", _("Shop"), "storefront"),
+        NavGroup("settings", _("Settings"), "settings"),
+    )
+    # Where an app's screens go when its ModelAdmin does not say (backoffice_group).
+    app_groups = {
+        "catalog": "products",
+        "orders": "orders",
+        "checkout": "orders",
+        "payments": "orders",
+        "aftersales": "orders",
+        "members": "customers",
+        "marketing": "marketing",
+        "distribution": "distribution",
+        "analytics": "data",
+        "storefront": "shop",
+        "pricing": "settings",
+        "events": "settings",
+        "tenancy": "settings",
+        "staff": "settings",
+    }
 
     def has_permission(self, request) -> bool:
         return bool(request.user.is_active and request_role(request))
@@ -36,12 +66,14 @@ class ShopAdminSite(admin.AdminSite):
     def each_context(self, request):
         context = super().each_context(request)
         shop = getattr(request, "shop", None)
-        if shop is not None:
-            context["site_header"] = f"{shop.name} · {self.site_header}"
+        context["site_header"] = shop.name if shop is not None else self.site_header
+        context["site_title"] = self.site_title
+        context["site_subheader"] = self.site_header if shop is not None else ""
+        context["site_url"] = "/"
         return context
 
 
-class ShopModelAdmin(admin.ModelAdmin):
+class ShopModelAdmin(GroupedModelAdmin):
     """Permissions from the shop's role table (roles.py) instead of Django's per-model permission rows (those
     live in public). A screen declares the permission its writes need; every role may look."""
 

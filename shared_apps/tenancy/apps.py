@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TenancyConfig(AppConfig):
     name = "shared_apps.tenancy"
     label = "tenancy"
-    verbose_name = "店铺与域名 Shops and domains"
+    verbose_name = _("Shops and domains")

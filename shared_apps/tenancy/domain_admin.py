@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .admin_site import ShopModelAdmin, shop_admin_site
 from .custom_domains import DomainError, attach_domain, detach_domain, make_primary, normalize_domain, verify_domain
@@ -22,14 +24,17 @@ class AttachForm(forms.ModelForm):
         except DomainError as exc:
             raise forms.ValidationError(str(exc)) from exc
         if Domain.objects.filter(domain=domain).exists():
-            raise forms.ValidationError("这个域名已被使用。This domain is already in use.")
+            raise forms.ValidationError(gettext("This domain is already in use."))
         if CustomDomain.objects.filter(shop=self.shop, domain=domain).exists():
-            raise forms.ValidationError("这个域名已添加。This domain is already attached to this shop.")
+            raise forms.ValidationError(gettext("This domain is already attached to this shop."))
         return domain
 
 
 @admin.register(CustomDomain, site=shop_admin_site)
 class CustomDomainAdmin(ShopModelAdmin):
+    backoffice_group = "shop"
+    backoffice_icon = "language"
+    backoffice_order = 50
     list_display = ["domain", "status", "verified_at", "last_check_error"]
     actions = ["verify", "set_primary"]
     form = AttachForm
@@ -49,7 +54,7 @@ class CustomDomainAdmin(ShopModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["domain", "status", "instructions", "verified_at", "last_check_error"]
 
-    @admin.display(description="验证方法 How to verify")
+    @admin.display(description=_("How to verify"))
     def instructions(self, obj):
         return format_html(
             "HTTP: <code>http://{}{}</code> → <code>{}</code><br>DNS TXT: <code>{}{}</code> → <code>{}{}</code>",
@@ -79,20 +84,26 @@ class CustomDomainAdmin(ShopModelAdmin):
         for custom in queryset:
             detach_domain(custom=custom)
 
-    @admin.action(description="验证所选域名 Verify selected domains")
+    @admin.action(description=_("Verify selected domains"))
     def verify(self, request, queryset):
         for custom in queryset:
             try:
                 verify_domain(custom=custom)
-                self.message_user(request, f"{custom.domain}: 已验证 verified", messages.SUCCESS)
+                self.message_user(
+                    request, gettext("%(domain)s: verified") % {"domain": custom.domain}, messages.SUCCESS
+                )
             except DomainError as exc:
                 self.message_user(request, f"{custom.domain}: {exc}", messages.ERROR)
 
-    @admin.action(description="设为主域名 Make primary")
+    @admin.action(description=_("Make primary"))
     def set_primary(self, request, queryset):
         for custom in queryset[:1]:
             try:
                 make_primary(custom=custom)
-                self.message_user(request, f"{custom.domain}: 主域名 primary", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("%(domain)s is now the primary domain") % {"domain": custom.domain},
+                    messages.SUCCESS,
+                )
             except DomainError as exc:
                 self.message_user(request, f"{custom.domain}: {exc}", messages.ERROR)

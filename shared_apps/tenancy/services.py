@@ -94,7 +94,7 @@ def set_status(*, shop: Shop, status: str) -> Shop:
     return shop
 
 
-def provision_shop(*, name: str, subdomain: str, owner, template: str = "", agency=None) -> Shop:
+def provision_shop(*, name: str, subdomain: str, owner, template: str = "", agency=None, demo: bool = False) -> Shop:
     """The fast path: a shop on a claimed pre-migrated spare schema, with its template's demo content.
 
     One transaction: rows, spare claim and demo content commit together or not at all. An empty pool
@@ -109,7 +109,7 @@ def provision_shop(*, name: str, subdomain: str, owner, template: str = "", agen
             )
         )
         if template:
-            seed_shop(shop=shop, template=template)
+            seed_shop(shop=shop, template=template, demo=demo)
         schedule_top_up()
     return shop
 

@@ -5,6 +5,7 @@ import re
 import socket
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 SUBDOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$")
 RESERVED_SUBDOMAINS = frozenset(
@@ -63,17 +64,16 @@ RESERVED_SUBDOMAINS = frozenset(
 
 def validate_subdomain(value: str) -> str:
     if value != value.lower():
-        raise ValidationError("只能使用小写字母。Use lowercase letters only.", code="lowercase")
+        raise ValidationError(_("Use lowercase letters only."), code="lowercase")
     if not SUBDOMAIN_RE.match(value):
         raise ValidationError(
-            "3–63 个字符：a-z、0-9 和连字符，首尾不能是连字符。"
-            "3-63 characters: a-z, 0-9 and hyphens, not starting or ending with a hyphen.",
+            _("3–63 characters: a-z, 0-9 and hyphens, not starting or ending with a hyphen."),
             code="invalid",
         )
     if "--" in value[2:4]:
-        raise ValidationError("不能使用 xn-- 等保留前缀。Reserved prefix.", code="reserved")
+        raise ValidationError(_("Prefixes such as xn-- are reserved."), code="reserved")
     if value in RESERVED_SUBDOMAINS:
-        raise ValidationError("这个子域名已被保留。This subdomain is reserved.", code="reserved")
+        raise ValidationError(_("This subdomain is reserved."), code="reserved")
     return value
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from micromall.admin_forms import ServiceErrorsAdmin, error_text, form_error
 from micromall.errors import ApplicationError
+from micromall.money import YuanField, format_money
 from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 
 from . import services
@@ -82,23 +83,12 @@ class ProductImageInline(ShopInline, admin.TabularInline):
         return format_html('<img src="{}" style="max-height:60px">', image.image.url) if image.pk else "-"
 
 
-def major_units(amount: int | None) -> str:
-    """Minor units -> `25.00` (integer arithmetic, no floats)."""
-    if amount is None:
-        return "-"
-    major, minor = divmod(int(amount), 100)
-    return f"{major:,}.{minor:02d}"
-
-
-# Amounts are stored and typed in minor units (分); without saying so a merchant reads 2500 as ¥2,500.
-AMOUNT_LABELS = {
-    "price_amount": "售价（分）Price (fen)",
-    "compare_at_amount": "划线价（分）Compare-at (fen)",
-    "cost_amount": "成本（分）Cost (fen)",
-}
-
-
 class SkuForm(forms.ModelForm):
+    # Typed in yuan (129.00), stored in fen (12900): micromall.money.YuanField.
+    price_amount = YuanField(label=_("Price"))
+    compare_at_amount = YuanField(label=_("Compare-at price"), required=False)
+    cost_amount = YuanField(label=_("Cost"), required=False)
+
     class Meta:
         model = Sku
         fields = [
@@ -110,13 +100,10 @@ class SkuForm(forms.ModelForm):
             "weight_grams",
             "barcode",
         ]
-        labels = AMOUNT_LABELS
-        help_texts = {name: "1 元 = 100 分：2500 = ¥25.00" for name in AMOUNT_LABELS}
         # Narrow inputs so the nine-column matrix fits the screen (the admin's CSS widths ignore `size`).
         widgets = {
             "code": forms.TextInput(attrs={"style": "width:9em"}),
             "barcode": forms.TextInput(attrs={"style": "width:9em"}),
-            **{name: forms.NumberInput(attrs={"style": "width:6em"}) for name in AMOUNT_LABELS},
         }
 
 
@@ -224,9 +211,9 @@ class ProductAdmin(CatalogScreen):
     readonly_fields = ["status", "sales_count", "lowest_price", "created", "updated"]
     actions = ["publish", "unpublish"]
 
-    @admin.display(description="最低价（元）Lowest price", ordering="min_price_amount")
+    @admin.display(description=_("Lowest price"), ordering="min_price_amount")
     def lowest_price(self, product):
-        return major_units(product.min_price_amount)
+        return format_money(product.min_price_amount)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_sales().annotate(stock_total=Sum("skus__stock"))
@@ -456,12 +443,17 @@ class StockAdjustmentAdmin(CatalogScreen):
 class SkuAdmin(CatalogScreen):
     """Needed for searching SKUs in the stock form; SKUs are edited on their product."""
 
-    list_display = ["code", "product", "specs", "price_amount", "stock", "low_stock_threshold"]
+    form = SkuForm  # prices typed in yuan, like the product's SKU matrix
+    list_display = ["code", "product", "specs", "price", "stock", "low_stock_threshold"]
     search_fields = ["code", "product__title", "barcode"]
     list_select_related = ["product"]
     readonly_fields = ["product", "specs", "stock"]
     fields = ["product", "code", "specs", "price_amount", "compare_at_amount", "cost_amount", "stock"]
     fields += ["low_stock_threshold", "weight_grams", "barcode"]
+
+    @admin.display(description=_("Price"), ordering="price_amount")
+    def price(self, sku):
+        return format_money(sku.price_amount)
 
     def has_add_permission(self, request):
         return False

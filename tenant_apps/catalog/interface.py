@@ -14,8 +14,11 @@ from .selectors import (
     product_count,
     product_is_on_sale,
     product_on_sale,
+    products_on_sale,
     sku_stocks,
     skus_for_sale,
+    stock_alerts,
+    with_price_range,
 )
 from .services.seeding import load_catalog
 
@@ -33,7 +36,10 @@ __all__ = [
     "product_count",
     "product_is_on_sale",
     "product_on_sale",
+    "products_on_sale",
     "search_products",
     "sku_stocks",
     "skus_for_sale",
+    "stock_alerts",
+    "with_price_range",
 ]

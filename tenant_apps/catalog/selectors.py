@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from psycopg2 import sql
 
@@ -229,3 +229,24 @@ def _ordered_specs(specs: dict, order: list[str]) -> dict:
 def product_count() -> int:
     """Products in the current shop (any status): billing checks a plan's product limit against it."""
     return Product.objects.count()
+
+
+def stock_alerts() -> dict[str, int]:
+    """SKUs of products on sale that need stock: at or below their low-stock threshold, and sold out."""
+    on_sale = Sku.objects.filter(product__status=ProductStatus.ACTIVE)
+    return {
+        "low_stock": on_sale.filter(
+            low_stock_threshold__gt=0, stock__gt=0, stock__lte=F("low_stock_threshold")
+        ).count(),
+        "sold_out": on_sale.filter(stock__lte=0).count(),
+    }
+
+
+def products_on_sale() -> int:
+    return Product.objects.filter(status=ProductStatus.ACTIVE).count()
+
+
+def with_price_range(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Adds `max_price_amount` (a correlated subquery: no GROUP BY, one query) so cards can say "¥129.00 起"."""
+    top = Sku.objects.filter(product=OuterRef("pk")).order_by("-price_amount").values("price_amount")[:1]
+    return products.annotate(max_price_amount=Subquery(top))

@@ -1,6 +1,15 @@
-"""What other shop apps may use of members: the Member type and the storefront's member authentication."""
+"""What other shop apps may use of members: the Member type, the storefront's member authentication, and
+the figures the back-office dashboard reads."""
+
+from datetime import datetime
 
 from .authentication import IsMember, MemberTokenAuthentication
 from .models import Member
 
-__all__ = ["IsMember", "Member", "MemberTokenAuthentication"]
+__all__ = ["IsMember", "Member", "MemberTokenAuthentication", "member_counts"]
+
+
+def member_counts(*, since: datetime) -> dict[str, int]:
+    """{"total": all active members, "new": members who registered at or after `since`}."""
+    members = Member.objects.filter(is_active=True)
+    return {"total": members.count(), "new": members.filter(created__gte=since).count()}

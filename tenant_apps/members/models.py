@@ -2,17 +2,20 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Member(models.Model):
-    email = models.EmailField(null=True, blank=True)
-    phone = models.CharField(max_length=20, null=True, blank=True)
-    password = models.CharField(max_length=128)
-    nickname = models.CharField(max_length=50, blank=True)
-    is_active = models.BooleanField(default=True)
-    created = models.DateTimeField(auto_now_add=True)
+    email = models.EmailField(_("email"), null=True, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=20, null=True, blank=True)
+    password = models.CharField(_("password"), max_length=128)
+    nickname = models.CharField(_("nickname"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(_("registered"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
         constraints = [
             models.UniqueConstraint(fields=["email"], name="uniq_member_email"),
             models.UniqueConstraint(fields=["phone"], name="uniq_member_phone"),
@@ -28,9 +31,13 @@ class Member(models.Model):
 
 
 class MemberToken(models.Model):
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="tokens")
-    digest = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("member"))
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member token")
+        verbose_name_plural = _("member tokens")
 
     def __str__(self) -> str:
         return f"token of member {self.member_id}"

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffConfig(AppConfig):
     name = "tenant_apps.staff"
     label = "staff"
-    verbose_name = "员工 Staff"
+    verbose_name = _("Staff")

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 from themes.registry import available_themes
@@ -17,6 +18,8 @@ from .theme_settings import theme_state
 
 @admin.register(ThemeSettings, site=shop_admin_site)
 class ThemeSettingsAdmin(ShopModelAdmin):
+    backoffice_icon = "palette"
+    backoffice_order = 10
     """店铺装修: one screen for the shop's theme and its settings (a singleton row), as a form built from the
     theme's settings schema (theme_form.py). Saving goes through save_theme_settings, like the API."""
 
@@ -47,15 +50,15 @@ class ThemeSettingsAdmin(ShopModelAdmin):
         form_kwargs = {"theme": state.theme, "themes": available_themes(), "settings": state.settings}
         form = ThemeSettingsForm(request.POST if request.method == "POST" else None, **form_kwargs)
         if request.method == "POST" and form.is_valid() and self._save(form):
-            messages.success(request, "已保存。 / Saved.")
+            messages.success(request, gettext("Saved."))
             return HttpResponseRedirect(reverse("shop_admin:storefront_themesettings_change", args=[1]))
         if not can_save:
             for field in form.fields.values():
                 field.disabled = True
         context = {
             **self.admin_site.each_context(request),
-            "title": "店铺装修 / Theme settings",
-            "subtitle": state.theme.name,
+            "title": gettext("Shop decoration"),
+            "subtitle": gettext(state.theme.name),
             "opts": self.opts,
             "form": form,
             "can_save": can_save,

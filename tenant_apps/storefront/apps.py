@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StorefrontConfig(AppConfig):
     name = "tenant_apps.storefront"
     label = "storefront"
-    verbose_name = "店铺装修 Storefront"
+    verbose_name = _("Storefront")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ThemeSettings(models.Model):
@@ -12,14 +13,14 @@ class ThemeSettings(models.Model):
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    theme = models.CharField(max_length=40)
-    version = models.CharField(max_length=20, blank=True)
-    settings = models.JSONField(default=dict, blank=True)
-    updated = models.DateTimeField(auto_now=True)
+    theme = models.CharField(_("theme"), max_length=40)
+    version = models.CharField(_("version"), max_length=20, blank=True)
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        verbose_name = "theme settings / 店铺装修"
-        verbose_name_plural = "theme settings / 店铺装修"
+        verbose_name = _("theme settings")
+        verbose_name_plural = _("Shop decoration")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="theme_settings_singleton")]
 
     def __str__(self) -> str:

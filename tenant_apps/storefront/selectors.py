@@ -14,6 +14,7 @@ from tenant_apps.catalog.interface import (
     product_on_sale,
     search_products,
     sku_stocks,
+    with_price_range,
 )
 from tenant_apps.pricing.interface import ProductPrice, SkuPrice, display_prices, product_price_range, sku_unit_prices
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
@@ -51,7 +52,7 @@ def product_card_list(products, currency: str) -> list[dict[str, Any]]:
 def product_card(product, currency: str, *, price_amount: int | None = None) -> dict[str, Any]:
     if price_amount is None:
         price_amount = display_prices([ProductPrice(product.pk, product.min_price_amount)])[product.pk].price_amount
-    return {
+    card = {
         "id": product.pk,
         "title": product.title,
         "price_amount": price_amount,
@@ -60,10 +61,14 @@ def product_card(product, currency: str, *, price_amount: int | None = None) -> 
         "sales_count": product.sales_count,
         "in_stock": product.in_stock,
     }
+    high = getattr(product, "max_price_amount", None)
+    if high is not None:  # pages only (with_price_range): the API's card keeps its documented fields
+        card["price_varies"] = high > product.min_price_amount
+    return card
 
 
 def product_cards(spec: ProductFilter, currency: str, *, limit: int) -> list[dict]:
-    return product_card_list(search_products(spec)[:limit], currency)
+    return product_card_list(with_price_range(search_products(spec))[:limit], currency)
 
 
 def category_tree() -> list[dict]:
@@ -103,6 +108,8 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
     skus = list(product.skus.all())
     units = sku_unit_prices(SkuPrice(sku.pk, product.pk, sku.price_amount) for sku in skus)
     price = product_price_range(units.values())
+    cheapest = min(skus, key=lambda sku: (sku.price_amount, sku.pk), default=None)
+    compare_at = cheapest.compare_at_amount if cheapest is not None else None
     return {
         "id": product.pk,
         "title": product.title,
@@ -111,6 +118,8 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
         "currency": currency,
         "price_amount": price.price_amount if price else product.min_price_amount,
         "from_price": bool(price and price.from_price),
+        # 划线价 shown before a SKU is chosen: the cheapest SKU's, when it is above that price.
+        "compare_at_amount": compare_at if compare_at and cheapest and compare_at > cheapest.price_amount else None,
         "sales_count": product.sales_count,
         "images": [
             {"url": image_url(image.image.name), "width": image.width, "height": image.height, "alt": image.alt}
@@ -171,7 +180,7 @@ def product_page(spec: ProductFilter, page: int, currency: str, *, per_page: int
     """One page of storefront products for HTML pages, cached per catalog version."""
 
     def compute() -> dict:
-        products = search_products(spec)
+        products = with_price_range(search_products(spec))
         count = products.count()
         last = max(1, -(-count // per_page))
         number = min(max(1, page), last)

@@ -4,7 +4,7 @@ Leaves are the top-level settings and the properties of flat objects (`colors.pr
 dotted paths `validate_settings()` reports errors under, so its messages land next to the right input.
 Values that are hard to edit as inputs (arrays such as banner slides, nested objects) get a JSON textarea
 for just that key. The schema is the only validator: inputs carry min/max/maxlength as browser hints, but
-bounds, patterns and enums are checked by `validate_settings()` with its bilingual messages.
+bounds, patterns and enums are checked by `validate_settings()` with its translated messages.
 """
 
 import json
@@ -13,13 +13,15 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from micromall.json_limits import json_problems, nul_message, too_deep_message
 from themes.registry import Theme
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # The hex text drives the picker beside it (the picker drives the text: color_input.html).
-OTHER_SETTINGS = "页面设置 / Page settings"
+OTHER_SETTINGS = _("Page settings")
 SYNC_PICKER = "if(/^#[0-9a-fA-F]{6}$/.test(this.value))this.previousElementSibling.value=this.value"
 
 
@@ -88,7 +90,8 @@ def groups(theme: Theme) -> list[tuple[str, list[str]]]:
 
 
 def _label(schema: dict, fallback: str) -> str:
-    return str(schema.get("title") or fallback)
+    # Manifest titles are English msgids listed in themes/texts.py.
+    return gettext(str(schema.get("title") or fallback))
 
 
 class ColorInput(forms.TextInput):
@@ -113,11 +116,11 @@ class JsonField(forms.CharField):
     def to_python(self, value):
         raw = (value or "").strip()
         if not raw:
-            raise forms.ValidationError("必填。 / Required.")
+            raise forms.ValidationError(gettext("Required."))
         try:
             value = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"JSON 格式错误 / Invalid JSON: {exc}") from exc
+            raise forms.ValidationError(gettext("Invalid JSON: %(error)s") % {"error": exc}) from exc
         except RecursionError:
             raise forms.ValidationError(too_deep_message()) from None
         too_deep, with_nul = json_problems(value, settings.MAX_JSON_DEPTH)
@@ -162,12 +165,12 @@ def _get(settings: dict, path: str):
 class ThemeSettingsForm(forms.Form):
     """The theme picker, then one field per leaf setting of `theme`, pre-filled with the settings in effect."""
 
-    theme = forms.ChoiceField(label="主题 / Theme")
+    theme = forms.ChoiceField(label=_("Theme"))
 
     def __init__(self, *args, theme: Theme, themes: list[Theme], settings: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.theme_in_use = theme
-        self.fields["theme"].choices = [(t.slug, f"{t.name} ({t.version})") for t in themes]
+        self.fields["theme"].choices = [(t.slug, f"{gettext(t.name)} ({t.version})") for t in themes]
         self.initial["theme"] = theme.slug
         self.leaves = leaves(theme)
         if self.is_switch:
@@ -187,7 +190,7 @@ class ThemeSettingsForm(forms.Form):
         """(heading, bound fields) for the template."""
         names = set(self.fields)
         sections = [(heading, [self[n] for n in paths if n in names]) for heading, paths in groups(self.theme_in_use)]
-        for _, bound_fields in sections:
+        for _heading, bound_fields in sections:
             for bound in bound_fields:
                 bound.css_name = bound.name.replace(".", "-")  # the form row's class: field-colors-primary
         return sections

@@ -37,7 +37,11 @@ def theme_engine(slug: str) -> DjangoTemplates:
                 # Named explicitly because child themes rely on them: both honour `skip` (recursive extends).
                 "loaders": [("django.template.loaders.cached.Loader", ["django.template.loaders.filesystem.Loader"])],
                 "context_processors": ["django.template.context_processors.request"],
-                "builtins": ["django.templatetags.static", "tenant_apps.storefront.templatetags.storefront"],
+                "builtins": [
+                    "django.templatetags.static",
+                    "django.templatetags.i18n",
+                    "tenant_apps.storefront.templatetags.storefront",
+                ],
                 "debug": False,
             },
         }

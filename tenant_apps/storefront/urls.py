@@ -9,6 +9,7 @@ app_name = "storefront"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search", views.search, name="search"),
+    path("categories", views.categories, name="categories"),
     path("c/<str:category>", views.category, name="category"),
     path("p/<int:product_id>", views.product, name="product"),
     path("p/<int:product_id>/qr.svg", views.product_qr, name="product-qr"),

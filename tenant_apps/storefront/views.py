@@ -4,12 +4,13 @@ import segno
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from micromall.urls_common import not_found as plain_not_found
-from tenant_apps.catalog.interface import ProductFilter
+from tenant_apps.catalog.interface import ProductFilter, category_ids_for
 
 from . import selectors
 from .api.serializers import ProductQuerySerializer
@@ -17,11 +18,11 @@ from .caching import cache_anonymous_page, cached_by_catalog
 from .theming import render_page
 
 SORT_LABELS = [
-    ("relevance", "综合"),
-    ("-sales", "销量"),
-    ("new", "新品"),
-    ("price", "价格↑"),
-    ("-price", "价格↓"),
+    ("relevance", _("Best match")),
+    ("-sales", _("Best selling")),
+    ("new", _("Newest")),
+    ("price", _("Price ↑")),
+    ("-price", _("Price ↓")),
 ]
 
 
@@ -111,6 +112,23 @@ def search(request):
 @cache_anonymous_page
 def category(request, category: str):
     return product_list_page(request, "category", category=category)
+
+
+@require_safe
+@cache_anonymous_page
+def categories(request):
+    """The 分类 tab, as Youzan lays it out: top-level categories in a left rail, the chosen one's
+    subcategories and products on the right (`?c=<id>`; the first category when absent or unknown)."""
+    theme, context = page_context(request)
+    tree = cached_by_catalog("categories", selectors.category_tree)
+    chosen = request.GET.get("c", "")
+    current = next((node for node in tree if str(node["id"]) == chosen), tree[0] if tree else None)
+    result = None
+    if current is not None:
+        spec = ProductFilter(category_ids=category_ids_for(current["id"]), sort="-sales")
+        result = selectors.product_page(spec, 1, context["currency"], per_page=20)
+    context.update(categories=tree, current_category=current, result=result)
+    return render_page(request, theme, "categories", context)
 
 
 @require_safe

@@ -37,7 +37,7 @@ def test_pick_a_colour_save_and_the_storefront_uses_it(live_server, shop_a, sign
     picker = page.locator('.field-colors-primary input[type="color"]')
     picker.evaluate("el => { el.value = '#3366cc'; el.dispatchEvent(new Event('input')); }")
     assert page.locator('input[name="colors.primary"]').input_value() == "#3366cc"
-    page.locator('input[name="_save"]').click()
+    page.locator('[name="_save"]').click()
     page.wait_for_load_state()
 
     assert "已保存" in page.content()
@@ -53,10 +53,11 @@ def test_an_invalid_colour_is_shown_by_its_field(live_server, shop_a, signed_in_
     page.set_viewport_size({"width": 1100, "height": 1400})
     page.goto(base + "/admin/storefront/themesettings/1/change/")
     page.fill('input[name="colors.primary"]', "#zzz")
-    page.locator('input[name="_save"]').click()
+    page.locator('[name="_save"]').click()
     page.wait_for_load_state()
 
-    assert page.locator(".field-colors-primary .errorlist").inner_text().startswith("值无效")
+    message = page.locator(".field-colors-primary .errorlist").inner_text()
+    assert message.startswith("请输入以 # 开头的 6 位十六进制颜色")
     page.screenshot(path=str(ARTIFACTS / "theme-form-error.png"), full_page=False)
     with tenant_context(shop_a):
         assert not ThemeSettings.objects.exists()

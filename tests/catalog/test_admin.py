@@ -157,7 +157,7 @@ def test_shop_b_admin_does_not_list_shop_a_products(shop_a, shop_b):
     assert "Alpha secret" not in page
 
 
-def test_product_screens_say_which_unit_prices_are_in(shop_a):
+def test_product_screens_show_and_take_prices_in_yuan(shop_a):
     client = signed_in(shop_a)
     with tenant_context(shop_a):
         product = Product.objects.create(title="茶杯", min_price_amount=2590)
@@ -166,12 +166,11 @@ def test_product_screens_say_which_unit_prices_are_in(shop_a):
     listing = client.get("/admin/catalog/product/").content.decode()
     change = client.get(f"/admin/catalog/product/{product.pk}/change/").content.decode()
 
-    assert "最低价（元）Lowest price" in listing and "25.90" in listing
-    assert "售价（分）Price (fen)" in change and "划线价（分）Compare-at (fen)" in change
-    code_input = re.search(r'<input[^>]*name="skus-0-code"[^>]*>', change).group(0)
+    assert "最低价" in listing and "¥25.90" in listing
+    assert "（分）" not in change and "Price (fen)" not in change
     price_input = re.search(r'<input[^>]*name="skus-0-price_amount"[^>]*>', change).group(0)
-    # narrow, so the nine-column matrix fits the screen
-    assert ('style="width:9em"' in code_input, 'style="width:6em"' in price_input) == (True, True)
+    # the merchant reads and types yuan: 25.90, with a decimal keyboard on phones
+    assert 'value="25.90"' in price_input and 'inputmode="decimal"' in price_input
 
 
 def active_product(shop) -> tuple[Product, Sku]:
@@ -182,8 +181,8 @@ def active_product(shop) -> tuple[Product, Sku]:
 
 
 def change_form(product: Product, sku: Sku, **sku_fields) -> dict:
-    """The change form as the browser posts it: unchanged specs, the one SKU row edited inline."""
-    row = {"code": sku.code, "price_amount": "2590", "compare_at_amount": "3000", "cost_amount": "", **sku_fields}
+    """The change form as the browser posts it (prices in yuan): unchanged specs, the one SKU row edited inline."""
+    row = {"code": sku.code, "price_amount": "25.90", "compare_at_amount": "30.00", "cost_amount": "", **sku_fields}
     return {
         **product_form(title=product.title, description_html="", specs_text=""),
         "skus-TOTAL_FORMS": "1",
@@ -202,7 +201,7 @@ def test_an_inline_sku_edit_goes_through_the_product_service(shop_a):
     product, sku = active_product(shop_a)
 
     response = client.post(
-        f"/admin/catalog/product/{product.pk}/change/", change_form(product, sku, price_amount="1990")
+        f"/admin/catalog/product/{product.pk}/change/", change_form(product, sku, price_amount="19.90")
     )
 
     assert response.status_code == 302
@@ -232,7 +231,7 @@ def test_the_back_office_refuses_a_compare_at_price_below_the_price(shop_a):
     product, sku = active_product(shop_a)
 
     response = client.post(
-        f"/admin/catalog/product/{product.pk}/change/", change_form(product, sku, compare_at_amount="2000")
+        f"/admin/catalog/product/{product.pk}/change/", change_form(product, sku, compare_at_amount="20.00")
     )
 
     assert response.status_code == 200
@@ -244,7 +243,7 @@ def test_the_back_office_refuses_a_compare_at_price_below_the_price(shop_a):
 def test_the_sku_screen_refuses_a_compare_at_price_below_the_price(shop_a):
     client = signed_in(shop_a)
     _, sku = active_product(shop_a)
-    fields = {"code": "CUP-1", "price_amount": "2590", "compare_at_amount": "100", "cost_amount": ""}
+    fields = {"code": "CUP-1", "price_amount": "25.90", "compare_at_amount": "1.00", "cost_amount": ""}
     fields |= {"low_stock_threshold": "0", "weight_grams": "0", "barcode": ""}
 
     response = client.post(f"/admin/catalog/sku/{sku.pk}/change/", fields)

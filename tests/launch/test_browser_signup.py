@@ -31,7 +31,7 @@ def test_pick_a_template_sign_up_and_land_in_the_back_office(
     page.fill("#password", "Plum-Blossom-2026")
     page.fill("#shop_name", "梅的鲜果店")
     page.fill("#subdomain", "meimei")
-    page.locator('button[type="submit"]').click()
+    page.locator('form[action="/signup"] button[type="submit"]').click()
 
     # the one-time link crosses to the shop's own host and signs the owner in there
     page.wait_for_url(f"http://meimei.localhost:{port}/admin/")
@@ -55,9 +55,9 @@ def test_signup_form_shows_errors_in_the_browser(clean_schemas, templates, live_
     page.fill("#shop_name", "x")
     page.fill("#subdomain", "www")
     page.locator('input[name="template"][value="beauty"]').check(force=True)
-    page.locator('button[type="submit"]').click()
+    page.locator('form[action="/signup"] button[type="submit"]').click()
     page.wait_for_load_state()
     errors = page.locator(".error").all_inner_texts()
-    assert any("reserved" in e for e in errors)
+    assert any("这个子域名已被保留" in e for e in errors)
     assert any("password" in e.lower() or "密码" in e for e in errors)
     assert Shop.objects.count() == 0

@@ -61,10 +61,10 @@ def test_screen_renders_a_colour_input_prefilled_with_the_current_value(shop_a):
     primary = themes.registry.get_theme("classic").defaults()["colors"]["primary"]
     assert f'<input type="color" value="{primary}"' in page
     assert re.search(rf'<input type="text" name="colors.primary" value="{primary}"', page)
-    assert "主色 / Primary" in page
+    assert "主色" in page and "Primary" not in page
     assert re.search(r'<input type="number" name="home_sections|<textarea name="home_sections"', page)
     assert '<input type="checkbox" name="show_category_nav"' in page
-    assert 'name="announcement" value="全场满 99 元包邮 · Free shipping over ¥99"' in page
+    assert 'name="announcement"' in page and "包邮" not in page  # no promise the merchant never made
     assert 'maxlength="80"' in page
 
 

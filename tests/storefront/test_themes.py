@@ -10,13 +10,14 @@ from themes import registry
 def test_classic_manifest_loads_with_defaults():
     theme = registry.get_theme("classic")
 
-    assert theme.name == "经典百货 Classic"
+    assert theme.name == "Classic"
     assert theme.version == "1.0.0"
     assert theme.preview_path == "themes/classic/img/preview.png"
     assert (theme.path / theme.preview).is_file()
     assert theme.defaults()["colors"]["primary"] == "#e4393c"
     assert [s["source"] for s in theme.defaults()["home_sections"]] == ["new", "sales"]
-    assert set(theme.templates) == {"home", "category", "search", "product", "cart", "account", "not_found"}
+    pages = {"home", "category", "categories", "search", "product", "cart", "account", "not_found"}
+    assert set(theme.templates) == pages
     assert all((theme.templates_dir / name).is_file() for name in theme.templates.values())
 
 

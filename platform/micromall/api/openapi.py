@@ -4,6 +4,37 @@ drf-spectacular only lists the success response of an APIView; clients (and the 
 tests/contract) need the 400/401/403/404 bodies too, in the shape of micromall.api.errors.
 """
 
+from drf_spectacular.openapi import AutoSchema
+
+
+def area_of(path: str) -> str:
+    for area in ("store", "manage", "ops"):
+        if path.startswith(f"/api/v1/{area}/") or path == f"/api/v1/{area}":
+            return area
+    return "platform"
+
+
+def tag_by_area(result, generator, request, public):
+    """One tag per operation, its area (store / manage / platform / ops), whatever a view declared."""
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            operation["tags"] = [area_of(path)]
+    return result
+
+
+class AreaAutoSchema(AutoSchema):
+    """List operations named `_list`, not `_retrieve` (a clash with the item path's operation)."""
+
+    def get_operation_id(self) -> str:
+        operation_id = super().get_operation_id()
+        # A plain APIView answering GET on a collection path is a list: `..._retrieve` would clash with the
+        # item path's operation (`/manage/products` vs `/manage/products/{id}`).
+        is_list = self._is_list_view() or type(self.view).__name__.endswith("ListView")
+        if self.method == "GET" and operation_id.endswith("_retrieve") and is_list and not self.path.endswith("}"):
+            operation_id = operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id
+
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": '`{"errors": {field: [messages]}}` for field errors, else `{"detail": "..."}`.',

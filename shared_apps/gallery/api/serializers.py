@@ -1,4 +1,5 @@
 from django.templatetags.static import static
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from shared_apps.tenancy.selectors import absolute_url
@@ -14,6 +15,15 @@ class TemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Template
         fields = ["slug", "name", "industry", "description", "preview_url", "version", "demo_url"]
+
+    def to_representation(self, template: Template) -> dict:
+        # Manifest names and descriptions are English msgids (themes/texts.py): shown in the caller's language.
+        data = super().to_representation(template)
+        data["name"], data["description"] = (
+            gettext(data["name"]),
+            gettext(data["description"]) if data["description"] else "",
+        )
+        return data
 
     def get_preview_url(self, template: Template) -> str:
         return self.context["request"].build_absolute_uri(static(template.preview))

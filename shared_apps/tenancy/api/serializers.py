@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from shared_apps.gallery.interface import template_by_slug
@@ -11,8 +12,8 @@ from ..validators import validate_subdomain
 
 RESERVED_PREFIXES = ("demo-",)  # the gallery's live demo shops
 
-SUBDOMAIN_TAKEN = "这个子域名已被使用。This subdomain is already taken."
-EMAIL_TAKEN = "这个邮箱已注册。This email is already registered."
+SUBDOMAIN_TAKEN = _("This subdomain is already taken.")
+EMAIL_TAKEN = _("This email is already registered.")
 
 
 def check_subdomain(value: str) -> str:
@@ -22,7 +23,7 @@ def check_subdomain(value: str) -> str:
     except DjangoValidationError as exc:
         raise serializers.ValidationError(list(exc.messages)) from exc
     if value.startswith(RESERVED_PREFIXES):
-        raise serializers.ValidationError("这个子域名已被保留。This subdomain is reserved.")
+        raise serializers.ValidationError(_("This subdomain is reserved."))
     host = f"{value}.{settings.ROOT_DOMAIN}"
     if Shop.objects.filter(subdomain=value).exists() or Domain.objects.filter(domain=host).exists():
         raise serializers.ValidationError(SUBDOMAIN_TAKEN)
@@ -31,7 +32,7 @@ def check_subdomain(value: str) -> str:
 
 def check_template(value: str) -> str:
     if template_by_slug(value) is None:
-        raise serializers.ValidationError("没有这个模板。Unknown template.")
+        raise serializers.ValidationError(_("Unknown template."))
     return value
 
 

@@ -1,15 +1,21 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Member
 
-PHONE_PATTERN = r"^\+?[0-9]{6,20}$"
+# A mainland mobile number (11 digits, 1[3-9]…) or an international one written with its + country code.
+PHONE_PATTERN = r"^(1[3-9][0-9]{9}|\+[0-9]{6,19})$"
+PHONE_FORMAT = _("Enter an 11-digit mobile number such as 13812345678, or an international number starting with +.")
+EMAIL_OR_PHONE = _("Email or phone is required.")
 
 
 class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, max_length=254)
-    phone = serializers.RegexField(PHONE_PATTERN, required=False, max_length=20)  # "+" and 20 digits: 21 > column
+    phone = serializers.RegexField(  # "+" and 20 digits: 21 > column
+        PHONE_PATTERN, required=False, max_length=20, error_messages={"invalid": PHONE_FORMAT}
+    )
     password = serializers.CharField(max_length=128, trim_whitespace=False)
     ref = serializers.CharField(required=False, max_length=32, help_text="Distributor code (distribution issue).")
 
@@ -25,7 +31,7 @@ class RegisterSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("email") and not attrs.get("phone"):
-            raise serializers.ValidationError({"email": ["需要邮箱或手机号。Email or phone is required."]})
+            raise serializers.ValidationError({"email": [EMAIL_OR_PHONE]})
         return attrs
 
 
@@ -36,7 +42,7 @@ class SignInSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("email") and not attrs.get("phone"):
-            raise serializers.ValidationError({"email": ["需要邮箱或手机号。Email or phone is required."]})
+            raise serializers.ValidationError({"email": [EMAIL_OR_PHONE]})
         return attrs
 
 

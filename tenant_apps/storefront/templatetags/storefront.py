@@ -4,23 +4,10 @@ from django import template
 from django.core.files.storage import default_storage
 from django.templatetags.static import static
 
+from micromall.money import format_money
 from themes.registry import default_theme
 
 register = template.Library()
-
-CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "TWD": "NT$"}
-ZERO_DECIMAL = {"JPY", "KRW", "TWD"}
-
-
-def format_money(amount: int | None, currency: str = "CNY") -> str:
-    """Integer minor units -> `¥12.90` (no floats: the split is integer arithmetic)."""
-    if amount is None:
-        return ""
-    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
-    if currency in ZERO_DECIMAL:
-        return f"{symbol}{amount:,}"
-    major, minor = divmod(int(amount), 100)
-    return f"{symbol}{major:,}.{minor:02d}"
 
 
 @register.filter

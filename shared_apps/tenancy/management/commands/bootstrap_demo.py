@@ -17,7 +17,7 @@ from shared_apps.tenancy.services import add_member, provision_shop
 OPERATOR_EMAIL = "admin@micromall.localhost"
 OWNER_EMAIL = "demo@micromall.localhost"
 DEMO_SUBDOMAIN = "demo"
-DEMO_SHOP_NAME = "Micromall 演示店 Demo Shop"
+DEMO_SHOP_NAME = "Micromall 演示店"
 DEMO_TEMPLATE = "classic"
 
 

@@ -7,11 +7,15 @@
   var signedIn = root.querySelector("[data-signed-in]");
   var signedOut = root.querySelector("[data-signed-out]");
   var loading = root.querySelector("[data-account-loading]");
+  var textsEl = document.getElementById("storefront-texts");
+  var T = textsEl ? JSON.parse(textsEl.textContent) : {};
+  function t(key) { return T[key] || key; }
 
   function token() { try { return localStorage.getItem(KEY); } catch (e) { return null; } }
   function api(path, options) {
     options = options || {};
-    var headers = { "Accept": "application/json" };
+    // The page's language, not only the browser's: API messages then match the page the shopper chose.
+    var headers = { "Accept": "application/json", "Accept-Language": document.documentElement.lang || "zh-Hans" };
     if (options.body) headers["Content-Type"] = "application/json";
     if (options.token) headers["Authorization"] = "Bearer " + options.token;
     return fetch(path, { method: options.method || "GET", headers: headers, credentials: "omit",
@@ -21,10 +25,10 @@
   // {"errors": {"field": ["msg"]}} or {"detail": "msg"} -> one line a shopper can read.
   function message(result) {
     var d = result.data || {};
-    if (result.status === 429) return "操作过于频繁，请稍后再试。Too many attempts; try again later.";
+    if (result.status === 429) return t("too_many");
     if (d.errors) return Object.keys(d.errors).map(function (k) { return [].concat(d.errors[k]).join(" "); }).join(" ");
     if (d.detail) return d.detail;
-    return "出错了，请重试。Something went wrong; please try again.";
+    return t("failed");
   }
   function show(member) {
     loading.hidden = true;
@@ -57,7 +61,7 @@
       var button = form.querySelector("button[type=submit]");
       error.hidden = true;
       if (!form.elements.login.value.trim() || !form.elements.password.value) {
-        error.textContent = "请填写邮箱或手机号和密码。Enter your email or phone and a password.";
+        error.textContent = t("fill_in");
         error.hidden = false;
         return;
       }
@@ -73,7 +77,7 @@
         error.hidden = false;
       }, function () {
         button.disabled = false;
-        error.textContent = "网络错误，请重试。Network error; please try again.";
+        error.textContent = t("network");
         error.hidden = false;
       });
     });

@@ -12,6 +12,10 @@
   var addBtn = document.querySelector("[data-add-to-cart]");
   var buyBtn = document.querySelector("[data-buy-now]");
   var money = function (a) { return window.MMCart.money(a, data.currency); };
+  // Words come from the page (translated by the server): {% translate %} in storefront/partials/js_texts.html.
+  var textsEl = document.getElementById("storefront-texts");
+  var T = textsEl ? JSON.parse(textsEl.textContent) : {};
+  var t = function (key, n) { return (T[key] || key).replace("%(count)s", n); };
 
   function matches(sku, choice) {
     return Object.keys(choice).every(function (k) { return sku.specs[k] === choice[k]; });
@@ -38,14 +42,17 @@
       priceEl.textContent = money(sku.price_amount);
       compareEl.hidden = !(sku.compare_at_amount > sku.price_amount);
       if (!compareEl.hidden) compareEl.textContent = money(sku.compare_at_amount);
-      stockEl.textContent = sku.stock > 0 ? "库存 " + sku.stock + " 件" : "已售罄 · Sold out";
+      stockEl.textContent = sku.stock > 0 ? t("in_stock_count", sku.stock) : t("sold_out");
       qtyEl.max = Math.max(sku.stock, 1);
     } else if (candidates.length) {
       var prices = candidates.map(function (s) { return s.price_amount; });
       var lo = Math.min.apply(null, prices), hi = Math.max.apply(null, prices);
       priceEl.textContent = lo === hi ? money(lo) : money(lo) + " - " + money(hi);
-      compareEl.hidden = true;
-      if (groups.length) stockEl.textContent = "请选择 " + groups.filter(function (g) { return !(g in selected); }).join("、");
+      // 划线价 before a SKU is chosen: the cheapest candidate's, when it is above its price.
+      var cheapest = candidates.reduce(function (a, b) { return b.price_amount < a.price_amount ? b : a; });
+      compareEl.hidden = !(cheapest.compare_at_amount > cheapest.price_amount);
+      if (!compareEl.hidden) compareEl.textContent = money(cheapest.compare_at_amount);
+      if (groups.length) stockEl.textContent = t("choose", groups.filter(function (g) { return !(g in selected); }).join(T.list_separator || ", "));
     }
     var ok = !!sku && sku.stock > 0;
     addBtn.disabled = !ok;
@@ -79,7 +86,7 @@
     var input = document.querySelector("[data-share-url]");
     input.select();
     if (navigator.clipboard) navigator.clipboard.writeText(input.value);
-    this.textContent = "已复制";
+    this.textContent = t("copied");
   });
   // A product without specs has exactly one SKU: it is chosen from the start.
   refresh();

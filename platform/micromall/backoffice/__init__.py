@@ -1,0 +1,27 @@
+"""The back-office frame shared by the shop back office and the operator admin (docs/backoffice.md).
+
+Apps put their screens into a navigation group with `register` (model screens) or `add_link` (custom
+views) and put numbers on the dashboard with `dashboard_card`. Tenant apps get the shop site through
+shared_apps.tenancy.interface; this package imports no app.
+"""
+
+from importlib import import_module
+
+__all__ = ["Card", "GroupedAdminSite", "GroupedModelAdmin", "NavGroup", "add_link", "dashboard_card", "register"]
+
+_HOMES = {
+    "Card": "navigation",
+    "add_link": "navigation",
+    "dashboard_card": "navigation",
+    "register": "navigation",
+    "GroupedAdminSite": "sites",
+    "GroupedModelAdmin": "sites",
+    "NavGroup": "sites",
+}
+
+
+def __getattr__(name: str):
+    # Lazy: this package is also an installed app, imported before Django's admin can be.
+    if name in _HOMES:
+        return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+    raise AttributeError(name)
