@@ -1,7 +1,9 @@
 """URL patterns served on every host: health, OpenAPI schema and offline Swagger UI."""
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .health import healthz
@@ -23,7 +25,8 @@ def common_patterns(urlconf: str) -> list:
         path("api/schema", SpectacularAPIView.as_view(urlconf=urlconf), name="schema"),
         path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
         # POST /i18n/setlang/ {language, next}: the language switch on every page (cookie django_language).
-        path("i18n/", include("django.conf.urls.i18n")),
+        # No CSRF token: a cached anonymous storefront page cannot carry one, and a forged post only sets a language.
+        path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     ]
 
 
