@@ -78,6 +78,7 @@ SHARED_APPS = [
     "shared_apps.accounts",
     "shared_apps.agencies",
     "shared_apps.gallery",
+    "shared_apps.payments_inbox",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -94,6 +95,7 @@ TENANT_APPS = [
     "tenant_apps.staff",
     "tenant_apps.catalog",
     "tenant_apps.storefront",
+    "tenant_apps.orders",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -252,6 +254,14 @@ CELERY_BEAT_SCHEDULE["top-up-spare-schemas"] = {
     "task": "shared_apps.tenancy.tasks.top_up_spare_schemas",
     "schedule": 60.0,
 }
+# Shop payments (tenant_apps/orders, docs/orders.md). Stripe Connect: charges on each shop's connected account.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_API_VERSION = os.environ.get("STRIPE_API_VERSION", "2026-10-28.endive")  # pinned; the SDK's own version
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # empty = api.stripe.com (tests: a loopback fake)
+STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+PAYMENTS_TECHNICAL_FEE_BPS = env_int("PAYMENTS_TECHNICAL_FEE_BPS", 60)  # until the shop's plan says otherwise
+CELERY_BEAT_SCHEDULE["orders-dispatch-due-timers"] = {"task": "orders.dispatch_due_timers", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["orders-sweep-all-shops"] = {"task": "orders.sweep_all_shops", "schedule": 24 * 3600.0}
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.staff.api.urls")),
     path("api/v1/", include("tenant_apps.catalog.api.urls")),
     path("api/v1/", include("tenant_apps.storefront.api.urls")),
+    path("api/v1/", include("tenant_apps.orders.api.urls")),
     path("api/v1/", include("shared_apps.tenancy.api.domain_urls")),
     path("api/v1/", include("tenant_apps.storefront.api.theme_urls")),
     re_path(r"^media/(?P<path>.+)$", shop_media, name="shop-media"),

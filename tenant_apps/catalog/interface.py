@@ -6,6 +6,7 @@ Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)` / `tenant_cont
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files import File
@@ -26,9 +27,10 @@ from .models import (
     StockReason,
 )
 from .richtext import clean_description_html
+from .services.inventory import InsufficientStock, adjust_stock
 from .services.products import spec_combinations
 
-__all__ = ["load_catalog"]
+__all__ = ["InsufficientStock", "SkuSnapshot", "load_catalog", "release_stock", "reserve_stock", "sku_snapshots"]
 
 SKU_VALUE_FIELDS = ("compare_at_amount", "cost_amount", "weight_grams", "barcode", "low_stock_threshold")
 
@@ -204,3 +206,56 @@ class _MediaCopier:
                 name = self.storage.save(name, File(handle))
         self.done[(relative, folder)] = (name, size)
         return name, size
+
+
+# --- Stock for orders -------------------------------------------------------------------------------------------
+
+
+def reserve_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
+    """Take `quantity` for an order (guarded UPDATE, ledger reason "order"); returns the stock left.
+
+    Raises InsufficientStock (with .sku_id, .available) when short; call it in the order's transaction.
+    """
+    return adjust_stock(sku_id=sku_id, delta=-quantity, reason=StockReason.ORDER, note=note).stock_after
+
+
+def release_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
+    """Give back `quantity` of a cancelled order (ledger reason "cancel"); returns the stock after."""
+    return adjust_stock(sku_id=sku_id, delta=quantity, reason=StockReason.CANCEL, note=note).stock_after
+
+
+@dataclass(frozen=True)
+class SkuSnapshot:
+    """What an order line copies from the catalog at purchase time."""
+
+    sku_id: int
+    product_id: int
+    title: str
+    specs: dict
+    sku_code: str
+    image: str  # storage name of the SKU's product's first image ("" when none)
+    stock: int  # as read (no lock): for a quick "sold out" answer only; reserve_stock decides
+
+
+def sku_snapshots(sku_ids: list[int]) -> dict[int, SkuSnapshot]:
+    """Title, specs, code and first image of each SKU that exists (two queries)."""
+    skus = list(Sku.objects.filter(pk__in=sku_ids).select_related("product"))
+    images: dict[int, str] = {}
+    for product_id, name in (
+        ProductImage.objects.filter(product_id__in={sku.product_id for sku in skus})
+        .order_by("product_id", "-position", "-id")
+        .values_list("product_id", "image")
+    ):
+        images[product_id] = name  # ordered descending: the last one written is the first image
+    return {
+        sku.pk: SkuSnapshot(
+            sku_id=sku.pk,
+            product_id=sku.product_id,
+            title=sku.product.title,
+            specs=dict(sku.specs),
+            sku_code=sku.code,
+            image=images.get(sku.product_id, ""),
+            stock=sku.stock,
+        )
+        for sku in skus
+    }

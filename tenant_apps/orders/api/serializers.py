@@ -1,0 +1,114 @@
+"""Order API shapes (API.md: orders, pay, cancel, confirm-receipt; merchant order list and detail)."""
+
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..models import Order, OrderLine, Payment, PaymentMethod, Shipment
+from ..services.placing import MAX_LINES
+
+MAX_QUANTITY = 999
+
+
+class OrderItemInput(serializers.Serializer):
+    sku_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        error_messages={"min_value": _("Quantity must be at least 1."), "invalid": _("Quantity must be a number.")},
+    )
+
+
+class OrderCreateInput(serializers.Serializer):
+    items = OrderItemInput(many=True, allow_empty=False, max_length=MAX_LINES)
+    address_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    coupon_code = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
+    points = serializers.IntegerField(min_value=0, max_value=10**9, required=False, allow_null=True)
+
+
+class PayInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    image_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id", "sku_id", "product_id", "title", "specs", "sku_code", "image_url", "quantity",
+            "unit_price_amount", "subtotal_amount", "discount_amount", "total_amount", "allocations",
+        ]  # fmt: skip
+
+    def get_image_url(self, line) -> str | None:
+        return default_storage.url(line.image) if line.image else None
+
+
+class ShipmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Shipment
+        fields = ["id", "carrier", "tracking_number", "created"]
+
+
+class AddressSnapshotSerializer(serializers.Serializer):
+    name = serializers.CharField(source="ship_name")
+    phone = serializers.CharField(source="ship_phone")
+    province = serializers.CharField(source="ship_province")
+    city = serializers.CharField(source="ship_city")
+    district = serializers.CharField(source="ship_district")
+    line1 = serializers.CharField(source="ship_line1")
+    postal_code = serializers.CharField(source="ship_postal_code")
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    lines = OrderLineSerializer(many=True)
+    shipments = ShipmentSerializer(many=True)
+    address = AddressSnapshotSerializer(source="*")
+
+    class Meta:
+        model = Order
+        fields = [
+            "id", "number", "status", "status_label", "lines", "subtotal_amount", "discount_amount",
+            "shipping_amount", "total_amount", "refunded_amount", "currency", "applied", "note", "address",
+            "payment_method", "shipments", "created", "pay_deadline", "paid_at", "shipped_at", "completed_at",
+            "cancelled_at", "closed_at",
+        ]  # fmt: skip
+
+
+class PaidOrderSerializer(OrderSerializer):
+    client_secret = serializers.CharField(required=False, help_text="Stripe only: confirm it with Stripe.js.")
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "client_secret"]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = [
+            "id", "method", "status", "amount", "currency", "application_fee_amount", "refunded_amount",
+            "stripe_payment_intent_id", "failure_code", "failure_message", "failed_attempts", "needs_refund",
+            "created", "succeeded_at",
+        ]  # fmt: skip
+
+
+class ManageMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+
+
+class ManageOrderSerializer(OrderSerializer):
+    member = ManageMemberSerializer()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "member", "cancel_reason"]
+
+
+class ManageOrderDetailSerializer(ManageOrderSerializer):
+    payments = PaymentSerializer(many=True)
+
+    class Meta(ManageOrderSerializer.Meta):
+        fields = [*ManageOrderSerializer.Meta.fields, "payments"]

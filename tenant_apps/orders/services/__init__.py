@@ -1,0 +1,28 @@
+"""Order writers: each public function is one transaction (payments may add one network call before it)."""
+
+from .lifecycle import (
+    cancel_order,
+    close_order,
+    complete_order,
+    confirm_receipt,
+    order_settings,
+    run_due_timers,
+    ship_order,
+    update_order_settings,
+)
+from .payments import handle_stripe_event, pay_order
+from .placing import place_order
+
+__all__ = [
+    "cancel_order",
+    "close_order",
+    "complete_order",
+    "confirm_receipt",
+    "handle_stripe_event",
+    "order_settings",
+    "pay_order",
+    "place_order",
+    "run_due_timers",
+    "ship_order",
+    "update_order_settings",
+]
