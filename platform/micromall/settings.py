@@ -93,6 +93,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenant_apps.members",
     "tenant_apps.staff",
+    "tenant_apps.events",
     "tenant_apps.catalog",
     "tenant_apps.storefront",
     "tenant_apps.orders",
@@ -262,6 +263,8 @@ STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", 
 PAYMENTS_TECHNICAL_FEE_BPS = env_int("PAYMENTS_TECHNICAL_FEE_BPS", 60)  # until the shop's plan says otherwise
 CELERY_BEAT_SCHEDULE["orders-dispatch-due-timers"] = {"task": "orders.dispatch_due_timers", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["orders-sweep-all-shops"] = {"task": "orders.sweep_all_shops", "schedule": 24 * 3600.0}
+# Domain events: drain only the shops marked as having open outbox events (docs/events.md).
+CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {

@@ -1,7 +1,8 @@
 """The one door from shop code (tenant_apps) to the control plane. Checked by import-linter.
 
 Shop code may ask which shop it runs in, run work in another shop's schema, build links to the shop,
-check a platform user's role on the shop and register back-office screens. Nothing else.
+check a platform user's role on the shop, register back-office screens and hand its events to the
+public schema (one generic door: deliver_to_platform; see docs/events.md). Nothing else.
 """
 
 from collections.abc import Callable
@@ -13,6 +14,15 @@ from django_tenants.utils import tenant_context
 from .admin_site import ShopAdminSite, ShopModelAdmin, shop_admin_site
 from .models import MembershipRole, Shop
 from .permissions import HasShopRole
+from .platform_events import (
+    PlatformEvent,
+    clear_pending_events_mark,
+    deliver_to_platform,
+    mark_pending_events,
+    platform_handlers,
+    platform_subscriber,
+    shops_with_pending_events,
+)
 from .selectors import membership_role, shop_staff_emails, shop_url
 
 T = TypeVar("T")
@@ -20,15 +30,22 @@ T = TypeVar("T")
 __all__ = [
     "HasShopRole",
     "MembershipRole",
+    "PlatformEvent",
     "Shop",
     "ShopAdminSite",
     "ShopModelAdmin",
+    "clear_pending_events_mark",
     "current_shop",
+    "deliver_to_platform",
+    "mark_pending_events",
     "membership_role",
+    "platform_handlers",
+    "platform_subscriber",
     "run_in_shop",
     "shop_admin_site",
     "shop_staff_emails",
     "shop_url",
+    "shops_with_pending_events",
 ]
 
 

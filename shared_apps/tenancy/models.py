@@ -129,3 +129,38 @@ class CustomDomain(models.Model):
     def __str__(self) -> str:
         # Merchants read this in their back office: no internal shop id (and none yet while it is being added).
         return f"{self.domain} ({self.status})"
+
+
+class PendingEventsMark(models.Model):
+    """ "This shop has outbox events that may be undelivered": written by the shop's publisher in its own
+    transaction, so the sweep drains only marked shops (no job scans every shop schema). See docs/events.md.
+
+    Several rows per shop (shard = publisher's backend pid % 8) so concurrent checkouts of one shop do not
+    queue on one row lock; the drain deletes them only when the shop's outbox has nothing left to deliver.
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    marked = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "shard"], name="uniq_pending_events_mark")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id}/{self.shard}"
+
+
+class PlatformEventReceipt(models.Model):
+    """A shop event handled by one public-schema subscriber: makes the platform door idempotent by event id."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    event_id = models.UUIDField()
+    handler = models.CharField(max_length=200)
+    name = models.CharField(max_length=100)
+    received = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event_id", "handler"], name="uniq_platform_event_receipt")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.event_id} -> {self.handler}"
