@@ -2,13 +2,7 @@
 
 from typing import Any
 
-try:
-    from tenant_apps.events.interface import publish
-except ImportError:  # INTERIM until branch `seams` is merged
-    published: list = []
-
-    def publish(name, payload):
-        published.append((name, payload))
+from tenant_apps.events.interface import publish
 
 from .models import Order
 

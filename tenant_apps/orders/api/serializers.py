@@ -20,7 +20,7 @@ class OrderItemInput(serializers.Serializer):
 
 
 class OrderCreateInput(serializers.Serializer):
-    items = OrderItemInput(many=True, allow_empty=False, max_length=MAX_LINES)
+    items = serializers.ListField(child=OrderItemInput(), allow_empty=False, max_length=MAX_LINES)
     address_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     coupon_code = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)

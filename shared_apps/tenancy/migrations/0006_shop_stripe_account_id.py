@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0001_initial'),
-        ('tenancy', '0004_verbose_names'),
+        ('tenancy', '0005_platform_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
