@@ -108,3 +108,12 @@ def place(buyer: Buyer, *items: tuple[int, int], **extra):
 
 def stock_of(shop, sku: Sku) -> int:
     return in_shop(shop, lambda: Sku.objects.get(pk=sku.pk).stock)
+
+
+@pytest.fixture
+def celery_eager():
+    from micromall.celery import app
+
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = False
