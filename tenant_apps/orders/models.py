@@ -93,8 +93,9 @@ class Order(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total_amount=models.F("subtotal_amount") - models.F("discount_amount")
-                            + models.F("shipping_amount")),
+                condition=Q(
+                    total_amount=models.F("subtotal_amount") - models.F("discount_amount") + models.F("shipping_amount")
+                ),
                 name="order_total_adds_up",
             ),
             models.CheckConstraint(condition=Q(refunded_amount__lte=models.F("total_amount")), name="order_refund_max"),

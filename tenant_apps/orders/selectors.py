@@ -76,9 +76,11 @@ def manage_orders(*, status: str | None = None, q: str | None = None) -> QuerySe
 
 def manage_order(*, order_id: int) -> Order:
     _valid_id(order_id)
-    order = _with_details(Order.objects.select_related("member").filter(pk=order_id)).prefetch_related(
-        Prefetch("payments", queryset=Payment.objects.order_by("id"))
-    ).first()
+    order = (
+        _with_details(Order.objects.select_related("member").filter(pk=order_id))
+        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("id")))
+        .first()
+    )
     if order is None:
         raise NotFound(_("Order not found."))
     return order

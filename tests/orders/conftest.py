@@ -103,7 +103,9 @@ def order_body(buyer: Buyer, *items: tuple[int, int], **extra) -> dict:
 
 
 def place(buyer: Buyer, *items: tuple[int, int], **extra):
-    return buyer.client.post("/api/v1/store/orders", order_body(buyer, *items, **extra), content_type="application/json")
+    return buyer.client.post(
+        "/api/v1/store/orders", order_body(buyer, *items, **extra), content_type="application/json"
+    )
 
 
 def stock_of(shop, sku: Sku) -> int:

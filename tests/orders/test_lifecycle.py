@@ -144,7 +144,7 @@ def test_confirm_receipt_moves_shipped_to_completed_only(shop_a, catalog_a, buye
     assert early.status_code == 409
     assert body["status"] == "completed"
     assert body["shipments"][0]["carrier"] == "中通"
-    shipped = [p for n, p in events_of(shop_a) if n == "order.shipped"][0]
+    shipped = next(p for n, p in events_of(shop_a) if n == "order.shipped")
     assert (shipped["carrier"], shipped["tracking_number"]) == ("中通", "ZT1")
 
 

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
