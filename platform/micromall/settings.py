@@ -96,6 +96,8 @@ TENANT_APPS = [
     "tenant_apps.events",
     "tenant_apps.catalog",
     "tenant_apps.storefront",
+    "tenant_apps.pricing",
+    "tenant_apps.checkout",
     "tenant_apps.orders",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.orders.api.urls")),
     path("api/v1/", include("shared_apps.tenancy.api.domain_urls")),
     path("api/v1/", include("tenant_apps.storefront.api.theme_urls")),
+    path("api/v1/", include("tenant_apps.pricing.api.urls")),
+    path("api/v1/", include("tenant_apps.checkout.api.urls")),
     re_path(r"^media/(?P<path>.+)$", shop_media, name="shop-media"),
     # Storefront HTML pages rendered by the shop's theme (last: it owns "/").
     path("", include("tenant_apps.storefront.urls")),

@@ -6,6 +6,7 @@ Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)` / `tenant_cont
 import os
 import shutil
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from .richtext import clean_description_html
 from .services.inventory import InsufficientStock, adjust_stock
 from .services.products import spec_combinations
 
-__all__ = ["InsufficientStock", "SkuSnapshot", "load_catalog", "release_stock", "reserve_stock", "sku_snapshots"]
+__all__ = ["InsufficientStock", "SkuForSale", "load_catalog", "release_stock", "reserve_stock", "skus_for_sale"]
 
 SKU_VALUE_FIELDS = ("compare_at_amount", "cost_amount", "weight_grams", "barcode", "low_stock_threshold")
 
@@ -208,6 +209,64 @@ class _MediaCopier:
         return name, size
 
 
+# --- SKUs for pricing, cart and checkout (checkout app) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkuForSale:
+    """What cart and checkout need of a SKU: prices, weight, stock and the product's card fields."""
+
+    id: int
+    product_id: int
+    category_id: int | None
+    title: str
+    specs: dict
+    price_amount: int
+    weight_grams: int
+    stock: int
+    image: str  # storage name of the product's first image ("" when none)
+    on_sale: bool  # the product is active
+    code: str = ""  # the merchant's SKU code (order lines keep it for picking)
+
+
+def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, SkuForSale]:
+    """{sku_id: SkuForSale} for the SKUs that exist (any product status; check `on_sale`), in two queries.
+
+    `lock=True` takes row locks on the SKUs in id order (call inside a transaction): a fixed order, so two
+    checkouts of overlapping carts cannot deadlock.
+    """
+    ids = sorted({int(pk) for pk in sku_ids})
+    if not ids:
+        return {}
+    skus = Sku.objects.filter(pk__in=ids).select_related("product").order_by("pk")
+    if lock:
+        skus = skus.select_for_update(of=("self",))
+    rows = list(skus)
+    images: dict[int, str] = {}
+    for product_id, name in (
+        ProductImage.objects.filter(product_id__in={sku.product_id for sku in rows})
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "image")
+    ):
+        images.setdefault(product_id, name)
+    return {
+        sku.pk: SkuForSale(
+            id=sku.pk,
+            product_id=sku.product_id,
+            category_id=sku.product.category_id,
+            title=sku.product.title,
+            specs=dict(sku.specs),
+            price_amount=sku.price_amount,
+            weight_grams=sku.weight_grams,
+            stock=sku.stock,
+            image=images.get(sku.product_id, ""),
+            on_sale=sku.product.status == ProductStatus.ACTIVE,
+            code=sku.code,
+        )
+        for sku in rows
+    }
+
+
 # --- Stock for orders -------------------------------------------------------------------------------------------
 
 
@@ -222,40 +281,3 @@ def reserve_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
 def release_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
     """Give back `quantity` of a cancelled order (ledger reason "cancel"); returns the stock after."""
     return adjust_stock(sku_id=sku_id, delta=quantity, reason=StockReason.CANCEL, note=note).stock_after
-
-
-@dataclass(frozen=True)
-class SkuSnapshot:
-    """What an order line copies from the catalog at purchase time."""
-
-    sku_id: int
-    product_id: int
-    title: str
-    specs: dict
-    sku_code: str
-    image: str  # storage name of the SKU's product's first image ("" when none)
-    stock: int  # as read (no lock): for a quick "sold out" answer only; reserve_stock decides
-
-
-def sku_snapshots(sku_ids: list[int]) -> dict[int, SkuSnapshot]:
-    """Title, specs, code and first image of each SKU that exists (two queries)."""
-    skus = list(Sku.objects.filter(pk__in=sku_ids).select_related("product"))
-    images: dict[int, str] = {}
-    for product_id, name in (
-        ProductImage.objects.filter(product_id__in={sku.product_id for sku in skus})
-        .order_by("product_id", "-position", "-id")
-        .values_list("product_id", "image")
-    ):
-        images[product_id] = name  # ordered descending: the last one written is the first image
-    return {
-        sku.pk: SkuSnapshot(
-            sku_id=sku.pk,
-            product_id=sku.product_id,
-            title=sku.product.title,
-            specs=dict(sku.specs),
-            sku_code=sku.code,
-            image=images.get(sku.product_id, ""),
-            stock=sku.stock,
-        )
-        for sku in skus
-    }

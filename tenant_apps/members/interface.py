@@ -1,4 +1,4 @@
-"""What other shop apps may use of members: the shopper model and the store API's member authentication."""
+"""What other shop apps may use of members: the Member type and the storefront's member authentication."""
 
 from .authentication import IsMember, MemberTokenAuthentication
 from .models import Member

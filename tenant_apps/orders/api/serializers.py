@@ -4,10 +4,11 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Order, OrderLine, Payment, PaymentMethod, Shipment
-from ..services.placing import MAX_LINES
+from tenant_apps.checkout.interface import MAX_QUANTITY
 
-MAX_QUANTITY = 999
+from ..models import Order, OrderLine, Payment, PaymentMethod, Shipment
+
+MAX_LINES = 100  # the quote's own limit
 
 
 class OrderItemInput(serializers.Serializer):

@@ -1,0 +1,180 @@
+"""The pricing seam: the one place other apps get a shopper-facing price from.
+
+- `display_prices(products)`: the price on product cards (list, search, home), "¥129.00 起" data;
+- `sku_unit_prices(skus)`: the unit price of each SKU (product page, cart);
+- `price_order(...)`: the engine (cart totals, checkout preview, orders via checkout.interface.quote);
+- `default_shipping_rule()`: the shop's default shipping template as engine data;
+- `price_window_token()`: part of every storefront cache key, so a time-limited price starting at
+  10:00:00 is served at 10:00:00 (see `register_price_boundaries`).
+Run inside the shop's schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from .engine import (
+    STEPS,
+    Allocation,
+    Applied,
+    AppliedLine,
+    ItemOffer,
+    LineInput,
+    PricedLine,
+    PricedOrder,
+    PricingInput,
+    ShippingRule,
+    Step,
+    item_unit_price,
+    price_epoch,
+)
+from .engine import price_order as run_engine
+from .regions import PROVINCES, canonical_province
+from .selectors import default_shipping_template
+
+__all__ = [
+    "PROVINCES",
+    "Allocation",
+    "Applied",
+    "AppliedLine",
+    "DisplayPrice",
+    "ItemOffer",
+    "LineInput",
+    "PricedLine",
+    "PricedOrder",
+    "PricingInput",
+    "ProductPrice",
+    "ShippingRule",
+    "SkuPrice",
+    "canonical_province",
+    "default_shipping_rule",
+    "display_prices",
+    "price_order",
+    "price_window_token",
+    "register_price_boundaries",
+    "sku_unit_prices",
+]
+
+
+@dataclass(frozen=True)
+class SkuPrice:
+    sku_id: int
+    product_id: int
+    list_price_amount: int
+
+
+@dataclass(frozen=True)
+class ProductPrice:
+    product_id: int
+    # The lowest list price over the product's SKUs (Product.min_price_amount).
+    min_list_price_amount: int
+    max_list_price_amount: int | None = None
+
+
+@dataclass(frozen=True)
+class DisplayPrice:
+    price_amount: int
+    # True when SKUs differ in price: show "¥129.00 起".
+    from_price: bool
+
+
+# Providers of scheduled price-change moments (limited-time discounts, flash-sale sessions ...). The marketing
+# issue registers one per tool; each returns the boundaries (starts and ends) relevant around `now`.
+BoundaryProvider = Callable[[datetime], Iterable[datetime]]
+_boundary_providers: list[BoundaryProvider] = []
+# Item-price offers in force (step 2 of the engine); marketing registers its providers here too.
+OfferProvider = Callable[[Iterable[int], datetime], Iterable[ItemOffer]]
+_offer_providers: list[OfferProvider] = []
+
+
+def register_price_boundaries(provider: BoundaryProvider) -> None:
+    if provider not in _boundary_providers:
+        _boundary_providers.append(provider)
+
+
+def unregister_price_boundaries(provider: BoundaryProvider) -> None:
+    if provider in _boundary_providers:
+        _boundary_providers.remove(provider)
+
+
+def register_item_offers(provider: OfferProvider) -> None:
+    if provider not in _offer_providers:
+        _offer_providers.append(provider)
+
+
+def unregister_item_offers(provider: OfferProvider) -> None:
+    if provider in _offer_providers:
+        _offer_providers.remove(provider)
+
+
+def price_window_token(now: datetime | None = None) -> str:
+    """The start of the current price epoch as a cache-key part; "0" while the shop has no scheduled prices.
+
+    Costs no query until a tool registers a boundary provider.
+    """
+    if not _boundary_providers:
+        return "0"
+    now = now or timezone.now()
+    epoch = price_epoch((moment for provider in _boundary_providers for moment in provider(now)), now)
+    return "0" if epoch is None else str(int(epoch.timestamp()))
+
+
+def item_offers(sku_ids: Iterable[int], now: datetime | None = None) -> tuple[ItemOffer, ...]:
+    if not _offer_providers:
+        return ()
+    ids = list(sku_ids)
+    now = now or timezone.now()
+    return tuple(offer for provider in _offer_providers for offer in provider(ids, now))
+
+
+def sku_unit_prices(skus: Iterable[SkuPrice], now: datetime | None = None) -> dict[int, int]:
+    """{sku_id: the unit price a shopper pays now} (steps 1-2 of the engine without a member)."""
+    skus = list(skus)
+    offers = item_offers((sku.sku_id for sku in skus), now)
+    return {sku.sku_id: item_unit_price(sku.sku_id, sku.list_price_amount, offers)[0] for sku in skus}
+
+
+def display_prices(products: Iterable[ProductPrice]) -> dict[int, DisplayPrice]:
+    """{product_id: the card price}. Lists know only each product's lowest list price; until item offers exist
+    that is exactly the lowest unit price a shopper pays (offers are per SKU: see `sku_unit_prices`)."""
+    return {
+        product.product_id: DisplayPrice(
+            price_amount=product.min_list_price_amount,
+            from_price=product.max_list_price_amount is not None
+            and product.max_list_price_amount > product.min_list_price_amount,
+        )
+        for product in products
+    }
+
+
+def product_price_range(unit_prices: Iterable[int]) -> DisplayPrice | None:
+    prices = list(unit_prices)
+    if not prices:
+        return None
+    return DisplayPrice(price_amount=min(prices), from_price=max(prices) > min(prices))
+
+
+def default_shipping_rule() -> ShippingRule | None:
+    template = default_shipping_template()
+    return template.as_rule() if template else None
+
+
+def price_order(
+    *,
+    lines: Iterable[LineInput],
+    shipping: ShippingRule | None = None,
+    province: str | None = None,
+    now: datetime | None = None,
+    steps: tuple[Step, ...] = STEPS,
+) -> PricedOrder:
+    """Price lines with the engine, with the item offers in force now."""
+    lines = tuple(lines)
+    offers = item_offers((line.sku_id for line in lines), now)
+    return run_engine(
+        PricingInput(lines=lines, shipping=shipping, province=canonical_province(province), item_offers=offers),
+        steps=steps,
+    )
