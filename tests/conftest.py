@@ -12,6 +12,8 @@ from shared_apps.tenancy.models import Domain, MembershipRole, Shop, ShopMembers
 
 from .factories import UserFactory
 
+pytest_plugins = ["tests.stripe_fake.fixtures"]  # stripe_server / stripe_fake: the loopback Stripe API
+
 TEST_SHOPS = {"alpha": "test_alpha", "beta": "test_beta"}
 
 
