@@ -254,3 +254,20 @@ def test_refunds_are_recorded_in_any_order_and_a_full_refund_closes(stripe_shop,
         stripe_shop, lambda: list(OutboxEvent.objects.filter(name="order.refunded").values_list("payload", flat=True))
     )
     assert [(p["refund_amount"], p["refunded_amount"]) for p in refunds] == [(2900, 2900), (10000, 12900)]
+
+
+def test_stripe_refusing_the_intent_is_503_and_the_next_try_works(
+    stripe_shop, stripe_fake, catalog_a, buyer_a, settings
+):
+    order_id = place(buyer_a, (catalog_a.tea.pk, 1)).json()["id"]
+    settings.STRIPE_SECRET_KEY = "sk_live_not_accepted_here"
+
+    refused = pay_stripe(buyer_a, order_id)
+    settings.STRIPE_SECRET_KEY = "sk_test_fake_micromall"
+    retried = pay_stripe(buyer_a, order_id)
+
+    assert refused.status_code == 503
+    assert refused.json()["detail"]
+    assert retried.status_code == 200
+    assert retried.json()["client_secret"]
+    assert order_state(stripe_shop) == ("pending_payment", [("stripe", "pending")])
