@@ -237,3 +237,14 @@ def test_close_after_full_refund_is_a_transition(shop_a, catalog_a, buyer_a, set
         assert Order.objects.get().status == "closed"
         with pytest.raises(Conflict):
             services.close_order(order_id=order_id)
+
+
+def test_refusals_are_in_chinese_by_default_and_english_on_request(shop_a, catalog_a, buyer_a):
+    order_id = place(buyer_a, (catalog_a.tea.pk, 1)).json()["id"]
+    post(buyer_a, order_id, "cancel")
+
+    chinese = post(buyer_a, order_id, "cancel").json()["detail"]
+    english = buyer_a.client.post(f"/api/v1/store/orders/{order_id}/cancel", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+
+    assert chinese == "只有待付款的订单可以取消。 当前订单状态：已取消。"
+    assert english == "Only an order awaiting payment can be cancelled. This order is: Cancelled."
