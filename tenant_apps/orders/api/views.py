@@ -50,7 +50,6 @@ class StoreOrderListView(MemberView):
             coupon_code=values.get("coupon_code"),
             points=values.get("points"),
         )
-        order = selectors.member_order(member=request.user, order_id=order.pk)
         return Response(order_body(order), status=status.HTTP_201_CREATED)
 
 

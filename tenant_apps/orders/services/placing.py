@@ -89,7 +89,7 @@ def place_order(
             ship_line1=address.line1,
             ship_postal_code=address.postal_code or "",
         )
-        OrderLine.objects.bulk_create(
+        lines = OrderLine.objects.bulk_create(
             [
                 OrderLine(
                     order=order,
@@ -115,6 +115,8 @@ def place_order(
             except InsufficientStock as short:
                 raise _short(sku_id, priced.skus[sku_id].title, short.available) from None
         transaction.on_commit(lambda: note_deadline(order.pay_deadline))
+    # Returned with its lines (and no shipments) loaded: the caller answers without reading it back.
+    order._prefetched_objects_cache = {"lines": lines, "shipments": []}
     return order
 
 
