@@ -230,7 +230,7 @@ class SkuForSale:
 
 
 def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, SkuForSale]:
-    """{sku_id: SkuForSale} for the SKUs that exist (any product status; check `on_sale`), in two queries.
+    """{sku_id: SkuForSale} for the SKUs that exist (any product status; check `on_sale`), in three queries.
 
     `lock=True` takes row locks on the SKUs in id order (call inside a transaction): a fixed order, so two
     checkouts of overlapping carts cannot deadlock.
@@ -242,9 +242,18 @@ def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, Sk
     if lock:
         skus = skus.select_for_update(of=("self",))
     rows = list(skus)
+    product_ids = {sku.product_id for sku in rows}
+    # jsonb does not keep key order: specs are rebuilt in the product's spec-group order (what the picker shows).
+    group_order: dict[int, list[str]] = {}
+    for product_id, name in (
+        SpecGroup.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "name")
+    ):
+        group_order.setdefault(product_id, []).append(name)
     images: dict[int, str] = {}
     for product_id, name in (
-        ProductImage.objects.filter(product_id__in={sku.product_id for sku in rows})
+        ProductImage.objects.filter(product_id__in=product_ids)
         .order_by("product_id", "position", "id")
         .values_list("product_id", "image")
     ):
@@ -255,7 +264,7 @@ def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, Sk
             product_id=sku.product_id,
             category_id=sku.product.category_id,
             title=sku.product.title,
-            specs=dict(sku.specs),
+            specs=_ordered_specs(sku.specs, group_order.get(sku.product_id, [])),
             price_amount=sku.price_amount,
             weight_grams=sku.weight_grams,
             stock=sku.stock,
@@ -265,6 +274,11 @@ def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, Sk
         )
         for sku in rows
     }
+
+
+def _ordered_specs(specs: dict, order: list[str]) -> dict:
+    ordered = {name: specs[name] for name in order if name in specs}
+    return {**ordered, **{name: value for name, value in specs.items() if name not in ordered}}
 
 
 # --- Stock for orders -------------------------------------------------------------------------------------------

@@ -5,10 +5,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from micromall.errors import Invalid
-from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
+from shared_apps.tenancy.interface import MembershipRole, ShopModelAdmin, membership_role, shop_admin_site
 
 from . import services
 from .models import ShippingTemplate
+
+MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
+
+
+def _is_manager(request) -> bool:
+    # Same roles as the merchant API: shipping fees are a shop-wide money setting.
+    shop = getattr(request, "shop", None)
+    return shop is not None and membership_role(user=request.user, shop=shop) in MANAGERS
 
 
 def yuan(amount: int | None) -> str:
@@ -35,6 +43,15 @@ class ShippingTemplateForm(forms.ModelForm):
 class ShippingTemplateAdmin(ShopModelAdmin):
     form = ShippingTemplateForm
     list_display = ["name", "kind", "fee", "free_over", "is_default"]
+
+    def has_add_permission(self, request) -> bool:
+        return _is_manager(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _is_manager(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _is_manager(request)
 
     @admin.display(description=_("fee"))
     def fee(self, obj: ShippingTemplate) -> str:

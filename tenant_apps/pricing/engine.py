@@ -44,6 +44,7 @@ class ItemOffer:
     kind: str
     code: str
     unit_price_amount: int
+    product_id: int | None = None  # lets product cards show the lowest offer without loading SKUs
 
 
 @dataclass(frozen=True)

@@ -51,12 +51,17 @@ __all__ = [
     "ShippingRule",
     "SkuPrice",
     "canonical_province",
+    "current_time",
     "default_shipping_rule",
     "display_prices",
     "price_order",
     "price_window_token",
+    "product_price_range",
+    "register_item_offers",
     "register_price_boundaries",
     "sku_unit_prices",
+    "unregister_item_offers",
+    "unregister_price_boundaries",
 ]
 
 
@@ -86,8 +91,9 @@ class DisplayPrice:
 # issue registers one per tool; each returns the boundaries (starts and ends) relevant around `now`.
 BoundaryProvider = Callable[[datetime], Iterable[datetime]]
 _boundary_providers: list[BoundaryProvider] = []
-# Item-price offers in force (step 2 of the engine); marketing registers its providers here too.
-OfferProvider = Callable[[Iterable[int], datetime], Iterable[ItemOffer]]
+# Item-price offers in force (step 2 of the engine); marketing registers its providers here too. Called as
+# provider(sku_ids=[...] or None, product_ids=[...] or None, now=...) -> offers of those SKUs / products.
+OfferProvider = Callable[..., Iterable[ItemOffer]]
 _offer_providers: list[OfferProvider] = []
 
 
@@ -111,6 +117,11 @@ def unregister_item_offers(provider: OfferProvider) -> None:
         _offer_providers.remove(provider)
 
 
+def current_time() -> datetime:
+    """The clock of every price decision (one place, so tests can stand at 09:59:59 and at 10:00:00)."""
+    return timezone.now()
+
+
 def price_window_token(now: datetime | None = None) -> str:
     """The start of the current price epoch as a cache-key part; "0" while the shop has no scheduled prices.
 
@@ -118,37 +129,48 @@ def price_window_token(now: datetime | None = None) -> str:
     """
     if not _boundary_providers:
         return "0"
-    now = now or timezone.now()
+    now = now or current_time()
     epoch = price_epoch((moment for provider in _boundary_providers for moment in provider(now)), now)
     return "0" if epoch is None else str(int(epoch.timestamp()))
 
 
-def item_offers(sku_ids: Iterable[int], now: datetime | None = None) -> tuple[ItemOffer, ...]:
+def item_offers(
+    *, sku_ids: Iterable[int] | None = None, product_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> tuple[ItemOffer, ...]:
     if not _offer_providers:
         return ()
-    ids = list(sku_ids)
-    now = now or timezone.now()
-    return tuple(offer for provider in _offer_providers for offer in provider(ids, now))
+    skus = None if sku_ids is None else list(sku_ids)
+    products = None if product_ids is None else list(product_ids)
+    now = now or current_time()
+    return tuple(
+        offer for provider in _offer_providers for offer in provider(sku_ids=skus, product_ids=products, now=now)
+    )
 
 
 def sku_unit_prices(skus: Iterable[SkuPrice], now: datetime | None = None) -> dict[int, int]:
     """{sku_id: the unit price a shopper pays now} (steps 1-2 of the engine without a member)."""
     skus = list(skus)
-    offers = item_offers((sku.sku_id for sku in skus), now)
+    offers = item_offers(sku_ids=[sku.sku_id for sku in skus], now=now)
     return {sku.sku_id: item_unit_price(sku.sku_id, sku.list_price_amount, offers)[0] for sku in skus}
 
 
-def display_prices(products: Iterable[ProductPrice]) -> dict[int, DisplayPrice]:
-    """{product_id: the card price}. Lists know only each product's lowest list price; until item offers exist
-    that is exactly the lowest unit price a shopper pays (offers are per SKU: see `sku_unit_prices`)."""
-    return {
-        product.product_id: DisplayPrice(
-            price_amount=product.min_list_price_amount,
-            from_price=product.max_list_price_amount is not None
-            and product.max_list_price_amount > product.min_list_price_amount,
-        )
-        for product in products
-    }
+def display_prices(products: Iterable[ProductPrice], now: datetime | None = None) -> dict[int, DisplayPrice]:
+    """{product_id: the card price}: the lowest of the product's lowest list price and its SKUs' offers in force
+    (an offer only ever lowers its own SKU's price, so this is the lowest unit price a shopper can pay)."""
+    products = list(products)
+    offers = item_offers(product_ids=[product.product_id for product in products], now=now)
+    lowest_offer: dict[int, int] = {}
+    for offer in offers:
+        if offer.product_id is not None:
+            lowest_offer[offer.product_id] = min(
+                offer.unit_price_amount, lowest_offer.get(offer.product_id, offer.unit_price_amount)
+            )
+    result = {}
+    for product in products:
+        low = min(product.min_list_price_amount, lowest_offer.get(product.product_id, product.min_list_price_amount))
+        high = product.max_list_price_amount
+        result[product.product_id] = DisplayPrice(price_amount=low, from_price=high is not None and high > low)
+    return result
 
 
 def product_price_range(unit_prices: Iterable[int]) -> DisplayPrice | None:
@@ -173,7 +195,7 @@ def price_order(
 ) -> PricedOrder:
     """Price lines with the engine, with the item offers in force now."""
     lines = tuple(lines)
-    offers = item_offers((line.sku_id for line in lines), now)
+    offers = item_offers(sku_ids=[line.sku_id for line in lines], now=now)
     return run_engine(
         PricingInput(lines=lines, shipping=shipping, province=canonical_province(province), item_offers=offers),
         steps=steps,

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid, NotFound
@@ -86,6 +86,13 @@ def clean_shipping_fields(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _serialize_template_writes() -> None:
+    # Who is the default depends on rows that may not exist yet, so row locks cannot order concurrent writers:
+    # a transaction-scoped advisory lock per shop schema does.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{connection.schema_name}:shipping-templates"])
+
+
 def _make_default(template: ShippingTemplate) -> None:
     ShippingTemplate.objects.filter(is_default=True).exclude(pk=template.pk).update(is_default=False)
     ShippingTemplate.objects.filter(pk=template.pk).update(is_default=True)
@@ -98,8 +105,8 @@ def create_shipping_template(*, data: dict[str, Any]) -> ShippingTemplate:
     if "name" not in fields:
         raise Invalid(errors={"name": [_("Give the template a name.")]})
     make_default = fields.pop("is_default", False)
-    # Lock the default row so two concurrent "first" templates do not both become default.
-    has_default = ShippingTemplate.objects.select_for_update().filter(is_default=True).exists()
+    _serialize_template_writes()
+    has_default = ShippingTemplate.objects.filter(is_default=True).exists()
     template = ShippingTemplate.objects.create(**fields)
     if make_default or not has_default:
         _make_default(template)
@@ -108,6 +115,7 @@ def create_shipping_template(*, data: dict[str, Any]) -> ShippingTemplate:
 
 @transaction.atomic
 def update_shipping_template(*, template_id: int, data: dict[str, Any]) -> ShippingTemplate:
+    _serialize_template_writes()
     template = ShippingTemplate.objects.select_for_update().filter(pk=template_id).first()
     if template is None:
         raise NotFound(_("No such shipping template."))
@@ -125,6 +133,7 @@ def update_shipping_template(*, template_id: int, data: dict[str, Any]) -> Shipp
 
 @transaction.atomic
 def delete_shipping_template(*, template_id: int) -> None:
+    _serialize_template_writes()
     template = ShippingTemplate.objects.select_for_update().filter(pk=template_id).first()
     if template is None:
         raise NotFound(_("No such shipping template."))

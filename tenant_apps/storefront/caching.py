@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import connection
 from psycopg2 import sql
 
+from tenant_apps.pricing.interface import price_window_token
+
 T = TypeVar("T")
 CACHE_SECONDS = 600  # settings.STOREFRONT_CACHE_SECONDS overrides; 0 turns caching off
 LOCAL_ENTRIES = 512
@@ -55,7 +57,8 @@ def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:
     seconds = getattr(settings, "STOREFRONT_CACHE_SECONDS", CACHE_SECONDS)
     if not seconds:
         return compute()
-    full_key = f"sf:{connection.schema_name}:{catalog_version()}:{key}"
+    # The price-window token: a scheduled price change (e.g. at 10:00:00) starts new keys at that second.
+    full_key = f"sf:{connection.schema_name}:{catalog_version()}:{price_window_token()}:{key}"
     with _local_lock:
         value = _local.get(full_key)
         if value is not None:

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from tenant_apps.catalog.models import Category, Product, ProductStatus, Sku
 from tenant_apps.catalog.search import ProductFilter, category_ids_for, search_products
+from tenant_apps.pricing.interface import ProductPrice, SkuPrice, display_prices, product_price_range, sku_unit_prices
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
 from .caching import cached_by_catalog
@@ -31,11 +32,20 @@ def image_url(name: str | None) -> str | None:
     return default_storage.url(name) if name else None
 
 
-def product_card(product: Product, currency: str) -> dict[str, Any]:
+def product_card_list(products, currency: str) -> list[dict[str, Any]]:
+    """Cards for a page of products, priced in one call to the pricing seam."""
+    products = list(products)
+    prices = display_prices(ProductPrice(product.pk, product.min_price_amount) for product in products)
+    return [product_card(product, currency, price_amount=prices[product.pk].price_amount) for product in products]
+
+
+def product_card(product: Product, currency: str, *, price_amount: int | None = None) -> dict[str, Any]:
+    if price_amount is None:
+        price_amount = display_prices([ProductPrice(product.pk, product.min_price_amount)])[product.pk].price_amount
     return {
         "id": product.pk,
         "title": product.title,
-        "price_amount": product.min_price_amount,
+        "price_amount": price_amount,
         "currency": currency,
         "image_url": image_url(product.first_image),
         "sales_count": product.sales_count,
@@ -44,7 +54,7 @@ def product_card(product: Product, currency: str) -> dict[str, Any]:
 
 
 def product_cards(spec: ProductFilter, currency: str, *, limit: int) -> list[dict]:
-    return [product_card(product, currency) for product in search_products(spec)[:limit]]
+    return product_card_list(search_products(spec)[:limit], currency)
 
 
 def category_tree() -> list[dict]:
@@ -88,13 +98,16 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
     if product is None:
         return False  # cached too: a miss is as cacheable as a hit
     skus = list(product.skus.all())
+    units = sku_unit_prices(SkuPrice(sku.pk, product.pk, sku.price_amount) for sku in skus)
+    price = product_price_range(units.values())
     return {
         "id": product.pk,
         "title": product.title,
         "subtitle": product.subtitle,
         "description_html": product.description_html,
         "currency": currency,
-        "price_amount": min((sku.price_amount for sku in skus), default=product.min_price_amount),
+        "price_amount": price.price_amount if price else product.min_price_amount,
+        "from_price": bool(price and price.from_price),
         "sales_count": product.sales_count,
         "images": [
             {"url": image_url(image.image.name), "width": image.width, "height": image.height, "alt": image.alt}
@@ -108,7 +121,7 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
             {
                 "id": sku.pk,
                 "specs": sku.specs,
-                "price_amount": sku.price_amount,
+                "price_amount": units[sku.pk],
                 "compare_at_amount": sku.compare_at_amount,
                 "stock": sku.stock,
             }
@@ -164,7 +177,7 @@ def product_page(spec: ProductFilter, page: int, currency: str, *, per_page: int
             "count": count,
             "page": number,
             "num_pages": last,
-            "products": [product_card(product, currency) for product in products[start : start + per_page]],
+            "products": product_card_list(products[start : start + per_page], currency),
         }
 
     return cached_by_catalog(f"page:{currency}:{digest([repr(spec), page, per_page])}", compute)

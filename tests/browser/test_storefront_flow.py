@@ -4,6 +4,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalog.models import Brand, Category, Product
+from tenant_apps.checkout.models import Cart
 from tenant_apps.storefront.models import ThemeSettings
 
 from ..storefront.conftest import make_category, make_product
@@ -35,6 +36,7 @@ def dress_shop(shop_a):
         yield dress
     finally:
         with tenant_context(shop_a):
+            Cart.objects.all().delete()
             Product.objects.all().delete()
             Category.objects.all().delete()
             Brand.objects.all().delete()
@@ -77,12 +79,27 @@ def test_search_open_product_pick_sku_and_add_to_cart(live_server, dress_shop, b
     page.screenshot(path=str(ARTIFACTS / "storefront-product.png"), full_page=True)
 
     page.click("[data-add-to-cart]")
+    page.wait_for_selector("[data-toast]:has-text('已加入购物车')")
+    assert page.locator(".buybar [data-cart-count]").inner_text() == "1"
     page.goto(base + "/cart")
+    page.wait_for_selector("[data-cart-page][data-loaded]")
     assert page.locator(".cart-line a").all_inner_texts() == ["夏季碎花连衣裙"]
     # the label follows the picker (颜色 then 尺码), not the jsonb key order the SKU comes back in
     assert page.locator(".cart-line .specs-text").all_inner_texts() == ["红色 / S"]
     assert page.locator("[data-cart-total]").inner_text() == "¥199.00"
+    # Quantity and totals come from the server cart.
+    page.click(".cart-line .qty button[aria-label='增加']")
+    page.wait_for_selector(".cart-line [data-qty]:has-text('2')")
+    assert page.locator("[data-cart-total]").inner_text() == "¥398.00"
+    assert page.locator("[data-cart-checkout]").get_attribute("href") == "/checkout"
     page.screenshot(path=str(ARTIFACTS / "storefront-cart.png"), full_page=True)
+    # Unselected: out of the total, no checkout; removed: an empty cart shows no checkout bar.
+    page.uncheck(".cart-line input[type=checkbox]")
+    page.wait_for_selector("[data-cart-checkout].disabled")
+    assert page.locator("[data-cart-total]").inner_text() == "¥0.00"
+    page.click(".cart-line .remove")
+    page.wait_for_selector("[data-cart-empty]:visible")
+    assert page.locator("[data-cart-bar]").is_hidden()
 
 
 def test_themed_404_in_the_browser(live_server, dress_shop, browser_page):

@@ -1,9 +1,14 @@
 """Shipping templates: merchant API (GET/POST/PATCH/DELETE), one default per shop, validation, isolation."""
 
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
 import pytest
+from django.db import connection
 from django_tenants.utils import tenant_context
 
 from tenant_apps.pricing.models import ShippingTemplate
+from tenant_apps.pricing.services import create_shipping_template
 from tests.catalog.conftest import role_client
 from tests.conftest import host_client
 
@@ -95,3 +100,26 @@ def test_isolation_roles_and_foreign_ids(manager_a, shop_a, shop_b, owner_a_toke
     assert staff.patch(f"{URL}/{template_id}", {"name": "x"}, content_type="application/json").status_code == 403
     with tenant_context(shop_a):
         assert ShippingTemplate.objects.get().name == REMOTE["name"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_templates_at_once_leave_exactly_one_default(shop_a):
+    barrier = Barrier(2)
+
+    def create(name: str):
+        try:
+            with tenant_context(shop_a):
+                barrier.wait(timeout=10)
+                return create_shipping_template(data={"name": name, "flat_fee_amount": 500}).pk
+        finally:
+            connection.close()
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            ids = list(pool.map(create, ["甲", "乙"]))
+        with tenant_context(shop_a):
+            assert ShippingTemplate.objects.filter(pk__in=ids).count() == 2
+            assert ShippingTemplate.objects.filter(is_default=True).count() == 1
+    finally:
+        with tenant_context(shop_a):
+            ShippingTemplate.objects.all().delete()

@@ -67,3 +67,56 @@ class PreviewSerializer(serializers.Serializer):
     currency = serializers.CharField()
     address_id = serializers.IntegerField(allow_null=True)
     applied = AppliedSerializer(many=True)
+
+
+class CartItemRequestSerializer(ItemSerializer):
+    pass
+
+
+class CartLineUpdateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(required=False, min_value=1, max_value=MAX_QUANTITY)
+    selected = serializers.BooleanField(required=False)
+
+
+class CartSelectSerializer(serializers.Serializer):
+    selected = serializers.BooleanField()
+
+
+class CartLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku_id = serializers.IntegerField()
+    product_id = serializers.IntegerField()
+    title = serializers.CharField()
+    specs = serializers.DictField(child=serializers.CharField())
+    image_url = serializers.CharField(allow_null=True)
+    quantity = serializers.IntegerField()
+    selected = serializers.BooleanField()
+    unit_price_amount = serializers.IntegerField()
+    discount_amount = serializers.IntegerField()
+    total_amount = serializers.IntegerField()
+    stock = serializers.IntegerField()
+    stock_state = serializers.ChoiceField(choices=["in_stock", "insufficient", "sold_out", "unavailable"])
+
+
+class CartSerializer(serializers.Serializer):
+    lines = CartLineSerializer(many=True)
+    count = serializers.IntegerField(help_text="items in the cart")
+    selected_count = serializers.IntegerField(help_text="items selected and buyable now")
+    subtotal_amount = serializers.IntegerField()
+    discount_amount = serializers.IntegerField()
+    total_amount = serializers.IntegerField(help_text="selected, buyable lines; shipping comes at checkout")
+    currency = serializers.CharField()
+    checkout_items = ItemSerializer(many=True, help_text="what to send to checkout preview / orders")
+
+
+class AddressSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=50)
+    phone = serializers.CharField(max_length=20, help_text="mainland China mobile number, 11 digits")
+    province = serializers.CharField(max_length=20)
+    city = serializers.CharField(max_length=50)
+    district = serializers.CharField(max_length=50)
+    line1 = serializers.CharField(max_length=200)
+    postal_code = serializers.CharField(required=False, allow_blank=True, max_length=6)
+    is_default = serializers.BooleanField(required=False)
+    created = serializers.DateTimeField(read_only=True)

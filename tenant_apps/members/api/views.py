@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 from micromall.api.auth import TokenEndpointMixin
 from micromall.api.errors import InvalidCredentials
 from micromall.api.throttling import ScopedRateThrottle
+from tenant_apps.checkout.interface import merge_cart_at_sign_in
 
 from ..authentication import IsMember, MemberTokenAuthentication
 from ..services import issue_member_token, register_member, revoke_member_token, sign_in_member
@@ -24,7 +25,9 @@ class RegisterView(APIView):
         data = serializer.validated_data
         member = register_member(email=data.get("email"), phone=data.get("phone"), password=data["password"])
         body = {"token": issue_member_token(member=member), "member": MemberSerializer(member).data}
-        return Response(body, status=status.HTTP_201_CREATED)
+        response = Response(body, status=status.HTTP_201_CREATED)
+        merge_cart_at_sign_in(request=request, response=response, member=member)
+        return response
 
 
 class SignInView(TokenEndpointMixin, APIView):
@@ -43,7 +46,9 @@ class SignInView(TokenEndpointMixin, APIView):
         if member is None:
             raise InvalidCredentials()
         body = {"token": issue_member_token(member=member), "member": MemberSerializer(member).data}
-        return Response(body)
+        response = Response(body)
+        merge_cart_at_sign_in(request=request, response=response, member=member)
+        return response
 
     @extend_schema(request=None, responses={204: None}, tags=["store: members"])
     def delete(self, request):

@@ -57,7 +57,7 @@ class StoreProductListView(APIView):
             query.is_valid(raise_exception=True)
             paginator = PageNumberPagination()
             products = paginator.paginate_queryset(search_products(query.to_filter()), request, view=self)
-            results = [selectors.product_card(product, currency) for product in products]
+            results = selectors.product_card_list(products, currency)
             return JSONRenderer().render(paginator.get_paginated_response(results).data)
 
         return HttpResponse(cached_by_catalog(key, compute), content_type="application/json")

@@ -61,23 +61,20 @@
   });
   document.querySelector("[data-qty-minus]").onclick = function () { qtyEl.value = Math.max(1, (+qtyEl.value || 1) - 1); };
   document.querySelector("[data-qty-plus]").onclick = function () { qtyEl.value = Math.min(+qtyEl.max || 99, (+qtyEl.value || 1) + 1); };
+  // The server cart takes the SKU; it refuses more than the stock with a message that says how many are left.
   function addCurrent() {
     var sku = current();
-    if (!sku) return false;
-    // SKU specs come from jsonb, which does not keep key order: the label follows the picker's group order.
-    var specText = groups.map(function (g) { return sku.specs[g]; }).filter(function (v) { return v != null; }).join(" / ");
-    window.MMCart.add({ sku_id: sku.id, product_id: data.id, title: data.title, specs: sku.specs, spec_text: specText, price_amount: sku.price_amount,
-      currency: data.currency, quantity: Math.max(1, parseInt(qtyEl.value, 10) || 1), image_url: data.image_url });
-    return true;
+    if (!sku) return Promise.resolve(false);
+    var quantity = Math.max(1, parseInt(qtyEl.value, 10) || 1);
+    addBtn.disabled = buyBtn.disabled = true;
+    return window.MMCart.add(sku.id, quantity).then(function (result) {
+      refresh();
+      window.MMCart.toast(result.ok ? addBtn.dataset.added : window.MMCart.message(result) || addBtn.dataset.failed);
+      return result.ok;
+    }, function () { refresh(); window.MMCart.toast(addBtn.dataset.failed); return false; });
   }
-  addBtn.addEventListener("click", function () {
-    if (!addCurrent()) return;
-    var toast = document.querySelector("[data-toast]");
-    toast.textContent = "已加入购物车";
-    toast.hidden = false;
-    setTimeout(function () { toast.hidden = true; }, 1500);
-  });
-  buyBtn.addEventListener("click", function () { if (addCurrent()) location.href = "/cart"; });
+  addBtn.addEventListener("click", function () { addCurrent(); });
+  buyBtn.addEventListener("click", function () { addCurrent().then(function (ok) { if (ok) location.href = "/cart"; }); });
   document.querySelector("[data-copy]").addEventListener("click", function () {
     var input = document.querySelector("[data-share-url]");
     input.select();
