@@ -55,7 +55,16 @@ def shop_names(count: int) -> list[tuple[str, str]]:
 
 def load_products() -> None:
     """1,000 active products in the current schema, in bulk (the search trigger fills the documents)."""
-    from tenant_apps.catalog.models import Category, Product, ProductImage, ProductStatus, Sku, SpecGroup, SpecValue
+    from tenant_apps.catalog.models import (
+        Category,
+        Product,
+        ProductImage,
+        ProductStats,
+        ProductStatus,
+        Sku,
+        SpecGroup,
+        SpecValue,
+    )
 
     categories = [Category.objects.create(name=f"分类{n}", slug=f"cat-{n}", depth=1) for n in range(8)]
     products = Product.objects.bulk_create(
@@ -63,11 +72,13 @@ def load_products() -> None:
             title=f"{WORDS[i % len(WORDS)]}{WORDS[(i * 7) % len(WORDS)]} {i}",
             status=ProductStatus.ACTIVE,
             category=categories[i % len(categories)],
-            sales_count=(i * 37) % 1000,
             min_price_amount=1000 + (i % 90) * 100,
             description_html="<p>商品详情 · product details</p>",
         )
         for i in range(PRODUCTS)
+    )
+    ProductStats.objects.bulk_create(
+        ProductStats(product=p, sales_count=(i * 37) % 1000) for i, p in enumerate(products)
     )
     Sku.objects.bulk_create(
         Sku(

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import Sum
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
@@ -204,7 +205,11 @@ class ProductAdmin(ShopModelAdmin):
         return major_units(product.min_price_amount)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(stock_total=Sum("skus__stock"))
+        return super().get_queryset(request).with_sales().annotate(stock_total=Sum("skus__stock"))
+
+    @admin.display(description=_("sales"), ordering="sales_count")
+    def sales_count(self, product):
+        return getattr(product, "sales_count", 0)  # annotated from ProductStats by get_queryset
 
     @admin.display(description="stock / 库存", ordering="stock_total")
     def total_stock(self, product):

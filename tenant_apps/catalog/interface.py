@@ -20,6 +20,7 @@ from .models import (
     Category,
     Product,
     ProductImage,
+    ProductStats,
     ProductStatus,
     Sku,
     SpecGroup,
@@ -28,10 +29,19 @@ from .models import (
     StockReason,
 )
 from .richtext import clean_description_html
+from .selectors import catalog_version
 from .services.inventory import InsufficientStock, adjust_stock
 from .services.products import spec_combinations
 
-__all__ = ["InsufficientStock", "SkuForSale", "load_catalog", "release_stock", "reserve_stock", "skus_for_sale"]
+__all__ = [
+    "InsufficientStock",
+    "SkuForSale",
+    "catalog_version",
+    "load_catalog",
+    "release_stock",
+    "reserve_stock",
+    "skus_for_sale",
+]
 
 SKU_VALUE_FIELDS = ("compare_at_amount", "cost_amount", "weight_grams", "barcode", "low_stock_threshold")
 
@@ -117,10 +127,17 @@ def load_catalog(data: dict, media_dir: Path) -> dict[str, int]:
                 brand=brands[p["brand"]] if p.get("brand") else None,
                 tags=list(p.get("tags", [])),
                 status=p.get("status", ProductStatus.ACTIVE),
-                sales_count=p.get("sales_count", 0),
                 min_price_amount=min((s["price_amount"] for s in p.get("skus", [])), default=0),
             )
             for p in items
+        ]
+    )
+
+    ProductStats.objects.bulk_create(
+        [
+            ProductStats(product=product, sales_count=item["sales_count"])
+            for product, item in zip(products, items, strict=True)
+            if item.get("sales_count")
         ]
     )
 

@@ -9,7 +9,9 @@ import uuid
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 MAX_CATEGORY_DEPTH = 3
 # 10^10 minor units = 100 million yuan: anything above is a typo, not a price.
@@ -75,6 +77,12 @@ class ProductStatus(models.TextChoices):
     INACTIVE = "inactive", "inactive / 已下架"
 
 
+class ProductQuerySet(models.QuerySet):
+    def with_sales(self) -> "ProductQuerySet":
+        """Annotate `sales_count` (0 for a product never sold) from ProductStats, in the same query."""
+        return self.annotate(sales_count=Coalesce(F("stats__sales_count"), 0))
+
+
 class Product(models.Model):
     title = models.CharField(max_length=200)
     subtitle = models.CharField(max_length=200, blank=True)
@@ -83,24 +91,58 @@ class Product(models.Model):
     brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.SET_NULL, related_name="products")
     status = models.CharField(max_length=10, choices=ProductStatus.choices, default=ProductStatus.DRAFT)
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
-    sales_count = models.PositiveIntegerField(default=0)
     # Lowest SKU price, kept by services: lets lists sort and show "from ¥x" without touching SKUs.
     min_price_amount = models.PositiveBigIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name = "product / 商品"
         verbose_name_plural = "products / 商品"
         indexes = [
-            models.Index(fields=["status", "-sales_count"], name="product_status_sales"),
             models.Index(fields=["status", "created"], name="product_status_created"),
             models.Index(fields=["status", "min_price_amount"], name="product_status_price"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProductStats(models.Model):
+    """Numbers that change with every order, kept off the product row: a sale must not bump the catalog
+    version (no trigger on this table), so paid orders do not flush the shop's storefront caches."""
+
+    product = models.OneToOneField(Product, primary_key=True, on_delete=models.CASCADE, related_name="stats")
+    sales_count = models.PositiveIntegerField(_("sales count"), default=0)
+
+    class Meta:
+        verbose_name = _("product statistics")
+        verbose_name_plural = _("product statistics")
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.sales_count}"
+
+
+class CatalogVersion(models.Model):
+    """Counters bumped by database triggers (migration catalog 0004) on every catalog change a shopper can see.
+
+    The sum of all shards is the shop's catalog version: storefront caches are keyed by it, so a change
+    invalidates them the moment it commits. Several shards (chosen by backend pid) keep concurrent writers
+    from queueing on one row; the counters are transactional, so a version is never visible before the data
+    it stands for.
+    """
+
+    shard = models.PositiveSmallIntegerField(primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("catalog version")
+
+    def __str__(self) -> str:
+        return f"{self.shard}: {self.value}"
 
 
 class ProductImage(models.Model):

@@ -62,9 +62,13 @@ def has_search_terms(q: str) -> bool:
 def storefront_products() -> QuerySet:
     """Active products with what a product card needs: first image, in-stock flag (one query, no N+1)."""
     first_image = ProductImage.objects.filter(product=OuterRef("pk")).order_by("position", "id").values("image")[:1]
-    return Product.objects.filter(status=ProductStatus.ACTIVE).annotate(
-        first_image=Subquery(first_image),
-        in_stock=Exists(Sku.objects.filter(product=OuterRef("pk"), stock__gt=0)),
+    return (
+        Product.objects.with_sales()
+        .filter(status=ProductStatus.ACTIVE)
+        .annotate(
+            first_image=Subquery(first_image),
+            in_stock=Exists(Sku.objects.filter(product=OuterRef("pk"), stock__gt=0)),
+        )
     )
 
 

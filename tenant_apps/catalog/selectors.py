@@ -1,9 +1,23 @@
 """Catalog reads for the merchant API, the back office, tasks and other apps."""
 
+import time
+
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from psycopg2 import sql
 from rest_framework.exceptions import ValidationError
 
-from .models import Brand, Category, ImportJob, Product, ProductStatus, SpecGroup, SpecValue, StockAdjustment
+from .models import (
+    Brand,
+    CatalogVersion,
+    Category,
+    ImportJob,
+    Product,
+    ProductStatus,
+    SpecGroup,
+    SpecValue,
+    StockAdjustment,
+)
 
 # ?sort= value -> ORDER BY; anything else is a 400.
 PRODUCT_SORTS = {
@@ -20,7 +34,7 @@ PRODUCT_SORTS = {
 
 def with_product_details(queryset: QuerySet[Product]) -> QuerySet[Product]:
     """Everything a product payload shows, in a fixed number of queries whatever the page size."""
-    return queryset.prefetch_related(
+    return queryset.with_sales().prefetch_related(
         "images",
         Prefetch(
             "spec_groups",
@@ -82,3 +96,24 @@ def import_job(job_id: int) -> ImportJob | None:
 
 def stock_ledger(*, sku_id: int) -> QuerySet[StockAdjustment]:
     return StockAdjustment.objects.filter(sku_id=sku_id).order_by("-created", "-id")
+
+
+def catalog_version() -> int:
+    """The current shop's catalog version: the sum of the counters the catalog's triggers keep (catalog 0005).
+
+    Read with a schema-qualified query on the raw connection, so that a request served from cache
+    costs exactly one round trip and no `SET search_path` when the previous request was another shop's.
+    Logged like any ORM query so query budgets still count it.
+    """
+    connection.ensure_connection()
+    query = sql.SQL("SELECT coalesce(sum(value), 0) FROM {}.{}").format(
+        sql.Identifier(connection.schema_name), sql.Identifier(CatalogVersion._meta.db_table)
+    )
+    started = time.monotonic()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(query)
+        version = int(cursor.fetchone()[0])
+    if connection.queries_logged:
+        text = query.as_string(connection.connection)
+        connection.queries_log.append({"sql": text, "time": f"{time.monotonic() - started:.3f}"})
+    return version

@@ -6,13 +6,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventStatus(models.TextChoices):
-    PENDING = "pending", _("pending")
-    DELIVERED = "delivered", _("delivered")
-    FAILED = "failed", _("failed, will retry")
-    DEAD = "dead", _("failed, gave up")
+    PENDING = "pending", pgettext_lazy("event status", "pending")
+    DELIVERED = "delivered", pgettext_lazy("event status", "delivered")
+    FAILED = "failed", pgettext_lazy("event status", "failed, will retry")
+    DEAD = "dead", pgettext_lazy("event status", "failed, gave up")
 
 
 OPEN_STATUSES = (EventStatus.PENDING, EventStatus.FAILED)

@@ -1,13 +1,8 @@
-"""Reads of the outbox (back office, tests, monitoring)."""
-
-from django.db.models import Count
+"""Reads of the outbox."""
 
 from .models import OPEN_STATUSES, OutboxEvent
 
 
-def open_event_count() -> int:
-    return OutboxEvent.objects.filter(status__in=OPEN_STATUSES).count()
-
-
-def event_counts_by_status() -> dict[str, int]:
-    return dict(OutboxEvent.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+def has_open_events() -> bool:
+    """Anything pending or failed-and-retrying in the current shop (dead events wait for a person)."""
+    return OutboxEvent.objects.filter(status__in=OPEN_STATUSES).exists()

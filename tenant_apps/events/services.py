@@ -15,10 +15,12 @@ from shared_apps.tenancy.interface import (
     current_shop,
     deliver_to_platform,
     mark_pending_events,
+    run_in_shop,
 )
 
 from .models import OPEN_STATUSES, Delivery, EventStatus, OutboxEvent
 from .registry import PLATFORM_PREFIX, Event, handler_names, local_handler
+from .selectors import has_open_events
 
 logger = logging.getLogger(__name__)
 
@@ -52,16 +54,20 @@ def publish(name: str, payload: dict[str, Any]) -> uuid.UUID:
     json.dumps(payload)  # TypeError now rather than a half-written transaction later
     event = OutboxEvent.objects.create(name=name, payload=payload)
     mark_pending_events(shop)
-    event_id = str(event.pk)
+    _deliver_after_commit(shop, [event.pk])
+    return event.pk
 
+
+def _deliver_after_commit(shop, event_ids: list[uuid.UUID]) -> None:
     def enqueue() -> None:
         from .tasks import deliver  # tasks import services: import here to avoid the cycle
 
-        deliver.delay(event_id)
+        # In the shop's schema whatever the connection points at when the outermost transaction commits:
+        # tenant-schemas-celery stamps the task with the schema current at send time.
+        run_in_shop(shop, lambda: [deliver.delay(str(pk)) for pk in event_ids])
 
     # robust: a broker outage must not fail the committed request; the sweep finds the marked shop.
     transaction.on_commit(enqueue, robust=True)
-    return event.pk
 
 
 def _run_handler(event: OutboxEvent, key: str) -> None:
@@ -140,16 +146,19 @@ def drain_shop(*, now: datetime | None = None) -> bool:
     shop = current_shop()
     if shop is None:
         raise RuntimeError("drain_shop() must run in a shop schema")
-    return clear_pending_events_mark(shop, lambda: not OutboxEvent.objects.filter(status__in=OPEN_STATUSES).exists())
+    return clear_pending_events_mark(shop, lambda: not has_open_events())
 
 
 @transaction.atomic
 def retry_events(*, event_ids: list[uuid.UUID | str]) -> int:
     """Back-office action: give failed or abandoned events a fresh round of attempts now."""
     shop = current_shop()
-    count = OutboxEvent.objects.filter(pk__in=event_ids, status__in=[EventStatus.FAILED, EventStatus.DEAD]).update(
-        status=EventStatus.FAILED, attempts=0, next_attempt_at=timezone.now()
-    )
-    if count and shop is not None:
+    if shop is None:
+        raise RuntimeError("retry_events() must run in a shop schema")
+    retried = OutboxEvent.objects.filter(pk__in=event_ids, status__in=[EventStatus.FAILED, EventStatus.DEAD])
+    ids = list(retried.select_for_update().values_list("pk", flat=True))  # a drain may be finishing one now
+    OutboxEvent.objects.filter(pk__in=ids).update(status=EventStatus.FAILED, attempts=0, next_attempt_at=timezone.now())
+    if ids:
         mark_pending_events(shop)
-    return count
+        _deliver_after_commit(shop, ids)
+    return len(ids)

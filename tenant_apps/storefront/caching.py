@@ -1,4 +1,4 @@
-"""Storefront caches keyed by the shop's catalog version (see migration storefront 0002 for the triggers).
+"""Storefront caches keyed by the shop's catalog version (the catalog keeps it: catalog migration 0005).
 
 A cached value is stored under `sf:<schema>:<version>:<key>`; any shopper-visible catalog change commits
 a new version, so stale entries are simply never asked for again. Two levels: a small per-process LRU
@@ -7,7 +7,6 @@ callers treat them as read-only.
 """
 
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
@@ -15,7 +14,10 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from psycopg2 import sql
+
+from tenant_apps.catalog.interface import catalog_version
+
+__all__ = ["cached_by_catalog", "catalog_version", "clear_local_cache"]
 
 from tenant_apps.pricing.interface import price_window_token
 
@@ -25,27 +27,6 @@ LOCAL_ENTRIES = 512
 
 _local: OrderedDict[str, object] = OrderedDict()
 _local_lock = threading.Lock()
-
-
-def catalog_version() -> int:
-    """The current shop's catalog version: the sum of the trigger-kept counters.
-
-    Read with a schema-qualified query on the raw connection, so that a request served from cache
-    costs exactly one round trip and no `SET search_path` when the previous request was another shop's.
-    Logged like any ORM query so query budgets still count it.
-    """
-    connection.ensure_connection()
-    query = sql.SQL("SELECT coalesce(sum(value), 0) FROM {}.storefront_catalogversion").format(
-        sql.Identifier(connection.schema_name)
-    )
-    started = time.monotonic()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-        cursor.execute(query)
-        version = int(cursor.fetchone()[0])
-    if connection.queries_logged:
-        text = query.as_string(connection.connection)
-        connection.queries_log.append({"sql": text, "time": f"{time.monotonic() - started:.3f}"})
-    return version
 
 
 def cached_by_catalog(key: str, compute: Callable[[], T]) -> T:

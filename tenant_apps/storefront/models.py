@@ -24,22 +24,3 @@ class ThemeSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.theme} {self.version}"
-
-
-class CatalogVersion(models.Model):
-    """Counters bumped by database triggers on every catalog change that a shopper can see.
-
-    The sum of all shards is the shop's catalog version: caches of storefront lists are keyed by it,
-    so a change invalidates them the moment it commits. Several shards (chosen by backend pid) keep
-    concurrent checkouts from queueing on one row; the counters are transactional, so a version is
-    never visible before the data it stands for.
-    """
-
-    shard = models.PositiveSmallIntegerField(primary_key=True)
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "catalog version"
-
-    def __str__(self) -> str:
-        return f"{self.shard}: {self.value}"

@@ -91,7 +91,8 @@ def product_detail(product_id: int, currency: str) -> dict | None:
 def load_product_detail(product_id: int, currency: str) -> dict | bool:
     """The uncached detail (five queries whatever the product's size); False when not for sale."""
     product = (
-        Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE)
+        Product.objects.with_sales()
+        .filter(pk=product_id, status=ProductStatus.ACTIVE)
         .prefetch_related("images", "spec_groups__values", "skus")
         .first()
     )

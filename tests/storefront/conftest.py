@@ -4,7 +4,17 @@ import itertools
 
 import pytest
 
-from tenant_apps.catalog.models import Brand, Category, Product, ProductImage, ProductStatus, Sku, SpecGroup, SpecValue
+from tenant_apps.catalog.models import (
+    Brand,
+    Category,
+    Product,
+    ProductImage,
+    ProductStats,
+    ProductStatus,
+    Sku,
+    SpecGroup,
+    SpecValue,
+)
 from tenant_apps.storefront.caching import clear_local_cache
 
 _codes = itertools.count(1)
@@ -45,11 +55,12 @@ def make_product(
         status=status,
         category=category,
         brand=brand,
-        sales_count=sales_count,
         tags=tags or [],
         description_html=description_html,
         min_price_amount=min(sku["price_amount"] for sku in skus),
     )
+    if sales_count:
+        ProductStats.objects.create(product=product, sales_count=sales_count)
     groups: dict[str, list[str]] = {}
     for sku in skus:
         for name, value in sku.get("specs", {}).items():
@@ -77,9 +88,9 @@ def bulk_products(count: int, *, prefix: str = "批量商品", with_images: bool
     """`count` active products with two SKUs and an image each, in a handful of queries (query-budget tests)."""
     start = next(_codes) * 100000
     products = Product.objects.bulk_create(
-        Product(title=f"{prefix} {i}", status=ProductStatus.ACTIVE, sales_count=i, min_price_amount=100 + i)
-        for i in range(count)
+        Product(title=f"{prefix} {i}", status=ProductStatus.ACTIVE, min_price_amount=100 + i) for i in range(count)
     )
+    ProductStats.objects.bulk_create(ProductStats(product=p, sales_count=i) for i, p in enumerate(products) if i)
     Sku.objects.bulk_create(
         Sku(product=p, code=f"B{start + i}-{n}", specs={"尺码": size}, price_amount=100 + i + n, stock=n)
         for i, p in enumerate(products)

@@ -144,7 +144,7 @@ def test_stock_decrement_above_zero_keeps_the_version_but_a_sell_out_bumps_it(sh
 def test_version_shard_rows_are_recreated_if_missing(shop_a):
     with tenant_context(shop_a):
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM storefront_catalogversion")
+            cursor.execute("DELETE FROM catalog_catalogversion")
         assert catalog_version() == 0
 
         make_product("杯子")

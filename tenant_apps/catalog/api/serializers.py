@@ -54,6 +54,7 @@ class ManageProductSerializer(serializers.ModelSerializer):
     images = ManageProductImageSerializer(many=True)
     specs = serializers.SerializerMethodField()
     skus = ManageSkuSerializer(many=True)
+    sales_count = serializers.IntegerField(read_only=True)  # annotated from ProductStats by the selectors
 
     class Meta:
         model = Product

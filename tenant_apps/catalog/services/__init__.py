@@ -26,11 +26,11 @@ from .products import (
     create_product,
     delete_product,
     publish_product,
-    record_sales,
     spec_combinations,
     unpublish_product,
     update_product,
 )
+from .stats import record_sales
 
 __all__ = [
     "MAX_STOCK",

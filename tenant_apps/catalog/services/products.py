@@ -5,8 +5,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, ProtectedError
-from django.db.models.functions import Greatest
+from django.db.models import ProtectedError
 from rest_framework.exceptions import ValidationError
 
 from micromall.api.errors import Conflict
@@ -304,12 +303,6 @@ def delete_product(*, product: Product) -> None:
             product.delete()
     except ProtectedError as exc:
         raise Conflict("商品已被订单引用，请改为下架。The product is referenced by orders: unpublish it.") from exc
-
-
-@transaction.atomic
-def record_sales(*, product_id: int, quantity: int) -> None:
-    """Orders call this when a sale is paid (negative quantity when it is refunded)."""
-    Product.objects.filter(pk=product_id).update(sales_count=Greatest(F("sales_count") + quantity, 0))
 
 
 @transaction.atomic
