@@ -79,6 +79,7 @@ SHARED_APPS = [
     "shared_apps.agencies",
     "shared_apps.gallery",
     "shared_apps.payments_inbox",
+    "billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -267,6 +268,13 @@ CELERY_BEAT_SCHEDULE["orders-dispatch-due-timers"] = {"task": "orders.dispatch_d
 CELERY_BEAT_SCHEDULE["orders-sweep-all-shops"] = {"task": "orders.sweep_all_shops", "schedule": 24 * 3600.0}
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
+# Platform billing (billing/, docs/billing.md). With STRIPE_SECRET_KEY (shared with shop payments) Stripe Billing
+# runs subscriptions; without it billing is offline: invoices issued locally, marked paid by the operator.
+STRIPE_BILLING_WEBHOOK_SECRET = os.environ.get("STRIPE_BILLING_WEBHOOK_SECRET", "")
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)  # past_due for this long -> the shop is suspended
+BILLING_INVOICE_DUE_DAYS = env_int("BILLING_INVOICE_DUE_DAYS", 7)  # offline invoices unpaid after this are failed
+BILLING_DEFAULT_PLAN = os.environ.get("BILLING_DEFAULT_PLAN", "basic-monthly")  # the trial every new shop starts
+CELERY_BEAT_SCHEDULE["billing-run"] = {"task": "billing.run_billing", "schedule": 3600.0}
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {

@@ -46,7 +46,15 @@ __all__ = [
     "shop_staff_emails",
     "shop_url",
     "shops_with_pending_events",
+    "technical_fee_bps",
 ]
+
+
+def technical_fee_bps(shop: Shop) -> int | None:
+    """The technical fee (basis points) of the shop's plan, None without a subscription (billing decides)."""
+    from billing.interface import technical_fee_bps as plan_bps
+
+    return plan_bps(shop)
 
 
 def current_shop() -> Shop | None:

@@ -93,11 +93,29 @@ def membership_role(*, user, shop: Shop) -> str | None:
     # A template's live demo is read-only for everyone: no role, so no merchant API or back-office writes.
     if not getattr(user, "is_authenticated", False) or shop.is_demo:
         return None
-    return ShopMembership.objects.filter(user=user, shop=shop).values_list("role", flat=True).first()
+    role = ShopMembership.objects.filter(user=user, shop=shop).values_list("role", flat=True).first()
+    if role is None and shop.agency_id:
+        # An agency's members reach its client shops with the role the agency grants them (same names).
+        from shared_apps.agencies.selectors import agency_role
+
+        role = agency_role(user=user, agency_id=shop.agency_id)
+    return role
 
 
 def shops_for_user(user) -> list[ShopMembership]:
-    return list(ShopMembership.objects.filter(user=user).select_related("shop", "shop__agency").order_by("shop_id"))
+    """Direct memberships, plus the client shops of the user's agencies (unsaved memberships with the agency role)."""
+    from shared_apps.agencies.selectors import agency_roles_of
+
+    direct = list(ShopMembership.objects.filter(user=user).select_related("shop", "shop__agency").order_by("shop_id"))
+    seen = {membership.shop_id for membership in direct}
+    roles = agency_roles_of(user=user)
+    if roles:
+        client_shops = Shop.objects.filter(agency_id__in=roles, is_demo=False).select_related("agency")
+        direct += [
+            ShopMembership(shop=shop, user=user, role=roles[shop.agency_id])
+            for shop in client_shops.exclude(pk__in=seen)
+        ]
+    return sorted(direct, key=lambda membership: membership.shop_id)
 
 
 ROLES_THAT_MANAGE = {MembershipRole.OWNER, MembershipRole.ADMIN}

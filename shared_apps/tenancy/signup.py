@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 
+from billing.interface import start_trial
 from shared_apps.accounts.services import issue_token
 
 from .models import Shop
@@ -37,5 +38,6 @@ def sign_up(*, email: str, password: str, shop_name: str, subdomain: str, templa
         except IntegrityError as exc:
             raise EmailTaken(email) from exc
         shop = provision_shop(name=shop_name, subdomain=subdomain, owner=user, template=template)
+        start_trial(shop=shop)  # billing: every new shop starts on the default plan's trial
         token = issue_token(user=user)
     return SignupResult(user=user, shop=shop, token=token)

@@ -38,6 +38,7 @@ __all__ = [
     "SkuForSale",
     "catalog_version",
     "load_catalog",
+    "product_count",
     "release_stock",
     "reserve_stock",
     "skus_for_sale",
@@ -312,3 +313,8 @@ def reserve_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
 def release_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
     """Give back `quantity` of a cancelled order (ledger reason "cancel"); returns the stock after."""
     return adjust_stock(sku_id=sku_id, delta=quantity, reason=StockReason.CANCEL, note=note).stock_after
+
+
+def product_count() -> int:
+    """Products in the current shop (any status): billing checks a plan's product limit against it."""
+    return Product.objects.count()

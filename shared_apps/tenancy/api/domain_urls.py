@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .domains import DomainDetailView, DomainListView, DomainPrimaryView, DomainVerifyView, SubdomainPrimaryView
+from .staff import StaffDetailView, StaffListView
 
 urlpatterns = [
     path("manage/domains", DomainListView.as_view(), name="manage-domains"),
@@ -10,4 +11,6 @@ urlpatterns = [
     path("manage/domains/<int:pk>", DomainDetailView.as_view(), name="manage-domain"),
     path("manage/domains/<int:pk>/verify", DomainVerifyView.as_view(), name="manage-domain-verify"),
     path("manage/domains/<int:pk>/primary", DomainPrimaryView.as_view(), name="manage-domain-primary"),
+    path("manage/staff", StaffListView.as_view(), name="manage-staff"),
+    path("manage/staff/<int:user_id>", StaffDetailView.as_view(), name="manage-staff-member"),
 ]

@@ -5,6 +5,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from billing.interface import start_trial
 from micromall.api.throttling import ScopedRateThrottle
 
 from ..autologin import login_link
@@ -80,6 +81,7 @@ class ShopsView(APIView):
                 template=data["template"],
                 agency=agency,
             )
+            start_trial(shop=shop)  # billing: the new shop's trial (an agency's client shop is billed to the agency)
         except SubdomainTaken as exc:
             raise serializers.ValidationError({"subdomain": [SUBDOMAIN_TAKEN]}) from exc
         body = dict(ShopSerializer(shop).data, admin_login_url=login_link(user=request.user, shop=shop))

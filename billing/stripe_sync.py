@@ -1,0 +1,374 @@
+"""Stripe Billing (only when STRIPE_SECRET_KEY is set): customers, prices, subscriptions, technical-fee invoice items,
+and the webhook events that drive our subscriptions and invoices.
+
+Pinned API version; every POST carries an idempotency key derived from our own rows (billing account, plan,
+subscription, plan change, invoice line), so a retried call is never a second object. Stripe runs the
+subscription cycle (trial end, renewals, prorations, charging); its events move the same state machine as offline
+mode: past_due on a failed charge, suspended after the grace days (our dunning), active again when paid.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+STRIPE_API_VERSION = "2026-10-28.endive"  # pinned (the SDK's own); override with STRIPE_API_VERSION
+
+
+def _setting(name: str, default: str = "") -> str:
+    # STRIPE_SECRET_KEY / STRIPE_API_BASE / STRIPE_API_VERSION are shared with shop payments' settings block.
+    return getattr(settings, name, None) or os.environ.get(name, default)
+
+
+def enabled() -> bool:
+    return bool(_setting("STRIPE_SECRET_KEY"))
+
+
+def client() -> stripe.StripeClient:
+    base = _setting("STRIPE_API_BASE")
+    return stripe.StripeClient(
+        _setting("STRIPE_SECRET_KEY"),
+        stripe_version=_setting("STRIPE_API_VERSION", STRIPE_API_VERSION),
+        base_addresses={"api": base} if base else None,
+        max_network_retries=2,  # retries resend the same idempotency key
+    )
+
+
+def _ts(value: datetime) -> int:
+    return int(value.timestamp())
+
+
+def _dt(value: int | None) -> datetime | None:
+    return datetime.fromtimestamp(int(value), tz=UTC) if value else None
+
+
+# --- after-commit hooks called by services ------------------------------------------------------------------------
+
+
+def _enqueue(task_name: str, *args) -> None:
+    if not enabled():
+        return
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(*args), robust=True)
+
+
+def after_commit_create(subscription) -> None:
+    _enqueue("stripe_sync_subscription", subscription.pk)
+
+
+def after_commit_change(subscription, change) -> None:
+    _enqueue("stripe_apply_change", change.pk)
+
+
+def after_commit_cancel_flag(subscription) -> None:
+    _enqueue("stripe_sync_cancel_flag", subscription.pk)
+
+
+# --- outbound ------------------------------------------------------------------------------------------------------
+
+
+def ensure_customer(account) -> str:
+    if account.stripe_customer_id:
+        return account.stripe_customer_id
+    customer = client().v1.customers.create(
+        params={
+            "email": account.email or None,
+            "name": str(account)[:256],
+            "metadata": {"billing_account_id": str(account.pk)},
+        },
+        options={"idempotency_key": f"billing-account-{account.pk}-customer"},
+    )
+    type(account).objects.filter(pk=account.pk).update(stripe_customer_id=customer.id)
+    account.stripe_customer_id = customer.id
+    return customer.id
+
+
+def ensure_price(plan) -> str:
+    if plan.stripe_price_id:
+        return plan.stripe_price_id
+    stripe_client = client()
+    product = stripe_client.v1.products.create(
+        params={"name": f"Micromall {plan.name}", "metadata": {"plan": plan.code}},
+        options={"idempotency_key": f"plan-{plan.code}-product"},
+    )
+    price = stripe_client.v1.prices.create(
+        params={
+            "product": product.id,
+            "currency": plan.currency.lower(),
+            "unit_amount": plan.price_amount,
+            "recurring": {"interval": plan.interval},
+            "metadata": {"plan": plan.code},
+        },
+        options={"idempotency_key": f"plan-{plan.code}-price-{plan.price_amount}"},
+    )
+    type(plan).objects.filter(pk=plan.pk).update(stripe_price_id=price.id)
+    plan.stripe_price_id = price.id
+    return price.id
+
+
+def sync_subscription(*, subscription_id: int, key_suffix: str = "create") -> None:
+    """Create the Stripe subscription for ours (trial included) if it does not exist yet."""
+    from .models import Subscription, SubscriptionStatus
+
+    subscription = Subscription.objects.select_related("plan", "account", "shop").get(pk=subscription_id)
+    if subscription.stripe_subscription_id and key_suffix == "create":
+        return
+    params: dict = {
+        "customer": ensure_customer(subscription.account),
+        "items": [{"price": ensure_price(subscription.plan)}],
+        "metadata": {"subscription_id": str(subscription.pk), "shop_id": str(subscription.shop_id)},
+    }
+    if subscription.status == SubscriptionStatus.TRIALING and subscription.trial_end:
+        params["trial_end"] = _ts(subscription.trial_end)
+    created = client().v1.subscriptions.create(
+        params=params, options={"idempotency_key": f"subscription-{subscription.pk}-{key_suffix}"}
+    )
+    Subscription.objects.filter(pk=subscription.pk).update(
+        stripe_subscription_id=created.id, stripe_item_id=created["items"].data[0].id
+    )
+
+
+def apply_change(*, change_id: int) -> None:
+    """Our plan change on Stripe: swap the item's price with prorations (or a new subscription after a cancel)."""
+    from .models import SubscriptionChange
+
+    change = SubscriptionChange.objects.select_related("subscription__plan", "to_plan").get(pk=change_id)
+    subscription = change.subscription
+    if not subscription.stripe_subscription_id:  # never synced, or restarted after a cancel
+        sync_subscription(subscription_id=subscription.pk, key_suffix=f"change-{change.pk}")
+        return
+    client().v1.subscriptions.update(
+        subscription.stripe_subscription_id,
+        params={
+            "items": [{"id": subscription.stripe_item_id, "price": ensure_price(change.to_plan)}],
+            "proration_behavior": "create_prorations",
+            "cancel_at_period_end": False,
+        },
+        options={"idempotency_key": f"subscription-change-{change.pk}"},
+    )
+
+
+def sync_cancel_flag(*, subscription_id: int) -> None:
+    from .models import Subscription
+
+    subscription = Subscription.objects.get(pk=subscription_id)
+    if not subscription.stripe_subscription_id:
+        return
+    flag = subscription.cancel_at_period_end
+    client().v1.subscriptions.update(
+        subscription.stripe_subscription_id,
+        params={"cancel_at_period_end": flag},
+        options={"idempotency_key": f"subscription-{subscription.pk}-cancel-{int(flag)}-{_ts(subscription.updated)}"},
+    )
+
+
+def push_fee_lines(*, now: datetime) -> list[int]:
+    """Monthly technical-fee lines become invoice items on the payer's next Stripe subscription invoice."""
+    from .models import FeeEntry, InvoiceLine, LineKind, Subscription
+    from .services import _fee_line, payer_for
+
+    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    shops = FeeEntry.objects.filter(
+        invoice_line__isnull=True, collected_by_stripe=False, occurred_at__lt=month_start
+    ).values_list("shop_id", flat=True)
+    from shared_apps.tenancy.models import Shop
+
+    for shop in Shop.objects.filter(pk__in=set(shops)):
+        with transaction.atomic():
+            _fee_line(shop, payer_for(shop), month_start)
+    pushed = []
+    waiting = InvoiceLine.objects.filter(
+        kind=LineKind.TECHNICAL_FEE, invoice__isnull=True, stripe_invoice_item_id=""
+    ).select_related("account")
+    for line in waiting:
+        subscription = Subscription.objects.filter(shop_id=line.shop_id).first()
+        item = client().v1.invoice_items.create(
+            params={
+                "customer": ensure_customer(line.account),
+                "amount": line.amount,
+                "currency": line.currency.lower(),
+                "description": line.description,
+                "subscription": (subscription.stripe_subscription_id if subscription else None) or None,
+                "metadata": {"kind": "technical_fee", "line_id": str(line.pk), "shop_id": str(line.shop_id)},
+            },
+            options={"idempotency_key": f"invoice-line-{line.pk}"},
+        )
+        InvoiceLine.objects.filter(pk=line.pk).update(stripe_invoice_item_id=item.id)
+        pushed.append(line.pk)
+    return pushed
+
+
+# --- inbound (webhooks) --------------------------------------------------------------------------------------------
+
+SUBSCRIPTION_STATUS = {
+    "trialing": "trialing",
+    "active": "active",
+    "past_due": "past_due",
+    "unpaid": "past_due",
+    "incomplete": "past_due",
+    "canceled": "canceled",
+    "incomplete_expired": "canceled",
+}
+
+
+def _period(obj: dict) -> tuple[int | None, int | None]:
+    """Billing periods sit on the subscription (older API versions) or on its items (newer ones)."""
+    if obj.get("current_period_end"):
+        return obj.get("current_period_start"), obj.get("current_period_end")
+    items = (obj.get("items") or {}).get("data") or [{}]
+    return items[0].get("current_period_start"), items[0].get("current_period_end")
+
+
+def _invoice_subscription(obj: dict) -> str | None:
+    if isinstance(obj.get("subscription"), str):
+        return obj["subscription"]
+    details = (obj.get("parent") or {}).get("subscription_details") or {}
+    return details.get("subscription")
+
+
+def _line_is_proration(line: dict) -> bool:
+    if "proration" in line:
+        return bool(line["proration"])
+    parent = line.get("parent") or {}
+    for key in ("subscription_item_details", "invoice_item_details"):
+        if (parent.get(key) or {}).get("proration"):
+            return True
+    return False
+
+
+def process_event(event: dict) -> str:
+    """Apply one verified event; returns 'processed' or 'ignored'. Never moves a newer state back."""
+    kind = event["type"]
+    obj = event["data"]["object"]
+    if kind.startswith("customer.subscription."):
+        return _subscription_event(obj, int(event["created"]), deleted=kind.endswith(".deleted"))
+    if kind in ("invoice.finalized", "invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed"):
+        return _invoice_event(kind, obj, int(event["created"]))
+    return "ignored"
+
+
+def _subscription_event(obj: dict, created: int, *, deleted: bool) -> str:
+    from .models import Subscription, SubscriptionStatus
+    from .services import BILLING, _recover, _suspend
+
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update()
+            .select_related("shop")
+            .filter(stripe_subscription_id=obj["id"])
+            .first()
+        )
+        if subscription is None:
+            local_id = (obj.get("metadata") or {}).get("subscription_id")
+            subscription = (
+                Subscription.objects.select_for_update().select_related("shop").filter(pk=local_id).first()
+                if str(local_id or "").isdigit()
+                else None
+            )
+        if subscription is None or created < subscription.stripe_state_at:
+            return "ignored"  # not ours, or older than what we already applied
+        status = "canceled" if deleted else SUBSCRIPTION_STATUS.get(obj.get("status"), subscription.status)
+        now = _dt(created) or timezone.now()
+        start, end = _period(obj)
+        subscription.stripe_subscription_id = obj["id"]
+        subscription.stripe_state_at = created
+        subscription.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
+        if start and end:
+            subscription.current_period_start, subscription.current_period_end = _dt(start), _dt(end)
+        if obj.get("trial_end"):
+            subscription.trial_end = _dt(obj["trial_end"])
+        previous = subscription.status
+        if status == "past_due":
+            if previous != SubscriptionStatus.SUSPENDED:  # dunning, not Stripe, decides the suspension
+                subscription.status = SubscriptionStatus.PAST_DUE
+                subscription.past_due_since = subscription.past_due_since or _dt(created)
+        elif status == "canceled":
+            subscription.status = SubscriptionStatus.CANCELED
+            subscription.canceled_at = _dt(obj.get("canceled_at") or created)
+        else:
+            subscription.status = status
+            subscription.past_due_since = None
+        subscription.save()
+        if status == "canceled" and previous != SubscriptionStatus.CANCELED:
+            _suspend(subscription.shop, _("Subscription canceled."), None, BILLING, now)
+        if status in ("active", "trialing") and previous in (SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED):
+            subscription.status = previous  # let _recover lift it (and resume the shop) when nothing is unpaid
+            subscription.save(update_fields=["status"])
+            _recover(subscription.account, now)
+    return "processed"
+
+
+INVOICE_RANK = {"draft": 0, "open": 1, "uncollectible": 1, "paid": 2, "void": 2}
+
+
+def _invoice_event(kind: str, obj: dict, created: int) -> str:
+    from .models import BillingAccount, Invoice, InvoiceStatus
+    from .services import mark_invoice_paid, record_payment_failure
+
+    account = BillingAccount.objects.filter(stripe_customer_id=obj.get("customer")).first()
+    if account is None:
+        return "ignored"
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().filter(stripe_invoice_id=obj["id"]).first()
+        if invoice is None:
+            invoice = _create_local_invoice(account, obj)
+        local_rank = 2 if invoice.status in (InvoiceStatus.PAID, InvoiceStatus.VOID) else 1
+        if INVOICE_RANK.get(obj.get("status"), 1) < local_rank or created < invoice.stripe_state_at:
+            return "ignored"  # a late event about an older state of the invoice
+        invoice.stripe_state_at = created
+        invoice.save(update_fields=["stripe_state_at"])
+    now = _dt(created) or timezone.now()
+    if kind in ("invoice.paid", "invoice.payment_succeeded") or obj.get("status") == "paid":
+        mark_invoice_paid(invoice_id=invoice.pk, now=now)
+    elif kind == "invoice.payment_failed":
+        record_payment_failure(invoice_id=invoice.pk, now=now)
+    return "processed"
+
+
+def _create_local_invoice(account, obj: dict):
+    from .models import Invoice, InvoiceLine, InvoiceStatus, LineKind, Subscription
+
+    subscription = Subscription.objects.filter(stripe_subscription_id=_invoice_subscription(obj) or "-").first()
+    issued = _dt(obj.get("effective_at") or obj.get("created")) or timezone.now()
+    invoice = Invoice.objects.create(
+        account=account,
+        number=obj.get("number") or None,
+        stripe_invoice_id=obj["id"],
+        period_start=timezone.localdate(_dt(obj.get("period_start")) or issued),
+        period_end=timezone.localdate(_dt(obj.get("period_end")) or issued),
+        currency=(obj.get("currency") or "cny").upper(),
+        total_amount=int(obj.get("total") or 0),
+        status=InvoiceStatus.OPEN,
+        issued_at=issued,
+        due_at=_dt(obj.get("due_date")) or issued,
+    )
+    for position, line in enumerate((obj.get("lines") or {}).get("data") or [], start=1):
+        metadata = line.get("metadata") or {}
+        local_line_id = metadata.get("line_id")
+        if metadata.get("kind") == "technical_fee" and str(local_line_id or "").isdigit():
+            InvoiceLine.objects.filter(pk=local_line_id, account=account).update(invoice=invoice, position=position)
+            continue
+        shop_id = (subscription.shop_id if subscription else None) or metadata.get("shop_id")
+        if not shop_id:
+            continue
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            account=account,
+            shop_id=shop_id,
+            position=position,
+            kind=LineKind.PRORATION if _line_is_proration(line) else LineKind.SUBSCRIPTION,
+            description=(line.get("description") or "")[:300],
+            amount=int(line.get("amount") or 0),
+            currency=(line.get("currency") or "cny").upper(),
+            period_start=_dt((line.get("period") or {}).get("start")),
+            period_end=_dt((line.get("period") or {}).get("end")),
+        )
+    return invoice

@@ -1,0 +1,27 @@
+"""Billing tasks (public schema only): thin and idempotent, they call services / stripe_sync."""
+
+from celery import shared_task
+
+from . import services, stripe_sync
+
+
+@shared_task(name="billing.run_billing", ignore_result=True)
+def run_billing() -> dict:
+    """Beat (hourly): renewals, monthly technical-fee lines, invoices, overdue invoices, dunning."""
+    run = services.run_billing()
+    return {"renewed": len(run.renewed), "invoices": len(run.invoices), "suspended": len(run.suspended)}
+
+
+@shared_task(name="billing.stripe_sync_subscription", ignore_result=True, autoretry_for=(Exception,), retry_backoff=30)
+def stripe_sync_subscription(subscription_id: int) -> None:
+    stripe_sync.sync_subscription(subscription_id=subscription_id)
+
+
+@shared_task(name="billing.stripe_apply_change", ignore_result=True, autoretry_for=(Exception,), retry_backoff=30)
+def stripe_apply_change(change_id: int) -> None:
+    stripe_sync.apply_change(change_id=change_id)
+
+
+@shared_task(name="billing.stripe_sync_cancel_flag", ignore_result=True, autoretry_for=(Exception,), retry_backoff=30)
+def stripe_sync_cancel_flag(subscription_id: int) -> None:
+    stripe_sync.sync_cancel_flag(subscription_id=subscription_id)
