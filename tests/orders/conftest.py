@@ -113,3 +113,14 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_deadline_index():
+    """The due-shops index is a raw Redis key (not a cache entry): start every test without one."""
+    from django_redis import get_redis_connection
+
+    from tenant_apps.orders.deadlines import _key
+
+    get_redis_connection("default").delete(_key())
+    yield

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid
+from shared_apps.tenancy.interface import technical_fee_bps as plan_technical_fee_bps
 
 from ..models import Order, Payment, PaymentMethod
 from . import stripe_api
@@ -67,12 +68,8 @@ def technical_fee_amount(total_amount: int, bps: int) -> int:
 
 
 def technical_fee_bps(shop) -> int:
-    """The shop's plan rate once billing provides one, else the platform default (60 bps = 0.6%)."""
-    try:
-        from shared_apps.tenancy.interface import technical_fee_bps as plan_bps
-    except ImportError:
-        return settings.PAYMENTS_TECHNICAL_FEE_BPS
-    bps = plan_bps(shop)
+    """The shop's plan rate (billing, through the tenancy door), else the platform default (60 bps = 0.6%)."""
+    bps = plan_technical_fee_bps(shop)
     return settings.PAYMENTS_TECHNICAL_FEE_BPS if bps is None else bps
 
 
