@@ -15,6 +15,7 @@ from . import serializers as s
 
 STORE_TAGS = ["store: orders"]
 MANAGE_TAGS = ["manage: orders"]
+PAGE_PARAMS = [OpenApiParameter("page", int), OpenApiParameter("page_size", int, description="at most 100")]
 STATUS_PARAM = OpenApiParameter(
     "status", str, description="A status, a tab (unpaid, to_ship, to_receive, completed) or a comma list."
 )
@@ -30,7 +31,7 @@ def order_body(order, serializer=s.OrderSerializer) -> dict:
 
 
 class StoreOrderListView(MemberView):
-    @extend_schema(tags=STORE_TAGS, parameters=[STATUS_PARAM], responses=page_of(s.OrderSerializer))
+    @extend_schema(tags=STORE_TAGS, parameters=[STATUS_PARAM, *PAGE_PARAMS], responses=page_of(s.OrderSerializer))
     def get(self, request):
         orders = selectors.member_orders(member=request.user, status=request.query_params.get("status"))
         paginator = PageNumberPagination()
@@ -97,7 +98,11 @@ class ManageView(APIView):
 class ManageOrderListView(ManageView):
     @extend_schema(
         tags=MANAGE_TAGS,
-        parameters=[STATUS_PARAM, OpenApiParameter("q", str, description="Order number (or its start) or phone.")],
+        parameters=[
+            STATUS_PARAM,
+            OpenApiParameter("q", str, description="Order number (or its start) or phone."),
+            *PAGE_PARAMS,
+        ],
         responses=page_of(s.ManageOrderSerializer),
     )
     def get(self, request):
