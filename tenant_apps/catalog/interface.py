@@ -41,6 +41,7 @@ __all__ = [
     "product_count",
     "release_stock",
     "reserve_stock",
+    "return_stock",
     "skus_for_sale",
 ]
 
@@ -313,6 +314,13 @@ def reserve_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
 def release_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
     """Give back `quantity` of a cancelled order (ledger reason "cancel"); returns the stock after."""
     return adjust_stock(sku_id=sku_id, delta=quantity, reason=StockReason.CANCEL, note=note).stock_after
+
+
+def return_stock(*, sku_id: int, quantity: int, actor_user_id: int | None = None, note: str = "") -> int:
+    """Put returned goods back on sale (after-sales receipt; ledger reason "return" with who received them)."""
+    return adjust_stock(
+        sku_id=sku_id, delta=quantity, reason=StockReason.RETURN, actor_user_id=actor_user_id, note=note
+    ).stock_after
 
 
 def product_count() -> int:

@@ -31,6 +31,9 @@ class OrderSettings(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     auto_cancel_minutes = models.PositiveIntegerField(default=30, verbose_name=_("cancel unpaid orders after (min)"))
     auto_complete_days = models.PositiveIntegerField(default=7, verbose_name=_("complete shipped orders after (days)"))
+    return_window_days = models.PositiveIntegerField(
+        default=7, verbose_name=_("no-reason returns within (days after completion)")
+    )
 
     class Meta:
         verbose_name = _("order settings")
@@ -182,13 +185,24 @@ class Payment(models.Model):
         return f"{self.order_id} {self.method} {self.status}"
 
 
+class Carrier(models.TextChoices):
+    SF = "sf", _("SF Express")
+    ZTO = "zto", _("ZTO Express")
+    YTO = "yto", _("YTO Express")
+    YUNDA = "yunda", _("Yunda Express")
+    STO = "sto", _("STO Express")
+    JD = "jd", _("JD Logistics")
+    EMS = "ems", _("EMS")
+
+
 class Shipment(models.Model):
-    """A parcel sent for an order (the ship endpoint and partial shipments build on this)."""
+    """A parcel sent for an order: some or all of its lines (ShipmentLine), or an after-sales exchange."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
-    carrier = models.CharField(max_length=30)
-    tracking_number = models.CharField(max_length=50)
-    created = models.DateTimeField(auto_now_add=True)
+    carrier = models.CharField(max_length=30, choices=Carrier.choices, verbose_name=_("carrier"))
+    tracking_number = models.CharField(max_length=50, verbose_name=_("tracking number"))
+    shipped_by_user_id = models.BigIntegerField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("shipped at"))
 
     class Meta:
         ordering = ["id"]
@@ -196,4 +210,113 @@ class Shipment(models.Model):
         verbose_name_plural = _("shipments")
 
     def __str__(self) -> str:
-        return f"{self.carrier} {self.tracking_number}"
+        return f"{self.get_carrier_display()} {self.tracking_number}"
+
+
+class ShipmentLine(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="shipment_lines")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="shipmentline_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.order_line_id} × {self.quantity}"
+
+
+# --- After-sales ------------------------------------------------------------------------------------------------
+
+
+class AfterSaleType(models.TextChoices):
+    REFUND = "refund", _("Refund only")
+    RETURN_REFUND = "return_refund", _("Return and refund")
+    EXCHANGE = "exchange", _("Exchange")
+
+
+class AfterSaleStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RECEIVED = "received", _("Return received")
+    REFUNDED = "refunded", _("Refunded")
+    EXCHANGED = "exchanged", _("Exchange shipped")
+
+
+class AfterSale(models.Model):
+    """A shopper's after-sales request for some units of some lines of one order."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="aftersales")
+    type = models.CharField(max_length=20, choices=AfterSaleType.choices, verbose_name=_("type"))
+    status = models.CharField(
+        max_length=20,
+        choices=AfterSaleStatus.choices,
+        default=AfterSaleStatus.REQUESTED,
+        verbose_name=_("status"),
+    )
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
+    reject_reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason for rejection"))
+    # Money owed back (0 for exchanges): the lines' per-unit shares, plus the shipping fee when a refund before
+    # shipment takes the last units of the order.
+    refund_amount = models.PositiveBigIntegerField(default=0, verbose_name=_("refund amount"))
+    shipping_refund_amount = models.PositiveBigIntegerField(default=0)
+    exchange_shipment = models.OneToOneField(
+        Shipment, on_delete=models.PROTECT, null=True, blank=True, related_name="exchange_for"
+    )
+    decided_by_user_id = models.BigIntegerField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("after-sales request")
+        verbose_name_plural = _("after-sales requests")
+        indexes = [models.Index(fields=["status", "-created"], name="aftersale_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}-{self.pk} {self.get_type_display()}"
+
+
+class AfterSaleLine(models.Model):
+    aftersale = models.ForeignKey(AfterSale, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="aftersale_lines")
+    quantity = models.PositiveIntegerField()
+    refund_amount = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="aftersaleline_quantity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.order_line_id} × {self.quantity}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class Refund(models.Model):
+    """Money sent back through the order's gateway for one after-sales request; its id keys Stripe's idempotency."""
+
+    aftersale = models.OneToOneField(AfterSale, on_delete=models.PROTECT, related_name="refund")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    stripe_refund_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=1), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} {self.amount} {self.status}"

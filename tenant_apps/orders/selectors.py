@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid, NotFound
 
-from .models import Order, OrderLine, OrderStatus, Payment, Shipment
+from .models import AfterSale, AfterSaleLine, AfterSaleStatus, Order, OrderLine, OrderStatus, Payment, Shipment
 
 # The shopper's tabs (我的订单): tab -> statuses.
 TABS = {
@@ -36,8 +36,60 @@ def statuses_filter(raw: str | None) -> list[str] | None:
 def _with_details(orders: QuerySet) -> QuerySet:
     return orders.prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
-        Prefetch("shipments", queryset=Shipment.objects.order_by("id")),
+        Prefetch("shipments", queryset=Shipment.objects.order_by("id").prefetch_related("lines")),
     )
+
+
+def _aftersales(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("order", "exchange_shipment").prefetch_related(
+        Prefetch("lines", queryset=AfterSaleLine.objects.select_related("order_line").order_by("id")),
+        "exchange_shipment__lines",
+    )
+
+
+def member_order_detail(*, member, order_id: int) -> Order:
+    """The member's order with its after-sales requests (the order page)."""
+    _valid_id(order_id)
+    order = (
+        _with_details(Order.objects.filter(member=member, pk=order_id))
+        .prefetch_related(Prefetch("aftersales", queryset=_aftersales(AfterSale.objects.order_by("id"))))
+        .first()
+    )
+    if order is None:
+        raise NotFound(_("Order not found."))
+    return order
+
+
+def member_aftersales(*, member) -> QuerySet:
+    return _aftersales(AfterSale.objects.filter(order__member=member).order_by("-created", "-id"))
+
+
+def member_aftersale(*, member, aftersale_id: int) -> AfterSale:
+    _valid_id(aftersale_id)
+    aftersale = member_aftersales(member=member).filter(pk=aftersale_id).first()
+    if aftersale is None:
+        raise NotFound(_("After-sales request not found."))
+    return aftersale
+
+
+def manage_aftersales(*, status: str | None = None) -> QuerySet:
+    aftersales = _aftersales(AfterSale.objects.select_related("refund")).order_by("-created", "-id")
+    if status:
+        wanted = [part.strip() for part in status.split(",") if part.strip()]
+        unknown = [part for part in wanted if part not in AfterSaleStatus.values]
+        if unknown:
+            raise Invalid(errors={"status": [_("Unknown status %(value)s; use one of: %(choices)s.") % {
+                "value": unknown[0][:30], "choices": ", ".join(AfterSaleStatus.values)}]})  # fmt: skip
+        aftersales = aftersales.filter(status__in=wanted)
+    return aftersales
+
+
+def manage_aftersale(*, aftersale_id: int) -> AfterSale:
+    _valid_id(aftersale_id)
+    aftersale = manage_aftersales().filter(pk=aftersale_id).first()
+    if aftersale is None:
+        raise NotFound(_("After-sales request not found."))
+    return aftersale
 
 
 def member_orders(*, member, status: str | None = None) -> QuerySet:

@@ -85,7 +85,7 @@ def test_timers_cancel_overdue_unpaid_and_complete_overdue_shipped(shop_a, catal
     shipped = place(buyer_a, (catalog_a.cup.pk, 1)).json()["id"]
     buyer_a.client.post(f"/api/v1/store/orders/{shipped}/pay", {"method": "test"}, content_type="application/json")
     with tenant_context(shop_a):
-        services.ship_order(order_id=shipped, carrier="EMS", tracking_number="E1")
+        services.ship_order(order_id=shipped, carrier="ems", tracking_number="E1000")
         past = timezone.now() - timedelta(seconds=1)
         Order.objects.filter(pk=overdue).update(pay_deadline=past)
         Order.objects.filter(pk=shipped).update(auto_complete_at=past)

@@ -6,7 +6,19 @@ from rest_framework import serializers
 
 from tenant_apps.checkout.interface import MAX_QUANTITY
 
-from ..models import Order, OrderLine, Payment, PaymentMethod, Shipment
+from ..models import (
+    AfterSale,
+    AfterSaleLine,
+    AfterSaleType,
+    Carrier,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    Refund,
+    Shipment,
+    ShipmentLine,
+)
 
 MAX_LINES = 100  # the quote's own limit
 
@@ -46,10 +58,98 @@ class OrderLineSerializer(serializers.ModelSerializer):
         return default_storage.url(line.image) if line.image else None
 
 
+class ShipmentLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShipmentLine
+        fields = ["order_line_id", "quantity"]
+
+
 class ShipmentSerializer(serializers.ModelSerializer):
+    carrier_label = serializers.CharField(source="get_carrier_display")
+    lines = ShipmentLineSerializer(many=True, help_text="Empty for the replacement parcel of an exchange.")
+
     class Meta:
         model = Shipment
-        fields = ["id", "carrier", "tracking_number", "created"]
+        fields = ["id", "carrier", "carrier_label", "tracking_number", "lines", "created"]
+
+
+class LineQuantityInput(serializers.Serializer):
+    order_line_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        error_messages={"min_value": _("Quantity must be at least 1."), "invalid": _("Quantity must be a number.")},
+    )
+
+
+class ShipInput(serializers.Serializer):
+    carrier = serializers.ChoiceField(choices=Carrier.choices)
+    tracking_number = serializers.CharField(max_length=50)
+    lines = serializers.ListField(
+        child=LineQuantityInput(),
+        required=False,
+        allow_empty=False,
+        max_length=MAX_LINES,
+        help_text="Omit to ship everything left to ship.",
+    )
+
+
+class AfterSaleInput(serializers.Serializer):
+    type = serializers.ChoiceField(choices=AfterSaleType.choices)
+    lines = serializers.ListField(child=LineQuantityInput(), allow_empty=False, max_length=MAX_LINES)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class RejectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class ExchangeShipInput(serializers.Serializer):
+    carrier = serializers.ChoiceField(choices=Carrier.choices)
+    tracking_number = serializers.CharField(max_length=50)
+
+
+class AfterSaleLineSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="order_line.title")
+    specs = serializers.JSONField(source="order_line.specs")
+    sku_id = serializers.IntegerField(source="order_line.sku_id")
+
+    class Meta:
+        model = AfterSaleLine
+        fields = ["order_line_id", "sku_id", "title", "specs", "quantity", "refund_amount"]
+
+
+class AfterSaleSerializer(serializers.ModelSerializer):
+    order_number = serializers.CharField(source="order.number")
+    type_label = serializers.CharField(source="get_type_display")
+    status_label = serializers.CharField(source="get_status_display")
+    lines = AfterSaleLineSerializer(many=True)
+    exchange_shipment = ShipmentSerializer(allow_null=True)
+
+    class Meta:
+        model = AfterSale
+        fields = [
+            "id", "order_id", "order_number", "type", "type_label", "status", "status_label", "reason",
+            "reject_reason", "refund_amount", "shipping_refund_amount", "lines", "exchange_shipment", "created",
+            "decided_at", "received_at", "refunded_at",
+        ]  # fmt: skip
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Refund
+        fields = ["id", "payment_id", "amount", "status", "stripe_refund_id", "failure_message", "succeeded_at"]
+
+
+class ManageAfterSaleSerializer(AfterSaleSerializer):
+    refund = serializers.SerializerMethodField()
+
+    class Meta(AfterSaleSerializer.Meta):
+        fields = [*AfterSaleSerializer.Meta.fields, "refund"]
+
+    def get_refund(self, aftersale) -> dict | None:
+        refund = getattr(aftersale, "refund", None)
+        return RefundSerializer(refund).data if refund else None
 
 
 class AddressSnapshotSerializer(serializers.Serializer):
@@ -76,6 +176,13 @@ class OrderSerializer(serializers.ModelSerializer):
             "payment_method", "shipments", "created", "pay_deadline", "paid_at", "shipped_at", "completed_at",
             "cancelled_at", "closed_at",
         ]  # fmt: skip
+
+
+class StoreOrderDetailSerializer(OrderSerializer):
+    aftersales = AfterSaleSerializer(many=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "aftersales"]
 
 
 class PaidOrderSerializer(OrderSerializer):

@@ -55,9 +55,46 @@ class StoreOrderListView(MemberView):
 
 
 class StoreOrderDetailView(MemberView):
-    @extend_schema(tags=STORE_TAGS, responses=s.OrderSerializer)
+    @extend_schema(tags=STORE_TAGS, responses=s.StoreOrderDetailSerializer)
     def get(self, request, order_id: int):
-        return Response(order_body(selectors.member_order(member=request.user, order_id=order_id)))
+        order = selectors.member_order_detail(member=request.user, order_id=order_id)
+        return Response(s.StoreOrderDetailSerializer(order).data)
+
+
+def line_pairs(lines: list[dict] | None) -> list[tuple[int, int]] | None:
+    return None if lines is None else [(line["order_line_id"], line["quantity"]) for line in lines]
+
+
+class StoreAfterSaleListView(MemberView):
+    @extend_schema(tags=STORE_TAGS, parameters=PAGE_PARAMS, responses=page_of(s.AfterSaleSerializer))
+    def get(self, request):
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.member_aftersales(member=request.user), request, view=self)
+        return paginator.get_paginated_response(s.AfterSaleSerializer(page, many=True).data)
+
+
+class StoreAfterSaleDetailView(MemberView):
+    @extend_schema(tags=STORE_TAGS, responses=s.AfterSaleSerializer)
+    def get(self, request, aftersale_id: int):
+        aftersale = selectors.member_aftersale(member=request.user, aftersale_id=aftersale_id)
+        return Response(s.AfterSaleSerializer(aftersale).data)
+
+
+class StoreOrderAfterSaleView(MemberView):
+    @extend_schema(tags=STORE_TAGS, request=s.AfterSaleInput, responses={201: s.AfterSaleSerializer})
+    def post(self, request, order_id: int):
+        data = s.AfterSaleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        aftersale = services.request_aftersale(
+            member=request.user,
+            order_id=order_id,
+            type=values["type"],
+            lines=line_pairs(values["lines"]),
+            reason=values["reason"],
+        )
+        body = s.AfterSaleSerializer(selectors.member_aftersale(member=request.user, aftersale_id=aftersale.pk))
+        return Response(body.data, status=status.HTTP_201_CREATED)
 
 
 class StoreOrderPayView(MemberView):
@@ -116,3 +153,86 @@ class ManageOrderDetailView(ManageView):
     @extend_schema(tags=MANAGE_TAGS, responses=s.ManageOrderDetailSerializer)
     def get(self, request, order_id: int):
         return Response(s.ManageOrderDetailSerializer(selectors.manage_order(order_id=order_id)).data)
+
+
+class ManageWriteView(ManageView):
+    """Shipping and after-sales decisions: owners, admins and staff (finance reads only)."""
+
+    shop_roles = {MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.STAFF}
+    shop_read_roles = set(MembershipRole.values)
+
+
+class ManageOrderShipView(ManageWriteView):
+    @extend_schema(tags=MANAGE_TAGS, request=s.ShipInput, responses=s.ManageOrderDetailSerializer)
+    def post(self, request, order_id: int):
+        data = s.ShipInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        services.ship_order(
+            order_id=order_id,
+            carrier=values["carrier"],
+            tracking_number=values["tracking_number"],
+            lines=line_pairs(values.get("lines")),
+            actor_user_id=request.user.pk,
+        )
+        return Response(s.ManageOrderDetailSerializer(selectors.manage_order(order_id=order_id)).data)
+
+
+AFTERSALE_STATUS_PARAM = OpenApiParameter("status", str, description="A status or a comma list of them.")
+
+
+class ManageAfterSaleListView(ManageView):
+    @extend_schema(
+        tags=MANAGE_TAGS,
+        parameters=[AFTERSALE_STATUS_PARAM, *PAGE_PARAMS],
+        responses=page_of(s.ManageAfterSaleSerializer),
+    )
+    def get(self, request):
+        aftersales = selectors.manage_aftersales(status=request.query_params.get("status"))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(aftersales, request, view=self)
+        return paginator.get_paginated_response(s.ManageAfterSaleSerializer(page, many=True).data)
+
+
+class ManageAfterSaleDetailView(ManageView):
+    @extend_schema(tags=MANAGE_TAGS, responses=s.ManageAfterSaleSerializer)
+    def get(self, request, aftersale_id: int):
+        return Response(s.ManageAfterSaleSerializer(selectors.manage_aftersale(aftersale_id=aftersale_id)).data)
+
+
+def aftersale_body(aftersale_id: int) -> dict:
+    return s.ManageAfterSaleSerializer(selectors.manage_aftersale(aftersale_id=aftersale_id)).data
+
+
+class ManageAfterSaleApproveView(ManageWriteView):
+    @extend_schema(tags=MANAGE_TAGS, request=None, responses=s.ManageAfterSaleSerializer)
+    def post(self, request, aftersale_id: int):
+        services.approve_aftersale(aftersale_id=aftersale_id, shop=request.shop, actor_user_id=request.user.pk)
+        return Response(aftersale_body(aftersale_id))
+
+
+class ManageAfterSaleRejectView(ManageWriteView):
+    @extend_schema(tags=MANAGE_TAGS, request=s.RejectInput, responses=s.ManageAfterSaleSerializer)
+    def post(self, request, aftersale_id: int):
+        data = s.RejectInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.reject_aftersale(
+            aftersale_id=aftersale_id, reason=data.validated_data["reason"], actor_user_id=request.user.pk
+        )
+        return Response(aftersale_body(aftersale_id))
+
+
+class ManageAfterSaleReceiveView(ManageWriteView):
+    @extend_schema(tags=MANAGE_TAGS, request=None, responses=s.ManageAfterSaleSerializer)
+    def post(self, request, aftersale_id: int):
+        services.receive_return(aftersale_id=aftersale_id, shop=request.shop, actor_user_id=request.user.pk)
+        return Response(aftersale_body(aftersale_id))
+
+
+class ManageAfterSaleShipView(ManageWriteView):
+    @extend_schema(tags=MANAGE_TAGS, request=s.ExchangeShipInput, responses=s.ManageAfterSaleSerializer)
+    def post(self, request, aftersale_id: int):
+        data = s.ExchangeShipInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.ship_exchange(aftersale_id=aftersale_id, actor_user_id=request.user.pk, **data.validated_data)
+        return Response(aftersale_body(aftersale_id))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from micromall.errors import Invalid
 from shared_apps.tenancy.interface import technical_fee_bps as plan_technical_fee_bps
 
-from ..models import Order, Payment, PaymentMethod
+from ..models import Order, Payment, PaymentMethod, Refund
 from . import stripe_api
 
 SUCCEEDED, DUE, ACTION = "succeeded", "due", "action"
@@ -28,6 +28,15 @@ class Started:
     application_fee_amount: int = 0
 
 
+@dataclass(frozen=True)
+class Refunded:
+    """What the gateway did with a refund: `succeeded` (or accepted as `pending` by Stripe) or `failed`."""
+
+    status: str
+    stripe_refund_id: str = ""
+    failure_message: str = ""
+
+
 class Gateway(Protocol):
     method: str
 
@@ -35,6 +44,8 @@ class Gateway(Protocol):
         """Raise Invalid({"method": [...]}) when the shop cannot take this method."""
 
     def start(self, *, order: Order, payment: Payment, shop) -> Started: ...
+
+    def refund(self, *, payment: Payment, refund: Refund, shop) -> Refunded: ...
 
 
 class TestGateway:
@@ -49,6 +60,9 @@ class TestGateway:
     def start(self, *, order, payment, shop) -> Started:
         return Started(SUCCEEDED)
 
+    def refund(self, *, payment, refund, shop) -> Refunded:
+        return Refunded(SUCCEEDED)  # nothing moved: the refund is recorded
+
 
 class CashOnDeliveryGateway:
     """Nothing to charge now: the courier collects the money; the payment is recorded at delivery."""
@@ -60,6 +74,10 @@ class CashOnDeliveryGateway:
 
     def start(self, *, order, payment, shop) -> Started:
         return Started(DUE)
+
+    def refund(self, *, payment, refund, shop) -> Refunded:
+        # Before delivery nothing was collected; after it the merchant pays back in cash: we record it.
+        return Refunded(SUCCEEDED)
 
 
 def technical_fee_amount(total_amount: int, bps: int) -> int:
@@ -108,6 +126,30 @@ class StripeGateway:
             },
         )
         return Started(ACTION, client_secret=intent.client_secret, intent_id=intent.id, application_fee_amount=fee)
+
+    def refund(self, *, payment, refund, shop) -> Refunded:
+        """A (partial) refund of the payment's intent on the connected account; raises stripe.StripeError."""
+        result = stripe_api.client().v1.refunds.create(
+            params={
+                "payment_intent": payment.stripe_payment_intent_id,
+                "amount": refund.amount,
+                "metadata": {
+                    "shop": connection.schema_name,
+                    "order_id": str(payment.order_id),
+                    "payment_id": str(payment.pk),
+                    "refund_id": str(refund.pk),
+                    "aftersale_id": str(refund.aftersale_id),
+                },
+            },
+            options={
+                "stripe_account": payment.stripe_account_id or shop.stripe_account_id,
+                # Keyed by our refund row: approving again after a timeout can never refund twice.
+                "idempotency_key": f"mm-{connection.schema_name}-refund-{refund.pk}-{refund.amount}",
+            },
+        )
+        if result.status == "failed":
+            return Refunded("failed", result.id, str(getattr(result, "failure_reason", "") or "")[:300])
+        return Refunded(SUCCEEDED, result.id)
 
 
 GATEWAYS: dict[str, Gateway] = {g.method: g for g in (TestGateway(), CashOnDeliveryGateway(), StripeGateway())}

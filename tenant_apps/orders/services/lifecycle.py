@@ -1,6 +1,4 @@
-"""Moving orders through their states: cancel (stock returns), ship, complete, close, and the shop's timers."""
-
-from datetime import timedelta
+"""Moving orders through their states: cancel (stock returns), complete, close, and the shop's timers."""
 
 from django.db import transaction
 from django.db.models import Min
@@ -12,7 +10,7 @@ from tenant_apps.catalog.interface import release_stock
 
 from .. import events, states
 from ..deadlines import note_deadline
-from ..models import Order, OrderSettings, OrderStatus, Shipment
+from ..models import Order, OrderSettings, OrderStatus
 
 CANCEL_REASONS = ("shopper", "timeout", "merchant")
 TIMER_BATCH = 200
@@ -24,7 +22,12 @@ def order_settings() -> OrderSettings:
 
 
 @transaction.atomic
-def update_order_settings(*, auto_cancel_minutes: int | None = None, auto_complete_days: int | None = None):
+def update_order_settings(
+    *,
+    auto_cancel_minutes: int | None = None,
+    auto_complete_days: int | None = None,
+    return_window_days: int | None = None,
+):
     row = order_settings()
     errors = {}
     if auto_cancel_minutes is not None:
@@ -35,6 +38,10 @@ def update_order_settings(*, auto_cancel_minutes: int | None = None, auto_comple
         if not 1 <= auto_complete_days <= 60:
             errors["auto_complete_days"] = [_("Between 1 and 60 days.")]
         row.auto_complete_days = auto_complete_days
+    if return_window_days is not None:
+        if not 0 <= return_window_days <= 90:
+            errors["return_window_days"] = [_("Between 0 and 90 days.")]
+        row.return_window_days = return_window_days
     if errors:
         raise Invalid(errors=errors)
     row.save()
@@ -64,22 +71,6 @@ def cancel_order(*, order_id: int, member=None, reason: str = "shopper") -> Orde
     for line in sorted(order.lines.all(), key=lambda line: line.sku_id):
         release_stock(sku_id=line.sku_id, quantity=line.quantity, note=order.number)
     events.publish_order_event(events.CANCELLED, order, reason=order.cancel_reason)
-    return order
-
-
-@transaction.atomic
-def ship_order(*, order_id: int, carrier: str, tracking_number: str) -> Order:
-    """paid -> shipped with one parcel for the whole order. The merchant ship endpoint (and partial
-    shipments) build on this; it starts the auto-complete timer."""
-    order = locked_order(order_id)
-    fields = states.advance(order, "ship")
-    order.auto_complete_at = order.shipped_at + timedelta(days=order_settings().auto_complete_days)
-    order.save(update_fields=[*fields, "auto_complete_at"])
-    shipment = Shipment.objects.create(order=order, carrier=carrier, tracking_number=tracking_number)
-    events.publish_order_event(
-        events.SHIPPED, order, carrier=shipment.carrier, tracking_number=shipment.tracking_number
-    )
-    transaction.on_commit(lambda: note_deadline(order.auto_complete_at))
     return order
 
 

@@ -181,6 +181,11 @@ def _charge_refunded(charge: dict) -> str:
     refunded = min(int(charge.get("amount_refunded") or 0), payment.amount)
     if refunded <= payment.refunded_amount:
         return "duplicate"  # Stripe's total only grows: an older event never lowers it
+    from .aftersales import reconcile_stripe_refunds  # aftersales imports this module
+
+    reconcile_stripe_refunds(order, payment, refunded)
+    if refunded <= payment.refunded_amount:
+        return "reconciled"  # our own refund rows account for all of it
     delta = refunded - payment.refunded_amount
     payment.refunded_amount = refunded
     payment.save(update_fields=["refunded_amount"])
