@@ -17,6 +17,7 @@ from tests.orders.conftest import (  # noqa: F401  (fixtures)
     in_shop,
     place,
 )
+from tests.orders.test_stripe import stripe_shop  # noqa: F401  (fixture)
 
 
 def pay(buyer, order_id: int, method: str = "test") -> dict:

@@ -228,12 +228,18 @@ def _open_refund(order: Order, aftersale: AfterSale) -> Refund | None:
     return refund
 
 
+def _failed_refund(aftersale: AfterSale) -> bool:
+    """The gateway refused or timed out on this request's refund (a retry may go ahead); an attempt in flight
+    has no failure recorded, so a concurrent approval is refused instead of joining it."""
+    return Refund.objects.filter(aftersale=aftersale, status=RefundStatus.PENDING).exclude(failure_message="").exists()
+
+
 def approve_aftersale(*, aftersale_id: int, shop, actor_user_id: int | None = None) -> AfterSale:
     """requested -> approved. A refund-only request is refunded at once through the gateway; a return waits for
-    the goods (`receive_return`). Approving again while that gateway refund has not gone through retries it."""
+    the goods (`receive_return`). Approving again after the gateway refused that refund retries it."""
     with transaction.atomic():
         order, aftersale = _locked_aftersale(aftersale_id)
-        retry = aftersale.status == AfterSaleStatus.APPROVED and aftersale.type == AfterSaleType.REFUND
+        retry = aftersale.status == AfterSaleStatus.APPROVED and _failed_refund(aftersale)
         if aftersale.status != AfterSaleStatus.REQUESTED and not retry:
             raise _refusal(aftersale, _("Only a pending request can be approved."))
         if not retry:
@@ -278,11 +284,11 @@ def reject_aftersale(*, aftersale_id: int, reason: str, actor_user_id: int | Non
 
 def receive_return(*, aftersale_id: int, shop, actor_user_id: int | None = None) -> AfterSale:
     """The returned goods arrived: stock goes back (ledger reason "return", who received them); a return and
-    refund is then refunded through the gateway. Receiving again while that refund has not gone through retries it.
+    refund is then refunded through the gateway. Receiving again after the gateway refused that refund retries it.
     """
     with transaction.atomic():
         order, aftersale = _locked_aftersale(aftersale_id)
-        retry = aftersale.status == AfterSaleStatus.RECEIVED and aftersale.type == AfterSaleType.RETURN_REFUND
+        retry = aftersale.status == AfterSaleStatus.RECEIVED and _failed_refund(aftersale)
         if aftersale.type not in RETURN_TYPES:
             raise _refusal(aftersale, _("Only returns and exchanges send goods back."))
         if aftersale.status != AfterSaleStatus.APPROVED and not retry:
