@@ -100,6 +100,7 @@ TENANT_APPS = [
     "tenant_apps.pricing",
     "tenant_apps.checkout",
     "tenant_apps.orders",
+    "tenant_apps.notifications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
