@@ -264,6 +264,8 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_API_VERSION = os.environ.get("STRIPE_API_VERSION", "2026-10-28.endive")  # pinned; the SDK's own version
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # empty = api.stripe.com (tests: a loopback fake)
 STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+# pk_…: the payment page loads https://js.stripe.com/v3 (Payment Element) only when this is set.
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 PAYMENTS_TECHNICAL_FEE_BPS = env_int("PAYMENTS_TECHNICAL_FEE_BPS", 60)  # until the shop's plan says otherwise
 CELERY_BEAT_SCHEDULE["orders-dispatch-due-timers"] = {"task": "orders.dispatch_due_timers", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["orders-sweep-all-shops"] = {"task": "orders.sweep_all_shops", "schedule": 24 * 3600.0}

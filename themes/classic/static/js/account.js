@@ -67,6 +67,9 @@
         if (r.status === 200 || r.status === 201) {
           localStorage.setItem(KEY, r.data.token);
           form.reset();
+          // Back to the page that asked for a sign-in (only a path on this host).
+          var next = new URLSearchParams(location.search).get("next") || "";
+          if (/^\/[^\/\\]/.test(next)) { location.href = next; return; }
           return load();
         }
         error.textContent = message(r);
