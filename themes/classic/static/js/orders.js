@@ -18,7 +18,7 @@
   function specs(line) { return Object.values(line.specs || {}).join(" / "); }
   function lineItem(line, extra) {
     var li = el("li", "order-line");
-    var img = el("img"); img.alt = ""; img.src = line.image_url || ""; if (!line.image_url) img.hidden = true;
+    var img = el("img"); img.alt = ""; img.src = line.image_url || root.dataset.placeholder;
     var info = el("div", "info");
     info.append(el("div", "title", line.title), el("div", "specs-text", specs(line)));
     var right = el("div", "nums");
