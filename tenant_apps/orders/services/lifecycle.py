@@ -61,8 +61,12 @@ def cancel_order(*, order_id: int, member=None, reason: str = "shopper") -> Orde
     fields = states.advance(order, "cancel")
     order.cancel_reason = reason if reason in CANCEL_REASONS else "shopper"
     order.save(update_fields=[*fields, "cancel_reason"])
-    for line in sorted(order.lines.all(), key=lambda line: line.sku_id):
+    lines = sorted(order.lines.all(), key=lambda line: line.sku_id)
+    for line in lines:
         release_stock(sku_id=line.sku_id, quantity=line.quantity, note=order.number)
+    from .placing import forget_sold_out  # placing imports this module
+
+    forget_sold_out([line.sku_id for line in lines])  # early is harmless: the next buyer just takes the full path
     events.publish_order_event(events.CANCELLED, order, reason=order.cancel_reason)
     return order
 
