@@ -101,6 +101,14 @@ def reset_sale(sku_id: int, stock: int) -> None:
         Sku.objects.filter(pk=sku_id).update(stock=stock)
 
 
+def restock(sku_id: int, stock: int) -> None:
+    """A new sale: set the stock, then let the web workers' one-second "sold out" memos lapse."""
+    from tenant_apps.orders.services.placing import SOLD_OUT_MEMO_SECONDS
+
+    reset_sale(sku_id, stock)
+    time.sleep(SOLD_OUT_MEMO_SECONDS + 0.1)
+
+
 def sale_outcome(sku_id: int) -> dict:
     from django.db.models import Sum
     from django_tenants.utils import schema_context
@@ -201,7 +209,7 @@ def main() -> int:
         reset_sale(sku_id, 10**6)  # warm every worker's connection, routing and code paths
         asyncio.run(race(args.port, host, sku_id, buyers[: args.workers * 4]))
         for _ in range(args.rounds):
-            reset_sale(sku_id, args.units)
+            restock(sku_id, args.units)
             results, wall = asyncio.run(race(args.port, host, sku_id, buyers))
             outcome = sale_outcome(sku_id)
             codes = [code for code, _ in results]
@@ -220,7 +228,7 @@ def main() -> int:
             )
         steady = None
         if args.seconds > 0:
-            reset_sale(sku_id, 10**6)
+            restock(sku_id, 10**6)
             cpu_before = web_cpu_seconds(server.proc.pid)
             results, wall = asyncio.run(sustained(args.port, host, sku_id, buyers, args.seconds))
             cpu_used = web_cpu_seconds(server.proc.pid) - cpu_before
