@@ -12,7 +12,7 @@ from tenant_apps.catalog.interface import release_stock
 
 from .. import events, states
 from ..deadlines import note_deadline
-from ..models import Order, OrderSettings, OrderStatus, Shipment
+from ..models import MAX_CANCEL_MINUTES, MAX_COMPLETE_DAYS, Order, OrderSettings, OrderStatus, Shipment
 
 CANCEL_REASONS = ("shopper", "timeout", "merchant")
 TIMER_BATCH = 200
@@ -28,11 +28,11 @@ def update_order_settings(*, auto_cancel_minutes: int | None = None, auto_comple
     row = order_settings()
     errors = {}
     if auto_cancel_minutes is not None:
-        if not 1 <= auto_cancel_minutes <= 7 * 24 * 60:
+        if not 1 <= auto_cancel_minutes <= MAX_CANCEL_MINUTES:
             errors["auto_cancel_minutes"] = [_("Between 1 minute and 7 days.")]
         row.auto_cancel_minutes = auto_cancel_minutes
     if auto_complete_days is not None:
-        if not 1 <= auto_complete_days <= 60:
+        if not 1 <= auto_complete_days <= MAX_COMPLETE_DAYS:
             errors["auto_complete_days"] = [_("Between 1 and 60 days.")]
         row.auto_complete_days = auto_complete_days
     if errors:
