@@ -5,6 +5,7 @@ The database guards what must never be wrong: unique numbers, one payment row pe
 one succeeded payment per order, one PaymentIntent per payment, amounts never negative.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -25,14 +26,30 @@ class PaymentMethod(models.TextChoices):
     STRIPE = "stripe", _("Card / WeChat Pay / Alipay (Stripe)")
 
 
+MAX_CANCEL_MINUTES = 7 * 24 * 60
+MAX_COMPLETE_DAYS = 60
+MAX_RETURN_WINDOW_DAYS = 90
+
+
 class OrderSettings(models.Model):
     """Per-shop order timers; a single row (id=1), defaults until the merchant changes them."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    auto_cancel_minutes = models.PositiveIntegerField(default=30, verbose_name=_("cancel unpaid orders after (min)"))
-    auto_complete_days = models.PositiveIntegerField(default=7, verbose_name=_("complete shipped orders after (days)"))
+    # The bounds are the service's (update_order_settings); repeated here so the back-office form says so first.
+    auto_cancel_minutes = models.PositiveIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CANCEL_MINUTES)],
+        verbose_name=_("cancel unpaid orders after (min)"),
+    )
+    auto_complete_days = models.PositiveIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_COMPLETE_DAYS)],
+        verbose_name=_("complete shipped orders after (days)"),
+    )
     return_window_days = models.PositiveIntegerField(
-        default=7, verbose_name=_("no-reason returns within (days after completion)")
+        default=7,
+        validators=[MaxValueValidator(MAX_RETURN_WINDOW_DAYS)],
+        verbose_name=_("no-reason returns within (days after completion)"),
     )
 
     class Meta:

@@ -117,10 +117,13 @@ def celery_eager():
 
 @pytest.fixture(autouse=True)
 def _empty_deadline_index():
-    """The due-shops index is a raw Redis key (not a cache entry): start every test without one."""
+    """The due-shops index is a raw Redis key (not a cache entry) and sold-out memos live in the process:
+    start every test without them."""
     from django_redis import get_redis_connection
 
     from tenant_apps.orders.deadlines import _key
+    from tenant_apps.orders.services import placing
 
     get_redis_connection("default").delete(_key())
+    placing._sold_out.clear()  # ids are reused between tests (rolled back or truncated)
     yield

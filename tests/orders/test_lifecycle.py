@@ -248,3 +248,20 @@ def test_refusals_are_in_chinese_by_default_and_english_on_request(shop_a, catal
 
     assert chinese == "只有待付款的订单可以取消。 当前订单状态：已取消。"
     assert english == "Only an order awaiting payment can be cancelled. This order is: Cancelled."
+
+
+def test_the_fast_order_body_is_exactly_the_documented_serializer(shop_a, catalog_a, buyer_a, settings):
+    from tenant_apps.orders import selectors
+    from tenant_apps.orders.api.serializers import OrderSerializer, order_data
+
+    settings.DEBUG = True
+    order_id = place(buyer_a, (catalog_a.tea.pk, 2), note="快").json()["id"]
+    post(buyer_a, order_id, "pay", {"method": "test"})
+    in_shop(shop_a, lambda: services.ship_order(order_id=order_id, carrier="sf", tracking_number="SF1000"))
+
+    def both():
+        order = selectors.member_order(member=buyer_a.member, order_id=order_id)
+        return order_data(order), dict(OrderSerializer(order).data)
+
+    fast, documented = in_shop(shop_a, both)
+    assert fast == documented

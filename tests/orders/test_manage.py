@@ -145,3 +145,19 @@ def test_dispatch_task_runs_the_due_shops_timers(shop_a, catalog_a, buyer_a, cel
 
     assert in_shop(shop_a, lambda: Order.objects.get().status) == "cancelled"
     assert stock_of(shop_a, catalog_a.tea) == 10
+
+
+def test_back_office_order_settings_refuse_out_of_range_values(shop_a, owner_a):
+    client = host_client(shop_a)
+    client.force_login(owner_a)
+
+    refused = client.post("/admin/orders/ordersettings/add/", {"auto_cancel_minutes": 0, "auto_complete_days": 99})
+    saved = client.post(
+        "/admin/orders/ordersettings/add/",
+        {"auto_cancel_minutes": 15, "auto_complete_days": 10, "return_window_days": 7},
+    )
+
+    assert refused.status_code == 200
+    assert saved.status_code == 302
+    row = in_shop(shop_a, OrderSettings.objects.get)
+    assert (row.auto_cancel_minutes, row.auto_complete_days) == (15, 10)

@@ -189,3 +189,18 @@ def test_placing_an_order_has_a_fixed_query_budget(shop_a, catalog_a, buyer_a, d
         response = place(buyer_a, (catalog_a.tea.pk, 1), (catalog_a.cup.pk, 1))
 
     assert response.status_code == 201
+
+
+def test_a_sold_out_sku_is_refused_before_pricing_until_stock_comes_back(
+    shop_a, catalog_a, buyer_a, buyer_a2, django_assert_max_num_queries
+):
+    first = place(buyer_a, (catalog_a.cup.pk, 3)).json()
+    assert place(buyer_a2, (catalog_a.cup.pk, 1)).status_code == 409  # the quote sees 0 left: remembered
+
+    with django_assert_max_num_queries(1):  # the member's token only
+        refused = place(buyer_a2, (catalog_a.cup.pk, 1))
+    buyer_a.client.post(f"/api/v1/store/orders/{first['id']}/cancel")
+    again = place(buyer_a2, (catalog_a.cup.pk, 1))
+
+    assert (refused.status_code, refused.json()["sku_id"]) == (409, catalog_a.cup.pk)
+    assert again.status_code == 201

@@ -271,3 +271,16 @@ def test_stripe_refusing_the_intent_is_503_and_the_next_try_works(
     assert retried.status_code == 200
     assert retried.json()["client_secret"]
     assert order_state(stripe_shop) == ("pending_payment", [("stripe", "pending")])
+
+
+def test_a_webhook_that_beats_our_own_write_of_the_intent_id_still_pays(stripe_shop, stripe_fake, catalog_a, buyer_a):
+    order_id = place(buyer_a, (catalog_a.tea.pk, 1)).json()["id"]
+    pay_stripe(buyer_a, order_id)
+    intent_id = in_shop(stripe_shop, lambda: Payment.objects.get().stripe_payment_intent_id)
+    # As if Stripe's event arrived between the intent's creation and our row update: only metadata names the row.
+    in_shop(stripe_shop, lambda: Payment.objects.update(stripe_payment_intent_id=None))
+
+    deliver(succeeded_event(stripe_fake, intent_id))
+
+    assert order_state(stripe_shop) == ("paid", [("stripe", "succeeded")])
+    assert in_shop(stripe_shop, lambda: Payment.objects.get().stripe_payment_intent_id) == intent_id

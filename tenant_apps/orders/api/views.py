@@ -26,8 +26,8 @@ class MemberView(APIView):
     permission_classes = [IsMember]
 
 
-def order_body(order, serializer=s.OrderSerializer) -> dict:
-    return serializer(order).data
+def order_body(order) -> dict:
+    return s.order_data(order)
 
 
 class StoreOrderListView(MemberView):
@@ -36,7 +36,7 @@ class StoreOrderListView(MemberView):
         orders = selectors.member_orders(member=request.user, status=request.query_params.get("status"))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response(s.OrderSerializer(page, many=True).data)
+        return paginator.get_paginated_response([s.order_data(order) for order in page])
 
     @extend_schema(tags=STORE_TAGS, request=s.OrderCreateInput, responses={201: s.OrderSerializer})
     def post(self, request):

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.expressions
+import django.core.validators
 from django.db import migrations, models
 
 
@@ -82,8 +83,8 @@ class Migration(migrations.Migration):
             name='OrderSettings',
             fields=[
                 ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('auto_cancel_minutes', models.PositiveIntegerField(default=30, verbose_name='cancel unpaid orders after (min)')),
-                ('auto_complete_days', models.PositiveIntegerField(default=7, verbose_name='complete shipped orders after (days)')),
+                ('auto_cancel_minutes', models.PositiveIntegerField(default=30, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10080)], verbose_name='cancel unpaid orders after (min)')),
+                ('auto_complete_days', models.PositiveIntegerField(default=7, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='complete shipped orders after (days)')),
             ],
             options={
                 'verbose_name': 'order settings',

@@ -10,7 +10,7 @@ from tenant_apps.catalog.interface import release_stock
 
 from .. import events, states
 from ..deadlines import note_deadline
-from ..models import Order, OrderSettings, OrderStatus
+from ..models import MAX_CANCEL_MINUTES, MAX_COMPLETE_DAYS, MAX_RETURN_WINDOW_DAYS, Order, OrderSettings, OrderStatus
 
 CANCEL_REASONS = ("shopper", "timeout", "merchant")
 TIMER_BATCH = 200
@@ -31,15 +31,15 @@ def update_order_settings(
     row = order_settings()
     errors = {}
     if auto_cancel_minutes is not None:
-        if not 1 <= auto_cancel_minutes <= 7 * 24 * 60:
+        if not 1 <= auto_cancel_minutes <= MAX_CANCEL_MINUTES:
             errors["auto_cancel_minutes"] = [_("Between 1 minute and 7 days.")]
         row.auto_cancel_minutes = auto_cancel_minutes
     if auto_complete_days is not None:
-        if not 1 <= auto_complete_days <= 60:
+        if not 1 <= auto_complete_days <= MAX_COMPLETE_DAYS:
             errors["auto_complete_days"] = [_("Between 1 and 60 days.")]
         row.auto_complete_days = auto_complete_days
     if return_window_days is not None:
-        if not 0 <= return_window_days <= 90:
+        if not 0 <= return_window_days <= MAX_RETURN_WINDOW_DAYS:
             errors["return_window_days"] = [_("Between 0 and 90 days.")]
         row.return_window_days = return_window_days
     if errors:
@@ -68,8 +68,12 @@ def cancel_order(*, order_id: int, member=None, reason: str = "shopper") -> Orde
     fields = states.advance(order, "cancel")
     order.cancel_reason = reason if reason in CANCEL_REASONS else "shopper"
     order.save(update_fields=[*fields, "cancel_reason"])
-    for line in sorted(order.lines.all(), key=lambda line: line.sku_id):
+    lines = sorted(order.lines.all(), key=lambda line: line.sku_id)
+    for line in lines:
         release_stock(sku_id=line.sku_id, quantity=line.quantity, note=order.number)
+    from .placing import forget_sold_out  # placing imports this module
+
+    forget_sold_out([line.sku_id for line in lines])  # early is harmless: the next buyer just takes the full path
     events.publish_order_event(events.CANCELLED, order, reason=order.cancel_reason)
     return order
 

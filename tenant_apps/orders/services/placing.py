@@ -1,5 +1,6 @@
 """Placing an order: price through checkout's quote, reserve stock without overselling, snapshot the lines."""
 
+import time
 from collections import OrderedDict
 from dataclasses import asdict, is_dataclass
 from datetime import timedelta
@@ -15,6 +16,26 @@ from tenant_apps.checkout.interface import quote
 from ..deadlines import note_deadline
 from ..models import Order, OrderLine, OrderStatus
 from .lifecycle import order_settings
+
+# SKUs this process saw sell out: {(schema, sku_id): when}. In a flash sale most buyers are refused; for a
+# second after a sell-out they are refused before pricing. A restock elsewhere is believed within that second.
+SOLD_OUT_MEMO_SECONDS = 1.0
+_sold_out: dict[tuple[str, int], float] = {}
+
+
+def _seen_sold_out(sku_id: int) -> bool:
+    seen = _sold_out.get((connection.schema_name, sku_id))
+    return seen is not None and time.monotonic() - seen < SOLD_OUT_MEMO_SECONDS
+
+
+def _remember_sold_out(sku_id: int) -> None:
+    _sold_out[(connection.schema_name, sku_id)] = time.monotonic()
+
+
+def forget_sold_out(sku_ids) -> None:
+    """Stock came back in this process (a cancelled order): stop refusing those SKUs at once."""
+    for sku_id in sku_ids:
+        _sold_out.pop((connection.schema_name, sku_id), None)
 
 
 def next_order_number() -> str:
@@ -62,7 +83,15 @@ def place_order(
     if errors:
         raise Invalid(errors=errors)
     items = _merge(items)
-    priced = quote(items=items, member=member, address=address_id)
+    for sku_id, _quantity in items:
+        if isinstance(sku_id, int) and _seen_sold_out(sku_id):
+            raise Conflict(_("Sold out."), sku_id=sku_id, available=0)
+    try:
+        priced = quote(items=items, member=member, address=address_id)
+    except Conflict as short:
+        if short.extra.get("available") == 0 and "sku_id" in short.extra:
+            _remember_sold_out(short.extra["sku_id"])
+        raise
     address = priced.address
     if address is None:
         raise Invalid(errors={"address_id": [_("No such address in your address book.")]})
@@ -113,6 +142,8 @@ def place_order(
             try:
                 reserve_stock(sku_id=sku_id, quantity=quantity, note=order.number)
             except InsufficientStock as short:
+                if not short.available:
+                    _remember_sold_out(sku_id)
                 raise _short(sku_id, priced.skus[sku_id].title, short.available) from None
         transaction.on_commit(lambda: note_deadline(order.pay_deadline))
     # Returned with its lines (and no shipments) loaded: the caller answers without reading it back.
