@@ -21,5 +21,6 @@ urlpatterns = [
     path("orders/<int:order_id>/result", order_pages.pay_result, name="order-pay-result"),
     path("orders/<int:order_id>/aftersale", order_pages.aftersale, name="order-aftersale"),
     # Last route on shop hosts: any unknown path gets the theme's 404 page (JSON 404 under /api/).
-    re_path(r"^(?!static/|media/)(?P<path>.*)$", views.not_found, name="not-found"),
+    # [\s\S], not ".": a path holding a newline (%0A) must not slip past it to Django's default 404.
+    re_path(r"^(?!static/|media/)(?P<path>[\s\S]*)$", views.not_found, name="not-found"),
 ]
