@@ -64,3 +64,25 @@ def test_after_sales_decisions_are_mailed(shop_a, catalog_a, buyer_a2, manager_a
         f"订单 {order['number']} 的售后申请已通过。\n退款 ¥129.00，将原路退回。",
         f"订单 {order['number']} 的售后申请未通过：商品已打包",
     ]
+
+
+def test_a_handler_run_twice_for_one_event_mails_each_recipient_once(shop_a, buyer_a2, mailoutbox):
+    import uuid
+
+    from django.utils import timezone
+
+    from tenant_apps.events.interface import Event
+    from tenant_apps.notifications.handlers import order_shipped
+
+    owner = staff_of(shop_a)
+    event = Event(
+        id=uuid.uuid4(), name="order.shipped", created=timezone.now(),
+        payload={"order_id": 1, "order_number": "20261202000009", "member_id": buyer_a2.member.pk,
+                 "carrier": "ems", "tracking_number": "EMS12345", "fully_shipped": True},
+    )  # fmt: skip
+
+    in_shop(shop_a, lambda: order_shipped(event))
+    in_shop(shop_a, lambda: order_shipped(event))  # the drain redelivers after a crash before its Delivery row
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(["second@example.com", owner.email])
+    assert "EMS，运单号 EMS12345" in mailoutbox[0].body
