@@ -110,3 +110,36 @@ def test_shopper_buys_merchant_ships_shopper_confirms(live_server, shop, browser
     with tenant_context(shop):
         order = Order.objects.get(pk=order_id)
         assert (order.status, order.total_amount, order.ship_name) == ("completed", 12900, "张三")
+
+
+def test_shopper_asks_for_a_return_on_a_phone(live_server, shop, browser_page, settings):  # noqa: F811
+    from tenant_apps.orders import services
+    from tests.orders.conftest import make_buyer, make_catalog, place
+
+    settings.DEBUG = True
+    catalog = make_catalog(shop)
+    buyer = make_buyer(shop, "buyer2@example.com")
+    order = place(buyer, (catalog.tea.pk, 2)).json()
+    buyer.client.post(f"/api/v1/store/orders/{order['id']}/pay", {"method": "test"}, content_type="application/json")
+    with tenant_context(shop):
+        services.ship_order(order_id=order["id"], carrier="yunda", tracking_number="YD31415926")
+    page = browser_page
+    base = f"http://alpha.localhost:{live_server.thread.port}"
+    page.goto(base + "/account")
+    page.evaluate("token => localStorage.setItem('mm-member-token', token)", buyer.token)
+
+    page.goto(f"{base}/orders/{order['id']}/aftersale")
+    page.wait_for_selector("[data-aftersale-form]:visible")
+    assert page.locator("select[name=type]").input_value() == "return_refund"  # shipped: no refund-only
+    assert page.locator("option[value=refund]").is_disabled()
+    page.fill("[data-line-id]", "1")
+    page.fill("textarea[name=reason]", "包装破损")
+    page.screenshot(path=str(ARTIFACTS / "buying-aftersale-form.png"), full_page=True)
+    page.click("[data-aftersale-form] button[type=submit]")
+    page.wait_for_url(f"**/orders/{order['id']}")
+    page.wait_for_selector("[data-aftersales-card]:visible")
+    assert "退货退款 · 待处理 · 退款 ¥129.00" in page.locator("[data-aftersales]").inner_text()
+    page.goto(base + "/orders?tab=aftersales")
+    page.wait_for_selector(".order-card")
+    assert "退货退款" in page.locator(".order-card").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "buying-aftersales-tab.png"), full_page=True)
