@@ -66,7 +66,12 @@ def line_pairs(lines: list[dict] | None) -> list[tuple[int, int]] | None:
 
 
 class StoreAfterSaleListView(MemberView):
-    @extend_schema(tags=STORE_TAGS, parameters=PAGE_PARAMS, responses=page_of(s.AfterSaleSerializer))
+    @extend_schema(
+        tags=STORE_TAGS,
+        operation_id="v1_store_aftersales_list",
+        parameters=PAGE_PARAMS,
+        responses=page_of(s.AfterSaleSerializer),
+    )
     def get(self, request):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.member_aftersales(member=request.user), request, view=self)
@@ -184,6 +189,7 @@ AFTERSALE_STATUS_PARAM = OpenApiParameter("status", str, description="A status o
 class ManageAfterSaleListView(ManageView):
     @extend_schema(
         tags=MANAGE_TAGS,
+        operation_id="v1_manage_aftersales_list",
         parameters=[AFTERSALE_STATUS_PARAM, *PAGE_PARAMS],
         responses=page_of(s.ManageAfterSaleSerializer),
     )
