@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR):$(CURDIR)/platform
+# pytest-xdist workers for `make test`: `auto` = one per CPU core; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test venv services browser lint lock
 
@@ -29,8 +31,8 @@ test: venv services browser
 	@$(VENV)/bin/lint-imports --no-cache >/dev/null || $(VENV)/bin/lint-imports --no-cache
 	@echo "==> ruff…"
 	@$(VENV)/bin/ruff check --quiet .
-	@echo "==> pytest…"
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@echo "==> pytest (parallel: one worker per core, each with its own test database, cache prefix and Celery queue)…"
+	@$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: venv
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports

@@ -1,15 +1,20 @@
-"""Storefront benchmark: product-list API and product-detail HTML against a plain Django JSON view.
+"""Storefront benchmark: product-list API and product page against a minimal Django app, throttles on.
 
     .venv/bin/python bench/storefront.py [--seconds 6] [--rounds 3] [--port 8300] [--shops 200]
 
-One run, one gunicorn config (deploy/gunicorn.conf.py, WEB_CONCURRENCY=2 sync workers), loopback only,
-wrk -t1 -c4. Every shop holds 1,000 active products (2 SKUs, a spec group and an image row each).
-  plain           /bench/plain on the platform host (no shop, no query)
-  list            GET /api/v1/store/products (20 items) on one shop, catalog-version cache on
-  detail          GET /p/<id> (theme-rendered product page) on one shop
-  list 10 shops   the list API, each request on the next of 10 shop hosts (wrk Lua script)
-  list 200 shops  the same over 200 shop hosts
-  ... nocache     the same list requests on a second gunicorn with STOREFRONT_CACHE_SECONDS = 0
+One run, one gunicorn config (deploy/gunicorn.conf.py, WEB_CONCURRENCY=2 sync workers) for every server,
+loopback only, wrk -t1 -c4. Every shop holds 1,000 active products (2 SKUs, a spec group and an image each).
+Four gunicorns side by side (ports --port ... --port+3):
+  minimal        a minimal Django project (bench.minimal_settings: no apps, no middleware, no database)
+  product        the product's settings (bench.storefront_settings): throttles ON, NUM_PROXIES=1
+  no throttles   the same without DRF throttles (what the throttle round trip costs)
+  no page cache  the same without the whole-page cache (what rendering the product page costs)
+Cases (every request carries a rotating X-Forwarded-For, as shoppers behind a proxy do):
+  plain (minimal Django)      GET /plain on the minimal app: the reference of every ratio
+  plain (project middleware)  /bench/plain on the platform host of the product (no shop, no query)
+  list                        GET /api/v1/store/products?page_size=20 on one shop
+  detail (product page)       GET /p/<id>, the theme-rendered product page, on one shop
+  list 10 / N shops           the list API, each request on the next of 10 / N shop hosts
 Data lives in its own database (BENCH_DATABASE_NAME, default mm_bench_storefront). Shop schemas after the
 first are copies of it (pg_dump of one migrated schema, renamed), created once and reused by later runs.
 """
@@ -182,8 +187,11 @@ LUA = """
 local hosts = {%s}
 local i = 0
 request = function()
-  i = i %% #hosts + 1
-  return wrk.format("GET", "%s", {["Host"] = hosts[i]})
+  i = i + 1
+  -- shoppers behind a proxy: a rotating client address (5,000 of them) in X-Forwarded-For
+  local n = i %% 5000
+  local xff = string.format("10.0.%%d.%%d", math.floor(n / 250), n %% 250 + 1)
+  return wrk.format("GET", "%s", {["Host"] = hosts[i %% #hosts + 1], ["X-Forwarded-For"] = xff})
 end
 """
 
@@ -202,6 +210,17 @@ def run_wrk(port: int, path: str, hosts: list[str], seconds: int) -> tuple[float
     return rps, errors
 
 
+# gunicorn servers, side by side, each with deploy/gunicorn.conf.py and 2 sync workers (port offset, settings).
+SERVERS = {
+    "minimal": (0, "bench.minimal_settings"),
+    "product": (1, "bench.storefront_settings"),
+    "no throttles": (2, "bench.storefront_nothrottle"),
+    "no page cache": (3, "bench.storefront_nopagecache"),
+}
+REFERENCE = "plain (minimal Django)"
+GOALS = {"list": 0.30, "detail (product page)": 0.40}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=6, help="seconds per measurement (default 6)")
@@ -218,42 +237,42 @@ def main() -> int:
     root = settings.ROOT_DOMAIN
     log = ROOT / ".data" / "logs" / "bench-storefront-gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    common = {"WEB_CONCURRENCY": "2"}
     list_path = "/api/v1/store/products?page_size=20"
+    detail_path = f"/p/{product_id}"
     cases = [
-        ("plain", 0, "/bench/plain", [root]),
-        ("list", 0, list_path, hosts[:1]),
-        ("detail", 0, f"/p/{product_id}", hosts[:1]),
-        ("list 10 shops", 0, list_path, hosts[:10]),
-        (f"list {len(hosts)} shops", 0, list_path, hosts),
-        ("nocache plain", 1, "/bench/plain", [root]),
-        ("nocache list", 1, list_path, hosts[:1]),
-        ("nocache list 10 shops", 1, list_path, hosts[:10]),
-        (f"nocache list {len(hosts)} shops", 1, list_path, hosts),
+        (REFERENCE, "minimal", "/plain", [root]),
+        ("plain (project middleware)", "product", "/bench/plain", [root]),
+        ("list", "product", list_path, hosts[:1]),
+        ("detail (product page)", "product", detail_path, hosts[:1]),
+        ("list 10 shops", "product", list_path, hosts[:10]),
+        (f"list {len(hosts)} shops", "product", list_path, hosts),
+        ("list, throttles off", "no throttles", list_path, hosts[:1]),
+        ("detail, page cache off", "no page cache", detail_path, hosts[:1]),
     ]
-    servers = []
+    servers = {}
     try:
-        for offset, settings_module in enumerate(["bench.storefront_settings", "bench.storefront_nocache"]):
-            env = django_env(settings_module, **common)
-            servers.append(Gunicorn(env, args.port + offset, log))
-            servers[-1].wait_ready(hosts[0])
+        for name, (offset, settings_module) in SERVERS.items():
+            env = django_env(settings_module, WEB_CONCURRENCY="2")
+            servers[name] = Gunicorn(env, args.port + offset, log)
+        for name, server in servers.items():
+            server.wait_ready(root if name == "minimal" else hosts[0])
         load_before = os.getloadavg()[0]
         for _name, server, path, shop_hosts in cases:  # warm caches and connections on every host
-            run_wrk(args.port + server, path, shop_hosts, max(2, len(shop_hosts) // 40))
+            run_wrk(servers[server].port, path, shop_hosts, max(2, len(shop_hosts) // 40))
         results: dict[str, list[float]] = {name: [] for name, *_ in cases}
         for _ in range(args.rounds):
             for name, server, path, shop_hosts in cases:
-                rps, errors = run_wrk(args.port + server, path, shop_hosts, args.seconds)
+                rps, errors = run_wrk(servers[server].port, path, shop_hosts, args.seconds)
                 if errors:
                     raise SystemExit(f"{name}: {errors} errors/non-2xx responses; see {log}")
                 results[name].append(rps)
     finally:
-        for server in servers:
+        for server in servers.values():
             server.stop()
 
     medians = {name: statistics.median(values) for name, values in results.items()}
 
-    def ratio(name: str, base: str) -> float:
+    def ratio(name: str, base: str = REFERENCE) -> float:
         """Median over rounds of this round's ratio: neighbours in time share the machine's load."""
         return statistics.median(a / b for a, b in zip(results[name], results[base], strict=True))
 
@@ -261,17 +280,19 @@ def main() -> int:
     print(f"\nStorefront benchmark — {now}\nmachine: {machine()}")
     print(f"{len(hosts)} shops x {PRODUCTS} products; wrk -t1 -c4 -d{args.seconds}s, {args.rounds} interleaved rounds")
     print(f"1-min load average before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}\n")
-    print(f"| {'case':<26} | {'req/s':>7} | {'x plain':>7} | req/s per round |")
-    print(f"|{'-' * 28}|{'-' * 9}|{'-' * 9}|-----------------|")
+    print(f"| {'case':<28} | {'req/s':>7} | {'x minimal':>9} | req/s per round |")
+    print(f"|{'-' * 30}|{'-' * 9}|{'-' * 11}|-----------------|")
     for name, values in results.items():
-        plain = "nocache plain" if name.startswith("nocache") else "plain"
         rounds = " ".join(f"{v:.0f}" for v in values)
-        print(f"| {name:<26} | {medians[name]:>7.0f} | {ratio(name, plain):>7.2f} | {rounds} |")
+        print(f"| {name:<28} | {medians[name]:>7.0f} | {ratio(name):>9.2f} | {rounds} |")
+    print("\nratios are medians of per-round ratios against the minimal Django app")
+    for name, goal in GOALS.items():
+        value = ratio(name)
+        print(f"{name} / minimal = {value:.2f} (goal >= {goal:.2f}: {'met' if value >= goal else 'NOT met'})")
+    print(f"list with throttles / without = {ratio('list', 'list, throttles off'):.2f}")
+    print(f"product page cached / rendered = {ratio('detail (product page)', 'detail, page cache off'):.2f}")
     many = ratio(f"list {len(hosts)} shops", "list 10 shops")
-    single = ratio("list", "plain")
-    print("\nratios are medians of per-round ratios")
-    print(f"list / plain = {single:.2f} (goal >= 0.30: {'met' if single >= 0.30 else 'NOT met'})")
-    print(f"list {len(hosts)} shops / 10 shops = {many:.2f} (goal >= 0.90: {'met' if many >= 0.9 else 'NOT met'})")
+    print(f"list {len(hosts)} shops / 10 shops = {many:.2f}")
     return 0
 
 

@@ -8,11 +8,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from micromall.admin_forms import ServiceErrorsAdmin
 from micromall.errors import ApplicationError
 from shared_apps.tenancy.admin import ShopAdmin
 from shared_apps.tenancy.models import Shop
 
-from . import pages, selectors, services, stripe_sync
+from . import pages, selectors, services
 from .models import (
     FeeEntry,
     Invoice,
@@ -20,16 +21,14 @@ from .models import (
     Plan,
     ShopStatusChange,
     StripeEvent,
-    StripeEventStatus,
     Subscription,
 )
 from .money import yuan
-
-DONE = gettext_lazy("done")
+from .services import stripe_billing as stripe_sync
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "interval", "price", "technical_fee_bps", "trial_days", "staff_seats", "is_active"]
     list_filter = ["interval", "is_active"]
     readonly_fields = ["stripe_price_id"]
@@ -37,6 +36,12 @@ class PlanAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("price"))
     def price(self, plan: Plan) -> str:
         return yuan(plan.price_amount, plan.currency)
+
+    def save_model(self, request, obj, form, change):
+        services.save_plan(plan=obj, changed=form.changed_data)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # subscriptions and invoices refer to plans: retire one with is_active instead
 
 
 @admin.register(Subscription)
@@ -46,6 +51,16 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["shop__subdomain", "shop__name"]
     raw_id_fields = ["shop", "account"]
     readonly_fields = ["stripe_subscription_id", "stripe_item_id", "stripe_state_at", "past_due_since"]
+
+    # The state machine moves only through billing.services (API, webhooks, beat tasks, the shop screen's actions).
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -67,6 +82,16 @@ class InvoiceAdmin(admin.ModelAdmin):
     inlines = [InvoiceLineInline]
     actions = ["mark_paid"]
     readonly_fields = ["number", "total_amount", "stripe_invoice_id", "stripe_state_at", "marked_paid_by"]
+
+    # Invoices are issued by the billing run and paid through the "mark paid" action, never edited by hand.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     @admin.display(description=gettext_lazy("total"))
     def total(self, invoice: Invoice) -> str:
@@ -110,6 +135,9 @@ class FeeEntryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the ledger is append-only (a refund is a negative entry)
+
 
 @admin.register(StripeEvent)
 class StripeEventAdmin(admin.ModelAdmin):
@@ -121,17 +149,16 @@ class StripeEventAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # stored events are the dedupe record: deleting one would let Stripe's retry apply twice
+
     @admin.action(description=gettext_lazy("Process again"))
     def reprocess(self, request, queryset):
-        for event in queryset.filter(status=StripeEventStatus.FAILED):
-            try:
-                outcome = stripe_sync.process_event(event.payload)
-            except Exception as exc:  # shown to the operator, kept on the row
-                event.error = repr(exc)[:2000]
-                event.save(update_fields=["error"])
-                continue
-            event.status = StripeEventStatus.PROCESSED if outcome == "processed" else StripeEventStatus.IGNORED
-            event.save(update_fields=["status"])
+        fixed = stripe_sync.reprocess_failed(queryset.values_list("pk", flat=True))
+        self.message_user(request, _("Processed again: %(count)d event(s).") % {"count": fixed}, messages.INFO)
 
 
 @admin.register(ShopStatusChange)
@@ -198,13 +225,17 @@ class ShopBillingAdmin(ShopAdmin):
                 },
             )
         act = services.suspend_shop if action == "suspend" else services.resume_shop
+        done = []
         for shop in queryset:
             try:
                 act(shop_id=shop.pk, reason=reason, by=request.user)
             except ApplicationError as exc:
                 self.message_user(request, f"{shop.subdomain}: {exc.message or exc}", messages.WARNING)
             else:
-                self.message_user(request, f"{shop.subdomain}: {DONE}", messages.SUCCESS)
+                done.append(shop.subdomain)
+        if done:
+            text = _("Suspended: %(shops)s.") if action == "suspend" else _("Resumed: %(shops)s.")
+            self.message_user(request, text % {"shops": ", ".join(done)}, messages.SUCCESS)
         return None
 
     @admin.action(description=gettext_lazy("Suspend (with a reason)"))

@@ -10,8 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from micromall.errors import ApplicationError
-from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
-from shared_apps.tenancy.permissions import request_role
+from shared_apps.tenancy.interface import Permission, ShopModelAdmin, request_can, shop_admin_site
 
 from . import pages, selectors, services
 from .models import BillingPage, Subscription
@@ -21,7 +20,7 @@ from .money import yuan
 @admin.register(BillingPage, site=shop_admin_site)
 class BillingPageAdmin(ShopModelAdmin):
     def has_module_permission(self, request) -> bool:
-        return request_role(request) in selectors.BILLING_READ_ROLES
+        return request_can(request, Permission.BILLING_VIEW)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
@@ -44,7 +43,7 @@ class BillingPageAdmin(ShopModelAdmin):
             raise PermissionDenied
         shop = request.shop
         if request.method == "POST":
-            if request_role(request) not in selectors.BILLING_WRITE_ROLES:
+            if not request_can(request, Permission.BILLING_MANAGE):
                 raise PermissionDenied
             try:
                 services.change_plan(shop=shop, plan_code=request.POST.get("plan", ""), by=request.user)
@@ -71,7 +70,7 @@ class BillingPageAdmin(ShopModelAdmin):
                 {"entry": e, "fee": yuan(e.fee_amount, e.currency), "gmv": yuan(e.gmv_amount, e.currency)}
                 for e in selectors.fee_ledger(shop, limit=50)
             ],
-            "can_change": request_role(request) in selectors.BILLING_WRITE_ROLES,
+            "can_change": request_can(request, Permission.BILLING_MANAGE),
         }
         return render(request, "billing/backoffice.html", context)
 

@@ -9,14 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.errors import NotFound, PermissionDenied
-from shared_apps.tenancy.models import MembershipRole, Shop
+from shared_apps.tenancy.models import Shop
+from shared_apps.tenancy.roles import Permission, role_has
 from shared_apps.tenancy.selectors import membership_role
 
 from .models import FeeEntry, Invoice, InvoiceLine, InvoiceStatus, LineKind, Plan, Subscription, SubscriptionStatus
 
-# Who sees and changes billing (issue 11: owner everything; finance reads invoices; admin all but billing).
-BILLING_READ_ROLES = frozenset({MembershipRole.OWNER, MembershipRole.FINANCE})
-BILLING_WRITE_ROLES = frozenset({MembershipRole.OWNER})
+# Who reads and changes billing comes from the one role table (shared_apps/tenancy/roles.py).
+BILLING_READ = Permission.BILLING_VIEW
+BILLING_WRITE = Permission.BILLING_MANAGE
 
 
 def active_plans():
@@ -29,7 +30,7 @@ def shop_for_billing(*, user, shop_id: int, write: bool = False) -> Shop:
     role = membership_role(user=user, shop=shop) if shop else None
     if role is None:
         raise NotFound(_("No such shop."))
-    if role not in (BILLING_WRITE_ROLES if write else BILLING_READ_ROLES):
+    if not role_has(role, BILLING_WRITE if write else BILLING_READ):
         raise PermissionDenied(_("Your role on this shop does not include billing."))
     return shop
 
@@ -71,7 +72,7 @@ def invoice_visible_to(*, user, invoice_id: int) -> Invoice:
     if getattr(user, "is_staff", False):
         return invoice
     for shop in Shop.objects.filter(pk__in={line.shop_id for line in invoice.lines.all()}):
-        if membership_role(user=user, shop=shop) in BILLING_READ_ROLES:
+        if role_has(membership_role(user=user, shop=shop), BILLING_READ):
             return invoice
     raise NotFound(_("No such invoice."))
 

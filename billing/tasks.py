@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from . import services, stripe_sync
+from . import services
+from .services import stripe_billing as stripe_sync
 
 
 @shared_task(name="billing.run_billing", ignore_result=True)

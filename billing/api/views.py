@@ -4,16 +4,14 @@ import json
 
 import stripe
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services, stripe_sync
-from ..models import StripeEvent, StripeEventStatus
+from .. import selectors, services
+from ..services import stripe_billing as stripe_sync
 from .serializers import (
     FeeEntrySerializer,
     InvoiceSerializer,
@@ -101,22 +99,8 @@ class StripeBillingWebhookView(APIView):
             raise serializers.ValidationError({"detail": _("Invalid Stripe signature.")}) from exc
         if not isinstance(payload, dict) or not {"id", "type", "created", "data"} <= set(payload):
             raise serializers.ValidationError({"detail": _("Not a Stripe event.")})
-        with transaction.atomic():
-            stored, created = StripeEvent.objects.select_for_update().get_or_create(
-                event_id=payload["id"],
-                defaults={"type": payload["type"], "created": int(payload["created"]), "payload": payload},
-            )
-            if not created and stored.status in (StripeEventStatus.PROCESSED, StripeEventStatus.IGNORED):
-                return Response({"received": True, "duplicate": True})
-            try:
-                with transaction.atomic():
-                    outcome = stripe_sync.process_event(payload)
-            except Exception as exc:  # stored as failed; Stripe retries (non-2xx) and the admin can reprocess
-                stored.status, stored.error = StripeEventStatus.FAILED, repr(exc)[:2000]
-                stored.save(update_fields=["status", "error"])
-                return Response({"received": True, "status": "failed"}, status=503)
-            stored.status = StripeEventStatus.PROCESSED if outcome == "processed" else StripeEventStatus.IGNORED
-            stored.processed_at = timezone.now()
-            stored.error = ""
-            stored.save(update_fields=["status", "processed_at", "error"])
-        return Response({"received": True, "status": stored.status})
+        try:
+            event_status, duplicate = stripe_sync.receive_event(payload)
+        except stripe_sync.EventFailed:
+            return Response({"received": True, "status": "failed"}, status=503)  # Stripe retries
+        return Response({"received": True, "status": event_status, **({"duplicate": True} if duplicate else {})})

@@ -240,6 +240,8 @@ REST_FRAMEWORK = {
         "signin_account": os.environ.get("THROTTLE_SIGNIN_ACCOUNT", "20/hour"),
         "signup": os.environ.get("THROTTLE_SIGNUP", "5/min"),
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
+        # Shoppers' catalog reads per client address: generous, many shoppers share one carrier NAT address.
+        "store_read": os.environ.get("THROTTLE_STORE_READ", "6000/min"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -292,6 +294,7 @@ CELERY_BEAT_SCHEDULE["orders-dispatch-due-timers"] = {"task": "orders.dispatch_d
 CELERY_BEAT_SCHEDULE["orders-sweep-all-shops"] = {"task": "orders.sweep_all_shops", "schedule": 24 * 3600.0}
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this
 # Platform billing (billing/, docs/billing.md). With STRIPE_SECRET_KEY (shared with shop payments) Stripe Billing
 # runs subscriptions; without it billing is offline: invoices issued locally, marked paid by the operator.
 STRIPE_BILLING_WEBHOOK_SECRET = os.environ.get("STRIPE_BILLING_WEBHOOK_SECRET", "")
@@ -299,7 +302,6 @@ BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)  # past_due for this long 
 BILLING_INVOICE_DUE_DAYS = env_int("BILLING_INVOICE_DUE_DAYS", 7)  # offline invoices unpaid after this are failed
 BILLING_DEFAULT_PLAN = os.environ.get("BILLING_DEFAULT_PLAN", "basic-monthly")  # the trial every new shop starts
 CELERY_BEAT_SCHEDULE["billing-run"] = {"task": "billing.run_billing", "schedule": 3600.0}
-EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {

@@ -10,19 +10,33 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid, NotFound, PermissionDenied
 from shared_apps.tenancy.models import MembershipRole, Shop, ShopMembership
+from shared_apps.tenancy.roles import Permission, role_has
 from shared_apps.tenancy.selectors import forget_hosts, membership_role, shop_hosts
 
 from .models import Agency, AgencyMembership, AgencyRole
 from .selectors import agency_managed_by, agency_visible_to
 
 
-def create_agency(*, name: str, owner) -> Agency:
+def _clean_name(name: str) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
     if not name or len(name) > 100:
-        raise Invalid(errors={"name": [_("Give the agency a name of at most 100 characters.")]})
-    with transaction.atomic():
-        agency = Agency.objects.create(name=name)
+        raise Invalid(errors={"name": [_("Give a name of 1 to 100 characters.")]})
+    return name
+
+
+@transaction.atomic
+def create_agency(*, name: str, owner=None) -> Agency:
+    """The agency, and its owner's membership when created through the API (the operator admin passes none)."""
+    agency = Agency.objects.create(name=_clean_name(name))
+    if owner is not None:
         AgencyMembership.objects.create(agency=agency, user=owner, role=AgencyRole.OWNER)
+    return agency
+
+
+@transaction.atomic
+def rename_agency(*, agency: Agency, name: str) -> Agency:
+    agency.name = _clean_name(name)
+    Agency.objects.filter(pk=agency.pk).update(name=agency.name)
     return agency
 
 
@@ -63,7 +77,7 @@ def transfer_shop(*, shop_id: int, email: str, keep_agency_access: bool, by) -> 
     role = membership_role(user=by, shop=shop) if shop else None
     if role is None:
         raise NotFound(_("No such shop."))
-    if role != MembershipRole.OWNER:
+    if not role_has(role, Permission.SHOP_TRANSFER):
         raise PermissionDenied(_("Only the shop's owner can transfer it."))
     new_owner = _user_by_email(email)
     if new_owner.pk == shop.owner_id:

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 
 from .models import Template
-from .services import ensure_demo_shops, sync_templates
+from .services import ensure_demo_shops, sync_templates, update_template
 
 
 @admin.register(Template)
@@ -16,6 +16,12 @@ class TemplateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # templates come from themes/ (sync_templates)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # shops launched from it keep its slug: deactivate it instead
+
+    def save_model(self, request, obj, form, change):
+        update_template(template=obj, is_active=form.cleaned_data["is_active"], position=form.cleaned_data["position"])
 
     @admin.action(description="从 themes/ 同步 Sync from themes/")
     def sync_from_disk(self, request, queryset):

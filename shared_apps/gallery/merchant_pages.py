@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from micromall.api.throttling import ScopedRateThrottle
-from shared_apps.accounts.services import sign_in
+from micromall.api.throttling import page_throttle_wait
+from shared_apps.accounts.interface import sign_in
 from shared_apps.tenancy.autologin import login_link
 from shared_apps.tenancy.models import Shop
 from shared_apps.tenancy.selectors import membership_role, shop_url, shops_for_user
@@ -24,10 +24,6 @@ TOO_MANY = "登录尝试过于频繁，请稍后再试。Too many sign-in attemp
 
 ROLE_LABELS = {"owner": "店主 Owner", "admin": "管理员 Admin", "staff": "店员 Staff", "finance": "财务 Finance"}
 STATUS_LABELS = {"active": "营业中 Active", "suspended": "已暂停 Suspended", "closed": "已关闭 Closed"}
-
-
-class _SigninScope:
-    throttle_scope = "signin"  # the same budget as POST /api/v1/auth/token
 
 
 def _next_url(request, value: str) -> str:
@@ -44,10 +40,12 @@ def login_page(request):
         return HttpResponseRedirect(next_url)
     email, errors = "", {}
     if request.method == "POST":
-        if not ScopedRateThrottle().allow_request(request, _SigninScope()):
-            return render(
-                request, "gallery/login.html", {"errors": {"detail": [TOO_MANY]}, "next": next_url}, status=429
-            )
+        wait = page_throttle_wait(request, "signin")  # the same budget as POST /api/v1/auth/token
+        if wait is not None:
+            context = {"errors": {"detail": [TOO_MANY]}, "next": next_url}
+            response = render(request, "gallery/login.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         email, password = request.POST.get("email", "").strip(), request.POST.get("password", "")
         errors = {name: [REQUIRED] for name, value in (("email", email), ("password", password)) if not value}
         if not errors:

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 
-from micromall.api.throttling import ScopedRateThrottle
+from micromall.api.throttling import page_throttle_wait
 from shared_apps.tenancy.api.serializers import EMAIL_TAKEN, SUBDOMAIN_TAKEN, ShopCreateSerializer, SignupSerializer
 from shared_apps.tenancy.autologin import login_link
 from shared_apps.tenancy.selectors import absolute_url
@@ -41,21 +41,15 @@ def gallery(request):
     return render(request, "gallery/gallery.html", {"cards": _cards()})
 
 
-class _SignupScope:
-    throttle_scope = "signup"
-
-
-def _throttled(request) -> bool:
-    return not ScopedRateThrottle().allow_request(request, _SignupScope())
-
-
 @require_http_methods(["GET", "POST"])
 def signup(request):
     values = {"template": request.GET.get("template", "")}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        if _throttled(request):
-            return HttpResponse("请求过于频繁，请稍后再试。Too many signups; try again later.", status=429)
+        wait = page_throttle_wait(request, "signup")  # the same budget as POST /api/v1/signup
+        if wait is not None:
+            message = "请求过于频繁，请稍后再试。Too many signups; try again later."
+            return HttpResponse(message, status=429, headers={"Retry-After": str(wait)})
         values = {key: request.POST.get(key, "") for key in ("email", "shop_name", "subdomain", "template")}
         if request.user.is_authenticated:
             return _open_another_shop(request, values)

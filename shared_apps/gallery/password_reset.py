@@ -15,18 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
-from micromall.api.throttling import ScopedRateThrottle
-from shared_apps.accounts.services import revoke_all_tokens
+from micromall.api.throttling import page_throttle_wait
+from shared_apps.accounts.interface import revoke_all_tokens
 from shared_apps.tenancy.selectors import absolute_url
 
 REQUIRED = "请填写此项。This field is required."
 BAD_EMAIL = "请输入有效的邮箱地址。Enter a valid email address."
 MISMATCH = "两次输入的密码不一致。The two passwords didn't match."
 TOO_MANY = "找回密码的请求过于频繁，请稍后再试。Too many password reset requests; try again later."
-
-
-class _ResetScope:
-    throttle_scope = "password_reset"
 
 
 class ResetRequestForm(PasswordResetForm):
@@ -66,9 +62,10 @@ class RequestResetView(auth_views.PasswordResetView):
     success_url = "/password-reset/sent"
 
     def post(self, request, *args, **kwargs):
-        if not ScopedRateThrottle().allow_request(request, _ResetScope()):
+        wait = page_throttle_wait(request, "password_reset")
+        if wait is not None:
             context = self.get_context_data(form=self.get_form(), errors=[TOO_MANY])
-            return self.render_to_response(context, status=429)
+            return self.render_to_response(context, status=429, headers={"Retry-After": str(wait)})
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):

@@ -35,6 +35,14 @@ def sync_templates() -> dict[str, list[str]]:
     return result
 
 
+@transaction.atomic
+def update_template(*, template: Template, is_active: bool, position: int) -> Template:
+    """The operator's two knobs: whether the gallery offers the template, and where it appears."""
+    Template.objects.filter(pk=template.pk).update(is_active=is_active, position=position)
+    template.is_active, template.position = is_active, position
+    return template
+
+
 DEMO_PREFIX = "demo-"
 
 

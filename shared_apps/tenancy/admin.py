@@ -2,8 +2,10 @@
 
 from django.contrib import admin, messages
 
+from micromall.admin_forms import ServiceErrorsAdmin
+
 from .models import Domain, Shop, ShopMembership, ShopStatus
-from .services import set_status
+from .services import add_member, remove_member, rename_shop, set_status
 
 # The operator admin is the platform's own back office: say so instead of "Django administration".
 admin.site.site_header = "Micromall 平台后台 · Operator admin"
@@ -11,25 +13,55 @@ admin.site.site_title = "Micromall 平台后台"
 admin.site.index_title = "平台管理 · Platform"
 
 
-class DomainInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Shown for reference: hosts change through custom domains, roles on the membership screen (services)."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DomainInline(ReadOnlyInline):
     model = Domain
-    extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = ShopMembership
-    extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Shop)
-class ShopAdmin(admin.ModelAdmin):
+class ShopAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
+    """Shops are launched by signup/the shops API (provisioning); here the operator renames, suspends, resumes."""
+
     list_display = ["id", "name", "subdomain", "status", "owner", "agency", "template", "created"]
     list_filter = ["status", "template"]
     search_fields = ["name", "subdomain", "owner__email"]
-    readonly_fields = ["schema_name", "created"]
+    fields = ["name", "status", "subdomain", "schema_name", "owner", "agency", "template", "currency", "is_demo"]
+    readonly_fields = ["subdomain", "schema_name", "owner", "agency", "template", "currency", "is_demo", "created"]
     inlines = [DomainInline, MembershipInline]
     actions = ["suspend", "resume"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a shop's schema holds its orders and money records: suspend it instead
+
+    def save_model(self, request, obj, form, change):
+        if "name" in form.changed_data:
+            rename_shop(shop=obj, name=form.cleaned_data["name"])
+        if "status" in form.changed_data:
+            set_status(shop=obj, status=form.cleaned_data["status"])
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the inlines are read-only
 
     @admin.action(description="暂停营业 Suspend")
     def suspend(self, request, queryset):
@@ -48,11 +80,22 @@ class ShopAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShopMembership)
-class ShopMembershipAdmin(admin.ModelAdmin):
+class ShopMembershipAdmin(ServiceErrorsAdmin, admin.ModelAdmin):
     list_display = ["shop", "user", "role", "created"]
     list_filter = ["role"]
     search_fields = ["shop__subdomain", "user__email"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        obj.pk = add_member(shop=data["shop"], user=data["user"], role=data["role"]).pk
+
+    def delete_model(self, request, obj):
+        remove_member(membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            remove_member(membership=membership)
 
 
 # Launch screens: custom domains (shop back office) and the spare-schema pool (operator admin).

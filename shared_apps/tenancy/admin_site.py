@@ -5,11 +5,8 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import MembershipRole
-from .permissions import request_role
-
-WRITE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.STAFF}
-DELETE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN}
+from .permissions import request_can, request_role
+from .roles import Permission
 
 
 class ShopAdminAuthenticationForm(AdminAuthenticationForm):
@@ -24,15 +21,13 @@ class ShopAdminAuthenticationForm(AdminAuthenticationForm):
         finally:
             self.request.user = anonymous
         if role is None:
-            raise forms.ValidationError(
-                _("这个账号不是本店铺的成员。This account is not a member of this shop."), code="not_member"
-            )
+            raise forms.ValidationError(_("This account is not a member of this shop."), code="not_member")
 
 
 class ShopAdminSite(admin.AdminSite):
-    site_header = _("店铺后台 · Shop back office")
-    site_title = _("店铺后台")
-    index_title = _("管理 · Manage")
+    site_header = _("Shop back office")
+    site_title = _("Shop back office")
+    index_title = _("Manage")
     login_form = ShopAdminAuthenticationForm
 
     def has_permission(self, request) -> bool:
@@ -47,22 +42,27 @@ class ShopAdminSite(admin.AdminSite):
 
 
 class ShopModelAdmin(admin.ModelAdmin):
-    """Role-based permissions instead of Django's per-model permission rows (those live in public)."""
+    """Permissions from the shop's role table (roles.py) instead of Django's per-model permission rows (those
+    live in public). A screen declares the permission its writes need; every role may look."""
+
+    view_permission: str = Permission.SHOP_VIEW
+    manage_permission: str = Permission.BACKOFFICE_EDIT  # add and change
+    delete_permission: str = Permission.BACKOFFICE_DELETE
 
     def has_module_permission(self, request) -> bool:
-        return request_role(request) is not None
+        return request_can(request, self.view_permission)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request_role(request) is not None
+        return request_can(request, self.view_permission)
 
     def has_add_permission(self, request) -> bool:
-        return request_role(request) in WRITE_ROLES
+        return request_can(request, self.manage_permission)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request_role(request) in WRITE_ROLES
+        return request_can(request, self.manage_permission)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return request_role(request) in DELETE_ROLES
+        return request_can(request, self.delete_permission)
 
     # Django's LogEntry lives in the public schema and points at public content types; shop changes are
     # audited by each app's own ledgers instead.

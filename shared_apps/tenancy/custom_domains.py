@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from micromall.errors import Invalid
+
 from . import domain_checks
 from .models import CustomDomain, CustomDomainStatus, Domain, Shop
 from .selectors import forget_hosts, shop_hosts
@@ -15,8 +17,15 @@ from .validators import is_ip_address
 LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
-class DomainError(Exception):
-    """A user-facing refusal (bilingual message)."""
+class DomainError(Invalid):
+    """A refusal about the `domain` field; str() is the message alone (the back office shows it as is)."""
+
+    def __init__(self, message: str):
+        super().__init__(errors={"domain": [message]})
+        self.text = str(message)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def normalize_domain(value: str) -> str:

@@ -7,10 +7,8 @@ from django.utils.html import format_html
 from .admin_site import ShopModelAdmin, shop_admin_site
 from .custom_domains import DomainError, attach_domain, detach_domain, make_primary, normalize_domain, verify_domain
 from .domain_checks import TXT_PREFIX, TXT_VALUE_PREFIX, WELL_KNOWN_PATH
-from .models import CustomDomain, Domain, MembershipRole
-from .permissions import request_role
-
-MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
+from .models import CustomDomain, Domain
+from .roles import Permission
 
 
 class AttachForm(forms.ModelForm):
@@ -35,6 +33,7 @@ class CustomDomainAdmin(ShopModelAdmin):
     list_display = ["domain", "status", "verified_at", "last_check_error"]
     actions = ["verify", "set_primary"]
     form = AttachForm
+    manage_permission = delete_permission = Permission.DOMAINS_MANAGE
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -62,15 +61,6 @@ class CustomDomainAdmin(ShopModelAdmin):
             TXT_VALUE_PREFIX,
             obj.token,
         )
-
-    def has_add_permission(self, request):
-        return request_role(request) in MANAGERS
-
-    def has_change_permission(self, request, obj=None):
-        return request_role(request) in MANAGERS
-
-    def has_delete_permission(self, request, obj=None):
-        return request_role(request) in MANAGERS
 
     def save_model(self, request, obj, form, change):
         if change:

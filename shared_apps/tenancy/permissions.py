@@ -1,11 +1,9 @@
-"""DRF permission for the merchant API: the caller's platform account has a role on this shop."""
+"""Who may do what on a shop: the caller's role, looked up once per request, checked against roles.py."""
 
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .models import MembershipRole
+from .roles import Permission, role_has
 from .selectors import membership_role
-
-ALL_ROLES = frozenset(MembershipRole.values)
 
 
 def request_role(request) -> str | None:
@@ -22,8 +20,18 @@ def request_role(request) -> str | None:
     return request._shop_role_for[1]
 
 
-class HasShopRole(BasePermission):
-    """Allow platform users with one of `roles` on request.shop. Views narrow it with `shop_roles`."""
+def request_can(request, permission: str) -> bool:
+    """Whether the signed-in user's role on this shop grants `permission` (roles.ROLE_PERMISSIONS)."""
+    return role_has(request_role(request), permission)
+
+
+class HasShopPermission(BasePermission):
+    """Merchant API: the caller's role on request.shop grants the view's permission.
+
+    Views declare `shop_permission` (for writes) and optionally `shop_read_permission` (GET/HEAD/OPTIONS,
+    default: shop.view, which every role has). `shop_roles`/`shop_read_roles` (sets of roles) are still
+    honoured for views written before the permission table; new views declare permissions.
+    """
 
     message = "You do not have a role on this shop that allows this action."
 
@@ -31,8 +39,19 @@ class HasShopRole(BasePermission):
         shop = getattr(request, "shop", None)
         if shop is None or not getattr(request.user, "is_authenticated", False):
             return False
-        request.shop_role = request_role(request)  # views read it (e.g. the caller's role in responses)
-        allowed = getattr(view, "shop_roles", ALL_ROLES)
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            allowed = getattr(view, "shop_read_roles", allowed)
-        return request.shop_role in allowed
+        role = request.shop_role = request_role(request)  # views read it (e.g. the caller's role in responses)
+        if role is None:
+            return False
+        safe = request.method in SAFE_METHODS
+        if safe and hasattr(view, "shop_read_roles") and not hasattr(view, "shop_read_permission"):
+            return role in view.shop_read_roles
+        if not safe and hasattr(view, "shop_roles") and not hasattr(view, "shop_permission"):
+            return role in view.shop_roles
+        if safe:
+            needed = getattr(view, "shop_read_permission", Permission.SHOP_VIEW)
+        else:
+            needed = getattr(view, "shop_permission", Permission.SHOP_VIEW)
+        return role_has(role, needed)
+
+
+HasShopRole = HasShopPermission  # the name views used before the permission table

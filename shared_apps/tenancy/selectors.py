@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from .models import Domain, MembershipRole, Shop, ShopMembership
+from .models import Domain, Shop, ShopMembership
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def membership_role(*, user, shop: Shop) -> str | None:
     role = ShopMembership.objects.filter(user=user, shop=shop).values_list("role", flat=True).first()
     if role is None and shop.agency_id:
         # An agency's members reach its client shops with the role the agency grants them (same names).
-        from shared_apps.agencies.selectors import agency_role
+        from shared_apps.agencies.interface import agency_role
 
         role = agency_role(user=user, agency_id=shop.agency_id)
     return role
@@ -104,7 +104,7 @@ def membership_role(*, user, shop: Shop) -> str | None:
 
 def shops_for_user(user) -> list[ShopMembership]:
     """Direct memberships, plus the client shops of the user's agencies (unsaved memberships with the agency role)."""
-    from shared_apps.agencies.selectors import agency_roles_of
+    from shared_apps.agencies.interface import agency_roles_of
 
     direct = list(ShopMembership.objects.filter(user=user).select_related("shop", "shop__agency").order_by("shop_id"))
     seen = {membership.shop_id for membership in direct}
@@ -116,9 +116,6 @@ def shops_for_user(user) -> list[ShopMembership]:
             for shop in client_shops.exclude(pk__in=seen)
         ]
     return sorted(direct, key=lambda membership: membership.shop_id)
-
-
-ROLES_THAT_MANAGE = {MembershipRole.OWNER, MembershipRole.ADMIN}
 
 
 def shop_staff_emails(shop: Shop, roles: Iterable[str]) -> list[str]:

@@ -5,16 +5,20 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from billing.interface import start_trial
-from shared_apps.accounts.services import issue_token
+from micromall.errors import Invalid
+from shared_apps.accounts.interface import issue_token
 
 from .models import Shop
 from .services import provision_shop
 
 
-class EmailTaken(Exception):
-    pass
+class EmailTaken(Invalid):
+    def __init__(self, email: str):
+        super().__init__(errors={"email": [_("This email is already registered.")]})
+        self.email = email
 
 
 @dataclass(frozen=True)

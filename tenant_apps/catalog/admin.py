@@ -7,12 +7,12 @@ Writes go through services; stock is read-only here except through a ledger entr
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Sum
-from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
+from micromall.admin_forms import ServiceErrorsAdmin, error_text, form_error
+from micromall.errors import ApplicationError
+from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 
 from . import services
 from .models import (
@@ -29,18 +29,15 @@ from .models import (
     StockAdjustment,
     StockReason,
 )
-from .richtext import clean_description_html
 
 
-def api_messages(exc: ApiValidationError) -> str:
-    detail = exc.detail
-    if isinstance(detail, dict):
-        return "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in detail.items())
-    return " ".join(map(str, detail))
+class CatalogScreen(ServiceErrorsAdmin, ShopModelAdmin):
+    manage_permission = Permission.CATALOG_MANAGE
+    delete_permission = Permission.CATALOG_DELETE
 
 
 class ShopInline:
-    """Inlines follow the parent screen's role rules (Django's permission rows live in public)."""
+    """Inlines follow the parent screen's permissions (Django's permission rows live in public)."""
 
     def _parent(self):
         return self.admin_site._registry[self.parent_model]
@@ -68,8 +65,8 @@ class ProductImageForm(forms.ModelForm):
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
             try:
                 services.inspect_image(upload)
-            except ApiValidationError as exc:
-                raise forms.ValidationError(api_messages(exc)) from exc
+            except ApplicationError as exc:
+                raise form_error(exc) from exc
         return upload
 
 
@@ -149,6 +146,32 @@ class SkuInline(ShopInline, admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # SKUs are generated from the spec groups
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # ... and removed by changing them
+
+
+SKU_FORM_FIELDS = {
+    "code": "sku_code",
+    "price_amount": "price_amount",
+    "compare_at_amount": "compare_at_amount",
+    "cost_amount": "cost_amount",
+    "low_stock_threshold": "low_stock_threshold",
+    "weight_grams": "weight_grams",
+    "barcode": "barcode",
+}
+
+
+def sku_rows(formset) -> list[dict]:
+    """The SKU matrix as typed in the inline, in the services' input shape (`{specs, sku_code, price_amount...}`)."""
+    if formset is None:
+        return []
+    return [
+        {"specs": sku_form.instance.specs}
+        | {target: sku_form.cleaned_data.get(source) for source, target in SKU_FORM_FIELDS.items()}
+        for sku_form in formset.forms
+        if sku_form.instance.pk is not None
+    ]
+
 
 def specs_to_text(product: Product) -> str:
     return "\n".join(
@@ -190,8 +213,9 @@ class ProductForm(forms.ModelForm):
 
 
 @admin.register(Product, site=shop_admin_site)
-class ProductAdmin(ShopModelAdmin):
+class ProductAdmin(CatalogScreen):
     form = ProductForm
+    service_error_fields = {"specs": "specs_text"}  # the service's spec groups are typed in this textarea
     inlines = [SkuInline, ProductImageInline]
     list_display = ["title", "status", "category", "brand", "lowest_price", "total_stock", "sales_count", "updated"]
     list_filter = ["status", "category", "brand"]
@@ -216,21 +240,56 @@ class ProductAdmin(ShopModelAdmin):
         return product.stock_total or 0
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = clean_description_html(obj.description_html)
-        super().save_model(request, obj, form, change)
+        pass  # written with its inlines in save_related, through one service call
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return []  # Django never saved the formsets (no new_objects); shop changes are not logged anyway
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        product = form.instance
-        specs = form.cleaned_data.get("specs_text", [])
-        if not change or specs != services.products.current_specs(product):
-            try:
-                services.update_product(product=product, changes={"specs": specs}, actor_user_id=request.user.pk)
-            except ApiValidationError as exc:
-                self.message_user(request, api_messages(exc), messages.ERROR)
-        else:  # prices edited inline: keep the denormalised lowest price right
-            prices = product.skus.values_list("price_amount", flat=True)
-            Product.objects.filter(pk=product.pk).update(min_price_amount=min(prices, default=0))
+        """The product, its spec matrix, SKU prices and images through create_product/update_product, so the
+        back office gets every check the API gets (prices of an active product, compare-at >= price, ...)."""
+        data = form.cleaned_data
+        specs = data.get("specs_text", [])
+        by_prefix = {formset.prefix: formset for formset in formsets}
+        changes = {
+            "title": data["title"],
+            "subtitle": data.get("subtitle", ""),
+            "category": data["category"].pk if data.get("category") else None,
+            "brand": data["brand"].pk if data.get("brand") else None,
+            "tags": list(data.get("tags") or []),
+            "description_html": data.get("description_html", ""),
+            "images": self._image_ids(by_prefix.get("images")),
+        }
+        if not change:
+            product = services.create_product(data={**changes, "specs": specs}, actor_user_id=request.user.pk)
+            form.instance.pk = product.pk
+            return
+        if specs != services.products.current_specs(form.instance):
+            changes["specs"] = specs
+        combos = {frozenset(combo.items()) for combo in services.spec_combinations(specs)}
+        # Rows of combinations the new specs drop are gone; the others keep what was typed in them.
+        changes["skus"] = [row for row in sku_rows(by_prefix.get("skus")) if frozenset(row["specs"].items()) in combos]
+        services.update_product(product=form.instance, changes=changes, actor_user_id=request.user.pk)
+
+    @staticmethod
+    def _image_ids(formset) -> list[int]:
+        """Ids of the images to keep, in their `position` order; new uploads are stored first."""
+        if formset is None:
+            return []
+        rows = []
+        for index, image_form in enumerate(formset.forms):
+            if not image_form.has_changed() and image_form.instance.pk is None:
+                continue  # an empty extra row
+            if formset.can_delete and formset._should_delete_form(image_form):
+                continue
+            cleaned = image_form.cleaned_data
+            image = image_form.instance
+            if image.pk is None or "image" in image_form.changed_data:
+                image = services.upload_product_image(upload=cleaned["image"], alt=cleaned.get("alt", ""))
+            elif "alt" in image_form.changed_data:
+                services.describe_image(image=image, alt=cleaned.get("alt", ""))
+            rows.append((cleaned.get("position") or 0, index, image.pk))
+        return [pk for _, _, pk in sorted(rows)]
 
     @admin.action(description="上架 Publish")
     def publish(self, request, queryset):
@@ -239,8 +298,8 @@ class ProductAdmin(ShopModelAdmin):
             try:
                 services.publish_product(product=product)
                 done += 1
-            except ApiValidationError as exc:
-                self.message_user(request, f"{product.title}: {api_messages(exc)}", messages.ERROR)
+            except ApplicationError as exc:
+                self.message_user(request, f"{product.title}: {error_text(exc)}", messages.ERROR)
         if done:
             self.message_user(request, f"已上架 {done} 个商品。Published {done} product(s).", messages.SUCCESS)
 
@@ -278,7 +337,7 @@ class CategoryForm(forms.ModelForm):
 
 
 @admin.register(Category, site=shop_admin_site)
-class CategoryAdmin(ShopModelAdmin):
+class CategoryAdmin(CatalogScreen):
     form = CategoryForm
     list_display = ["name", "slug", "parent", "depth", "position"]
     list_filter = ["depth"]
@@ -298,6 +357,10 @@ class CategoryAdmin(ShopModelAdmin):
     def delete_model(self, request, obj):
         services.delete_category(category=obj)
 
+    def delete_queryset(self, request, queryset):
+        for category in queryset.order_by("-depth"):  # children before their parents
+            services.delete_category(category=category)
+
 
 class BrandForm(forms.ModelForm):
     class Meta:
@@ -309,16 +372,35 @@ class BrandForm(forms.ModelForm):
         if upload and hasattr(upload, "content_type"):
             try:
                 services.inspect_image(upload, field="logo")
-            except ApiValidationError as exc:
-                raise forms.ValidationError(api_messages(exc)) from exc
+            except ApplicationError as exc:
+                raise form_error(exc) from exc
         return upload
 
 
 @admin.register(Brand, site=shop_admin_site)
-class BrandAdmin(ShopModelAdmin):
+class BrandAdmin(CatalogScreen):
     form = BrandForm
     list_display = ["name", "logo"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        brand = (
+            services.update_brand(brand=obj, name=data["name"]) if change else services.create_brand(name=data["name"])
+        )
+        obj.pk = brand.pk
+        logo = data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload
+            services.set_brand_logo(brand=brand, upload=logo)
+        elif logo is False:  # the "clear" box
+            services.remove_brand_logo(brand=brand)
+
+    def delete_model(self, request, obj):
+        services.delete_brand(brand=obj)
+
+    def delete_queryset(self, request, queryset):
+        for brand in queryset:
+            services.delete_brand(brand=brand)
 
 
 class StockAdjustmentForm(forms.ModelForm):
@@ -335,14 +417,14 @@ class StockAdjustmentForm(forms.ModelForm):
         sku, delta = data.get("sku"), data.get("delta")
         if sku is not None and delta is not None:
             if delta == 0:
-                self.add_error("delta", "不能为 0。Must not be 0.")
+                self.add_error("delta", _("Must not be 0."))
             elif sku.stock + delta < 0:
-                self.add_error("delta", f"库存不足，当前 {sku.stock}。Not enough stock: {sku.stock} left.")
+                self.add_error("delta", _("Not enough stock: %(available)d left.") % {"available": sku.stock})
         return data
 
 
 @admin.register(StockAdjustment, site=shop_admin_site)
-class StockAdjustmentAdmin(ShopModelAdmin):
+class StockAdjustmentAdmin(CatalogScreen):
     """The ledger is append-only: new entries go through adjust_stock; existing ones are read-only."""
 
     form = StockAdjustmentForm
@@ -358,18 +440,6 @@ class StockAdjustmentAdmin(ShopModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The form's stock check can race another sale or adjustment; the guarded update then refuses.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (services.InsufficientStock, services.StockLimitExceeded) as exc:
-            self.message_user(
-                request,
-                f"库存已变化，未调整：{exc.available} 件。Stock changed meanwhile, nothing adjusted: {exc.available}.",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(request.get_full_path())
-
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         change_made = services.adjust_stock(
@@ -383,7 +453,7 @@ class StockAdjustmentAdmin(ShopModelAdmin):
 
 
 @admin.register(Sku, site=shop_admin_site)
-class SkuAdmin(ShopModelAdmin):
+class SkuAdmin(CatalogScreen):
     """Needed for searching SKUs in the stock form; SKUs are edited on their product."""
 
     list_display = ["code", "product", "specs", "price_amount", "stock", "low_stock_threshold"]
@@ -399,9 +469,13 @@ class SkuAdmin(ShopModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def save_model(self, request, obj, form, change):
+        changes = {target: form.cleaned_data.get(source) for source, target in SKU_FORM_FIELDS.items()}
+        services.update_sku(sku=obj, changes=changes, actor_user_id=request.user.pk)
+
 
 @admin.register(LowStockNotice, site=shop_admin_site)
-class LowStockNoticeAdmin(ShopModelAdmin):
+class LowStockNoticeAdmin(CatalogScreen):
     list_display = ["created", "sku", "product", "stock", "threshold", "resolved"]
     list_filter = ["resolved"]
     list_select_related = ["sku__product"]
@@ -420,6 +494,9 @@ class LowStockNoticeAdmin(ShopModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # notices are resolved, not deleted
 
     @admin.action(description="标记为已处理 Mark resolved")
     def resolve(self, request, queryset):
@@ -448,13 +525,13 @@ class ImportJobForm(forms.ModelForm):
             raise forms.ValidationError("文件须为 UTF-8 编码。The file must be UTF-8.") from exc
         try:
             services.imports._read_rows(self.text)
-        except ApiValidationError as exc:
-            raise forms.ValidationError(api_messages(exc)) from exc
+        except ApplicationError as exc:
+            raise form_error(exc) from exc
         return upload
 
 
 @admin.register(ImportJob, site=shop_admin_site)
-class ImportJobAdmin(ShopModelAdmin):
+class ImportJobAdmin(CatalogScreen):
     list_display = ["created", "filename", "status", "progress", "created_products"]
     readonly_fields = ["status", "filename", "progress", "created_products", "error_report", "created", "finished"]
 
@@ -471,6 +548,9 @@ class ImportJobAdmin(ShopModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of what was imported
 
     def save_model(self, request, obj, form, change):
         job = services.start_product_import(
@@ -512,7 +592,7 @@ class ImportJobAdmin(ShopModelAdmin):
 
 
 @admin.register(CatalogSettings, site=shop_admin_site)
-class CatalogSettingsAdmin(ShopModelAdmin):
+class CatalogSettingsAdmin(CatalogScreen):
     list_display = ["__str__", "auto_unpublish_sold_out", "low_stock_email"]
     fields = ["auto_unpublish_sold_out", "low_stock_email"]
 
@@ -521,3 +601,10 @@ class CatalogSettingsAdmin(ShopModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.update_catalog_settings(
+            auto_unpublish_sold_out=data["auto_unpublish_sold_out"], low_stock_email=data["low_stock_email"]
+        )
+        obj.pk = saved.pk

@@ -1,11 +1,15 @@
 """Catalog reads for the merchant API, the back office, tasks and other apps."""
 
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from psycopg2 import sql
-from rest_framework.exceptions import ValidationError
+
+from micromall.errors import Invalid
 
 from .models import (
     Brand,
@@ -13,7 +17,9 @@ from .models import (
     Category,
     ImportJob,
     Product,
+    ProductImage,
     ProductStatus,
+    Sku,
     SpecGroup,
     SpecValue,
     StockAdjustment,
@@ -57,13 +63,13 @@ def manage_product_list(
 ) -> QuerySet[Product]:
     errors = {}
     if status and status not in ProductStatus.values:
-        errors["status"] = ["未知状态。Unknown status."]
+        errors["status"] = [_("Unknown status.")]
     if sort and sort not in PRODUCT_SORTS:
-        errors["sort"] = [f"未知排序。Unknown sort; use one of {', '.join(PRODUCT_SORTS)}."]
+        errors["sort"] = [_("Unknown sort; use one of %(sorts)s.") % {"sorts": ", ".join(PRODUCT_SORTS)}]
     if category_id is not None and not Category.objects.filter(pk=category_id).exists():
-        errors["category"] = ["分类不存在。Unknown category."]
+        errors["category"] = [_("Unknown category.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors=errors)
     products = Product.objects.all()
     if status:
         products = products.filter(status=status)
@@ -117,3 +123,111 @@ def catalog_version() -> int:
         text = query.as_string(connection.connection)
         connection.queries_log.append({"sql": text, "time": f"{time.monotonic() - started:.3f}"})
     return version
+
+
+# Reads of the shop's storefront (storefront app, through catalog.interface).
+
+
+def brand_exists(brand_id: int) -> bool:
+    return Brand.objects.filter(pk=brand_id).exists()
+
+
+def category_rows() -> list[tuple[int, int | None, str, str]]:
+    """(id, parent id, name, slug) of every category, parents before children."""
+    return list(Category.objects.order_by("depth", "position", "id").values_list("pk", "parent_id", "name", "slug"))
+
+
+def product_is_on_sale(product_id: int) -> bool:
+    return Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE).exists()
+
+
+def product_on_sale(product_id: int) -> Product | None:
+    """An active product with its images, spec groups (with values) and SKUs prefetched; None otherwise."""
+    return (
+        Product.objects.with_sales()
+        .filter(pk=product_id, status=ProductStatus.ACTIVE)
+        .prefetch_related("images", "spec_groups__values", "skus")
+        .first()
+    )
+
+
+def sku_stocks(product_id: int) -> dict[int, int]:
+    """{sku id: stock} of a product, read live (stock changes without a catalog version bump)."""
+    return dict(Sku.objects.filter(product_id=product_id).values_list("pk", "stock"))
+
+
+# What cart and checkout need of SKUs (pricing/orders, through catalog.interface).
+
+
+@dataclass(frozen=True)
+class SkuForSale:
+    """What cart and checkout need of a SKU: prices, weight, stock and the product's card fields."""
+
+    id: int
+    product_id: int
+    category_id: int | None
+    title: str
+    specs: dict
+    price_amount: int
+    weight_grams: int
+    stock: int
+    image: str  # storage name of the product's first image ("" when none)
+    on_sale: bool  # the product is active
+    code: str = ""  # the merchant's SKU code (order lines keep it for picking)
+
+
+def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, SkuForSale]:
+    """{sku_id: SkuForSale} for the SKUs that exist (any product status; check `on_sale`), in three queries.
+
+    `lock=True` takes row locks on the SKUs in id order (call inside a transaction): a fixed order, so two
+    checkouts of overlapping carts cannot deadlock.
+    """
+    ids = sorted({int(pk) for pk in sku_ids})
+    if not ids:
+        return {}
+    skus = Sku.objects.filter(pk__in=ids).select_related("product").order_by("pk")
+    if lock:
+        skus = skus.select_for_update(of=("self",))
+    rows = list(skus)
+    product_ids = {sku.product_id for sku in rows}
+    # jsonb does not keep key order: specs are rebuilt in the product's spec-group order (what the picker shows).
+    group_order: dict[int, list[str]] = {}
+    for product_id, name in (
+        SpecGroup.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "name")
+    ):
+        group_order.setdefault(product_id, []).append(name)
+    images: dict[int, str] = {}
+    for product_id, name in (
+        ProductImage.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "image")
+    ):
+        images.setdefault(product_id, name)
+    return {
+        sku.pk: SkuForSale(
+            id=sku.pk,
+            product_id=sku.product_id,
+            category_id=sku.product.category_id,
+            title=sku.product.title,
+            specs=_ordered_specs(sku.specs, group_order.get(sku.product_id, [])),
+            price_amount=sku.price_amount,
+            weight_grams=sku.weight_grams,
+            stock=sku.stock,
+            image=images.get(sku.product_id, ""),
+            on_sale=sku.product.status == ProductStatus.ACTIVE,
+            code=sku.code,
+        )
+        for sku in rows
+    }
+
+
+def _ordered_specs(specs: dict, order: list[str]) -> dict:
+    ordered = {name: specs[name] for name in order if name in specs}
+    return {**ordered, **{name: value for name, value in specs.items() if name not in ordered}}
+
+
+def product_count() -> int:
+    """Products in the current shop (any status): billing checks a plan's product limit against it."""
+    return Product.objects.count()

@@ -4,12 +4,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
-from shared_apps.tenancy.interface import MembershipRole, current_shop, shop_staff_emails, shop_url
+from shared_apps.tenancy.interface import Permission, current_shop, roles_with, shop_staff_emails, shop_url
 
 from . import services
 from .models import Sku
-
-ALERT_ROLES = (MembershipRole.OWNER, MembershipRole.ADMIN)
 
 
 @shared_task(name="catalog.notify_low_stock")
@@ -19,7 +17,7 @@ def notify_low_stock(sku_id: int) -> bool:
     if notice is None or not services.catalog_settings().low_stock_email:
         return notice is not None
     shop = current_shop()
-    recipients = shop_staff_emails(shop, ALERT_ROLES) if shop else []
+    recipients = shop_staff_emails(shop, roles_with(Permission.CATALOG_ALERTS)) if shop else []
     if recipients:
         sku = Sku.objects.select_related("product").get(pk=sku_id)
         specs = " / ".join(sku.specs.values())

@@ -5,7 +5,9 @@ import secrets
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from micromall.errors import Invalid
 
 from .models import Member, MemberToken
 
@@ -22,7 +24,7 @@ def register_member(*, email: str | None, phone: str | None, password: str) -> M
             return Member.objects.create(email=email, phone=phone, password=make_password(password))
     except IntegrityError:
         field = "email" if email else "phone"
-        raise ValidationError({field: ["已被注册。Already registered."]}) from None
+        raise Invalid(errors={field: [_("Already registered.")]}) from None
 
 
 def issue_member_token(*, member: Member) -> str:
@@ -44,3 +46,26 @@ def sign_in_member(*, login: str, password: str) -> Member | None:
 
 def revoke_member_token(*, raw: str) -> None:
     MemberToken.objects.filter(digest=token_digest(raw)).delete()
+
+
+MEMBER_FIELDS = ("email", "phone", "nickname", "is_active")
+
+
+@transaction.atomic
+def update_member(*, member: Member, changes: dict) -> Member:
+    """The back office's edit of a shopper: contact, nickname, or blocking sign-in (`is_active`)."""
+    unknown = set(changes) - set(MEMBER_FIELDS)
+    if unknown:
+        raise Invalid(errors={field: [_("This field cannot be changed.")] for field in sorted(unknown)})
+    if not (changes.get("email", member.email) or changes.get("phone", member.phone)):
+        raise Invalid(errors={"email": [_("Email or phone is required.")]})
+    for field, value in changes.items():
+        setattr(member, field, (value or None) if field in ("email", "phone") else value)
+    try:
+        with transaction.atomic():
+            member.save(update_fields=[*changes])
+    except IntegrityError:
+        raise Invalid(errors={"email" if "email" in changes else "phone": [_("Already registered.")]}) from None
+    if changes.get("is_active") is False:
+        MemberToken.objects.filter(member=member).delete()  # a blocked shopper is signed out everywhere
+    return member

@@ -6,19 +6,13 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from shared_apps.tenancy.interface import MembershipRole, ShopModelAdmin, membership_role, shop_admin_site
+from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 from themes.registry import available_themes
 
 from .models import ThemeSettings
+from .services import ThemeSettingsInvalid, save_theme_settings
 from .theme_form import ThemeSettingsForm, customised_only
-from .theme_settings import ThemeSettingsInvalid, save_theme_settings, theme_state
-
-MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
-
-
-def _is_manager(request) -> bool:
-    shop = getattr(request, "shop", None)
-    return shop is not None and membership_role(user=request.user, shop=shop) in MANAGERS
+from .theme_settings import theme_state
 
 
 @admin.register(ThemeSettings, site=shop_admin_site)
@@ -26,11 +20,7 @@ class ThemeSettingsAdmin(ShopModelAdmin):
     """店铺装修: one screen for the shop's theme and its settings (a singleton row), as a form built from the
     theme's settings schema (theme_form.py). Saving goes through save_theme_settings, like the API."""
 
-    def has_add_permission(self, request):
-        return _is_manager(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _is_manager(request)
+    manage_permission = Permission.THEME_MANAGE
 
     def has_delete_permission(self, request, obj=None):
         return False

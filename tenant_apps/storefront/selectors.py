@@ -6,12 +6,19 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 
-from tenant_apps.catalog.models import Category, Product, ProductStatus, Sku
-from tenant_apps.catalog.search import ProductFilter, category_ids_for, search_products
+from tenant_apps.catalog.interface import (
+    ProductFilter,
+    category_ids_for,
+    category_rows,
+    product_is_on_sale,
+    product_on_sale,
+    search_products,
+    sku_stocks,
+)
 from tenant_apps.pricing.interface import ProductPrice, SkuPrice, display_prices, product_price_range, sku_unit_prices
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
-from .caching import cached_by_catalog
+from .caching import NOT_READ, cached_by_catalog, pinned_theme_settings
 from .models import ThemeSettings
 
 
@@ -21,7 +28,9 @@ def shop_theme(shop) -> tuple[Theme, dict]:
     Theme: the one saved in ThemeSettings if it still exists, else the template the shop was created
     from (Shop.template), else the default theme.
     """
-    row = ThemeSettings.objects.filter(pk=1).first()
+    row = pinned_theme_settings()  # the page cache may have read it for this page already
+    if row is NOT_READ:
+        row = ThemeSettings.objects.filter(pk=1).first()
     saved = row.theme if row and get_theme(row.theme) else None
     theme = theme_or_default(saved or getattr(shop, "template", None))
     stored = row.settings if row and row.theme == theme.slug else {}
@@ -39,7 +48,7 @@ def product_card_list(products, currency: str) -> list[dict[str, Any]]:
     return [product_card(product, currency, price_amount=prices[product.pk].price_amount) for product in products]
 
 
-def product_card(product: Product, currency: str, *, price_amount: int | None = None) -> dict[str, Any]:
+def product_card(product, currency: str, *, price_amount: int | None = None) -> dict[str, Any]:
     if price_amount is None:
         price_amount = display_prices([ProductPrice(product.pk, product.min_price_amount)])[product.pk].price_amount
     return {
@@ -61,9 +70,7 @@ def category_tree() -> list[dict]:
     """All categories as nested `{id, name, slug, children}` (one query; parents come before children)."""
     nodes: dict[int, dict] = {}
     roots: list[dict] = []
-    for pk, parent_id, name, slug in Category.objects.order_by("depth", "position", "id").values_list(
-        "pk", "parent_id", "name", "slug"
-    ):
+    for pk, parent_id, name, slug in category_rows():
         node = nodes[pk] = {"id": pk, "name": name, "slug": slug, "children": []}
         parent = nodes.get(parent_id)
         (parent["children"] if parent else roots).append(node)
@@ -71,7 +78,7 @@ def category_tree() -> list[dict]:
 
 
 def product_is_visible(product_id: int) -> bool:
-    return Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE).exists()
+    return product_is_on_sale(product_id)
 
 
 def product_detail(product_id: int, currency: str) -> dict | None:
@@ -83,19 +90,14 @@ def product_detail(product_id: int, currency: str) -> dict | None:
     detail = cached_by_catalog(f"product:{product_id}:{currency}", lambda: load_product_detail(product_id, currency))
     if not detail:
         return None
-    stock = dict(Sku.objects.filter(product_id=product_id).values_list("pk", "stock"))
+    stock = sku_stocks(product_id)
     skus = [{**sku, "stock": stock.get(sku["id"], 0)} for sku in detail["skus"]]
     return {**detail, "skus": skus, "in_stock": any(sku["stock"] > 0 for sku in skus)}
 
 
 def load_product_detail(product_id: int, currency: str) -> dict | bool:
     """The uncached detail (five queries whatever the product's size); False when not for sale."""
-    product = (
-        Product.objects.with_sales()
-        .filter(pk=product_id, status=ProductStatus.ACTIVE)
-        .prefetch_related("images", "spec_groups__values", "skus")
-        .first()
-    )
+    product = product_on_sale(product_id)
     if product is None:
         return False  # cached too: a miss is as cacheable as a hit
     skus = list(product.skus.all())

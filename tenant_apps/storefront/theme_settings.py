@@ -1,4 +1,4 @@
-"""Writers and reads of the shop's theme choice and settings (the merchant's "shop decoration" / 店铺装修).
+"""Reads of the shop's theme choice and settings (the merchant's "shop decoration" / 店铺装修).
 
 Stored settings hold only the merchant's customisations; pages merge them over the theme's current
 defaults (themes.registry.merged_settings), so upgrading a theme to a newer version keeps every
@@ -8,18 +8,10 @@ other shop data (catalog, orders, members live in their own tables).
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from shared_apps.tenancy.interface import current_shop
-from themes.registry import Theme, get_theme, merged_settings, theme_or_default, validate_settings
+from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
 from .models import ThemeSettings
-
-
-class ThemeSettingsInvalid(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -42,30 +34,3 @@ def theme_state() -> ThemeState:
         customised=customised,
         settings=merged_settings(theme, customised),
     )
-
-
-def _still_valid(theme: Theme, settings: dict) -> dict:
-    """Keys of `settings` the theme knows and accepts (carried over on a theme switch or upgrade)."""
-    return {key: value for key, value in settings.items() if not validate_settings(theme, {key: value})}
-
-
-@transaction.atomic
-def save_theme_settings(*, theme: str, settings: dict | None) -> ThemeState:
-    """Choose `theme` and store `settings` (validated against its schema). Raises ThemeSettingsInvalid.
-
-    `settings=None` keeps the current customisations that the (possibly new) theme still accepts.
-    """
-    target = get_theme(theme)
-    if target is None:
-        raise ThemeSettingsInvalid({"theme": ["没有这个主题。 / Unknown theme."]})
-    if settings is None:
-        settings = _still_valid(target, theme_state().customised)
-    if not isinstance(settings, dict):
-        raise ThemeSettingsInvalid({"settings": ["必须是对象。 / Must be an object."]})
-    errors = validate_settings(target, settings)
-    if errors:
-        raise ThemeSettingsInvalid({f"settings.{key}": messages for key, messages in errors.items()})
-    ThemeSettings.objects.update_or_create(
-        pk=1, defaults={"theme": target.slug, "version": target.version, "settings": settings}
-    )
-    return theme_state()

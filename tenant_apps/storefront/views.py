@@ -9,11 +9,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from micromall.urls_common import not_found as plain_not_found
-from tenant_apps.catalog.search import ProductFilter
+from tenant_apps.catalog.interface import ProductFilter
 
 from . import selectors
 from .api.serializers import ProductQuerySerializer
-from .caching import cached_by_catalog
+from .caching import cache_anonymous_page, cached_by_catalog
 from .theming import render_page
 
 SORT_LABELS = [
@@ -44,6 +44,7 @@ def page_number(request) -> int:
 
 
 @require_safe
+@cache_anonymous_page
 def home(request):
     theme, context = page_context(request)
     context["categories"] = cached_by_catalog("categories", selectors.category_tree)
@@ -107,11 +108,13 @@ def search(request):
 
 
 @require_safe
+@cache_anonymous_page
 def category(request, category: str):
     return product_list_page(request, "category", category=category)
 
 
 @require_safe
+@cache_anonymous_page
 def product(request, product_id: int):
     theme, context = page_context(request)
     detail = selectors.product_detail(product_id, context["currency"])
@@ -148,6 +151,7 @@ def product_qr(request, product_id: int):
 
 
 @require_safe
+@cache_anonymous_page
 def cart(request):
     theme, context = page_context(request)
     return render_page(request, theme, "cart", context)

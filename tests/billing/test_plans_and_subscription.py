@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from billing import services
-from billing.models import InvoiceLine, Plan, Subscription, SubscriptionChange
+from billing.models import Invoice, InvoiceLine, Plan, Subscription, SubscriptionChange
 from shared_apps.tenancy.models import ShopMembership
 from tests.factories import UserFactory
 
@@ -77,7 +77,7 @@ def test_an_upgrade_mid_period_prorates_to_the_fen(trial_a, shop_a):
     # 21 of 31 days left: -9900*21/31 = -6706.45 -> -6706; 29900*21/31 = 20254.84 -> 20255
     assert pending == [("proration", -6706), ("proration", 20255)]
     run = services.run_billing(now=end + timedelta(minutes=1))
-    invoice = services.Invoice.objects.get(pk=run.invoices[0])
+    invoice = Invoice.objects.get(pk=run.invoices[0])
     assert [(line.position, line.kind, line.amount) for line in invoice.lines.all()] == [
         (1, "proration", -6706),
         (2, "proration", 20255),

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 import stripe
 
-from billing import services, stripe_sync
+from billing import services
 from billing.models import FeeEntry, Invoice, StripeEvent, Subscription, SubscriptionChange
+from billing.services import stripe_billing as stripe_sync
 from micromall.celery import app as celery_app
 from tests.stripe_fake.webhooks import build_event, sign, signed
 

@@ -7,7 +7,16 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy.models import MembershipRole
-from tenant_apps.catalog.models import ImportJob, LowStockNotice, Product, ProductStatus, Sku, StockAdjustment
+from tenant_apps.catalog.models import (
+    Brand,
+    CatalogSettings,
+    ImportJob,
+    LowStockNotice,
+    Product,
+    ProductStatus,
+    Sku,
+    StockAdjustment,
+)
 from tests.conftest import staff_of
 from tests.factories import PASSWORD
 
@@ -83,7 +92,7 @@ def test_stock_is_adjusted_through_the_ledger_and_never_below_zero(shop_a):
         "/admin/catalog/stockadjustment/add/", {"sku": sku.pk, "delta": 5, "reason": "correction", "note": "盘点"}
     )
 
-    assert refused.status_code == 200 and "Not enough stock: 2 left." in refused.content.decode()
+    assert refused.status_code == 200 and "库存不足，当前 2。" in refused.content.decode()
     assert made.status_code == 302
     with tenant_context(shop_a):
         assert Sku.objects.get().stock == 7
@@ -100,8 +109,8 @@ def test_refused_stock_adjustment_is_a_message_not_a_500(shop_a):
         "/admin/catalog/stockadjustment/add/", {"sku": sku.pk, "delta": 10**9, "reason": "correction"}, follow=True
     )
 
-    assert response.status_code == 200
-    assert "nothing adjusted" in response.content.decode()
+    assert response.status_code == 200  # the form again, with the service's refusal on it
+    assert "库存不能超过 1000000000，当前 2。" in response.content.decode()
     with tenant_context(shop_a):
         assert Sku.objects.get().stock == 2
         assert StockAdjustment.objects.count() == 0
@@ -163,3 +172,110 @@ def test_product_screens_say_which_unit_prices_are_in(shop_a):
     price_input = re.search(r'<input[^>]*name="skus-0-price_amount"[^>]*>', change).group(0)
     # narrow, so the nine-column matrix fits the screen
     assert ('style="width:9em"' in code_input, 'style="width:6em"' in price_input) == (True, True)
+
+
+def active_product(shop) -> tuple[Product, Sku]:
+    with tenant_context(shop):
+        product = Product.objects.create(title="茶杯", status=ProductStatus.ACTIVE, min_price_amount=2590)
+        sku = Sku.objects.create(product=product, code="CUP-1", price_amount=2590, compare_at_amount=3000, stock=1)
+    return product, sku
+
+
+def change_form(product: Product, sku: Sku, **sku_fields) -> dict:
+    """The change form as the browser posts it: unchanged specs, the one SKU row edited inline."""
+    row = {"code": sku.code, "price_amount": "2590", "compare_at_amount": "3000", "cost_amount": "", **sku_fields}
+    return {
+        **product_form(title=product.title, description_html="", specs_text=""),
+        "skus-TOTAL_FORMS": "1",
+        "skus-INITIAL_FORMS": "1",
+        "skus-0-id": str(sku.pk),
+        "skus-0-product": str(product.pk),
+        "skus-0-low_stock_threshold": "0",
+        "skus-0-weight_grams": "0",
+        "skus-0-barcode": "",
+        **{f"skus-0-{name}": value for name, value in row.items()},
+    }
+
+
+def test_an_inline_sku_edit_goes_through_the_product_service(shop_a):
+    client = signed_in(shop_a)
+    product, sku = active_product(shop_a)
+
+    response = client.post(
+        f"/admin/catalog/product/{product.pk}/change/", change_form(product, sku, price_amount="1990")
+    )
+
+    assert response.status_code == 302
+    with tenant_context(shop_a):
+        assert Sku.objects.get().price_amount == 1990
+        assert Product.objects.get().min_price_amount == 1990  # the service keeps the lowest price
+
+
+def test_the_back_office_refuses_a_zero_price_on_an_active_product(shop_a):
+    client = signed_in(shop_a)
+    product, sku = active_product(shop_a)
+
+    response = client.post(
+        f"/admin/catalog/product/{product.pk}/change/",
+        change_form(product, sku, price_amount="0", compare_at_amount=""),
+    )
+
+    assert response.status_code == 200  # the form again, with the service's refusal
+    assert "上架前每个 SKU 都要有价格。" in response.content.decode()
+    with tenant_context(shop_a):
+        assert Sku.objects.values_list("price_amount", "compare_at_amount").get() == (2590, 3000)
+        assert Product.objects.get().min_price_amount == 2590
+
+
+def test_the_back_office_refuses_a_compare_at_price_below_the_price(shop_a):
+    client = signed_in(shop_a)
+    product, sku = active_product(shop_a)
+
+    response = client.post(
+        f"/admin/catalog/product/{product.pk}/change/", change_form(product, sku, compare_at_amount="2000")
+    )
+
+    assert response.status_code == 200
+    assert "划线价不能低于售价。" in response.content.decode()
+    with tenant_context(shop_a):
+        assert Sku.objects.values_list("price_amount", "compare_at_amount").get() == (2590, 3000)
+
+
+def test_the_sku_screen_refuses_a_compare_at_price_below_the_price(shop_a):
+    client = signed_in(shop_a)
+    _, sku = active_product(shop_a)
+    fields = {"code": "CUP-1", "price_amount": "2590", "compare_at_amount": "100", "cost_amount": ""}
+    fields |= {"low_stock_threshold": "0", "weight_grams": "0", "barcode": ""}
+
+    response = client.post(f"/admin/catalog/sku/{sku.pk}/change/", fields)
+
+    assert response.status_code == 200 and "划线价不能低于售价。" in response.content.decode()
+    with tenant_context(shop_a):
+        assert Sku.objects.get().compare_at_amount == 3000
+
+
+def test_brands_and_catalog_settings_are_saved_by_services(shop_a):
+    client = signed_in(shop_a)
+    with tenant_context(shop_a):
+        Brand.objects.create(name="西湖")
+
+    duplicate = client.post("/admin/catalog/brand/add/", {"name": "西湖"})
+    made = client.post("/admin/catalog/brand/add/", {"name": "龙井"})
+    settings = client.post("/admin/catalog/catalogsettings/add/", {"auto_unpublish_sold_out": "on"})
+
+    assert (duplicate.status_code, made.status_code, settings.status_code) == (200, 302, 302)
+    with tenant_context(shop_a):
+        assert list(Brand.objects.order_by("name").values_list("name", flat=True)) == ["西湖", "龙井"]
+        assert CatalogSettings.objects.values_list("auto_unpublish_sold_out", "low_stock_email").get() == (True, False)
+
+
+def test_a_refused_product_keeps_the_form_with_the_error_on_the_specs_box(shop_a):
+    client = signed_in(shop_a)
+
+    response = client.post("/admin/catalog/product/add/", product_form(specs_text="颜色: 红, 红"))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["specs_text"] == ["specs.0.values: 规格值重复。"]
+    with tenant_context(shop_a):
+        assert Product.objects.count() == 0

@@ -69,9 +69,9 @@ def test_any_bad_row_imports_nothing_and_reports_each_row(
     assert job["created_products"] == 0
     errors = {row["row"]: row["errors"] for row in job["errors"]}
     assert sorted(errors) == [3, 4, 5, 6]
-    assert errors[3]["category"] == ["分类不存在。Unknown category."]
+    assert errors[3]["category"] == ["分类不存在。"]
     assert "price_amount" in errors[3]
-    assert errors[4] == {"sku_code": ["SKU 编码已被使用。This SKU code is already used."]}
+    assert errors[4] == {"sku_code": ["SKU 编码已被使用。"]}
     assert errors[5] == {"sku_code": ["与第 2 行重复。Duplicate of line 2."]}
     assert "specs" in errors[6]
     with tenant_context(shop_a):

@@ -8,17 +8,17 @@ from moto.server import ThreadedMotoServer
 
 from .conftest import image_bytes, image_upload
 
-MOTO_PORT = 8201
-ENDPOINT = f"http://127.0.0.1:{MOTO_PORT}"
 BUCKET = "micromall-media-test"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
 
 
 @pytest.fixture(scope="module")
 def moto_server():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=MOTO_PORT, verbose=False)
+    # Port 0: the OS picks a free port, so parallel test workers (and other runs) never collide.
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    yield ENDPOINT
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
     server.stop()
 
 
@@ -46,7 +46,9 @@ def s3_media(moto_server, settings):
     s3.delete_bucket(Bucket=BUCKET)
 
 
-def test_each_shop_uploads_under_its_own_prefix_and_the_url_serves_the_file(s3_media, manager_a, owner_b_client):
+def test_each_shop_uploads_under_its_own_prefix_and_the_url_serves_the_file(
+    moto_server, s3_media, manager_a, owner_b_client
+):
     a = manager_a.post("/api/v1/manage/images", {"image": image_upload("a.png")})
     b = owner_b_client.post("/api/v1/manage/images", {"image": image_upload("b.webp", "WEBP", (128, 128))})
 
@@ -57,6 +59,6 @@ def test_each_shop_uploads_under_its_own_prefix_and_the_url_serves_the_file(s3_m
     assert keys[1].startswith("shops/test_beta/products/") and keys[1].endswith(".webp")
 
     url = a.json()["url"]
-    assert url.startswith(f"{ENDPOINT}/{BUCKET}/shops/test_alpha/products/")
+    assert url.startswith(f"{moto_server}/{BUCKET}/shops/test_alpha/products/")
     with urllib.request.urlopen(url, timeout=5) as response:
         assert response.read() == image_bytes()

@@ -62,7 +62,7 @@ def test_a_stock_addition_above_the_maximum_is_a_409_and_keeps_the_stock(shop_a,
     response = post_json(manager, path, {"delta": MAX_STOCK})
 
     assert response.status_code == 409
-    assert "Stock cannot exceed 1000000000" in response.json()["detail"]
+    assert response.json() == {"detail": "库存不能超过 1000000000，当前 1000000000。", "sku_id": catalog_a["sku_id"]}
     with tenant_context(shop_a):
         assert Sku.objects.get(pk=catalog_a["sku_id"]).stock == MAX_STOCK
         assert StockAdjustment.objects.filter(sku_id=catalog_a["sku_id"]).count() == 2  # initial and the one above

@@ -16,8 +16,8 @@ def shop_schemas_in_db() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def drop_shop_schemas() -> None:
-    for name in shop_schemas_in_db():
+def drop_schemas(names: set[str]) -> None:
+    for name in names:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
@@ -42,11 +42,18 @@ def templates(db):
 
 @pytest.fixture
 def clean_schemas(transactional_db):
-    """For tests that commit: every shop_* schema they create is dropped afterwards."""
-    drop_shop_schemas()
-    yield
+    """For tests that commit: the shop_* schemas they create are dropped afterwards, and only those.
+
+    Returns a function giving the shop_* schemas created since the test began.
+    """
+    before = shop_schemas_in_db()
+
+    def created() -> set[str]:
+        return shop_schemas_in_db() - before
+
+    yield created
     connection.set_schema_to_public()
-    drop_shop_schemas()
+    drop_schemas(created())
 
 
 @pytest.fixture

@@ -92,3 +92,22 @@ def test_a_claim_refills_the_pool_after_commit(templates, spare_pool, settings):
         app.conf.task_always_eager = False
     assert response.status_code == 201
     assert fresh_spare_count() == 2
+
+
+def test_post_opens_a_client_shop_for_an_agency_the_caller_manages(templates, spare_pool):
+    from shared_apps.agencies.models import Agency, AgencyMembership
+
+    spare_pool(1)
+    boss, member = UserFactory(), UserFactory()
+    agency = Agency.objects.create(name="杭州代运营")
+    AgencyMembership.objects.create(agency=agency, user=boss, role="owner")
+    AgencyMembership.objects.create(agency=agency, user=member, role="staff")
+    body = {"shop_name": "客户店", "subdomain": "client", "template": "classic", "agency": agency.pk}
+
+    refused = platform_as(member).post("/api/v1/shops", body, "application/json")  # staff do not open shops
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["agency"]
+    assert not Shop.objects.filter(subdomain="client").exists()
+
+    response = platform_as(boss).post("/api/v1/shops", body, "application/json")
+    assert response.status_code == 201, response.content
+    assert Shop.objects.get(subdomain="client").agency_id == agency.pk

@@ -8,7 +8,7 @@ from shared_apps.tenancy.models import Domain, Shop, ShopMembership, SpareSchema
 from shared_apps.tenancy.provisioning import schema_is_current
 from tests.factories import UserFactory
 
-from .conftest import SIGNUP, shop_schemas_in_db, signup_body
+from .conftest import SIGNUP, signup_body
 
 
 def post(client, body):
@@ -54,7 +54,7 @@ def test_signup_with_an_empty_pool_migrates_a_new_schema(platform_client, templa
     # then the shop still launches, on a freshly migrated schema
     assert response.status_code == 201, response.content
     shop = Shop.objects.get()
-    assert shop_schemas_in_db() == {shop.schema_name}
+    assert clean_schemas() == {shop.schema_name}
     assert schema_is_current(shop.schema_name)
 
 

@@ -7,7 +7,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..custom_domains import (
-    DomainError,
     attach_domain,
     detach_domain,
     make_primary,
@@ -17,10 +16,9 @@ from ..custom_domains import (
     verify_domain,
 )
 from ..domain_checks import TXT_PREFIX, TXT_VALUE_PREFIX, WELL_KNOWN_PATH
-from ..models import CustomDomain, MembershipRole
-from ..permissions import HasShopRole
-
-MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
+from ..models import CustomDomain
+from ..permissions import HasShopPermission
+from ..roles import Permission
 
 
 class CustomDomainSerializer(serializers.ModelSerializer):
@@ -54,8 +52,8 @@ def _render(request, custom: CustomDomain | list, *, code=status.HTTP_200_OK) ->
 
 
 class DomainsBase(APIView):
-    permission_classes = [HasShopRole]
-    shop_roles = MANAGERS
+    permission_classes = [HasShopPermission]
+    shop_permission = shop_read_permission = Permission.DOMAINS_MANAGE
 
     def get_custom(self, request, pk: int) -> CustomDomain:
         custom = CustomDomain.objects.filter(pk=pk, shop=request.shop).select_related("shop").first()
@@ -73,10 +71,7 @@ class DomainListView(DomainsBase):
     def post(self, request):
         serializer = AttachSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            custom = attach_domain(shop=request.shop, domain=serializer.validated_data["domain"])
-        except DomainError as exc:
-            raise serializers.ValidationError({"domain": [str(exc)]}) from exc
+        custom = attach_domain(shop=request.shop, domain=serializer.validated_data["domain"])  # DomainError: 400
         return _render(request, custom, code=status.HTTP_201_CREATED)
 
 
@@ -94,20 +89,14 @@ class DomainDetailView(DomainsBase):
 class DomainVerifyView(DomainsBase):
     @extend_schema(request=None, responses={200: CustomDomainSerializer}, tags=["manage"])
     def post(self, request, pk: int):
-        try:
-            custom = verify_domain(custom=self.get_custom(request, pk))
-        except DomainError as exc:
-            raise serializers.ValidationError({"domain": [str(exc)]}) from exc
+        custom = verify_domain(custom=self.get_custom(request, pk))
         return _render(request, custom)
 
 
 class DomainPrimaryView(DomainsBase):
     @extend_schema(request=None, responses={200: CustomDomainSerializer}, tags=["manage"])
     def post(self, request, pk: int):
-        try:
-            custom = make_primary(custom=self.get_custom(request, pk))
-        except DomainError as exc:
-            raise serializers.ValidationError({"domain": [str(exc)]}) from exc
+        custom = make_primary(custom=self.get_custom(request, pk))
         return _render(request, custom)
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from shared_apps.gallery.selectors import template_by_slug
+from shared_apps.gallery.interface import template_by_slug
 
 from ..models import Domain, Shop
 from ..selectors import shop_url

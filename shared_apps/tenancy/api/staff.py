@@ -6,11 +6,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import MembershipRole, ShopMembership
-from ..permissions import HasShopRole
-from ..staff import INVITABLE, invite_staff, remove_staff
-
-MANAGERS = {MembershipRole.OWNER, MembershipRole.ADMIN}
+from ..models import ShopMembership
+from ..permissions import HasShopPermission
+from ..roles import Permission
+from ..services import INVITABLE, invite_staff, remove_staff
 
 
 class StaffSerializer(serializers.Serializer):
@@ -27,8 +26,8 @@ class InviteSerializer(serializers.Serializer):
 
 
 class StaffListView(APIView):
-    permission_classes = [HasShopRole]
-    shop_roles = MANAGERS
+    permission_classes = [HasShopPermission]
+    shop_permission = shop_read_permission = Permission.STAFF_MANAGE
 
     @extend_schema(responses={200: StaffSerializer(many=True)}, tags=["manage"])
     def get(self, request):
@@ -44,8 +43,8 @@ class StaffListView(APIView):
 
 
 class StaffDetailView(APIView):
-    permission_classes = [HasShopRole]
-    shop_roles = MANAGERS
+    permission_classes = [HasShopPermission]
+    shop_permission = shop_read_permission = Permission.STAFF_MANAGE
 
     @extend_schema(responses={204: None}, tags=["manage"])
     def delete(self, request, user_id: int):

@@ -1,5 +1,4 @@
-import importlib
-
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
@@ -7,6 +6,7 @@ from rest_framework.views import APIView
 
 from billing.interface import start_trial
 from micromall.api.throttling import ScopedRateThrottle
+from shared_apps.agencies.interface import agency_managed_by
 
 from ..autologin import login_link
 from ..selectors import shops_for_user
@@ -89,20 +89,10 @@ class ShopsView(APIView):
 
 
 def _agency_for(user, agency_id: int | None):
-    """The agency a new client shop belongs to; the caller must manage that agency.
-
-    Agency membership comes with the agency issue (`shared_apps.agencies.selectors.agency_managed_by`);
-    until it exists no caller manages any agency, so the field is refused rather than trusted.
-    """
+    """The agency a new client shop belongs to; the caller must manage that agency (its owner or an admin)."""
     if agency_id is None:
         return None
-    try:
-        agency_managed_by = importlib.import_module("shared_apps.agencies.selectors").agency_managed_by
-    except (ModuleNotFoundError, AttributeError):
-        agency_managed_by = None
-    agency = agency_managed_by(user=user, agency_id=agency_id) if agency_managed_by else None
+    agency = agency_managed_by(user=user, agency_id=agency_id)
     if agency is None:
-        raise serializers.ValidationError(
-            {"agency": ["你不能为这个代理商开店。You cannot open shops for this agency."]}
-        )
+        raise serializers.ValidationError({"agency": [_("You cannot open shops for this agency.")]})
     return agency

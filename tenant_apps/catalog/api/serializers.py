@@ -1,9 +1,9 @@
-"""Merchant API payloads. Request shapes live in ../inputs.py (shared with the CSV import)."""
+"""Merchant API payloads. Product request shapes live in inputs.py."""
 
 from django.core.validators import validate_unicode_slug
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from ..inputs import ProductInputSerializer, SkuInputSerializer, SpecInputSerializer
 from ..models import (
     Brand,
     CatalogSettings,
@@ -16,6 +16,7 @@ from ..models import (
     StockAdjustment,
     StockReason,
 )
+from .inputs import ProductInputSerializer, SkuInputSerializer, SpecInputSerializer
 
 __all__ = ["ProductInputSerializer", "SkuInputSerializer", "SpecInputSerializer"]
 
@@ -134,7 +135,7 @@ class StockAdjustmentInputSerializer(serializers.Serializer):
 
     def validate_delta(self, value: int) -> int:
         if value == 0:
-            raise serializers.ValidationError("不能为 0。Must not be 0.")
+            raise serializers.ValidationError(_("Must not be 0."))
         return value
 
 

@@ -1,6 +1,7 @@
 """Merchant catalog API (/api/v1/manage/...): HTTP <-> one service or selector call."""
 
 from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -9,30 +10,26 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from micromall.api.errors import Conflict
 from micromall.api.pagination import PageNumberPagination, page_of
-from shared_apps.tenancy.interface import HasShopRole, MembershipRole
+from shared_apps.tenancy.interface import HasShopPermission, Permission, request_can
 
 from .. import selectors, services
 from ..models import Brand, Category, LowStockNotice, Product, Sku
 from . import serializers as s
 
-WRITE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.STAFF}
-DELETE_ROLES = {MembershipRole.OWNER, MembershipRole.ADMIN}
 MANAGE_TAGS = ["manage: catalog"]
 
 
 class ManageView(APIView):
-    """Every shop role reads; finance is read-only; deleting needs owner or admin."""
+    """Every shop role reads; writes need catalog.manage, deleting catalog.delete (roles.py)."""
 
-    permission_classes = [HasShopRole]
-    shop_roles = WRITE_ROLES
-    shop_read_roles = set(MembershipRole.values)
+    permission_classes = [HasShopPermission]
+    shop_permission = Permission.CATALOG_MANAGE
 
     def check_permissions(self, request):
         super().check_permissions(request)
-        if request.method == "DELETE" and request.shop_role not in DELETE_ROLES:
-            raise PermissionDenied("只有店主和管理员可以删除。Only the owner or an admin can delete.")
+        if request.method == "DELETE" and not request_can(request, Permission.CATALOG_DELETE):
+            raise PermissionDenied(_("Only the owner or an admin can delete."))
 
     @staticmethod
     def actor_id(request) -> int:
@@ -53,7 +50,7 @@ def int_param(request, name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise ValidationError({name: ["应为整数。Must be an integer."]}) from None
+        raise ValidationError({name: [_("Must be an integer.")]}) from None
 
 
 def product_response(product_id: int, code: int = status.HTTP_200_OK) -> Response:
@@ -149,11 +146,11 @@ class ProductImportView(ManageView):
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationError({"file": ["请上传 CSV 文件。Upload a CSV file."]})
+            raise ValidationError({"file": [_("Upload a CSV file.")]})
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValidationError({"file": ["文件须为 UTF-8 编码。The file must be UTF-8."]}) from None
+            raise ValidationError({"file": [_("The file must be UTF-8.")]}) from None
         job = services.start_product_import(filename=upload.name or "", text=text, actor_user_id=self.actor_id(request))
         return Response(s.ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
@@ -254,7 +251,7 @@ class BrandLogoView(ManageView):
         brand = get_or_404(Brand, brand_id)
         upload = request.FILES.get("image")
         if upload is None:
-            raise ValidationError({"image": ["请上传图片。Upload an image."]})
+            raise ValidationError({"image": [_("Upload an image.")]})
         return Response(s.ManageBrandSerializer(services.set_brand_logo(brand=brand, upload=upload)).data)
 
 
@@ -280,15 +277,8 @@ class SkuStockView(ManageView):
         get_or_404(Sku, sku_id)
         body = s.StockAdjustmentInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            change = services.adjust_stock(sku_id=sku_id, actor_user_id=self.actor_id(request), **body.validated_data)
-        except services.InsufficientStock as exc:
-            raise Conflict(f"库存不足，当前 {exc.available}。Not enough stock: {exc.available} left.") from exc
-        except services.StockLimitExceeded as exc:
-            raise Conflict(
-                f"库存不能超过 {services.MAX_STOCK}，当前 {exc.available}。"
-                f"Stock cannot exceed {services.MAX_STOCK}: {exc.available} now."
-            ) from exc
+        # A refusal (InsufficientStock, StockLimitExceeded) is a domain Conflict: 409 via the error handler.
+        change = services.adjust_stock(sku_id=sku_id, actor_user_id=self.actor_id(request), **body.validated_data)
         return Response(s.StockAdjustmentSerializer(change.adjustment).data, status=status.HTTP_201_CREATED)
 
 

@@ -5,6 +5,7 @@ from .categories import (
     create_category,
     delete_brand,
     delete_category,
+    remove_brand_logo,
     update_brand,
     update_category,
 )
@@ -23,13 +24,17 @@ from .inventory import (
 )
 from .products import (
     attach_image,
+    check_product_fields,
     create_product,
     delete_product,
+    describe_image,
     publish_product,
     spec_combinations,
     unpublish_product,
     update_product,
+    update_sku,
 )
+from .seeding import load_catalog
 from .stats import record_sales
 
 __all__ = [
@@ -40,17 +45,21 @@ __all__ = [
     "adjust_stock",
     "attach_image",
     "catalog_settings",
+    "check_product_fields",
     "create_brand",
     "create_category",
     "create_product",
     "delete_brand",
     "delete_category",
     "delete_product",
+    "describe_image",
     "export_products_csv",
     "inspect_image",
+    "load_catalog",
     "publish_product",
     "record_low_stock",
     "record_sales",
+    "remove_brand_logo",
     "resolve_low_stock_notice",
     "run_product_import",
     "set_brand_logo",
@@ -61,5 +70,6 @@ __all__ = [
     "update_catalog_settings",
     "update_category",
     "update_product",
+    "update_sku",
     "upload_product_image",
 ]

@@ -2,15 +2,17 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
-from django.utils.text import slugify
-from rest_framework.exceptions import ValidationError
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from micromall.api.errors import Conflict
+from micromall.errors import Conflict, Invalid
 
 from ..models import MAX_CATEGORY_DEPTH, Brand, Category
 
-TOO_DEEP = f"分类最多 {MAX_CATEGORY_DEPTH} 级。Categories nest at most {MAX_CATEGORY_DEPTH} levels."
-SLUG_TAKEN = "这个别名已被使用。This slug is already used."
+TOO_DEEP = format_lazy(gettext_lazy("Categories nest at most {levels} levels."), levels=MAX_CATEGORY_DEPTH)
+SLUG_TAKEN = gettext_lazy("This slug is already used.")
+BRAND_TAKEN = gettext_lazy("This brand already exists.")
 
 
 def _subtree_height(category: Category) -> int:
@@ -40,9 +42,9 @@ def _depth_under(parent: Category | None) -> int:
 def create_category(*, name: str, parent: Category | None = None, slug: str = "", position: int = 0) -> Category:
     depth = _depth_under(parent)
     if depth > MAX_CATEGORY_DEPTH:
-        raise ValidationError({"parent": [TOO_DEEP]})
+        raise Invalid(errors={"parent": [TOO_DEEP]})
     if slug and Category.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": [SLUG_TAKEN]})
+        raise Invalid(errors={"slug": [SLUG_TAKEN]})
     return Category.objects.create(
         name=name, parent=parent, slug=slug or _unique_slug(name), position=position, depth=depth
     )
@@ -57,18 +59,18 @@ def update_category(*, category: Category, changes: dict) -> Category:
         ancestor = parent
         while ancestor is not None:
             if ancestor.pk == category.pk:
-                raise ValidationError({"parent": ["分类不能移到自己下面。A category cannot move under itself."]})
+                raise Invalid(errors={"parent": [_("A category cannot move under itself.")]})
             ancestor = ancestor.parent
         new_depth = _depth_under(parent)
         if new_depth + _subtree_height(category) - 1 > MAX_CATEGORY_DEPTH:
-            raise ValidationError({"parent": [TOO_DEEP]})
+            raise Invalid(errors={"parent": [TOO_DEEP]})
         shift = new_depth - category.depth
         category.parent, category.depth = parent, new_depth
         if shift:
             _shift_descendants(category, shift)
     if "slug" in changes and changes["slug"] and changes["slug"] != category.slug:
         if Category.objects.filter(slug=changes["slug"]).exclude(pk=category.pk).exists():
-            raise ValidationError({"slug": [SLUG_TAKEN]})
+            raise Invalid(errors={"slug": [SLUG_TAKEN]})
         category.slug = changes["slug"]
     for field in ("name", "position"):
         if field in changes:
@@ -90,7 +92,7 @@ def delete_category(*, category: Category) -> None:
     try:
         category.delete()
     except ProtectedError as exc:
-        raise Conflict("请先删除或移动子分类。Delete or move the sub-categories first.") from exc
+        raise Conflict(_("Delete or move the sub-categories first.")) from exc
 
 
 @transaction.atomic
@@ -99,13 +101,13 @@ def create_brand(*, name: str) -> Brand:
         with transaction.atomic():
             return Brand.objects.create(name=name)
     except IntegrityError as exc:
-        raise ValidationError({"name": ["品牌已存在。This brand already exists."]}) from exc
+        raise Invalid(errors={"name": [BRAND_TAKEN]}) from exc
 
 
 @transaction.atomic
 def update_brand(*, brand: Brand, name: str) -> Brand:
     if Brand.objects.filter(name=name).exclude(pk=brand.pk).exists():
-        raise ValidationError({"name": ["品牌已存在。This brand already exists."]})
+        raise Invalid(errors={"name": [BRAND_TAKEN]})
     brand.name = name
     brand.save(update_fields=["name"])
     return brand
@@ -114,3 +116,14 @@ def update_brand(*, brand: Brand, name: str) -> Brand:
 @transaction.atomic
 def delete_brand(*, brand: Brand) -> None:
     brand.delete()
+
+
+@transaction.atomic
+def remove_brand_logo(*, brand: Brand) -> Brand:
+    old = brand.logo.name
+    if old:
+        storage = brand.logo.storage
+        Brand.objects.filter(pk=brand.pk).update(logo="")
+        brand.logo = ""
+        transaction.on_commit(lambda: storage.delete(old))  # the file goes only once the row surely changed
+    return brand

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
-from rest_framework.exceptions import ValidationError
+
+from micromall.errors import Invalid
 
 from ..models import Brand, Product, ProductImage
 
@@ -25,11 +26,11 @@ def max_image_pixels() -> int:
 
 
 def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int, int]:
-    """(extension, width, height) of a valid image; ValidationError with a field error otherwise."""
+    """(extension, width, height) of a valid image; Invalid with a field error otherwise."""
     limit = max_image_bytes()
     if upload.size > limit:
-        raise ValidationError(
-            {field: [f"图片不能超过 {limit // 1024} KB。The image is larger than {limit // 1024} KB."]}
+        raise Invalid(
+            errors={field: [f"图片不能超过 {limit // 1024} KB。The image is larger than {limit // 1024} KB."]}
         )
     try:
         upload.seek(0)
@@ -41,18 +42,18 @@ def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int,
             with Image.open(upload) as image:
                 image.load()  # decodes every pixel: truncated or corrupt data fails here, not on a shopper's phone
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError({field: ["无法识别的图片。This is not a readable image."]}) from exc
+        raise Invalid(errors={field: ["无法识别的图片。This is not a readable image."]}) from exc
     finally:
         upload.seek(0)
     if image_format not in IMAGE_FORMATS:
-        raise ValidationError({field: ["只支持 JPEG、PNG、WebP。Only JPEG, PNG and WebP images are accepted."]})
+        raise Invalid(errors={field: ["只支持 JPEG、PNG、WebP。Only JPEG, PNG and WebP images are accepted."]})
     if width * height > max_image_pixels():
         message = _("The image is %(width)s×%(height)s = %(pixels)s pixels; at most %(limit)s are accepted.")
         values = {"width": width, "height": height, "pixels": f"{width * height:,}", "limit": f"{max_image_pixels():,}"}
-        raise ValidationError({field: [message % values]})
+        raise Invalid(errors={field: [message % values]})
     if min(width, height) < MIN_IMAGE_SIDE or max(width, height) > MAX_IMAGE_SIDE:
-        raise ValidationError(
-            {
+        raise Invalid(
+            errors={
                 field: [
                     f"图片边长须在 {MIN_IMAGE_SIDE}–{MAX_IMAGE_SIDE} 像素之间。"
                     f"Each side must be {MIN_IMAGE_SIDE}–{MAX_IMAGE_SIDE} pixels (got {width}×{height})."

@@ -11,13 +11,19 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
 
-from micromall.api.errors import validation_payload
+from micromall.errors import Invalid
 
-from ..inputs import ProductInputSerializer
 from ..models import Brand, Category, ImportJob, ImportStatus, ProductStatus
-from .products import check_new_product, create_product, publish_product, spec_combinations, unpublish_product
+from .products import (
+    UNKNOWN_BRAND,
+    UNKNOWN_CATEGORY,
+    check_new_product,
+    create_product,
+    publish_product,
+    spec_combinations,
+    unpublish_product,
+)
 
 CSV_COLUMNS = [
     "handle",
@@ -65,7 +71,7 @@ def _unescape_cell(value: str) -> str:
 def _read_rows(text: str) -> list[tuple[int, dict]]:
     if "\x00" in text:
         # PostgreSQL text cannot hold NUL and no spreadsheet writes one: a binary file, refused whole.
-        raise ValidationError({"file": [_("The file contains a NUL character; it is not a CSV text file.")]})
+        raise Invalid(errors={"file": [_("The file contains a NUL character; it is not a CSV text file.")]})
     # newline="" lets the csv module see every line ending (\r\n, \n and the old Mac \r) as the docs ask.
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
@@ -76,22 +82,22 @@ def _read_rows(text: str) -> list[tuple[int, dict]]:
         else:
             message = _("Line %(line)s is not valid CSV.")
         line = reader.reader.line_num  # DictReader's own count lags one row behind a failing line
-        raise ValidationError({"file": [message % {"line": line, "limit": csv.field_size_limit()}]}) from exc
+        raise Invalid(errors={"file": [message % {"line": line, "limit": csv.field_size_limit()}]}) from exc
 
 
 def _checked_rows(reader: csv.DictReader) -> list[tuple[int, dict]]:
     header = set(reader.fieldnames or [])
     missing = REQUIRED_COLUMNS - header
     if missing:
-        raise ValidationError({"file": [f"缺少列 Missing columns: {', '.join(sorted(missing))}"]})
+        raise Invalid(errors={"file": [f"缺少列 Missing columns: {', '.join(sorted(missing))}"]})
     unknown = header - set(CSV_COLUMNS)
     if unknown:
-        raise ValidationError({"file": [f"未知列 Unknown columns: {', '.join(sorted(unknown))}"]})
+        raise Invalid(errors={"file": [f"未知列 Unknown columns: {', '.join(sorted(unknown))}"]})
     rows = [(reader.line_num, {k: _unescape_cell((v or "").strip()) for k, v in row.items() if k}) for row in reader]
     if not rows:
-        raise ValidationError({"file": ["文件没有数据行。The file has no rows."]})
+        raise Invalid(errors={"file": ["文件没有数据行。The file has no rows."]})
     if len(rows) > MAX_IMPORT_ROWS:
-        raise ValidationError({"file": [f"最多 {MAX_IMPORT_ROWS} 行。At most {MAX_IMPORT_ROWS} rows per file."]})
+        raise Invalid(errors={"file": [f"最多 {MAX_IMPORT_ROWS} 行。At most {MAX_IMPORT_ROWS} rows per file."]})
     return rows
 
 
@@ -130,12 +136,12 @@ def _product_payload(rows: list[tuple[int, dict]], errors: dict[int, dict]) -> d
     if first.get("category"):
         category_id = Category.objects.filter(slug=first["category"]).values_list("pk", flat=True).first()
         if category_id is None:
-            errors.setdefault(first_line, {})["category"] = ["分类不存在。Unknown category."]
+            errors.setdefault(first_line, {})["category"] = [str(UNKNOWN_CATEGORY)]
         payload["category"] = category_id
     if first.get("brand"):
         brand_id = Brand.objects.filter(name=first["brand"]).values_list("pk", flat=True).first()
         if brand_id is None:
-            errors.setdefault(first_line, {})["brand"] = ["品牌不存在。Unknown brand."]
+            errors.setdefault(first_line, {})["brand"] = [str(UNKNOWN_BRAND)]
         payload["brand"] = brand_id
     status = first.get("status") or ProductStatus.DRAFT
     if status not in ProductStatus.values:
@@ -160,10 +166,29 @@ def _product_payload(rows: list[tuple[int, dict]], errors: dict[int, dict]) -> d
     return payload
 
 
-def _row_errors(rows: list[tuple[int, dict]], detail) -> dict[int, dict]:
-    """API field errors (`skus.2.price_amount`, `category`) -> {csv line: {column: messages}}."""
-    flat = validation_payload(detail)
-    flat = flat.get("errors") or {"file": [flat.get("detail", "")]}
+# Columns holding whole numbers: CSV cells are text until read here.
+NUMBER_COLUMNS = ("price_amount", "compare_at_amount", "cost_amount", "stock", "weight_grams", "low_stock_threshold")
+
+
+def _typed_payload(payload: dict) -> tuple[dict, dict[str, list[str]]]:
+    """The payload with number cells as ints, and `skus.<i>.<column>` errors for cells that are not numbers."""
+    errors: dict[str, list[str]] = {}
+    skus = []
+    for i, sku in enumerate(payload.get("skus", [])):
+        typed = dict(sku)
+        for column in NUMBER_COLUMNS:
+            if column in typed:
+                try:
+                    typed[column] = int(typed[column])
+                except ValueError:
+                    errors[f"skus.{i}.{column}"] = [_("A whole number is required.")]
+        skus.append(typed)
+    return {**payload, "skus": skus}, errors
+
+
+def _row_errors(rows: list[tuple[int, dict]], exc: Invalid) -> dict[int, dict]:
+    """Service field errors (`skus.2.price_amount`, `category`) -> {csv line: {column: messages}}."""
+    flat = exc.errors or {"file": [exc.message]}
     out: dict[int, dict] = {}
     for key, messages in flat.items():
         parts = key.split(".")
@@ -187,17 +212,15 @@ def validate_import(rows: list[tuple[int, dict]], on_progress=None) -> tuple[lis
         by_handle.setdefault(row["handle"], []).append((line, row))
     payloads, code_lines, done = [], {}, 0
     for group in by_handle.values():
-        payload = _product_payload(group, errors)
-        serializer = ProductInputSerializer(data=payload)
-        if not serializer.is_valid():
-            for line, columns in _row_errors(group, serializer.errors).items():
+        data, cell_errors = _typed_payload(_product_payload(group, errors))
+        if cell_errors:
+            for line, columns in _row_errors(group, Invalid(errors=cell_errors)).items():
                 errors.setdefault(line, {}).update(columns)
         else:
-            data = serializer.validated_data
             try:
                 check_new_product(data=data)
-            except ValidationError as exc:
-                for line, columns in _row_errors(group, exc.detail).items():
+            except Invalid as exc:
+                for line, columns in _row_errors(group, exc).items():
                     errors.setdefault(line, {}).update(columns)
             for (line, _), sku in zip(group, data.get("skus", []), strict=True):
                 code = sku.get("sku_code")
@@ -239,9 +262,9 @@ def run_product_import(*, job_id: int) -> ImportJob:
         if not errors:
             try:
                 _create_all(payloads, job.actor_user_id)
-            except ValidationError as exc:  # lost a race (e.g. a SKU code taken meanwhile)
+            except Invalid as exc:  # lost a race (e.g. a SKU code taken meanwhile)
                 errors = {0: _file_errors(exc)}
-    except ValidationError as exc:
+    except Invalid as exc:
         errors = {0: _file_errors(exc)}
     job.errors = [{"row": line, "errors": columns} for line, columns in sorted(errors.items())]
     job.status = ImportStatus.FAILED if errors else ImportStatus.SUCCEEDED
@@ -252,9 +275,8 @@ def run_product_import(*, job_id: int) -> ImportJob:
     return job
 
 
-def _file_errors(exc: ValidationError) -> dict:
-    payload = validation_payload(exc.detail)
-    return payload.get("errors") or {"file": [payload.get("detail", "")]}
+def _file_errors(exc: Invalid) -> dict:
+    return exc.errors or {"file": [exc.message]}
 
 
 @transaction.atomic

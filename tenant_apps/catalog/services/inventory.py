@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from micromall.errors import Conflict, Invalid
 
 from ..models import CatalogSettings, LowStockNotice, Product, ProductStatus, Sku, StockAdjustment, StockReason
 
@@ -11,16 +14,19 @@ from ..models import CatalogSettings, LowStockNotice, Product, ProductStatus, Sk
 MAX_STOCK = 10**9
 
 
-class StockLimitExceeded(Exception):
+class StockLimitExceeded(Conflict):
     def __init__(self, *, sku_id: int, requested: int, available: int):
         self.sku_id, self.requested, self.available = sku_id, requested, available
-        super().__init__(f"SKU {sku_id}: adding {requested} to {available} exceeds {MAX_STOCK}")
+        message = _("Stock cannot exceed %(max)d: %(available)d now.") % {"max": MAX_STOCK, "available": available}
+        super().__init__(message, sku_id=sku_id)
 
 
-class InsufficientStock(Exception):
+class InsufficientStock(Conflict):
+    """409 with the SKU's id, as API.md promises for a short order (`{"detail", "sku_id"}`)."""
+
     def __init__(self, *, sku_id: int, requested: int, available: int | None):
         self.sku_id, self.requested, self.available = sku_id, requested, available
-        super().__init__(f"SKU {sku_id}: cannot take {requested}, {available} in stock")
+        super().__init__(_("Not enough stock: %(available)d left.") % {"available": available or 0}, sku_id=sku_id)
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ def adjust_stock(
     StockLimitExceeded when an addition would go above MAX_STOCK.
     """
     if reason not in StockReason.values:
-        raise ValueError(f"unknown stock reason {reason!r}")
+        raise Invalid(errors={"reason": [_("Unknown stock reason.")]})
     with connection.cursor() as cursor:
         cursor.execute(_GUARDED_UPDATE, [delta, sku_id, delta, delta, delta, MAX_STOCK])
         row = cursor.fetchone()
@@ -119,3 +125,26 @@ def update_catalog_settings(*, auto_unpublish_sold_out: bool | None = None, low_
         row.low_stock_email = low_stock_email
     row.save()
     return row
+
+
+# --- Stock for orders (through catalog.interface) ---------------------------------------------------------------
+
+
+def reserve_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
+    """Take `quantity` for an order (guarded UPDATE, ledger reason "order"); returns the stock left.
+
+    Raises InsufficientStock (with .sku_id, .available) when short; call it in the order's transaction.
+    """
+    return adjust_stock(sku_id=sku_id, delta=-quantity, reason=StockReason.ORDER, note=note).stock_after
+
+
+def release_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
+    """Give back `quantity` of a cancelled order (ledger reason "cancel"); returns the stock after."""
+    return adjust_stock(sku_id=sku_id, delta=quantity, reason=StockReason.CANCEL, note=note).stock_after
+
+
+def return_stock(*, sku_id: int, quantity: int, actor_user_id: int | None = None, note: str = "") -> int:
+    """Put returned goods back on sale (after-sales receipt; ledger reason "return" with who received them)."""
+    return adjust_stock(
+        sku_id=sku_id, delta=quantity, reason=StockReason.RETURN, actor_user_id=actor_user_id, note=note
+    ).stock_after

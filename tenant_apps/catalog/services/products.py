@@ -1,16 +1,19 @@
 """Products, their images and the SKU matrix generated from spec groups."""
 
 import itertools
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from micromall.api.errors import Conflict
+from micromall.errors import Conflict, Invalid
 
 from ..models import (
+    MAX_PRICE_AMOUNT,
     Brand,
     Category,
     Product,
@@ -23,11 +26,16 @@ from ..models import (
     StockReason,
 )
 from ..richtext import clean_description_html
-from .inventory import adjust_stock
+from .inventory import MAX_STOCK, adjust_stock
 
 MAX_SPEC_GROUPS = 3
+MAX_SPEC_VALUES = 50
 MAX_SKUS_PER_PRODUCT = 200
 MAX_IMAGES_PER_PRODUCT = 20
+MAX_TAGS = 20
+MAX_WEIGHT_GRAMS = 10**7
+SKU_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
+SKU_CODE_RE = re.compile(SKU_CODE_PATTERN)
 # Request field -> Sku field for the plain values a merchant may set.
 SKU_FIELDS = {
     "price_amount": "price_amount",
@@ -40,16 +48,22 @@ SKU_FIELDS = {
 }
 PRODUCT_FIELDS = ("title", "subtitle", "tags")
 
-UNKNOWN_CATEGORY = "分类不存在。Unknown category."
-UNKNOWN_BRAND = "品牌不存在。Unknown brand."
-CODE_TAKEN = "SKU 编码已被使用。This SKU code is already used."
-NEEDS_PRICES = "上架前每个 SKU 都要有价格。Every SKU needs a price before the product is published."
+UNKNOWN_CATEGORY = gettext_lazy("Unknown category.")
+UNKNOWN_BRAND = gettext_lazy("Unknown brand.")
+CODE_TAKEN = gettext_lazy("This SKU code is already used.")
+NEEDS_PRICES = gettext_lazy("Every SKU needs a price before the product is published.")
+COMPARE_AT_BELOW_PRICE = gettext_lazy("Compare-at price is below the price.")
 
 
 def spec_combinations(specs: Sequence[dict]) -> list[dict[str, str]]:
     """The SKU matrix: one {group name: value} per element of the cartesian product (one {} without specs)."""
     names = [group["name"] for group in specs]
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(g["values"] for g in specs))]
+
+
+def lowest_price(prices: Iterable[int]) -> int:
+    """The product's denormalised `min_price_amount`: its cheapest SKU, 0 without SKUs."""
+    return min(prices, default=0)
 
 
 def generated_sku_code() -> str:
@@ -65,35 +79,125 @@ def current_specs(product: Product) -> list[dict]:
     return [{"name": g.name, "values": [v.value for v in g.values.all()]} for g in groups]
 
 
-def _check_input(
-    *,
-    product: Product | None,
-    changes: dict,
-    specs: Sequence[dict],
-    skus: Sequence[dict],
-) -> None:
-    """Every cross-field and database check; all problems reported at once as field errors."""
-    errors: dict[str, list[str]] = {}
-    if changes.get("category") is not None and not Category.objects.filter(pk=changes["category"]).exists():
-        errors["category"] = [UNKNOWN_CATEGORY]
-    if changes.get("brand") is not None and not Brand.objects.filter(pk=changes["brand"]).exists():
-        errors["brand"] = [UNKNOWN_BRAND]
+def _bounded_int(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
+
+def _text_error(value, *, max_length: int, required: bool = False) -> str | None:
+    if not isinstance(value, str):
+        return _("Must be text.")
+    if required and not value.strip():
+        return _("This field is required.")
+    if len(value) > max_length:
+        return _("At most %(count)d characters.") % {"count": max_length}
+    return None
+
+
+# SKU number fields -> (lowest, highest, may be null).
+SKU_NUMBERS = {
+    "price_amount": (0, MAX_PRICE_AMOUNT, False),
+    "compare_at_amount": (0, MAX_PRICE_AMOUNT, True),
+    "cost_amount": (0, MAX_PRICE_AMOUNT, True),
+    "stock": (0, MAX_STOCK, False),
+    "weight_grams": (0, MAX_WEIGHT_GRAMS, False),
+    "low_stock_threshold": (0, MAX_STOCK, False),
+}
+
+
+def _check_fields(data: dict, *, creating: bool) -> dict[str, list[str]]:
+    """Types and bounds of every field, whoever the caller (API, back office, CSV import, seeding)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str | None) -> None:
+        if message:
+            errors.setdefault(key, []).append(message)
+
+    if creating or "title" in data:
+        add("title", _text_error(data.get("title"), max_length=200, required=True))
+    if "subtitle" in data:
+        add("subtitle", _text_error(data["subtitle"], max_length=200))
+    if "description_html" in data:
+        add("description_html", _text_error(data["description_html"], max_length=100_000))
+    if "status" in data and data["status"] not in ProductStatus.values:
+        add("status", _("Unknown status."))
+    for key in ("category", "brand"):
+        if data.get(key) is not None and not _bounded_int(data[key], 1, 2**62):
+            add(key, _("Must be an id."))
+    tags = data.get("tags", [])
+    if not isinstance(tags, list) or len(tags) > MAX_TAGS:
+        add("tags", _("At most %(count)d tags.") % {"count": MAX_TAGS})
+    else:
+        for i, tag in enumerate(tags):
+            add(f"tags.{i}", _text_error(tag, max_length=40, required=True))
+    images = data.get("images", [])
+    if not isinstance(images, list) or not all(_bounded_int(i, 1, 2**62) for i in images):
+        add("images", _("Must be a list of image ids."))
+    specs = data.get("specs", [])
+    if not isinstance(specs, list):
+        add("specs", _("Must be a list."))
+        specs = []
+    for i, group in enumerate(specs):
+        if not isinstance(group, dict):
+            add(f"specs.{i}", _("Must be an object."))
+            continue
+        add(f"specs.{i}.name", _text_error(group.get("name"), max_length=50, required=True))
+        values = group.get("values")
+        if not isinstance(values, list) or not 1 <= len(values) <= MAX_SPEC_VALUES:
+            add(f"specs.{i}.values", _("Give 1 to %(count)d values.") % {"count": MAX_SPEC_VALUES})
+        else:
+            for j, value in enumerate(values):
+                add(f"specs.{i}.values.{j}", _text_error(value, max_length=50, required=True))
+    skus = data.get("skus", [])
+    if not isinstance(skus, list) or len(skus) > MAX_SKUS_PER_PRODUCT:
+        add("skus", _("At most %(count)d SKUs per product.") % {"count": MAX_SKUS_PER_PRODUCT})
+        skus = []
+    for i, sku in enumerate(skus):
+        if not isinstance(sku, dict):
+            add(f"skus.{i}", _("Must be an object."))
+            continue
+        if creating and "price_amount" not in sku:
+            add(f"skus.{i}.price_amount", _("This field is required."))
+        for field, (low, high, nullable) in SKU_NUMBERS.items():
+            if field in sku and not (sku[field] is None and nullable) and not _bounded_int(sku[field], low, high):
+                add(
+                    f"skus.{i}.{field}",
+                    _("Must be a whole number from %(low)d to %(high)d.") % {"low": low, "high": high},
+                )
+        code = sku.get("sku_code")
+        if code is not None and (not isinstance(code, str) or len(code) > 64 or not SKU_CODE_RE.match(code)):
+            add(f"skus.{i}.sku_code", _("Letters, digits and . _ - / only, at most 64 characters."))
+        if "barcode" in sku:
+            add(f"skus.{i}.barcode", _text_error(sku["barcode"], max_length=64))
+        combo = sku.get("specs", {})
+        if not isinstance(combo, dict) or not all(isinstance(v, str) for v in combo.values()):
+            add(f"skus.{i}.specs", _("Must map spec names to values."))
+    return errors
+
+
+def check_product_fields(data: dict) -> dict[str, list[str]]:
+    """The checks of a new product that need no database (bounds, spec matrix, prices); {} when it is fine."""
+    return _pure_errors(data, specs=data.get("specs", []), skus=data.get("skus", []), creating=True)
+
+
+def _pure_errors(changes: dict, *, specs: Sequence[dict], skus: Sequence[dict], creating: bool) -> dict:
+    errors = _check_fields(changes, creating=creating)
+    if errors:
+        return errors
     if len(specs) > MAX_SPEC_GROUPS:
-        errors["specs"] = [f"最多 {MAX_SPEC_GROUPS} 个规格。At most {MAX_SPEC_GROUPS} spec groups."]
+        errors["specs"] = [_("At most %(count)d spec groups.") % {"count": MAX_SPEC_GROUPS}]
     seen_names: set[str] = set()
     for i, group in enumerate(specs):
         if group["name"] in seen_names:
-            errors[f"specs.{i}.name"] = ["规格名重复。Duplicate spec name."]
+            errors[f"specs.{i}.name"] = [_("Duplicate spec name.")]
         seen_names.add(group["name"])
         if len(set(group["values"])) != len(group["values"]):
-            errors[f"specs.{i}.values"] = ["规格值重复。Duplicate spec value."]
+            errors[f"specs.{i}.values"] = [_("Duplicate spec value.")]
     size = 1
     for group in specs:
         size *= len(group["values"])
     if size > MAX_SKUS_PER_PRODUCT:
         errors.setdefault("specs", []).append(
-            f"规格组合最多 {MAX_SKUS_PER_PRODUCT} 个。At most {MAX_SKUS_PER_PRODUCT} SKUs per product."
+            _("At most %(count)d SKUs per product.") % {"count": MAX_SKUS_PER_PRODUCT}
         )
 
     allowed = {group["name"]: set(group["values"]) for group in specs}
@@ -102,18 +206,37 @@ def _check_input(
     for i, sku in enumerate(skus):
         combo = sku.get("specs") or {}
         if set(combo) != set(allowed) or any(value not in allowed[name] for name, value in combo.items()):
-            errors[f"skus.{i}.specs"] = ["规格组合不在规格表中。These specs are not a combination of the spec groups."]
+            errors[f"skus.{i}.specs"] = [_("These specs are not a combination of the spec groups.")]
         elif _key(combo) in seen_combos:
-            errors[f"skus.{i}.specs"] = ["规格组合重复。Duplicate spec combination."]
+            errors[f"skus.{i}.specs"] = [_("Duplicate spec combination.")]
         seen_combos.add(_key(combo))
         code = sku.get("sku_code")
         if code:
             if code in codes:
-                errors[f"skus.{i}.sku_code"] = ["SKU 编码重复。Duplicate SKU code in this request."]
+                errors[f"skus.{i}.sku_code"] = [_("Duplicate SKU code in this request.")]
             codes.setdefault(code, i)
         price, compare_at = sku.get("price_amount"), sku.get("compare_at_amount")
         if price is not None and compare_at is not None and compare_at < price:
-            errors[f"skus.{i}.compare_at_amount"] = ["划线价不能低于售价。Compare-at price is below the price."]
+            errors[f"skus.{i}.compare_at_amount"] = [COMPARE_AT_BELOW_PRICE]
+    return errors
+
+
+def _check_input(
+    *,
+    product: Product | None,
+    changes: dict,
+    specs: Sequence[dict],
+    skus: Sequence[dict],
+) -> None:
+    """Every field, cross-field and database check; all problems reported at once as field errors."""
+    errors = _pure_errors(changes, specs=specs, skus=skus, creating=product is None)
+    if errors:
+        raise Invalid(errors=errors)
+    if changes.get("category") is not None and not Category.objects.filter(pk=changes["category"]).exists():
+        errors["category"] = [UNKNOWN_CATEGORY]
+    if changes.get("brand") is not None and not Brand.objects.filter(pk=changes["brand"]).exists():
+        errors["brand"] = [UNKNOWN_BRAND]
+    codes = {sku["sku_code"]: i for i, sku in reversed(list(enumerate(skus))) if sku.get("sku_code")}
     if codes:
         taken = Sku.objects.filter(code__in=codes)
         if product is not None:
@@ -124,16 +247,16 @@ def _check_input(
     image_ids = changes.get("images")
     if image_ids is not None:
         if len(image_ids) > MAX_IMAGES_PER_PRODUCT:
-            errors["images"] = [f"最多 {MAX_IMAGES_PER_PRODUCT} 张图片。At most {MAX_IMAGES_PER_PRODUCT} images."]
+            errors["images"] = [_("At most %(count)d images.") % {"count": MAX_IMAGES_PER_PRODUCT}]
         usable = ProductImage.objects.filter(pk__in=image_ids, product__isnull=True)
         if product is not None:
             usable = ProductImage.objects.filter(pk__in=image_ids, product__in=[product]) | usable
         usable_ids = set(usable.values_list("pk", flat=True))
         for i, image_id in enumerate(image_ids):
             if image_id not in usable_ids or image_ids.index(image_id) != i:
-                errors[f"images.{i}"] = ["图片不存在或已被使用。Unknown or already used image."]
+                errors[f"images.{i}"] = [_("Unknown or already used image.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors=errors)
 
 
 @transaction.atomic
@@ -205,7 +328,7 @@ def _sync_matrix(product: Product, *, specs: Sequence[dict], sku_inputs: Sequenc
     combos = spec_combinations(specs)
     existing = list(Sku.objects.select_for_update().filter(product=product).order_by("pk"))
     by_key = {_key(sku.specs): sku for sku in existing}
-    inputs = {_key(item.get("specs") or {}): item for item in sku_inputs}
+    inputs = {_key(item.get("specs") or {}): (index, item) for index, item in enumerate(sku_inputs)}
     assigned: list[Sku | None] = [by_key.pop(_key(combo), None) for combo in combos]
     # A spec group was added: an old SKU carries over (code, stock) to the first combination extending it.
     for i, combo in enumerate(combos):
@@ -217,11 +340,11 @@ def _sync_matrix(product: Product, *, specs: Sequence[dict], sku_inputs: Sequenc
         with transaction.atomic():
             Sku.objects.filter(pk__in=[sku.pk for sku in by_key.values()]).delete()
     except ProtectedError as exc:
-        raise Conflict("有 SKU 已被订单引用，不能删除。Some SKUs are referenced by orders.") from exc
+        raise Conflict(_("Some SKUs are referenced by orders.")) from exc
 
-    kept, created, stock_targets = [], [], []
+    kept, created, stock_targets, errors = [], [], [], {}
     for position, (combo, sku) in enumerate(zip(combos, assigned, strict=True)):
-        item = inputs.get(_key(combo), {})
+        index, item = inputs.get(_key(combo), (None, {}))
         if sku is None:
             sku = Sku(product=product, code=generated_sku_code(), price_amount=0, stock=item.get("stock", 0))
             created.append(sku)
@@ -233,12 +356,17 @@ def _sync_matrix(product: Product, *, specs: Sequence[dict], sku_inputs: Sequenc
             if source in item:
                 setattr(sku, field, item[source])
         sku.specs, sku.position = combo, position
+        # Checked on the merged values: a change of either price alone must not break the rule either.
+        if sku.compare_at_amount is not None and sku.compare_at_amount < sku.price_amount:
+            errors[f"skus.{position if index is None else index}.compare_at_amount"] = [COMPARE_AT_BELOW_PRICE]
+    if errors:
+        raise Invalid(errors=errors)
     try:
         with transaction.atomic():
             Sku.objects.bulk_update(kept, [*SKU_FIELDS.values(), "specs", "position"])
             Sku.objects.bulk_create(created)
     except IntegrityError as exc:
-        raise ValidationError({"skus": [CODE_TAKEN]}) from exc
+        raise Invalid(errors={"skus": [CODE_TAKEN]}) from exc
     StockAdjustment.objects.bulk_create(
         [
             StockAdjustment(
@@ -250,7 +378,7 @@ def _sync_matrix(product: Product, *, specs: Sequence[dict], sku_inputs: Sequenc
     )
     for sku, target in stock_targets:
         adjust_stock(sku_id=sku.pk, delta=target - sku.stock, reason=StockReason.MANUAL, actor_user_id=actor_user_id)
-    product.min_price_amount = min((sku.price_amount for sku in kept + created), default=0)
+    product.min_price_amount = lowest_price(sku.price_amount for sku in kept + created)
 
 
 def _set_images(product: Product, image_ids: Sequence[int]) -> None:
@@ -274,9 +402,9 @@ def _delete_images(images: Iterable[ProductImage]) -> None:
 def _check_publishable(product: Product) -> None:
     prices = list(Sku.objects.filter(product=product).values_list("price_amount", flat=True))
     if not prices:
-        raise ValidationError({"skus": ["上架前至少要有一个 SKU。A product needs a SKU before it is published."]})
+        raise Invalid(errors={"skus": [_("A product needs a SKU before it is published.")]})
     if min(prices) <= 0:
-        raise ValidationError({"skus": [NEEDS_PRICES]})
+        raise Invalid(errors={"skus": [NEEDS_PRICES]})
 
 
 @transaction.atomic
@@ -302,7 +430,7 @@ def delete_product(*, product: Product) -> None:
         with transaction.atomic():
             product.delete()
     except ProtectedError as exc:
-        raise Conflict("商品已被订单引用，请改为下架。The product is referenced by orders: unpublish it.") from exc
+        raise Conflict(_("The product is referenced by orders: unpublish it.")) from exc
 
 
 @transaction.atomic
@@ -311,6 +439,26 @@ def attach_image(*, product: Product, image: ProductImage) -> ProductImage:
     previous = last.first()
     image.product, image.position = product, 0 if previous is None else previous + 1
     image.save(update_fields=["product", "position"])
+    return image
+
+
+@transaction.atomic
+def update_sku(*, sku: Sku, changes: dict, actor_user_id: int | None = None) -> Sku:
+    """Change one SKU's own values (`sku_code`, prices, stock, ...) with every check of update_product."""
+    update_product(
+        product=sku.product, changes={"skus": [{**changes, "specs": sku.specs}]}, actor_user_id=actor_user_id
+    )
+    return Sku.objects.get(pk=sku.pk)
+
+
+@transaction.atomic
+def describe_image(*, image: ProductImage, alt: str) -> ProductImage:
+    """Set an image's alt text (what screen readers and search engines read)."""
+    error = _text_error(alt, max_length=200)
+    if error:
+        raise Invalid(errors={"alt": [error]})
+    ProductImage.objects.filter(pk=image.pk).update(alt=alt)
+    image.alt = alt
     return image
 
 

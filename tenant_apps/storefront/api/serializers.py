@@ -2,8 +2,14 @@
 
 from rest_framework import serializers
 
-from tenant_apps.catalog.models import MAX_PRICE_AMOUNT, Brand
-from tenant_apps.catalog.search import MAX_QUERY_LENGTH, SORTS, ProductFilter, category_ids_for
+from tenant_apps.catalog.interface import (
+    MAX_PRICE_AMOUNT,
+    MAX_QUERY_LENGTH,
+    SORTS,
+    ProductFilter,
+    brand_exists,
+    category_ids_for,
+)
 
 
 class ProductQuerySerializer(serializers.Serializer):
@@ -22,7 +28,7 @@ class ProductQuerySerializer(serializers.Serializer):
         return ids
 
     def validate_brand(self, value: int) -> int:
-        if not Brand.objects.filter(pk=value).exists():
+        if not brand_exists(value):
             raise serializers.ValidationError("未知的品牌。 / Unknown brand.")
         return value
 

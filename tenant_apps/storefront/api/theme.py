@@ -5,9 +5,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.tenancy.interface import HasShopRole, MembershipRole
+from shared_apps.tenancy.interface import HasShopPermission, Permission
 
-from ..theme_settings import ThemeSettingsInvalid, ThemeState, save_theme_settings, theme_state
+from ..services import save_theme_settings
+from ..theme_settings import ThemeState, theme_state
 
 
 class ThemeSettingsSerializer(serializers.Serializer):
@@ -38,9 +39,8 @@ def _body(state: ThemeState) -> dict:
 class ThemeSettingsView(APIView):
     """Every role may read; owners and admins may change the theme."""
 
-    permission_classes = [HasShopRole]
-    shop_roles = {MembershipRole.OWNER, MembershipRole.ADMIN}
-    shop_read_roles = set(MembershipRole.values)
+    permission_classes = [HasShopPermission]
+    shop_permission = Permission.THEME_MANAGE
 
     @extend_schema(responses={200: ThemeStateSerializer}, tags=["manage"])
     def get(self, request):
@@ -55,10 +55,8 @@ class ThemeSettingsView(APIView):
         unknown = sorted(set(request.data) - {"theme", "version", "settings"})
         if unknown:
             raise serializers.ValidationError({key: ["未知字段。 / Unknown field."] for key in unknown})
-        try:
-            state = save_theme_settings(
-                theme=serializer.validated_data["theme"], settings=serializer.validated_data.get("settings")
-            )
-        except ThemeSettingsInvalid as exc:
-            raise serializers.ValidationError(exc.errors) from exc
+        # ThemeSettingsInvalid is a domain Invalid: 400 with its field errors via the API's error handler.
+        state = save_theme_settings(
+            theme=serializer.validated_data["theme"], settings=serializer.validated_data.get("settings")
+        )
         return Response(_body(state))

@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.api.pagination import PageNumberPagination
-from tenant_apps.catalog.search import search_products
+from micromall.api.throttling import StoreReadThrottle
+from tenant_apps.catalog.interface import search_products
 
 from .. import selectors
 from ..caching import cached_by_catalog
@@ -27,6 +28,7 @@ class StoreProductListView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [StoreReadThrottle]
 
     @extend_schema(
         operation_id="store_products_list",
@@ -66,6 +68,7 @@ class StoreProductListView(APIView):
 class StoreProductDetailView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [StoreReadThrottle]
 
     @extend_schema(operation_id="store_products_retrieve", responses=ProductDetailSerializer)
     def get(self, request, product_id: int):
@@ -80,6 +83,7 @@ class StoreProductDetailView(APIView):
 class StoreCategoryTreeView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [StoreReadThrottle]
 
     @extend_schema(operation_id="store_categories_list", responses=CategoryNodeSerializer(many=True))
     def get(self, request):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from shared_apps.accounts.models import User
+from shared_apps.accounts.interface import User
 from shared_apps.tenancy.models import MembershipRole, Shop, ShopMembership
 from shared_apps.tenancy.services import add_member, provision_shop
 

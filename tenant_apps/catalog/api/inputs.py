@@ -1,16 +1,21 @@
-"""Shape checks of the product body, shared by the merchant API and the CSV import.
+"""Shape of the product body of the merchant API (for its OpenAPI schema and 400s at the edge).
 
-Cross-field and database checks (unknown category, duplicate SKU codes, specs outside the matrix) live in
-services.products so every writer gets them.
+The same bounds are enforced again by services.products, with every cross-field and database check
+(unknown category, duplicate SKU codes, specs outside the matrix), so every writer gets them.
 """
 
 from rest_framework import serializers
 
-from .models import MAX_PRICE_AMOUNT, ProductStatus
-from .services.inventory import MAX_STOCK
-from .services.products import MAX_IMAGES_PER_PRODUCT, MAX_SKUS_PER_PRODUCT
-
-SKU_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"
+from ..models import MAX_PRICE_AMOUNT, ProductStatus
+from ..services.inventory import MAX_STOCK
+from ..services.products import (
+    MAX_IMAGES_PER_PRODUCT,
+    MAX_SKUS_PER_PRODUCT,
+    MAX_SPEC_VALUES,
+    MAX_TAGS,
+    MAX_WEIGHT_GRAMS,
+    SKU_CODE_PATTERN,
+)
 
 
 def amount_field(**kwargs) -> serializers.IntegerField:
@@ -35,7 +40,7 @@ class WholeItem:
 
 class SpecInputSerializer(WholeItem, serializers.Serializer):
     name = serializers.CharField(max_length=50)
-    values = serializers.ListField(child=serializers.CharField(max_length=50), min_length=1, max_length=50)
+    values = serializers.ListField(child=serializers.CharField(max_length=50), min_length=1, max_length=MAX_SPEC_VALUES)
 
 
 class SkuInputSerializer(serializers.Serializer):
@@ -45,7 +50,7 @@ class SkuInputSerializer(serializers.Serializer):
     compare_at_amount = amount_field(required=False, allow_null=True)
     cost_amount = amount_field(required=False, allow_null=True)
     stock = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False)
-    weight_grams = serializers.IntegerField(min_value=0, max_value=10**7, required=False)
+    weight_grams = serializers.IntegerField(min_value=0, max_value=MAX_WEIGHT_GRAMS, required=False)
     barcode = serializers.CharField(max_length=64, required=False, allow_blank=True)
     low_stock_threshold = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False)
 
@@ -60,7 +65,7 @@ class ProductInputSerializer(serializers.Serializer):
     )
     category = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     brand = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    tags = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), max_length=MAX_TAGS, required=False)
     images = serializers.ListField(
         child=serializers.IntegerField(min_value=1), max_length=MAX_IMAGES_PER_PRODUCT, required=False
     )

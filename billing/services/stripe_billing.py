@@ -54,7 +54,7 @@ def _dt(value: int | None) -> datetime | None:
 def _enqueue(task_name: str, *args) -> None:
     if not enabled():
         return
-    from . import tasks
+    from .. import tasks
 
     task = getattr(tasks, task_name)
     transaction.on_commit(lambda: task.delay(*args), robust=True)
@@ -116,7 +116,7 @@ def ensure_price(plan) -> str:
 
 def sync_subscription(*, subscription_id: int, key_suffix: str = "create") -> None:
     """Create the Stripe subscription for ours (trial included) if it does not exist yet."""
-    from .models import Subscription, SubscriptionStatus
+    from ..models import Subscription, SubscriptionStatus
 
     subscription = Subscription.objects.select_related("plan", "account", "shop").get(pk=subscription_id)
     if subscription.stripe_subscription_id and key_suffix == "create":
@@ -138,7 +138,7 @@ def sync_subscription(*, subscription_id: int, key_suffix: str = "create") -> No
 
 def apply_change(*, change_id: int) -> None:
     """Our plan change on Stripe: swap the item's price with prorations (or a new subscription after a cancel)."""
-    from .models import SubscriptionChange
+    from ..models import SubscriptionChange
 
     change = SubscriptionChange.objects.select_related("subscription__plan", "to_plan").get(pk=change_id)
     subscription = change.subscription
@@ -157,7 +157,7 @@ def apply_change(*, change_id: int) -> None:
 
 
 def sync_cancel_flag(*, subscription_id: int) -> None:
-    from .models import Subscription
+    from ..models import Subscription
 
     subscription = Subscription.objects.get(pk=subscription_id)
     if not subscription.stripe_subscription_id:
@@ -172,8 +172,8 @@ def sync_cancel_flag(*, subscription_id: int) -> None:
 
 def push_fee_lines(*, now: datetime) -> list[int]:
     """Monthly technical-fee lines become invoice items on the payer's next Stripe subscription invoice."""
-    from .models import FeeEntry, InvoiceLine, LineKind, Subscription
-    from .services import _fee_line, payer_for
+    from ..models import FeeEntry, InvoiceLine, LineKind, Subscription
+    from . import _fee_line, payer_for
 
     month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     shops = FeeEntry.objects.filter(
@@ -256,8 +256,8 @@ def process_event(event: dict) -> str:
 
 
 def _subscription_event(obj: dict, created: int, *, deleted: bool) -> str:
-    from .models import Subscription, SubscriptionStatus
-    from .services import BILLING, _recover, _suspend
+    from ..models import Subscription, SubscriptionStatus
+    from . import BILLING, _recover, _suspend
 
     with transaction.atomic():
         subscription = (
@@ -310,8 +310,8 @@ INVOICE_RANK = {"draft": 0, "open": 1, "uncollectible": 1, "paid": 2, "void": 2}
 
 
 def _invoice_event(kind: str, obj: dict, created: int) -> str:
-    from .models import BillingAccount, Invoice, InvoiceStatus
-    from .services import mark_invoice_paid, record_payment_failure
+    from ..models import BillingAccount, Invoice, InvoiceStatus
+    from . import mark_invoice_paid, record_payment_failure
 
     account = BillingAccount.objects.filter(stripe_customer_id=obj.get("customer")).first()
     if account is None:
@@ -334,7 +334,7 @@ def _invoice_event(kind: str, obj: dict, created: int) -> str:
 
 
 def _create_local_invoice(account, obj: dict):
-    from .models import Invoice, InvoiceLine, InvoiceStatus, LineKind, Subscription
+    from ..models import Invoice, InvoiceLine, InvoiceStatus, LineKind, Subscription
 
     subscription = Subscription.objects.filter(stripe_subscription_id=_invoice_subscription(obj) or "-").first()
     issued = _dt(obj.get("effective_at") or obj.get("created")) or timezone.now()
@@ -372,3 +372,58 @@ def _create_local_invoice(account, obj: dict):
             period_end=_dt((line.get("period") or {}).get("end")),
         )
     return invoice
+
+
+# --- stored events -------------------------------------------------------------------------------------------------
+
+
+class EventFailed(Exception):
+    """Applying a stored event raised; the event is kept as failed (Stripe retries, the admin can process again)."""
+
+
+def receive_event(payload: dict) -> tuple[str, bool]:
+    """Store a verified event once (by id) and apply it; returns (status, duplicate). A processed or ignored
+    event seen again is a no-op; a failed one is tried again. Concurrent deliveries serialise on the row."""
+    from ..models import StripeEvent, StripeEventStatus
+
+    with transaction.atomic():
+        stored, created = StripeEvent.objects.select_for_update().get_or_create(
+            event_id=payload["id"],
+            defaults={"type": payload["type"], "created": int(payload["created"]), "payload": payload},
+        )
+        if not created and stored.status in (StripeEventStatus.PROCESSED, StripeEventStatus.IGNORED):
+            return stored.status, True
+        _apply_stored(stored)
+    if stored.status == StripeEventStatus.FAILED:
+        raise EventFailed(stored.error)
+    return stored.status, False
+
+
+def _apply_stored(stored) -> None:
+    from ..models import StripeEventStatus
+
+    try:
+        with transaction.atomic():
+            outcome = process_event(stored.payload)
+    except Exception as exc:  # kept on the row for the operator; the caller answers non-2xx so Stripe retries
+        stored.status, stored.error = StripeEventStatus.FAILED, repr(exc)[:2000]
+        stored.save(update_fields=["status", "error"])
+        return
+    stored.status = StripeEventStatus.PROCESSED if outcome == "processed" else StripeEventStatus.IGNORED
+    stored.processed_at, stored.error = timezone.now(), ""
+    stored.save(update_fields=["status", "processed_at", "error"])
+
+
+def reprocess_failed(event_ids) -> int:
+    """Admin action: apply failed events again; returns how many are no longer failed."""
+    from ..models import StripeEvent, StripeEventStatus
+
+    fixed = 0
+    for pk in list(event_ids):
+        with transaction.atomic():
+            stored = StripeEvent.objects.select_for_update().filter(pk=pk, status=StripeEventStatus.FAILED).first()
+            if stored is None:
+                continue
+            _apply_stored(stored)
+            fixed += stored.status != StripeEventStatus.FAILED
+    return fixed

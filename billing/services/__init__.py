@@ -2,7 +2,7 @@
 
 Every function takes `now` so that tests (and replays) inject time; `None` means `timezone.now()`. One state
 machine for both modes: offline (invoices issued here, the operator marks them paid) and Stripe (Stripe runs the
-subscription cycle and charges; its webhooks drive the same transitions, see billing/stripe_sync.py).
+subscription cycle and charges; its webhooks drive the same transitions, see billing/services/stripe_billing.py).
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from micromall.errors import Conflict, Invalid, NotFound
 from shared_apps.tenancy.models import Shop, ShopMembership, ShopStatus
 from shared_apps.tenancy.services import set_status
 
-from . import stripe_sync
-from .models import (
+from ..models import (
     BillingAccount,
     FeeEntry,
     Invoice,
@@ -36,7 +35,9 @@ from .models import (
     SubscriptionChange,
     SubscriptionStatus,
 )
-from .money import fee_amount, prorate, yuan
+from ..money import fee_amount, prorate, yuan
+from ..plans import plan_rows
+from . import stripe_billing as stripe_sync
 
 OPERATOR, BILLING = "operator", "billing"
 
@@ -78,10 +79,37 @@ def _plan(code: str) -> Plan:
     return plan
 
 
+def seed_default_plans(plan_model=Plan) -> None:
+    """Create the default plans that are missing (never changes a plan the operator edited)."""
+    for code, fields in plan_rows():
+        plan_model.objects.get_or_create(code=code, defaults=fields)
+
+
+# Stripe prices are immutable: a change of any of these on a plan needs a new Stripe Price.
+PRICE_FIELDS = ("price_amount", "currency", "interval")
+
+
+@transaction.atomic
+def save_plan(*, plan: Plan, changed: list[str] | tuple[str, ...] = ()) -> Plan:
+    """The operator's plan screen saves here: the fee rate is checked and a price change drops the Stripe Price id."""
+    if plan.technical_fee_bps > 10000:
+        raise Invalid(errors={"technical_fee_bps": [_("Give at most 10000 basis points (100%).")]})
+    if plan.pk and any(name in changed for name in PRICE_FIELDS):
+        plan.stripe_price_id = ""
+    plan.save()
+    return plan
+
+
+def _trial_plan(code: str) -> Plan:
+    if not Plan.objects.filter(code=code).exists():
+        seed_default_plans(Plan)  # the table was emptied: signups must not fail for want of a plan
+    return _plan(code)
+
+
 def start_trial(*, shop: Shop, plan_code: str | None = None, now: datetime | None = None) -> Subscription:
     """A new shop's trial (called by signup and by 'open another shop'). Idempotent per shop."""
     now = _now(now)
-    plan = _plan(plan_code or settings.BILLING_DEFAULT_PLAN)
+    plan = _trial_plan(plan_code or settings.BILLING_DEFAULT_PLAN)
     with transaction.atomic():
         existing = Subscription.objects.filter(shop=shop).first()
         if existing:
