@@ -275,6 +275,7 @@ BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)  # past_due for this long 
 BILLING_INVOICE_DUE_DAYS = env_int("BILLING_INVOICE_DUE_DAYS", 7)  # offline invoices unpaid after this are failed
 BILLING_DEFAULT_PLAN = os.environ.get("BILLING_DEFAULT_PLAN", "basic-monthly")  # the trial every new shop starts
 CELERY_BEAT_SCHEDULE["billing-run"] = {"task": "billing.run_billing", "schedule": 3600.0}
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 
 LOGGING = {

@@ -179,7 +179,7 @@ def _cart_for_update(*, member, token: str | None) -> Cart | None:
     if member is not None:
         return carts.filter(member=member).first()
     if token:
-        return carts.filter(token=cart_token_digest(token)).first()
+        return carts.filter(token=cart_token_digest(token), member__isnull=True).first()
     return None
 
 
@@ -202,6 +202,7 @@ def add_to_cart(*, member=None, token: str | None = None, sku_id: Any, quantity:
             cart = Cart.objects.create(token=cart_token_digest(new_token))
     line = CartLine.objects.filter(cart=cart, sku_id=sku.id).first()
     total = quantity + (line.quantity if line else 0)
+    _check_quantity(total)
     _refuse_over_stock(total, sku.stock)
     if line is None:
         if cart.lines.count() >= MAX_CART_LINES:

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -136,13 +137,27 @@ def drain_due_events(*, now: datetime | None = None, limit: int = 500) -> int:
     return sum(deliver_event(event_id=pk, now=now) == EventStatus.DELIVERED for pk in due)
 
 
+def prune_delivered_events(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Delete delivered events (and their Delivery rows) older than EVENTS_RETENTION_DAYS, a batch at a time."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EVENTS_RETENTION_DAYS)
+    old = OutboxEvent.objects.filter(status=EventStatus.DELIVERED, delivered_at__lt=cutoff)
+    with transaction.atomic():
+        ids = list(old.order_by("delivered_at").values_list("pk", flat=True)[:limit])
+        OutboxEvent.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
 def drain_shop(*, now: datetime | None = None) -> bool:
     """The sweep's unit of work: deliver what is due, then clear the shop's mark if nothing is left open.
+
+    Also prunes this shop's old delivered events: only shops that publish grow, and those are the ones the
+    sweep visits, so no job has to scan every schema for old rows.
 
     The mark goes only when no pending/failed event remains (checked under the mark's row locks), so a
     worker killed anywhere in here leaves the shop marked for the next sweep. True: the mark is gone.
     """
     drain_due_events(now=now)
+    prune_delivered_events(now=now)
     shop = current_shop()
     if shop is None:
         raise RuntimeError("drain_shop() must run in a shop schema")

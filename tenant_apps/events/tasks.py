@@ -4,7 +4,7 @@ from celery import shared_task
 
 from shared_apps.tenancy.interface import run_in_shop, shops_with_pending_events
 
-from . import services
+from . import selectors, services
 from .models import EventStatus
 
 
@@ -13,8 +13,9 @@ def deliver(event_id: str) -> str | None:
     """Enqueued on commit of the publishing transaction; a failure schedules its own retry after the backoff."""
     status = services.deliver_event(event_id=event_id)
     if status == EventStatus.FAILED:
-        event = services.OutboxEvent.objects.only("attempts").get(pk=event_id)
-        deliver.apply_async((event_id,), countdown=services.retry_delay(event.attempts).total_seconds())
+        delay = selectors.seconds_until_next_attempt(event_id)
+        if delay is not None:
+            deliver.apply_async((event_id,), countdown=delay)
     return status
 
 

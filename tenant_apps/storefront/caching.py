@@ -16,10 +16,9 @@ from django.core.cache import cache
 from django.db import connection
 
 from tenant_apps.catalog.interface import catalog_version
+from tenant_apps.pricing.interface import price_window_token
 
 __all__ = ["cached_by_catalog", "catalog_version", "clear_local_cache"]
-
-from tenant_apps.pricing.interface import price_window_token
 
 T = TypeVar("T")
 CACHE_SECONDS = 600  # settings.STOREFRONT_CACHE_SECONDS overrides; 0 turns caching off

@@ -85,3 +85,23 @@ def test_a_malformed_order_line_fails_the_handler_visibly_and_changes_nothing(sh
         event = OutboxEvent.objects.get()
         assert event.last_error.startswith("catalog.count_sales: ")
         assert sales() == {"茶": 1}
+
+
+def test_a_partial_money_refund_keeps_sales_a_full_refund_or_returned_goods_uncount_them(shop_a):
+    with tenant_context(shop_a):
+        tea = make_product("茶", sales_count=10)
+        cup = make_product("杯", sales_count=10)
+        lines = [{"product_id": tea.pk, "quantity": 3}, {"product_id": cup.pk, "quantity": 2}]
+
+        def refund(**payload) -> str:
+            with transaction.atomic():
+                event_id = publish("order.refunded", {"order_id": 1, "lines": lines, **payload})
+            return events.deliver_event(event_id=event_id)
+
+        assert refund(total_amount=5000, refunded_amount=1200) == EventStatus.DELIVERED  # money only
+        assert sales() == {"茶": 10, "杯": 10}
+        assert refund(total_amount=5000, refunded_amount=5000) == EventStatus.DELIVERED  # now in full
+        assert sales() == {"茶": 7, "杯": 8}
+        returned = [{"product_id": cup.pk, "quantity": 1}]  # another order: one cup sent back
+        assert refund(total_amount=900, refunded_amount=300, refunded_lines=returned) == EventStatus.DELIVERED
+        assert sales() == {"茶": 7, "杯": 7}

@@ -207,3 +207,12 @@ def test_cart_and_preview_query_budgets_do_not_grow_with_lines(shop_a, shopper_a
     assert small == large
     # Cart: token, cart, lines, SKUs, spec groups, images. Preview: token, SKUs, spec groups, images, shipping.
     assert large == (6, 5)
+
+
+def test_a_line_never_grows_past_what_checkout_accepts(shop_a, client_a):
+    with tenant_context(shop_a):
+        sku = one_sku(stock=50_000)
+    assert add(client_a, sku, 9999).status_code == 201
+    refused = add(client_a, sku, 1)
+    assert refused.status_code == 400 and "quantity" in refused.json()["errors"]
+    assert client_a.get(CART).json()["lines"][0]["quantity"] == 9999

@@ -1,6 +1,7 @@
 """The events door: publish in the caller's transaction, idempotent at-least-once delivery, retries, marks."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -223,3 +224,87 @@ def test_platform_subscribers_run_in_the_public_schema_once_per_event(shop_a):
     assert platform_calls == [("test_alpha", "test.fee", {"n": 1}, "public")]
     receipt = PlatformEventReceipt.objects.get()
     assert (receipt.shop_id, receipt.event_id, receipt.handler) == (shop_a.pk, event_id, "tests.fee_ledger")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_drain_keeps_the_mark_of_an_event_committed_while_it_clears(shop_schemas, clean_outbox):
+    """The race the mark protocol closes: an event commits while the drain decides the shop is idle."""
+    shop = ensure_shop("alpha")
+    PendingEventsMark.objects.bulk_create(
+        PendingEventsMark(shop=shop, shard=shard, marked=timezone.now()) for shard in range(8)
+    )
+    published, release, drained = threading.Event(), threading.Event(), []
+
+    def publisher():
+        try:
+            with tenant_context(shop), transaction.atomic():
+                publish("test.ping", {"n": 1})  # upserts an existing mark row: holds its lock until commit
+                published.set()
+                release.wait(timeout=20)
+        finally:
+            connection.close()
+
+    def drainer():
+        try:
+            with tenant_context(shop):
+                drained.append(services.drain_shop())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publisher), threading.Thread(target=drainer)]
+    threads[0].start()
+    assert published.wait(timeout=10)
+    threads[1].start()
+    with connection.cursor() as cursor:
+
+        def drainer_waits_for_the_publisher() -> bool:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND query LIKE %s",
+                ["%FOR UPDATE%"],
+            )
+            return cursor.fetchone()[0] == 1
+
+        deadline = time.monotonic() + 10
+        while not drainer_waits_for_the_publisher() and time.monotonic() < deadline:
+            time.sleep(0.01)  # polling another session's state, not waiting for time to pass
+        assert drainer_waits_for_the_publisher()
+    release.set()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert drained == [False]  # it saw the event that committed while it waited: the shop stays marked
+    assert shops_with_pending_events() == [shop]
+    with tenant_context(shop):
+        assert services.drain_shop() is True
+        assert OutboxEvent.objects.get().status == EventStatus.DELIVERED
+    assert shops_with_pending_events() == []
+
+
+def test_drain_shop_prunes_delivered_events_past_the_retention(shop_a, settings):
+    settings.EVENTS_RETENTION_DAYS = 30
+    now = timezone.now()
+    with tenant_context(shop_a):
+        old, recent, stuck = (publish_committed(n) for n in range(3))
+        for event_id in (old, recent):
+            services.deliver_event(event_id=event_id, now=now)
+        OutboxEvent.objects.filter(pk=old).update(delivered_at=now - timedelta(days=30, seconds=1))
+        OutboxEvent.objects.filter(pk=stuck).update(status=EventStatus.DEAD, created=now - timedelta(days=90))
+
+        services.drain_shop(now=now)
+
+        assert set(OutboxEvent.objects.values_list("pk", flat=True)) == {recent, stuck}
+        assert not Delivery.objects.filter(event_id=old).exists()
+
+
+def test_the_deliver_task_reschedules_a_failed_event_until_it_gives_up(shop_a):
+    cache.set(handlers.FAIL_KEY, ["tests.record"])
+    celery_app.conf.task_always_eager = True  # eager ignores the countdown: every retry runs at once
+    try:
+        with tenant_context(shop_a):
+            event_id = publish_committed()
+            assert tasks.deliver(str(event_id)) == EventStatus.FAILED
+            event = OutboxEvent.objects.get()
+    finally:
+        celery_app.conf.task_always_eager = False
+    assert (event.status, event.attempts) == (EventStatus.DEAD, services.MAX_ATTEMPTS)

@@ -1,6 +1,7 @@
 """The pricing seam: every shopper-facing price (list, product page, cart, preview) comes from one place, and a
 time-limited price that starts at 10:00:00 is served at 10:00:00 despite the storefront caches."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -78,7 +79,9 @@ def prices_seen(client, product_id: int, sku_id: int) -> dict:
     ).json()
     client.post("/api/v1/store/cart/items", {"sku_id": sku_id, "quantity": 1}, content_type="application/json")
     cart = client.get("/api/v1/store/cart").json()
+    page = client.get(f"/p/{product_id}").content.decode()
     return {
+        "html": re.search(r"data-price>([^<]+)<", page).group(1),
         "card": card["price_amount"],
         "page": detail["price_amount"],
         "from": detail["from_price"],
@@ -92,12 +95,14 @@ def test_a_limited_time_price_is_served_from_its_first_second_to_its_last(client
     product, sku_id = discounted
     clock["now"] = datetime(2026, 12, 2, 9, 59, 59, tzinfo=SHANGHAI)
     assert prices_seen(client_a, product.pk, sku_id) == {
-        "card": 10000, "page": 10000, "from": True, "sku": 10000, "preview_total": 20000, "cart_unit": 10000,
+        "html": "¥100.00", "card": 10000, "page": 10000, "from": True,
+        "sku": 10000, "preview_total": 20000, "cart_unit": 10000,
     }  # fmt: skip
-    # Same catalog version, caches warm (also the per-process one): the new epoch means new keys.
+    # Same catalog version, caches warm (data caches and any page cache): the new epoch means new keys.
     clock["now"] = START
     assert prices_seen(client_a, product.pk, sku_id) == {
-        "card": 8000, "page": 8000, "from": True, "sku": 8000, "preview_total": 16000, "cart_unit": 8000,
+        "html": "¥80.00", "card": 8000, "page": 8000, "from": True,
+        "sku": 8000, "preview_total": 16000, "cart_unit": 8000,
     }  # fmt: skip
     clock["now"] = END
     assert prices_seen(client_a, product.pk, sku_id)["card"] == 10000

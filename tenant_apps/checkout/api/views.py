@@ -193,7 +193,7 @@ def address_or_404(request, address_id: int):
 
 
 class AddressListView(MemberView):
-    @extend_schema(responses=page_of(AddressSerializer), tags=TAGS)
+    @extend_schema(operation_id="store_addresses_list", responses=page_of(AddressSerializer), tags=TAGS)
     def get(self, request):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.member_addresses(request.user), request, view=self)

@@ -31,7 +31,9 @@ class ShippingView(APIView):
 
 
 class ShippingTemplateListView(ShippingView):
-    @extend_schema(tags=TAGS, responses=page_of(ShippingTemplateSerializer))
+    @extend_schema(
+        operation_id="manage_shipping_templates_list", tags=TAGS, responses=page_of(ShippingTemplateSerializer)
+    )
     def get(self, request):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.shipping_templates(), request, view=self)
