@@ -90,6 +90,16 @@ def set_rate_override(*, product_id: int | None = None, sku_id: int | None = Non
     return override
 
 
+@transaction.atomic
+def save_tier(*, tier: Tier) -> Tier:
+    if tier.rates_bps:
+        errors = validate_rates(tier.rates_bps, selectors.distribution_settings().levels)
+        if errors:
+            raise Invalid(errors=errors)
+    tier.save()
+    return tier
+
+
 def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
