@@ -4,6 +4,7 @@ only); merchant endpoints a platform token with a role on this shop."""
 import segno
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -40,14 +41,8 @@ def referral_url(request, code: str, product_id: int | None = None) -> str:
 def my_distributor(request):
     distributor = selectors.distributor_of(member=request.user)
     if distributor is None:
-        raise NotFound(_no_distributor())
+        raise NotFound(_("You are not a distributor of this shop."))
     return distributor
-
-
-def _no_distributor() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("You are not a distributor of this shop.")
 
 
 def settings_body(row) -> dict:
