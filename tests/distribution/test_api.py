@@ -227,3 +227,16 @@ def test_qr_codes_and_team(dist_a, dist_b, catalog_a):
     assert host_client(dist_b).get(f"/api/v1/store/distribution/qr/{code_a}.png").status_code == 404
     team = a.client.get("/api/v1/store/distribution/team").json()
     assert [(row["level"], row["member_id"]) for row in team] == [(1, b.member.pk)]
+
+
+def test_share_poster_png(dist_a, dist_b, catalog_a):
+    from io import BytesIO
+
+    from PIL import Image
+
+    _, code = distributor(dist_a, "13200000080")
+    response = host_client(dist_a).get(f"/api/v1/store/distribution/poster/{code}.png?sku={catalog_a.tea.pk}")
+    assert (response.status_code, response["Content-Type"]) == (200, "image/png")
+    assert Image.open(BytesIO(response.content)).size == (750, 1100)
+    assert host_client(dist_a).get(f"/api/v1/store/distribution/poster/{code}.png?sku=999999").status_code == 404
+    assert host_client(dist_b).get(f"/api/v1/store/distribution/poster/{code}.png").status_code == 404

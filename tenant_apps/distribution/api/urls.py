@@ -11,6 +11,7 @@ urlpatterns = [
     path("store/distribution/bind", views.BindView.as_view(), name="distribution-bind"),
     path("store/distribution/leaderboard", views.LeaderboardView.as_view(), name="distribution-leaderboard"),
     path("store/distribution/qr/<str:code>.<str:fmt>", views.qr_code, name="distribution-qr"),
+    path("store/distribution/poster/<str:code>.png", views.poster, name="distribution-poster"),
     path("manage/distribution/settings", views.ManageSettingsView.as_view(), name="distribution-settings"),
     path("manage/distribution/distributors", views.ManageDistributorsView.as_view()),
     path(

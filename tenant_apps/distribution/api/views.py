@@ -12,10 +12,11 @@ from rest_framework.views import APIView
 
 from micromall.errors import NotFound
 from shared_apps.tenancy.interface import HasShopRole, MembershipRole
+from tenant_apps.catalog.interface import skus_for_sale
 from tenant_apps.members.interface import IsMember, MemberTokenAuthentication
 
 from .. import selectors, services
-from ..models import DistributorStatus
+from ..poster import render_poster
 from . import serializers as s
 
 STORE_TAGS = ["store: distribution"]
@@ -147,7 +148,7 @@ class LeaderboardView(MemberView):
 def qr_code(request, code: str, fmt: str):
     """QR of a distributor's referral link (shop, or ?product=ID); PNG or SVG. Public: codes are shared."""
     distributor = selectors.distributor_by_code(code)
-    if not selectors.approved(distributor) or distributor.status != DistributorStatus.APPROVED:
+    if not selectors.approved(distributor):
         raise Http404
     product = request.GET.get("product", "")
     product_id = int(product) if product.isdigit() and 0 < int(product) < 2**63 else None
@@ -155,6 +156,28 @@ def qr_code(request, code: str, fmt: str):
     response = HttpResponse(content_type="image/png" if fmt == "png" else "image/svg+xml")
     qr.save(response, kind=fmt, scale=8, border=2, **({} if fmt == "png" else {"xmldecl": False}))
     return response
+
+
+def poster(request, code: str):
+    """The share poster PNG for the shop or one SKU (`?sku=ID`): picture, title, price, referral QR."""
+    distributor = selectors.distributor_by_code(code)
+    if not selectors.approved(distributor):
+        raise Http404
+    raw = request.GET.get("sku", "")
+    sku = None
+    if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**63:
+        sku = skus_for_sale([int(raw)]).get(int(raw))
+        if sku is None or not sku.on_sale:
+            raise Http404
+    png = render_poster(
+        url=referral_url(request, distributor.code, sku.product_id if sku else None),
+        shop_name=request.shop.name,
+        title=sku.title if sku else request.shop.name,
+        price_amount=sku.price_amount if sku else None,
+        image=sku.image if sku else "",
+        caption=_("Scan to shop"),
+    )
+    return HttpResponse(png, content_type="image/png")
 
 
 class ManageDistributorsView(ManageView):
