@@ -166,7 +166,6 @@ class CommissionEntry(models.Model):
         verbose_name = _("commission entry")
         verbose_name_plural = _("commission entries")
         indexes = [
-            models.Index(fields=["distributor", "status"], name="dist_entry_status"),
             models.Index(fields=["order_id"], name="dist_entry_order"),
             models.Index(fields=["available_at"], name="dist_entry_due", condition=Q(status="pending")),
         ]

@@ -1,8 +1,10 @@
 """What the public side may ask of a shop's storefront (run it in the shop's schema, e.g. via run_in_shop)."""
 
 from .theme_settings import ThemeSettingsInvalid, save_theme_settings, theme_state
+from .theming import render_page
+from .views import page_context
 
-__all__ = ["ThemeSettingsInvalid", "apply_theme_settings"]
+__all__ = ["ThemeSettingsInvalid", "apply_theme_settings", "page_context", "render_page"]
 
 
 def apply_theme_settings(changes: dict) -> dict:

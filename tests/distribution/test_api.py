@@ -240,3 +240,10 @@ def test_share_poster_png(dist_a, dist_b, catalog_a):
     assert Image.open(BytesIO(response.content)).size == (750, 1100)
     assert host_client(dist_a).get(f"/api/v1/store/distribution/poster/{code}.png?sku=999999").status_code == 404
     assert host_client(dist_b).get(f"/api/v1/store/distribution/poster/{code}.png").status_code == 404
+
+
+def test_distributor_centre_page_renders(dist_a):
+    page = host_client(dist_a).get("/distribution")
+    assert page.status_code == 200
+    assert "data-dist" in page.content.decode()
+    assert "分销中心" in page.content.decode()
