@@ -133,8 +133,8 @@ class RebindAudit(models.Model):
 
 
 class EntryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    AVAILABLE = "available", _("Available")
+    PENDING = "pending", _("Pending settlement")
+    AVAILABLE = "available", _("Available to withdraw")
     REVERSED = "reversed", _("Reversed")
 
 
@@ -181,8 +181,8 @@ class CommissionEntry(models.Model):
 
 
 class WithdrawalStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    PAID = "paid", _("Paid")
+    REQUESTED = "requested", _("Withdrawal requested")
+    PAID = "paid", _("Paid out")
     REJECTED = "rejected", _("Rejected")
 
 
