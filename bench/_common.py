@@ -3,6 +3,7 @@
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ def django_env(settings_module: str = "bench.settings", **extra: str) -> dict:
     env = os.environ.copy()
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "platform")])
     env["DJANGO_SETTINGS_MODULE"] = settings_module
+    env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG is off: the server refuses the repository's key
     env.update(extra)
     return env
 

@@ -270,6 +270,18 @@ def demo_password() -> str:
     return password
 
 
+def secret_key() -> str:
+    """One random SECRET_KEY per data folder, made on the first run: sessions and login links survive restarts."""
+    path = DATA / "secret-key.txt"
+    if path.exists() and (key := path.read_text().strip()):
+        return key
+    key = secrets.token_urlsafe(50)
+    path.touch(mode=0o600)
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
 def healthy(port: int, root_domain: str) -> tuple[bool, str]:
     url = f"http://127.0.0.1:{port}/healthz"
     request = urllib.request.Request(url, headers={"Host": f"{root_domain}:{port}"})
@@ -311,6 +323,10 @@ def run() -> int:
     env["PORT"] = str(port)
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"  # the port checked above, whatever the shell had set
     env["MICROMALL_DATA_DIR"] = str(DATA)
+    # Local use: debugging on unless the shell says otherwise, and never the key published in the repository.
+    env.setdefault("DEBUG", "1")
+    if not env.get("SECRET_KEY"):
+        env["SECRET_KEY"] = secret_key()
     try:
         if env.get("DATABASE_URL"):
             say("Using DATABASE_URL", "使用 DATABASE_URL 指定的数据库")

@@ -5,6 +5,8 @@ serves /media/ before a request reaches Django; this view then never runs. A sho
 shop's files (`shops/<schema>/…`): shop B's host never hands out shop A's images.
 """
 
+import posixpath
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
@@ -15,6 +17,8 @@ from django.views.static import serve
 def shop_media(request, path: str):
     if not isinstance(storages["default"], FileSystemStorage):
         raise Http404("media are not stored on this server")
-    if not path.startswith(f"shops/{connection.schema_name}/"):
+    # `path` is already percent-decoded: normalise `..` (also from %2e%2e, ..%2f) before the prefix check.
+    clean = posixpath.normpath(path.replace("\\", "/")).lstrip("/")
+    if not clean.startswith(f"shops/{connection.schema_name}/"):
         raise Http404("not this shop's file")
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, clean, document_root=settings.MEDIA_ROOT)

@@ -1,8 +1,13 @@
-"""Cheap request limits checked before routing: oversized bodies and headers get a clean 4xx."""
+"""Cheap request limits checked before routing: oversized bodies and headers, NUL characters get a clean 4xx."""
 
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import translation
 
-from .responses import error_response
+from .json_limits import nul_message
+from .responses import error_response, wants_json
+from .signin_throttle import signin_wait
 
 
 class RequestLimitsMiddleware:
@@ -24,4 +29,39 @@ class RequestLimitsMiddleware:
         header_bytes = sum(len(k) + len(v) for k, v in meta.items() if k.startswith("HTTP_") and isinstance(v, str))
         if header_bytes > self.max_headers:
             return error_response(request, 431, "headers_too_large")
+        query = meta.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            return nul_in_query(request)
+        return self.get_response(request)
+
+
+def nul_in_query(request):
+    """PostgreSQL text holds no NUL: a query parameter with one can match nothing and must not reach a query."""
+    if not wants_json(request):
+        return error_response(request, 400, "bad_request")
+    fields = sorted({name for name, values in request.GET.lists() if "\x00" in name + "".join(values)})
+    # Runs before LocaleMiddleware: pick the client's language here.
+    with translation.override(translation.get_language_from_request(request)):
+        message = [nul_message()]
+    errors = {name.replace("\x00", "") or "query": message for name in fields} or {"query": message}
+    return JsonResponse({"errors": errors}, status=400)
+
+
+class BackOfficeSigninThrottleMiddleware:
+    """Sign-in attempts on the back-office form (`/admin/login/` on every host) are rate limited per client and
+    per account (micromall/signin_throttle.py); needs request.user, so it runs after AuthenticationMiddleware."""
+
+    path = "/admin/login/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path_info == self.path:
+            wait = signin_wait(request, request.POST.get("username", ""))
+            if wait is not None:
+                html = render_to_string("errors/too_many_signins.html", {"wait": wait, "login_url": self.path})
+                response = HttpResponse(html, status=429)
+                response["Retry-After"] = str(wait)
+                return response
         return self.get_response(request)

@@ -38,8 +38,12 @@ def database_from_url(url: str) -> dict:
     }
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-micromall-secret-change-me")
-DEBUG = env_bool("DEBUG", True)
+# Known to everyone (it is in the repository): web and worker processes refuse it when DEBUG is off
+# (micromall/startup_checks.py). `make run` generates a key of its own and keeps it in .data/secret-key.txt.
+DEV_SECRET_KEY = "dev-insecure-micromall-secret-change-me"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+# Off unless asked for: `make run` sets DEBUG=1 for local use, production images and manifests set 0.
+DEBUG = env_bool("DEBUG", False)
 ROOT_DOMAIN = os.environ.get("ROOT_DOMAIN", "localhost").lower()
 # Any host may reach the app: unknown hosts get a clean 404 from the shop router, which is the real check.
 ALLOWED_HOSTS = ["*"]
@@ -136,6 +140,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "micromall.middleware.BackOfficeSigninThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -161,7 +166,8 @@ TEMPLATES = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# platform/micromall is no installed app: its catalogue (API kernel, middleware, error pages) is listed here.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "platform" / "micromall" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -192,9 +198,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_HEADER_BYTES = env_int("MAX_HEADER_BYTES", 8 * 1024)
+# JSON bodies nested deeper than this are a 400 (deep input would exhaust the recursion limit of every layer).
+MAX_JSON_DEPTH = env_int("MAX_JSON_DEPTH", 32)
+# Uploaded images above this many pixels are refused: every shopper's phone would have to decode them.
+CATALOG_MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 25_000_000)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# Served over TLS: cookies only travel encrypted and browsers remember to use https (HSTS).
+SITE_IS_HTTPS = SITE_SCHEME == "https"
+SESSION_COOKIE_SECURE = SITE_IS_HTTPS
+CSRF_COOKIE_SECURE = SITE_IS_HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SITE_IS_HTTPS else 0
+# Shop hosts are subdomains of ROOT_DOMAIN and are served over the same scheme.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+if SITE_IS_HTTPS and env_int("NUM_PROXIES", 0) > 0:
+    # TLS ends at the proxy (nginx, the ingress), which overwrites X-Forwarded-Proto with the real scheme.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@micromall.localhost")
 
@@ -204,7 +224,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["micromall.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "micromall.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -217,6 +237,7 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "600/min"),
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
         "signin": os.environ.get("THROTTLE_SIGNIN", "10/min"),
+        "signin_account": os.environ.get("THROTTLE_SIGNIN_ACCOUNT", "20/hour"),
         "signup": os.environ.get("THROTTLE_SIGNUP", "5/min"),
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "5/hour"),
     },

@@ -1,7 +1,8 @@
 """URL root of the platform host (ROOT_DOMAIN): signup, gallery, accounts, operator admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from shared_apps.accounts.api.views import TokenView
 
@@ -18,6 +19,9 @@ urlpatterns = [
     path("api/v1/", include("shared_apps.agencies.api.urls")),
     path("", include("shared_apps.gallery.urls")),
 ]
+
+# Last: an unknown API path answers JSON even with DEBUG on (and a %0A in the path cannot dodge it).
+urlpatterns.append(re_path(r"^api/", csrf_exempt(not_found)))
 
 handler404 = not_found
 handler500 = server_error

@@ -10,6 +10,7 @@ from django.utils import timezone
 from . import domain_checks
 from .models import CustomDomain, CustomDomainStatus, Domain, Shop
 from .selectors import forget_hosts, shop_hosts
+from .validators import is_ip_address
 
 LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
@@ -29,7 +30,7 @@ def normalize_domain(value: str) -> str:
     labels = domain.split(".")
     if len(domain) > 253 or len(labels) < 2 or not all(LABEL_RE.match(label) for label in labels):
         raise DomainError("域名无效。This is not a valid domain.")
-    if labels[-1].isdigit():
+    if is_ip_address(domain):
         raise DomainError("请使用域名而不是 IP 地址。Use a domain name, not an IP address.")
     root = settings.ROOT_DOMAIN
     if domain == root or domain.endswith("." + root):

@@ -1,6 +1,8 @@
-"""Subdomain rules: a lowercase DNS label, not reserved."""
+"""Host name rules: a shop subdomain is a lowercase DNS label, not reserved; a custom domain is no IP address."""
 
+import ipaddress
 import re
+import socket
 
 from django.core.exceptions import ValidationError
 
@@ -73,3 +75,25 @@ def validate_subdomain(value: str) -> str:
     if value in RESERVED_SUBDOMAINS:
         raise ValidationError("这个子域名已被保留。This subdomain is reserved.", code="reserved")
     return value
+
+
+HEX_LABEL_RE = re.compile(r"^0x[0-9a-f]*$", re.IGNORECASE)
+
+
+def is_ip_address(host: str) -> bool:
+    """Every spelling a resolver or browser reads as a numeric address: dotted quads, hex (`0x1.0x1`), octal
+    (`0177.1`), short forms (`127.1`, `2130706433`), IPv6 (bracketed or not), and any name whose last label is
+    a number (the URL standard parses those as IPv4)."""
+    candidate = host.strip().rstrip(".").removeprefix("[").removesuffix("]")
+    try:
+        ipaddress.ip_address(candidate)
+        return True
+    except ValueError:
+        pass
+    try:
+        socket.inet_aton(candidate)  # the C library's parser: the same one getaddrinfo falls back to
+        return True
+    except (OSError, ValueError):
+        pass
+    last = candidate.rsplit(".", 1)[-1]
+    return last.isdigit() or bool(HEX_LABEL_RE.match(last))

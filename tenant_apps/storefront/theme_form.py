@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 
+from micromall.json_limits import json_problems, nul_message, too_deep_message
 from themes.registry import Theme
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -113,9 +115,15 @@ class JsonField(forms.CharField):
         if not raw:
             raise forms.ValidationError("必填。 / Required.")
         try:
-            return json.loads(raw)
+            value = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(f"JSON 格式错误 / Invalid JSON: {exc}") from exc
+        except RecursionError:
+            raise forms.ValidationError(too_deep_message()) from None
+        too_deep, with_nul = json_problems(value, settings.MAX_JSON_DEPTH)
+        if too_deep or with_nul:  # a 500 otherwise (recursion, or PostgreSQL refusing NUL in jsonb)
+            raise forms.ValidationError(too_deep_message() if too_deep else nul_message())
+        return value
 
 
 def _field(leaf: Leaf) -> forms.Field:

@@ -15,5 +15,6 @@ urlpatterns = [
     path("cart", views.cart, name="cart"),
     path("account", account.account, name="account"),
     # Last route on shop hosts: any unknown path gets the theme's 404 page (JSON 404 under /api/).
-    re_path(r"^(?!static/|media/)(?P<path>.*)$", views.not_found, name="not-found"),
+    # [\s\S], not ".": a path holding a newline (%0A) must not slip past it to Django's default 404.
+    re_path(r"^(?!static/|media/)(?P<path>[\s\S]*)$", views.not_found, name="not-found"),
 ]

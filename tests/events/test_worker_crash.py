@@ -1,6 +1,7 @@
 """A real Celery worker process is SIGKILLed while a handler runs; a new worker and the sweep finish the job."""
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -32,6 +33,8 @@ def start_worker_process() -> subprocess.Popen:
         **os.environ,
         "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'platform'}",
+        # DEBUG is off by default and `celery worker` refuses the repository's SECRET_KEY then: give it one.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
     }
     command = [sys.executable, "-m", "celery", "-A", "tests.events.worker_app", "worker", "--pool", "solo"]
     command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from rest_framework.exceptions import ValidationError
 
@@ -19,6 +20,10 @@ def max_image_bytes() -> int:
     return getattr(settings, "CATALOG_MAX_IMAGE_BYTES", min(DEFAULT_MAX_IMAGE_BYTES, settings.MAX_UPLOAD_BYTES))
 
 
+def max_image_pixels() -> int:
+    return settings.CATALOG_MAX_IMAGE_PIXELS
+
+
 def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int, int]:
     """(extension, width, height) of a valid image; ValidationError with a field error otherwise."""
     limit = max_image_bytes()
@@ -31,12 +36,20 @@ def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int,
         with Image.open(upload) as image:
             image_format, (width, height) = image.format, image.size
             image.verify()  # reads the whole stream and checks its structure without decoding pixels
+        if image_format in IMAGE_FORMATS and width * height <= max_image_pixels():
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()  # decodes every pixel: truncated or corrupt data fails here, not on a shopper's phone
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError({field: ["无法识别的图片。This is not a readable image."]}) from exc
     finally:
         upload.seek(0)
     if image_format not in IMAGE_FORMATS:
         raise ValidationError({field: ["只支持 JPEG、PNG、WebP。Only JPEG, PNG and WebP images are accepted."]})
+    if width * height > max_image_pixels():
+        message = _("The image is %(width)s×%(height)s = %(pixels)s pixels; at most %(limit)s are accepted.")
+        values = {"width": width, "height": height, "pixels": f"{width * height:,}", "limit": f"{max_image_pixels():,}"}
+        raise ValidationError({field: [message % values]})
     if min(width, height) < MIN_IMAGE_SIDE or max(width, height) > MAX_IMAGE_SIDE:
         raise ValidationError(
             {

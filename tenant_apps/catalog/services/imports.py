@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from micromall.api.errors import validation_payload
@@ -49,11 +50,36 @@ SKU_COLUMNS = [
     "low_stock_threshold",
 ]
 MAX_IMPORT_ROWS = 5000
+# A cell starting with one of these is a formula to Excel/LibreOffice/Sheets (OWASP "CSV injection").
+FORMULA_TRIGGERS = "=+-@\t\r"
 PROGRESS_EVERY = 50
 
 
+def _unescape_cell(value: str) -> str:
+    """Undo the export's formula escaping (`'=x` -> `=x`, `''x` -> `'x`), so an export imports back unchanged."""
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS + "'":
+        return value[1:]
+    return value
+
+
 def _read_rows(text: str) -> list[tuple[int, dict]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if "\x00" in text:
+        # PostgreSQL text cannot hold NUL and no spreadsheet writes one: a binary file, refused whole.
+        raise ValidationError({"file": [_("The file contains a NUL character; it is not a CSV text file.")]})
+    # newline="" lets the csv module see every line ending (\r\n, \n and the old Mac \r) as the docs ask.
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _checked_rows(reader)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            message = _("Line %(line)s: a field is longer than %(limit)s characters.")
+        else:
+            message = _("Line %(line)s is not valid CSV.")
+        line = reader.reader.line_num  # DictReader's own count lags one row behind a failing line
+        raise ValidationError({"file": [message % {"line": line, "limit": csv.field_size_limit()}]}) from exc
+
+
+def _checked_rows(reader: csv.DictReader) -> list[tuple[int, dict]]:
     header = set(reader.fieldnames or [])
     missing = REQUIRED_COLUMNS - header
     if missing:
@@ -61,7 +87,7 @@ def _read_rows(text: str) -> list[tuple[int, dict]]:
     unknown = header - set(CSV_COLUMNS)
     if unknown:
         raise ValidationError({"file": [f"未知列 Unknown columns: {', '.join(sorted(unknown))}"]})
-    rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
+    rows = [(reader.line_num, {k: _unescape_cell((v or "").strip()) for k, v in row.items() if k}) for row in reader]
     if not rows:
         raise ValidationError({"file": ["文件没有数据行。The file has no rows."]})
     if len(rows) > MAX_IMPORT_ROWS:
@@ -73,7 +99,8 @@ def _read_rows(text: str) -> list[tuple[int, dict]]:
 def start_product_import(*, filename: str, text: str, actor_user_id: int | None) -> ImportJob:
     """Check the header now (a bad file is a 400 at once); the rows are handled by a Celery task."""
     rows = _read_rows(text)
-    job = ImportJob.objects.create(filename=filename[:200], source=text, total=len(rows), actor_user_id=actor_user_id)
+    filename = filename.replace("\x00", "")[:200]
+    job = ImportJob.objects.create(filename=filename, source=text, total=len(rows), actor_user_id=actor_user_id)
     from ..tasks import import_products  # tasks import services: import here to avoid the cycle
 
     transaction.on_commit(lambda: import_products.delay(job.pk))
@@ -268,12 +295,20 @@ def export_rows(products) -> Iterator[list[str]]:
             ]
 
 
+def escape_formula(value: str) -> str:
+    """OWASP: a text cell a spreadsheet would run as a formula gets a leading `'` (and so does one already
+    starting with `'`, so that import can undo exactly one)."""
+    if value and value[0] in FORMULA_TRIGGERS + "'":
+        return "'" + value
+    return value
+
+
 def export_products_csv(products) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # OWASP: every cell quoted, quotes doubled
     yield "\ufeff"  # Excel opens UTF-8 Chinese text correctly only with a BOM
     for row in export_rows(products):
-        writer.writerow(row)
+        writer.writerow([escape_formula(cell) for cell in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)
