@@ -124,3 +124,49 @@ def test_balances_are_the_ledger_sums(dist_a, catalog_a):
         dist_a, lambda: sum(CommissionEntry.objects.filter(distributor=dist).values_list("amount", flat=True))
     )
     assert balances.pending_amount + balances.available_amount + balances.withdrawn_amount == ledger == 1290
+
+
+def test_tiers_upgrade_on_sales_or_team_size_and_their_rates_apply(dist_a, catalog_a):
+    from tenant_apps.distribution.models import Tier
+
+    def tiers():
+        Tier.objects.create(name="普通", rank=0)
+        Tier.objects.create(name="银牌", rank=1, min_team_size=2, rates_bps=[1500, 500, 250])
+        Tier.objects.create(name="金牌", rank=2, min_sales_amount=50000, rates_bps=[2000, 500, 250])
+
+    in_shop(dist_a, tiers)
+    seller, code = distributor(dist_a, "13100000050")
+    assert me(seller)["tier"] == "普通"
+    first = member(dist_a, "13100000051", ref=code)
+    member(dist_a, "13100000052", ref=code)
+
+    assert in_shop(dist_a, services.upgrade_tiers) == 1
+    assert me(seller)["tier"] == "银牌"
+    order = buy(dist_a, first, (catalog_a.tea.pk, 1))
+    assert amounts(dist_a, order["id"])[0][3] == 1935  # 15 % of 12900
+
+    in_shop(dist_a, services.upgrade_tiers)
+    assert me(seller)["tier"] == "银牌"  # 12900 of sales < 50000
+    buy(dist_a, first, (catalog_a.tea.pk, 3))  # 38700 more: 51600 in all
+    assert in_shop(dist_a, services.upgrade_tiers) == 1
+    assert me(seller)["tier"] == "金牌"
+
+
+def test_cancellation_voids_pending_commission(dist_a, catalog_a):
+    from django.db import transaction
+
+    from tenant_apps.orders.events import CANCELLED, publish_order_event
+    from tenant_apps.orders.models import Order
+
+    seller, code = distributor(dist_a, "13100000060")
+    buyer = member(dist_a, "13100000061", ref=code)
+    order = buy(dist_a, buyer, (catalog_a.cup.pk, 1))
+
+    def cancel():
+        with transaction.atomic():
+            publish_order_event(CANCELLED, Order.objects.get(pk=order["id"]), reason="merchant")
+
+    in_shop(dist_a, cancel)
+    drain(dist_a)
+    assert amounts(dist_a, order["id"]) == [(1, code, 3550, 355, "reversed")]
+    assert me(seller)["balances"]["pending_amount"] == 0
