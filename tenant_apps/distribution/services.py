@@ -138,6 +138,8 @@ def apply(*, member) -> tuple[Distributor, bool]:
 
 @transaction.atomic
 def decide_distributor(*, distributor_id: int, approve: bool) -> Distributor:
+    if not 0 < distributor_id < 2**63:
+        raise NotFound(_("Distributor not found."))
     distributor = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
     if distributor is None:
         raise NotFound(_("Distributor not found."))

@@ -37,7 +37,7 @@ class MeSerializer(serializers.Serializer):
 class TeamMemberSerializer(serializers.Serializer):
     level = serializers.IntegerField()
     member_id = serializers.IntegerField()
-    nickname = serializers.CharField()
+    nickname = serializers.CharField(allow_blank=True)
     bound_at = serializers.DateTimeField()
 
 
@@ -50,7 +50,7 @@ class CommissionSerializer(serializers.Serializer):
     rate_bps = serializers.IntegerField()
     amount = serializers.IntegerField()
     status = serializers.CharField(source="display_status")
-    available_at = serializers.DateTimeField()
+    available_at = serializers.DateTimeField(allow_null=True)
     created = serializers.DateTimeField()
 
 
@@ -93,3 +93,25 @@ class DistributorSerializer(serializers.Serializer):
     tier = serializers.CharField(source="tier.name", allow_null=True, default=None)
     team_size = serializers.IntegerField()
     created = serializers.DateTimeField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """micromall.api.errors' body: field errors or a detail."""
+
+    detail = serializers.CharField(required=False)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class BindResponse(serializers.Serializer):
+    distributor_code = serializers.CharField()
+
+
+class RebindResponse(serializers.Serializer):
+    member_id = serializers.IntegerField()
+    distributor_code = serializers.CharField()
+
+
+class LeaderSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    nickname = serializers.CharField(allow_blank=True)
+    total_amount = serializers.IntegerField()

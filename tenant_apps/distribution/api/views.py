@@ -5,7 +5,7 @@ import segno
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +19,8 @@ from .. import selectors, services
 from ..poster import render_poster
 from . import serializers as s
 
+NOT_DISTRIBUTOR = OpenApiResponse(s.ErrorSerializer, description="The member is not a distributor of this shop.")
+CONFLICT = OpenApiResponse(s.ErrorSerializer, description="The current state does not allow this.")
 STORE_TAGS = ["store: distribution"]
 MANAGE_TAGS = ["manage: distribution"]
 
@@ -63,7 +65,7 @@ class ManageSettingsView(ManageView):
 
 
 class ApplyView(MemberView):
-    @extend_schema(tags=STORE_TAGS, request=None, responses={201: s.ApplyResponse, 200: s.ApplyResponse})
+    @extend_schema(tags=STORE_TAGS, request=None, responses={201: s.ApplyResponse, 200: s.ApplyResponse, 409: CONFLICT})
     def post(self, request):
         distributor, created = services.apply(member=request.user)
         return Response(
@@ -73,7 +75,7 @@ class ApplyView(MemberView):
 
 
 class MeView(MemberView):
-    @extend_schema(tags=STORE_TAGS, responses=s.MeSerializer)
+    @extend_schema(tags=STORE_TAGS, responses={200: s.MeSerializer, 404: NOT_DISTRIBUTOR})
     def get(self, request):
         distributor = my_distributor(request)
         upline = selectors.upline_of(member_id=request.user.pk)
@@ -96,7 +98,7 @@ class MeView(MemberView):
 
 
 class TeamView(MemberView):
-    @extend_schema(tags=STORE_TAGS, responses=s.TeamMemberSerializer(many=True))
+    @extend_schema(tags=STORE_TAGS, responses={200: s.TeamMemberSerializer(many=True), 404: NOT_DISTRIBUTOR})
     def get(self, request):
         rows = selectors.team(distributor=my_distributor(request))
         return Response(s.TeamMemberSerializer(rows, many=True).data)
@@ -106,7 +108,7 @@ class CommissionsView(MemberView):
     @extend_schema(
         tags=STORE_TAGS,
         parameters=[OpenApiParameter("status", str, description="pending, available, withdrawn or reversed")],
-        responses=s.CommissionSerializer(many=True),
+        responses={200: s.CommissionSerializer(many=True), 404: NOT_DISTRIBUTOR},
     )
     def get(self, request):
         rows = selectors.commissions(distributor=my_distributor(request), status=request.query_params.get("status"))
@@ -114,13 +116,15 @@ class CommissionsView(MemberView):
 
 
 class WithdrawalsView(MemberView):
-    @extend_schema(tags=STORE_TAGS, responses=s.WithdrawalSerializer(many=True))
+    @extend_schema(tags=STORE_TAGS, responses={200: s.WithdrawalSerializer(many=True), 404: NOT_DISTRIBUTOR})
     def get(self, request):
         return Response(
             s.WithdrawalSerializer(selectors.withdrawals(distributor=my_distributor(request)), many=True).data
         )
 
-    @extend_schema(tags=STORE_TAGS, request=s.AmountInput, responses={201: s.WithdrawalSerializer})
+    @extend_schema(
+        tags=STORE_TAGS, request=s.AmountInput, responses={201: s.WithdrawalSerializer, 404: NOT_DISTRIBUTOR}
+    )
     def post(self, request):
         data = s.AmountInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -131,7 +135,7 @@ class WithdrawalsView(MemberView):
 class BindView(MemberView):
     """The storefront calls this when a signed-in shopper arrives with a `ref` (cookie set on ?ref=CODE)."""
 
-    @extend_schema(tags=STORE_TAGS, request=s.CodeInput, responses={200: None})
+    @extend_schema(tags=STORE_TAGS, request=s.CodeInput, responses={200: s.BindResponse})
     def post(self, request):
         data = s.CodeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -140,7 +144,7 @@ class BindView(MemberView):
 
 
 class LeaderboardView(MemberView):
-    @extend_schema(tags=STORE_TAGS, responses={200: None})
+    @extend_schema(tags=STORE_TAGS, responses={200: s.LeaderSerializer(many=True)})
     def get(self, request):
         return Response(selectors.leaderboard())
 
@@ -206,7 +210,9 @@ class ManageWithdrawalsView(ManageView):
 
 
 class ManageWithdrawalApproveView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, request=s.ApproveWithdrawalInput, responses={200: s.WithdrawalSerializer})
+    @extend_schema(
+        tags=MANAGE_TAGS, request=s.ApproveWithdrawalInput, responses={200: s.WithdrawalSerializer, 409: CONFLICT}
+    )
     def post(self, request, withdrawal_id: int):
         data = s.ApproveWithdrawalInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -215,7 +221,7 @@ class ManageWithdrawalApproveView(ManageView):
 
 
 class ManageWithdrawalRejectView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, request=s.RejectInput, responses={200: s.WithdrawalSerializer})
+    @extend_schema(tags=MANAGE_TAGS, request=s.RejectInput, responses={200: s.WithdrawalSerializer, 409: CONFLICT})
     def post(self, request, withdrawal_id: int):
         data = s.RejectInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -224,7 +230,7 @@ class ManageWithdrawalRejectView(ManageView):
 
 
 class ManageRebindView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, request=s.RebindInput, responses={200: None})
+    @extend_schema(tags=MANAGE_TAGS, request=s.RebindInput, responses={200: s.RebindResponse})
     def post(self, request):
         data = s.RebindInput(data=request.data)
         data.is_valid(raise_exception=True)
