@@ -299,12 +299,14 @@ def reverse_refund(*, payload: dict) -> int:
     Each level's line commission is reversed by floor(line_amount * refunded_goods / goods); the reversal rows
     only top up to that target, so a repeated or out-of-order event changes nothing and a full refund reverses
     everything exactly. A reversal follows its commission's status: after withdrawal the balance goes negative."""
+    parents = list(
+        CommissionEntry.objects.select_for_update().filter(order_id=payload["order_id"], kind=EntryKind.COMMISSION)
+    )
+    if not parents:
+        return 0  # no commission on this order: nothing to read from the payload
     goods = sum(line["total_amount"] for line in payload["lines"])
     refunded = min(int(payload.get("refunded_amount") or 0), goods)
     made = 0
-    parents = CommissionEntry.objects.select_for_update().filter(
-        order_id=payload["order_id"], kind=EntryKind.COMMISSION
-    )
     for parent in parents:
         if parent.status == EntryStatus.REVERSED:
             continue
