@@ -16,7 +16,16 @@ def test_classic_manifest_loads_with_defaults():
     assert (theme.path / theme.preview).is_file()
     assert theme.defaults()["colors"]["primary"] == "#e4393c"
     assert [s["source"] for s in theme.defaults()["home_sections"]] == ["new", "sales"]
-    assert set(theme.templates) == {"home", "category", "search", "product", "cart", "account", "distribution", "not_found"}
+    assert set(theme.templates) == {
+        "home",
+        "category",
+        "search",
+        "product",
+        "cart",
+        "account",
+        "distribution",
+        "not_found",
+    }
     assert all((theme.templates_dir / name).is_file() for name in theme.templates.values())
 
 
