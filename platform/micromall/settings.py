@@ -105,6 +105,7 @@ TENANT_APPS = [
     "tenant_apps.checkout",
     "tenant_apps.orders",
     "tenant_apps.notifications",
+    "tenant_apps.distribution",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -292,6 +293,9 @@ STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 PAYMENTS_TECHNICAL_FEE_BPS = env_int("PAYMENTS_TECHNICAL_FEE_BPS", 60)  # until the shop's plan says otherwise
 CELERY_BEAT_SCHEDULE["orders-dispatch-due-timers"] = {"task": "orders.dispatch_due_timers", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["orders-sweep-all-shops"] = {"task": "orders.sweep_all_shops", "schedule": 24 * 3600.0}
+# Distribution (docs/distribution.md): commissions past their freeze become available; tier upgrades.
+CELERY_BEAT_SCHEDULE["distribution-release"] = {"task": "distribution.release_all_shops", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["distribution-tiers"] = {"task": "distribution.upgrade_all_shops", "schedule": 24 * 3600.0}
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
 EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this

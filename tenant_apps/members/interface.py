@@ -2,5 +2,6 @@
 
 from .authentication import IsMember, MemberTokenAuthentication
 from .models import Member
+from .signals import member_registered
 
-__all__ = ["IsMember", "Member", "MemberTokenAuthentication"]
+__all__ = ["IsMember", "Member", "MemberTokenAuthentication", "member_registered"]

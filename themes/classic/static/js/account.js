@@ -44,10 +44,13 @@
       show(null);
     }, function () { show(null); });
   }
-  function credentials(form) {
+  // The distributor code from a shared link (?ref=CODE, kept in the "ref" cookie by base.html).
+  function ref() { var m = document.cookie.match(/(?:^|; )ref=([^;]*)/); return m ? decodeURIComponent(m[1]) : ""; }
+  function credentials(form, path) {
     var login = form.elements.login.value.trim();
     var body = { password: form.elements.password.value };
     if (login.indexOf("@") >= 0) body.email = login; else body.phone = login;
+    if (path === "/api/v1/store/auth/register" && ref()) body.ref = ref();
     return body;
   }
   function submit(form, path) {
@@ -62,7 +65,11 @@
         return;
       }
       button.disabled = true;
-      api(path, { method: "POST", body: credentials(form) }).then(function (r) {
+      api(path, { method: "POST", body: credentials(form, path) }).then(function retry(r) {
+        if (r.status === 400 && r.data.errors && r.data.errors.ref && ref()) {
+          document.cookie = "ref=; path=/; max-age=0";  // an unknown code must not block registration
+          return api(path, { method: "POST", body: credentials(form, path) }).then(retry);
+        }
         button.disabled = false;
         if (r.status === 200 || r.status === 201) {
           localStorage.setItem(KEY, r.data.token);
