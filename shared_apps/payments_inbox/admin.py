@@ -17,3 +17,6 @@ class StripeConnectEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the inbox is the webhook's idempotency record: never deleted by hand

@@ -73,6 +73,9 @@ class DistributorAdmin(ReadOnly):
     def get_readonly_fields(self, request, obj=None):
         return ["member", "code", "status", "tier", "approved_at"]
 
+    def save_model(self, request, obj, form, change):
+        """Every field is read-only: approvals go through the actions (services), so there is nothing to save."""
+
     @admin.display(description=_("Pending (yuan)"))
     def pending(self, d):
         return exports.yuan(selectors.balances(distributor_id=d.pk).pending_amount)
@@ -201,6 +204,12 @@ class TierAdmin(ShopModelAdmin):
         except ApplicationError as error:
             self.message_user(request, str(error), level=messages.ERROR)
 
+    def delete_model(self, request, obj):
+        services.delete_tiers(tier_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_tiers(tier_ids=list(queryset.values_list("pk", flat=True)))
+
 
 @admin.register(RateOverride, site=shop_admin_site)
 class RateOverrideAdmin(ShopModelAdmin):
@@ -211,3 +220,9 @@ class RateOverrideAdmin(ShopModelAdmin):
             services.set_rate_override(product_id=obj.product_id, sku_id=obj.sku_id, rates_bps=obj.rates_bps)
         except ApplicationError as error:
             self.message_user(request, str(error), level=messages.ERROR)
+
+    def delete_model(self, request, obj):
+        services.delete_rate_overrides(override_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_rate_overrides(override_ids=list(queryset.values_list("pk", flat=True)))

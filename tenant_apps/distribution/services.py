@@ -100,6 +100,18 @@ def save_tier(*, tier: Tier) -> Tier:
     return tier
 
 
+@transaction.atomic
+def delete_tiers(*, tier_ids: list[int]) -> int:
+    """Remove tiers; their distributors drop back to no tier (FK SET_NULL). Returns how many were removed."""
+    return Tier.objects.filter(pk__in=tier_ids).delete()[1].get(Tier._meta.label, 0)
+
+
+@transaction.atomic
+def delete_rate_overrides(*, override_ids: list[int]) -> int:
+    """Remove rate overrides (the shop's or tier's rates apply again). Returns how many were removed."""
+    return RateOverride.objects.filter(pk__in=override_ids).delete()[1].get(RateOverride._meta.label, 0)
+
+
 def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
 
