@@ -82,7 +82,7 @@ def buy(shop, buyer: Buyer, *items: tuple[int, int]) -> dict:
 
 def complete(shop, buyer: Buyer, order_id: int) -> None:
     def run():
-        order_services.ship_order(order_id=order_id, carrier="SF", tracking_number="SF1")
+        order_services.ship_order(order_id=order_id, carrier="sf", tracking_number="SF0001")
         order_services.confirm_receipt(order_id=order_id, member=buyer.member)
 
     in_shop(shop, run)
