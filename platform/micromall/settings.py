@@ -82,6 +82,7 @@ SHARED_APPS = [
     "shared_apps.accounts",
     "shared_apps.agencies",
     "shared_apps.gallery",
+    "shared_apps.payments_inbox",
     "billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -106,6 +107,9 @@ TENANT_APPS = [
     "tenant_apps.storefront",
     "tenant_apps.pricing",
     "tenant_apps.checkout",
+    "tenant_apps.orders",
+    "tenant_apps.notifications",
+    "tenant_apps.distribution",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -325,6 +329,19 @@ UNFOLD = {
     },
     "STYLES": ["/static/backoffice/backoffice.css"],
 }
+# Shop payments (tenant_apps/orders, docs/orders.md). Stripe Connect: charges on each shop's connected account.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_API_VERSION = os.environ.get("STRIPE_API_VERSION", "2026-10-28.endive")  # pinned; the SDK's own version
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # empty = api.stripe.com (tests: a loopback fake)
+STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+# pk_…: the payment page loads https://js.stripe.com/v3 (Payment Element) only when this is set.
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+PAYMENTS_TECHNICAL_FEE_BPS = env_int("PAYMENTS_TECHNICAL_FEE_BPS", 60)  # until the shop's plan says otherwise
+CELERY_BEAT_SCHEDULE["orders-dispatch-due-timers"] = {"task": "orders.dispatch_due_timers", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["orders-sweep-all-shops"] = {"task": "orders.sweep_all_shops", "schedule": 24 * 3600.0}
+# Distribution (docs/distribution.md): commissions past their freeze become available; tier upgrades.
+CELERY_BEAT_SCHEDULE["distribution-release"] = {"task": "distribution.release_all_shops", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["distribution-tiers"] = {"task": "distribution.upgrade_all_shops", "schedule": 24 * 3600.0}
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
 EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/auth/token", TokenView.as_view(), name="auth-token"),
     path("api/v1/", include("shared_apps.tenancy.api.urls")),
     path("api/v1/", include("shared_apps.gallery.api.urls")),
+    path("api/v1/", include("shared_apps.payments_inbox.api.urls")),
     path("api/v1/", include("billing.api.urls")),
     path("api/v1/", include("shared_apps.agencies.api.urls")),
     path("", include("shared_apps.gallery.urls")),

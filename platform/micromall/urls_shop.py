@@ -16,12 +16,15 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.staff.api.urls")),
     path("api/v1/", include("tenant_apps.catalog.api.urls")),
     path("api/v1/", include("tenant_apps.storefront.api.urls")),
+    path("api/v1/", include("tenant_apps.orders.api.urls")),
     path("api/v1/", include("shared_apps.tenancy.api.domain_urls")),
     path("api/v1/", include("tenant_apps.storefront.api.theme_urls")),
     path("api/v1/", include("tenant_apps.pricing.api.urls")),
     path("api/v1/", include("tenant_apps.checkout.api.urls")),
+    path("api/v1/", include("tenant_apps.distribution.api.urls")),
     re_path(r"^media/(?P<path>.+)$", shop_media, name="shop-media"),
     # Storefront HTML pages rendered by the shop's theme (last: it owns "/").
+    path("", include("tenant_apps.distribution.urls")),  # 分销中心 page, before the storefront's catch-all
     path("", include("tenant_apps.storefront.urls")),
 ]
 

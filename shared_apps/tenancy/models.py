@@ -37,6 +37,9 @@ class Shop(TenantMixin):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     # A template's live demo: anyone may browse it, nobody may change it or become its owner.
     is_demo = models.BooleanField(_("demo shop"), default=False)
+    # The merchant's Stripe connected account (acct_…): shop payments are charged on it (Stripe-Account header)
+    # and Connect webhooks are routed back to the shop by it.
+    stripe_account_id = models.CharField(_("Stripe account"), max_length=64, blank=True, default="")
 
     # Schemas are created by the provisioning service (pool or migrate), never implicitly by save().
     auto_create_schema = False
@@ -46,6 +49,11 @@ class Shop(TenantMixin):
         verbose_name = _("shop")
         verbose_name_plural = _("shops")
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_account_id"], condition=~models.Q(stripe_account_id=""), name="uniq_shop_stripe_account"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.subdomain})"

@@ -20,12 +20,14 @@ from .selectors import (
     stock_alerts,
     with_price_range,
 )
+from .services.inventory import InsufficientStock, release_stock, reserve_stock, return_stock
 from .services.seeding import load_catalog
 
 __all__ = [
     "MAX_PRICE_AMOUNT",
     "MAX_QUERY_LENGTH",
     "SORTS",
+    "InsufficientStock",
     "ProductFilter",
     "SkuForSale",
     "brand_exists",
@@ -37,6 +39,9 @@ __all__ = [
     "product_is_on_sale",
     "product_on_sale",
     "products_on_sale",
+    "release_stock",
+    "reserve_stock",
+    "return_stock",
     "search_products",
     "sku_stocks",
     "skus_for_sale",

@@ -173,6 +173,7 @@ class SkuForSale:
     stock: int
     image: str  # storage name of the product's first image ("" when none)
     on_sale: bool  # the product is active
+    code: str = ""  # the merchant's SKU code (order lines keep it for picking)
 
 
 def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, SkuForSale]:
@@ -216,6 +217,7 @@ def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, Sk
             stock=sku.stock,
             image=images.get(sku.product_id, ""),
             on_sale=sku.product.status == ProductStatus.ACTIVE,
+            code=sku.code,
         )
         for sku in rows
     }

@@ -5,8 +5,9 @@ from datetime import datetime
 
 from .authentication import IsMember, MemberTokenAuthentication
 from .models import Member
+from .signals import member_registered
 
-__all__ = ["IsMember", "Member", "MemberTokenAuthentication", "member_counts"]
+__all__ = ["IsMember", "Member", "MemberTokenAuthentication", "member_counts", "member_registered"]
 
 
 def member_counts(*, since: datetime) -> dict[str, int]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from micromall.errors import Invalid
 
 from .models import Member, MemberToken
+from .signals import member_registered
 
 TOKEN_PREFIX = "mms_"
 
@@ -18,13 +19,16 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def register_member(*, email: str | None, phone: str | None, password: str) -> Member:
+@transaction.atomic
+def register_member(*, email: str | None, phone: str | None, password: str, ref: str = "") -> Member:
     try:
         with transaction.atomic():
-            return Member.objects.create(email=email, phone=phone, password=make_password(password))
+            member = Member.objects.create(email=email, phone=phone, password=make_password(password))
     except IntegrityError:
         field = "email" if email else "phone"
         raise Invalid(errors={field: [_("Already registered.")]}) from None
+    member_registered.send(sender=Member, member=member, ref=ref or "")
+    return member
 
 
 def issue_member_token(*, member: Member) -> str:

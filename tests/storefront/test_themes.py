@@ -16,8 +16,10 @@ def test_classic_manifest_loads_with_defaults():
     assert (theme.path / theme.preview).is_file()
     assert theme.defaults()["colors"]["primary"] == "#e4393c"
     assert [s["source"] for s in theme.defaults()["home_sections"]] == ["new", "sales"]
-    pages = {"home", "category", "categories", "search", "product", "cart", "account", "not_found"}
-    assert set(theme.templates) == pages
+    assert set(theme.templates) == {
+        "home", "category", "categories", "search", "product", "cart", "account", "not_found",
+        "checkout", "pay", "pay_result", "orders", "order", "aftersale", "distribution",
+    }  # fmt: skip
     assert all((theme.templates_dir / name).is_file() for name in theme.templates.values())
 
 

@@ -125,3 +125,26 @@ def update_catalog_settings(*, auto_unpublish_sold_out: bool | None = None, low_
         row.low_stock_email = low_stock_email
     row.save()
     return row
+
+
+# --- Stock for orders (through catalog.interface) ---------------------------------------------------------------
+
+
+def reserve_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
+    """Take `quantity` for an order (guarded UPDATE, ledger reason "order"); returns the stock left.
+
+    Raises InsufficientStock (with .sku_id, .available) when short; call it in the order's transaction.
+    """
+    return adjust_stock(sku_id=sku_id, delta=-quantity, reason=StockReason.ORDER, note=note).stock_after
+
+
+def release_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
+    """Give back `quantity` of a cancelled order (ledger reason "cancel"); returns the stock after."""
+    return adjust_stock(sku_id=sku_id, delta=quantity, reason=StockReason.CANCEL, note=note).stock_after
+
+
+def return_stock(*, sku_id: int, quantity: int, actor_user_id: int | None = None, note: str = "") -> int:
+    """Put returned goods back on sale (after-sales receipt; ledger reason "return" with who received them)."""
+    return adjust_stock(
+        sku_id=sku_id, delta=quantity, reason=StockReason.RETURN, actor_user_id=actor_user_id, note=note
+    ).stock_after

@@ -23,7 +23,9 @@ class RegisterView(APIView):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        member = register_member(email=data.get("email"), phone=data.get("phone"), password=data["password"])
+        member = register_member(
+            email=data.get("email"), phone=data.get("phone"), password=data["password"], ref=data.get("ref", "")
+        )
         body = {"token": issue_member_token(member=member), "member": MemberSerializer(member).data}
         response = Response(body, status=status.HTTP_201_CREATED)
         merge_cart_at_sign_in(request=request, response=response, member=member)

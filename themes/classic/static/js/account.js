@@ -48,10 +48,13 @@
       show(null);
     }, function () { show(null); });
   }
-  function credentials(form) {
+  // The distributor code from a shared link (?ref=CODE, kept in the "ref" cookie by base.html).
+  function ref() { var m = document.cookie.match(/(?:^|; )ref=([^;]*)/); return m ? decodeURIComponent(m[1]) : ""; }
+  function credentials(form, path) {
     var login = form.elements.login.value.trim();
     var body = { password: form.elements.password.value };
     if (login.indexOf("@") >= 0) body.email = login; else body.phone = login;
+    if (path === "/api/v1/store/auth/register" && ref()) body.ref = ref();
     return body;
   }
   function submit(form, path) {
@@ -66,11 +69,18 @@
         return;
       }
       button.disabled = true;
-      api(path, { method: "POST", body: credentials(form) }).then(function (r) {
+      api(path, { method: "POST", body: credentials(form, path) }).then(function retry(r) {
+        if (r.status === 400 && r.data.errors && r.data.errors.ref && ref()) {
+          document.cookie = "ref=; path=/; max-age=0";  // an unknown code must not block registration
+          return api(path, { method: "POST", body: credentials(form, path) }).then(retry);
+        }
         button.disabled = false;
         if (r.status === 200 || r.status === 201) {
           localStorage.setItem(KEY, r.data.token);
           form.reset();
+          // Back to the page that asked for a sign-in (only a path on this host).
+          var next = new URLSearchParams(location.search).get("next") || "";
+          if (/^\/[^\/\\]/.test(next)) { location.href = next; return; }
           return load();
         }
         error.textContent = message(r);

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0003_verbose_names_i18n'),
-        ('tenancy', '0005_platform_events'),
+        ('tenancy', '0006_shop_stripe_account_id'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,299 @@
+"""Flash-sale benchmark: 200 concurrent buyers over HTTP racing for 50 units of one SKU.
+
+    .venv/bin/python bench/flash_sale.py [--rounds 10] [--buyers 200] [--units 50] [--seconds 5] [--port 8500]
+
+gunicorn with the product's config (deploy/gunicorn.conf.py, sync workers, WEB_CONCURRENCY, default 2) and
+the product's settings minus DRF throttles (bench.storefront_settings: every buyer comes from 127.0.0.1 here),
+DEBUG off, on a database of its own (BENCH_DATABASE_NAME, default mm_bench_flash): one shop `flash.localhost`,
+one active product with one SKU, `--buyers` members with a token and an address each.
+
+race       each round: stock set to `--units`, every buyer sends ONE `POST /api/v1/store/orders` (1 unit) at
+           the same moment (asyncio, one connection each); then the database is checked: orders, units sold,
+           stock, ledger. Oversold units = units in orders beyond the stock there was (must be 0).
+sustained  stock large enough; every buyer places orders back to back for `--seconds`: orders/s under
+           `--buyers` concurrent buyers, latency p50/p99.
+Any 5xx fails the run. Results are printed as a Markdown table (docs/benchmarks.md keeps the latest).
+"""
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "platform")]
+os.environ.setdefault("BENCH_DATABASE_NAME", "mm_bench_flash")
+SETTINGS = "bench.storefront_settings"
+
+from bench._common import ROOT, Gunicorn, django_env, ensure_database, machine, setup_django  # noqa: E402
+
+SCHEMA, SUBDOMAIN = "flash_shop", "flash"
+
+
+def prepare(buyers: int) -> tuple[str, int, list[tuple[str, int]]]:
+    """Migrate the bench database and the shop; returns (host, sku id, [(token, address id)] per buyer)."""
+    setup_django(SETTINGS)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from shared_apps.tenancy.models import Domain, Shop
+    from tenant_apps.catalog.models import Product, ProductStatus, Sku
+    from tenant_apps.checkout.models import Address
+    from tenant_apps.members.models import Member, MemberToken
+    from tenant_apps.members.services import token_digest
+
+    name = ensure_database()
+    print(f"==> Preparing {name}: shop {SUBDOMAIN}, {buyers} buyers (准备数据)", flush=True)
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    shop = Shop.objects.filter(schema_name=SCHEMA).first()
+    if shop is None:
+        shop = Shop.objects.create(name="Flash sale", subdomain=SUBDOMAIN, schema_name=SCHEMA)
+        Domain.objects.create(domain=f"{SUBDOMAIN}.{settings.ROOT_DOMAIN}", tenant=shop, is_primary=True)
+    shop.create_schema(check_if_exists=True, verbosity=0)
+    call_command("migrate_schemas", schema_name=SCHEMA, interactive=False, verbosity=0)
+    with tenant_context(shop):
+        sku = Sku.objects.filter(code="FLASH-1").first()
+        if sku is None:
+            product = Product.objects.create(
+                title="秒杀 · 限量茶具", status=ProductStatus.ACTIVE, min_price_amount=9900
+            )
+            sku = Sku.objects.create(product=product, code="FLASH-1", price_amount=9900, stock=0)
+        have = Member.objects.count()
+        if have < buyers:
+            members = Member.objects.bulk_create(
+                Member(phone=f"139{n:08d}", password="!") for n in range(have, buyers)
+            )  # fmt: skip
+            MemberToken.objects.bulk_create(
+                MemberToken(member=m, digest=token_digest(f"mms_flash_{m.phone}")) for m in members
+            )
+            Address.objects.bulk_create(
+                Address(member=m, name="买家", phone=m.phone, province="浙江", city="杭州市", district="西湖区",
+                        line1="文三路 1 号", is_default=True)
+                for m in members
+            )  # fmt: skip
+        pairs = [
+            (f"mms_flash_{phone}", address_id)
+            for phone, address_id in Address.objects.filter(member__phone__startswith="139")
+            .order_by("member_id")
+            .values_list("member__phone", "pk")[:buyers]
+        ]
+    connection.close()
+    return f"{SUBDOMAIN}.{settings.ROOT_DOMAIN}", sku.pk, pairs
+
+
+def reset_sale(sku_id: int, stock: int) -> None:
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.catalog.models import Sku
+
+    with schema_context(SCHEMA), connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE orders_payment, orders_shipment, orders_orderline, orders_order, catalog_stockadjustment, "
+            "catalog_lowstocknotice"
+        )
+        Sku.objects.filter(pk=sku_id).update(stock=stock)
+
+
+def restock(sku_id: int, stock: int) -> None:
+    """A new sale: set the stock, then let the web workers' one-second "sold out" memos lapse."""
+    from tenant_apps.orders.services.placing import SOLD_OUT_MEMO_SECONDS
+
+    reset_sale(sku_id, stock)
+    time.sleep(SOLD_OUT_MEMO_SECONDS + 0.1)
+
+
+def sale_outcome(sku_id: int) -> dict:
+    from django.db.models import Sum
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.catalog.models import Sku, StockAdjustment
+    from tenant_apps.orders.models import Order, OrderLine
+
+    with schema_context(SCHEMA):
+        return {
+            "orders": Order.objects.count(),
+            "units": OrderLine.objects.aggregate(n=Sum("quantity"))["n"] or 0,
+            "stock": Sku.objects.get(pk=sku_id).stock,
+            "ledger": StockAdjustment.objects.filter(reason="order").aggregate(n=Sum("delta"))["n"] or 0,
+        }
+
+
+async def place_order(port: int, host: str, token: str, body: bytes) -> tuple[int, float]:
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        (
+            f"POST /api/v1/store/orders HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        + body
+    )
+    await writer.drain()
+    response = await reader.read()
+    writer.close()
+    return int(response[9:12]), time.perf_counter() - started
+
+
+def order_body(sku_id: int, address_id: int) -> bytes:
+    return json.dumps({"items": [{"sku_id": sku_id, "quantity": 1}], "address_id": address_id}).encode()
+
+
+async def race(port: int, host: str, sku_id: int, buyers: list[tuple[str, int]]) -> tuple[list, float]:
+    started = time.perf_counter()
+    results = await asyncio.gather(
+        *(place_order(port, host, token, order_body(sku_id, address)) for token, address in buyers)
+    )
+    return results, time.perf_counter() - started
+
+
+async def sustained(port: int, host: str, sku_id: int, buyers: list[tuple[str, int]], seconds: float):
+    deadline = time.perf_counter() + seconds
+    results: list[tuple[int, float]] = []
+
+    async def buyer(token: str, address: int) -> None:
+        body = order_body(sku_id, address)
+        while time.perf_counter() < deadline:
+            results.append(await place_order(port, host, token, body))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(buyer(token, address) for token, address in buyers))
+    return results, time.perf_counter() - started
+
+
+def web_cpu_seconds(master_pid: int) -> float:
+    """CPU (user + system) used so far by gunicorn's worker processes, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--buyers", type=int, default=200)
+    parser.add_argument("--units", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of the sustained run (0: skip it)")
+    parser.add_argument("--port", type=int, default=8500)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    args = parser.parse_args()
+    host, sku_id, buyers = prepare(args.buyers)
+    log = ROOT / ".data" / "logs" / "bench-flash-sale-gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = django_env(SETTINGS, WEB_CONCURRENCY=str(args.workers), BENCH_DATABASE_NAME=os.environ["BENCH_DATABASE_NAME"])
+    rounds = []
+    load_before = os.getloadavg()[0]
+    with Gunicorn(env, args.port, log) as server:
+        server.wait_ready(host)
+        reset_sale(sku_id, 10**6)  # warm every worker's connection, routing and code paths
+        asyncio.run(race(args.port, host, sku_id, buyers[: args.workers * 4]))
+        for _ in range(args.rounds):
+            restock(sku_id, args.units)
+            results, wall = asyncio.run(race(args.port, host, sku_id, buyers))
+            outcome = sale_outcome(sku_id)
+            codes = [code for code, _ in results]
+            rounds.append(
+                {
+                    "wall": wall,
+                    "created": codes.count(201),
+                    "refused": codes.count(409),
+                    "errors_5xx": sum(1 for code in codes if code >= 500),
+                    "other": sum(1 for code in codes if code not in (201, 409) and code < 500),
+                    "latencies": [seconds for _, seconds in results],
+                    "oversold": max(0, outcome["units"] - args.units),
+                    "consistent": outcome["stock"] == args.units - outcome["units"] >= 0
+                    and -outcome["ledger"] == outcome["units"] == codes.count(201),
+                }
+            )
+        steady = None
+        if args.seconds > 0:
+            restock(sku_id, 10**6)
+            cpu_before = web_cpu_seconds(server.proc.pid)
+            results, wall = asyncio.run(sustained(args.port, host, sku_id, buyers, args.seconds))
+            cpu_used = web_cpu_seconds(server.proc.pid) - cpu_before
+            outcome = sale_outcome(sku_id)
+            steady = {
+                "wall": wall,
+                "created": sum(1 for code, _ in results if code == 201),
+                "errors_5xx": sum(1 for code, _ in results if code >= 500),
+                "other": sum(1 for code, _ in results if code != 201 and code < 500),
+                "latencies": [seconds for _, seconds in results],
+                "consistent": outcome["orders"] == outcome["units"] == -outcome["ledger"],
+                "cpu_ms_per_order": cpu_used * 1000 / max(1, len(results)),
+            }
+        reset_sale(sku_id, 0)
+
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    all_latencies = [s for r in rounds for s in r["latencies"]]
+    print(f"\nFlash-sale benchmark — {now}\nmachine: {machine()}")
+    print(f"gunicorn sync workers: {args.workers}; 1-min load average before / after: {load_before:.2f} / "
+          f"{os.getloadavg()[0]:.2f}\n")  # fmt: skip
+    print("| run | buyers | units | sold | 409 | 5xx | oversold | requests/s | orders/s | p50 ms | p99 ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for n, r in enumerate(rounds, 1):
+        print(
+            f"| race {n} | {args.buyers} | {args.units} | {r['created']} | {r['refused']} | {r['errors_5xx']} | "
+            f"{r['oversold']} | {args.buyers / r['wall']:.0f} | {r['created'] / r['wall']:.0f} | "
+            f"{pct(r['latencies'], 0.5):.0f} | {pct(r['latencies'], 0.99):.0f} |"
+        )
+    walls = [r["wall"] for r in rounds]
+    print(
+        f"| race median | {args.buyers} | {args.units} | | | {sum(r['errors_5xx'] for r in rounds)} | "
+        f"{sum(r['oversold'] for r in rounds)} | {args.buyers / statistics.median(walls):.0f} | "
+        f"{args.units / statistics.median(walls):.0f} | {pct(all_latencies, 0.5):.0f} | "
+        f"{pct(all_latencies, 0.99):.0f} |"
+    )
+    if steady:
+        print(
+            f"| sustained {args.seconds:.0f} s | {args.buyers} | ample | {steady['created']} | {steady['other']} | "
+            f"{steady['errors_5xx']} | 0 | {len(steady['latencies']) / steady['wall']:.0f} | "
+            f"{steady['created'] / steady['wall']:.0f} | {pct(steady['latencies'], 0.5):.0f} | "
+            f"{pct(steady['latencies'], 0.99):.0f} |"
+        )
+    if steady:
+        per_order = steady["cpu_ms_per_order"]
+        print(
+            f"\nsustained: web workers used {per_order:.1f} ms CPU per order (Python side only; PostgreSQL's share "
+            f"not counted): at most {2000 / per_order:.0f} orders/s on 2 otherwise idle cores for the web tier alone"
+        )
+    failures = []
+    if any(r["oversold"] for r in rounds):
+        failures.append("oversold units")
+    if any(r["errors_5xx"] for r in rounds) or (steady and steady["errors_5xx"]):
+        failures.append(f"5xx responses (see {log})")
+    if any(r["other"] for r in rounds) or (steady and steady["other"]):
+        failures.append("unexpected 4xx responses")
+    if not all(r["consistent"] for r in rounds) or (steady and not steady["consistent"]):
+        failures.append("orders, stock and ledger disagree")
+    if any(r["created"] != args.units for r in rounds if args.buyers >= args.units):
+        failures.append("a round sold fewer units than it had")
+    if failures:
+        print("\nFAILED: " + "; ".join(failures))
+        return 1
+    print("\nAll rounds: 0 oversold, 0 5xx, orders = units sold = ledger.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,296 @@
+"""Order API shapes (API.md: orders, pay, cancel, confirm-receipt; merchant order list and detail)."""
+
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from tenant_apps.checkout.interface import MAX_QUANTITY
+
+from ..models import (
+    AfterSale,
+    AfterSaleLine,
+    AfterSaleType,
+    Carrier,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    Refund,
+    Shipment,
+    ShipmentLine,
+)
+
+MAX_LINES = 100  # the quote's own limit
+
+
+class OrderItemInput(serializers.Serializer):
+    sku_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        error_messages={"min_value": _("Quantity must be at least 1."), "invalid": _("Quantity must be a number.")},
+    )
+
+
+class OrderCreateInput(serializers.Serializer):
+    items = serializers.ListField(child=OrderItemInput(), allow_empty=False, max_length=MAX_LINES)
+    address_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    coupon_code = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
+    points = serializers.IntegerField(min_value=0, max_value=10**9, required=False, allow_null=True)
+
+
+class PayInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    image_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id", "sku_id", "product_id", "title", "specs", "sku_code", "image_url", "quantity",
+            "unit_price_amount", "subtotal_amount", "discount_amount", "total_amount", "allocations",
+        ]  # fmt: skip
+
+    def get_image_url(self, line) -> str | None:
+        return default_storage.url(line.image) if line.image else None
+
+
+class ShipmentLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShipmentLine
+        fields = ["order_line_id", "quantity"]
+
+
+class ShipmentSerializer(serializers.ModelSerializer):
+    carrier_label = serializers.CharField(source="get_carrier_display")
+    lines = ShipmentLineSerializer(many=True, help_text="Empty for the replacement parcel of an exchange.")
+
+    class Meta:
+        model = Shipment
+        fields = ["id", "carrier", "carrier_label", "tracking_number", "lines", "created"]
+
+
+class LineQuantityInput(serializers.Serializer):
+    order_line_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        error_messages={"min_value": _("Quantity must be at least 1."), "invalid": _("Quantity must be a number.")},
+    )
+
+
+class ShipInput(serializers.Serializer):
+    carrier = serializers.ChoiceField(choices=Carrier.choices)
+    tracking_number = serializers.CharField(max_length=50)
+    lines = serializers.ListField(
+        child=LineQuantityInput(),
+        required=False,
+        allow_empty=False,
+        max_length=MAX_LINES,
+        help_text="Omit to ship everything left to ship.",
+    )
+
+
+class AfterSaleInput(serializers.Serializer):
+    type = serializers.ChoiceField(choices=AfterSaleType.choices)
+    lines = serializers.ListField(child=LineQuantityInput(), allow_empty=False, max_length=MAX_LINES)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class RejectInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class ExchangeShipInput(serializers.Serializer):
+    carrier = serializers.ChoiceField(choices=Carrier.choices)
+    tracking_number = serializers.CharField(max_length=50)
+
+
+class AfterSaleLineSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="order_line.title")
+    specs = serializers.JSONField(source="order_line.specs")
+    sku_id = serializers.IntegerField(source="order_line.sku_id")
+
+    class Meta:
+        model = AfterSaleLine
+        fields = ["order_line_id", "sku_id", "title", "specs", "quantity", "refund_amount"]
+
+
+class AfterSaleSerializer(serializers.ModelSerializer):
+    order_number = serializers.CharField(source="order.number")
+    type_label = serializers.CharField(source="get_type_display")
+    status_label = serializers.CharField(source="get_status_display")
+    lines = AfterSaleLineSerializer(many=True)
+    exchange_shipment = ShipmentSerializer(allow_null=True)
+
+    class Meta:
+        model = AfterSale
+        fields = [
+            "id", "order_id", "order_number", "type", "type_label", "status", "status_label", "reason",
+            "reject_reason", "refund_amount", "shipping_refund_amount", "lines", "exchange_shipment", "created",
+            "decided_at", "received_at", "refunded_at",
+        ]  # fmt: skip
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Refund
+        fields = ["id", "payment_id", "amount", "status", "stripe_refund_id", "failure_message", "succeeded_at"]
+
+
+class ManageAfterSaleSerializer(AfterSaleSerializer):
+    refund = serializers.SerializerMethodField()
+
+    class Meta(AfterSaleSerializer.Meta):
+        fields = [*AfterSaleSerializer.Meta.fields, "refund"]
+
+    def get_refund(self, aftersale) -> dict | None:
+        refund = getattr(aftersale, "refund", None)
+        return RefundSerializer(refund).data if refund else None
+
+
+class AddressSnapshotSerializer(serializers.Serializer):
+    name = serializers.CharField(source="ship_name")
+    phone = serializers.CharField(source="ship_phone")
+    province = serializers.CharField(source="ship_province")
+    city = serializers.CharField(source="ship_city")
+    district = serializers.CharField(source="ship_district")
+    line1 = serializers.CharField(source="ship_line1")
+    postal_code = serializers.CharField(source="ship_postal_code")
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    lines = OrderLineSerializer(many=True)
+    shipments = ShipmentSerializer(many=True)
+    address = AddressSnapshotSerializer(source="*")
+
+    class Meta:
+        model = Order
+        fields = [
+            "id", "number", "status", "status_label", "lines", "subtotal_amount", "discount_amount",
+            "shipping_amount", "total_amount", "refunded_amount", "currency", "applied", "note", "address",
+            "payment_method", "shipments", "created", "pay_deadline", "paid_at", "shipped_at", "completed_at",
+            "cancelled_at", "closed_at",
+        ]  # fmt: skip
+
+
+class StoreOrderDetailSerializer(OrderSerializer):
+    aftersales = AfterSaleSerializer(many=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "aftersales"]
+
+
+class PaidOrderSerializer(OrderSerializer):
+    client_secret = serializers.CharField(required=False, help_text="Stripe only: confirm it with Stripe.js.")
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "client_secret"]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = [
+            "id", "method", "status", "amount", "currency", "application_fee_amount", "refunded_amount",
+            "stripe_payment_intent_id", "failure_code", "failure_message", "failed_attempts", "needs_refund",
+            "created", "succeeded_at",
+        ]  # fmt: skip
+
+
+class ManageMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+
+
+class ManageOrderSerializer(OrderSerializer):
+    member = ManageMemberSerializer()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "member", "cancel_reason"]
+
+
+class ManageOrderDetailSerializer(ManageOrderSerializer):
+    payments = PaymentSerializer(many=True)
+
+    class Meta(ManageOrderSerializer.Meta):
+        fields = [*ManageOrderSerializer.Meta.fields, "payments"]
+
+
+# --- Fast path: the same shapes as plain dicts ------------------------------------------------------------------
+# DRF's ModelSerializer rebuilds its fields on every instance (a third of an order request's CPU); the views
+# answer with these functions and the serializers above document the shape (a test keeps the two identical).
+
+
+def _iso(value) -> str | None:
+    return serializers.DateTimeField().to_representation(value) if value else None
+
+
+def line_data(line: OrderLine) -> dict:
+    return {
+        "id": line.pk,
+        "sku_id": line.sku_id,
+        "product_id": line.product_id,
+        "title": line.title,
+        "specs": line.specs,
+        "sku_code": line.sku_code,
+        "image_url": default_storage.url(line.image) if line.image else None,
+        "quantity": line.quantity,
+        "unit_price_amount": line.unit_price_amount,
+        "subtotal_amount": line.subtotal_amount,
+        "discount_amount": line.discount_amount,
+        "total_amount": line.total_amount,
+        "allocations": line.allocations,
+    }
+
+
+def shipment_data(shipment: Shipment) -> dict:
+    return {
+        "id": shipment.pk,
+        "carrier": shipment.carrier,
+        "carrier_label": str(shipment.get_carrier_display()),
+        "tracking_number": shipment.tracking_number,
+        "lines": [{"order_line_id": x.order_line_id, "quantity": x.quantity} for x in shipment.lines.all()],
+        "created": _iso(shipment.created),
+    }
+
+
+def order_data(order: Order) -> dict:
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "status_label": str(order.get_status_display()),
+        "lines": [line_data(line) for line in order.lines.all()],
+        "subtotal_amount": order.subtotal_amount,
+        "discount_amount": order.discount_amount,
+        "shipping_amount": order.shipping_amount,
+        "total_amount": order.total_amount,
+        "refunded_amount": order.refunded_amount,
+        "currency": order.currency,
+        "applied": order.applied,
+        "note": order.note,
+        "address": {
+            "name": order.ship_name,
+            "phone": order.ship_phone,
+            "province": order.ship_province,
+            "city": order.ship_city,
+            "district": order.ship_district,
+            "line1": order.ship_line1,
+            "postal_code": order.ship_postal_code,
+        },
+        "payment_method": order.payment_method,
+        "shipments": [shipment_data(shipment) for shipment in order.shipments.all()],
+        "created": _iso(order.created),
+        "pay_deadline": _iso(order.pay_deadline),
+        "paid_at": _iso(order.paid_at),
+        "shipped_at": _iso(order.shipped_at),
+        "completed_at": _iso(order.completed_at),
+        "cancelled_at": _iso(order.cancelled_at),
+        "closed_at": _iso(order.closed_at),
+    }

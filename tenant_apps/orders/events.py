@@ -1,0 +1,45 @@
+"""Order events, published through the events door in the caller's transaction. Orders never call subscribers."""
+
+from typing import Any
+
+from tenant_apps.events.interface import publish
+
+from .models import Order
+
+PAID, SHIPPED, COMPLETED, REFUNDED, CANCELLED = (
+    "order.paid",
+    "order.shipped",
+    "order.completed",
+    "order.refunded",
+    "order.cancelled",
+)
+
+
+def order_payload(order: Order) -> dict[str, Any]:
+    """What every order event carries: ids, member, amounts and lines (shared shape, documented in docs/orders.md)."""
+    return {
+        "order_id": order.pk,
+        "order_number": order.number,
+        "member_id": order.member_id,
+        "status": order.status,
+        "currency": order.currency,
+        "subtotal_amount": order.subtotal_amount,
+        "discount_amount": order.discount_amount,
+        "shipping_amount": order.shipping_amount,
+        "total_amount": order.total_amount,
+        "payment_method": order.payment_method,
+        "lines": [
+            {
+                "order_line_id": line.pk,
+                "sku_id": line.sku_id,
+                "product_id": line.product_id,
+                "quantity": line.quantity,
+                "total_amount": line.total_amount,
+            }
+            for line in order.lines.all()
+        ],
+    }
+
+
+def publish_order_event(name: str, order: Order, **extra: Any) -> None:
+    publish(name, {**order_payload(order), **extra})

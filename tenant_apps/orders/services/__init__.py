@@ -1,0 +1,34 @@
+"""Order writers: each public function is one transaction (payments may add one network call before it)."""
+
+from .aftersales import approve_aftersale, receive_return, reject_aftersale, request_aftersale, ship_exchange
+from .lifecycle import (
+    cancel_order,
+    close_order,
+    complete_order,
+    confirm_receipt,
+    order_settings,
+    run_due_timers,
+    update_order_settings,
+)
+from .payments import handle_stripe_event, pay_order
+from .placing import place_order
+from .shipping import ship_order
+
+__all__ = [
+    "approve_aftersale",
+    "cancel_order",
+    "close_order",
+    "complete_order",
+    "confirm_receipt",
+    "handle_stripe_event",
+    "order_settings",
+    "pay_order",
+    "place_order",
+    "receive_return",
+    "reject_aftersale",
+    "request_aftersale",
+    "run_due_timers",
+    "ship_exchange",
+    "ship_order",
+    "update_order_settings",
+]

@@ -1,0 +1,221 @@
+"""Paying orders through a gateway, and what Stripe tells us afterwards (webhooks routed from the platform).
+
+One charge, one transition, one payment row, whatever the order of events: the order row is locked before the
+payment row everywhere, payment rows are unique per (order, method), at most one succeeds per order, and the
+PaymentIntent is created with an idempotency key derived from the payment row.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import stripe
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from micromall.errors import ApplicationError, Conflict
+
+from .. import events, states
+from ..models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
+from ..payments.gateways import ACTION, DUE, SUCCEEDED, gateway_for
+from .lifecycle import locked_order
+
+log = logging.getLogger(__name__)
+
+
+class GatewayUnavailable(ApplicationError):
+    """The payment provider could not be reached or refused the request: try again later."""
+
+    status = 503
+
+
+@dataclass(frozen=True)
+class PayResult:
+    order: Order
+    client_secret: str = ""
+
+
+def _check_payable(order: Order) -> None:
+    if not states.can(order, "pay"):
+        if order.status == OrderStatus.CANCELLED:
+            raise Conflict(_("This order was cancelled and can no longer be paid."), status=order.status)
+        raise Conflict(_("This order is not awaiting payment."), status=order.status)
+
+
+def _mark_paid(order: Order, payment: Payment, *, due_on_delivery: bool = False) -> None:
+    """pending_payment -> paid (cash on delivery: paid = shippable, the money comes at delivery)."""
+    fields = states.advance(order, "pay")
+    order.payment_method = payment.method
+    order.save(update_fields=[*fields, "payment_method"])
+    if not due_on_delivery:
+        payment.status = PaymentStatus.SUCCEEDED
+        payment.succeeded_at = timezone.now()
+        payment.save(update_fields=["status", "succeeded_at", "stripe_payment_intent_id"])
+    events.publish_order_event(
+        events.PAID,
+        order,
+        gateway=payment.method,
+        payment_id=payment.pk,
+        payment_status="due_on_delivery" if due_on_delivery else "succeeded",
+        application_fee_amount=payment.application_fee_amount,
+    )
+
+
+def pay_order(*, member, order_id: int, method: str, shop) -> PayResult:
+    """Pay `member`'s order with `method` (test | cod | stripe).
+
+    test -> paid at once (DEBUG only); cod -> paid, i.e. shippable, with the payment due on delivery;
+    stripe -> a PaymentIntent (the same one when asked again) whose client secret the browser confirms;
+    the order becomes paid when Stripe's webhook says so. A cancelled or already paid order -> Conflict.
+    """
+    gateway = gateway_for(method)
+    gateway.check_available(shop=shop)
+    with transaction.atomic():
+        order = locked_order(order_id, member=member)
+        _check_payable(order)
+        payment, _created = Payment.objects.get_or_create(
+            order=order, method=method, defaults={"amount": order.total_amount, "currency": order.currency}
+        )
+        if method == PaymentMethod.STRIPE:
+            if payment.client_secret:
+                return PayResult(order, payment.client_secret)  # paying twice: the same intent, one charge
+        else:
+            started = gateway.start(order=order, payment=payment, shop=shop)
+            _mark_paid(order, payment, due_on_delivery=started.outcome == DUE)
+            assert started.outcome in (SUCCEEDED, DUE)
+            return PayResult(order)
+    # A network call: made outside the transaction so no row stays locked while Stripe answers.
+    try:
+        started = gateway.start(order=order, payment=payment, shop=shop)
+    except stripe.StripeError as exc:
+        log.warning("stripe: creating the intent of payment %s failed: %s", payment.pk, exc)
+        raise GatewayUnavailable(_("The payment service is unavailable; please try again.")) from None
+    assert started.outcome == ACTION
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk, client_secret="").update(
+            stripe_payment_intent_id=started.intent_id,
+            client_secret=started.client_secret,
+            application_fee_amount=started.application_fee_amount,
+            stripe_account_id=shop.stripe_account_id,
+        )
+        payment.refresh_from_db()
+        order.refresh_from_db()
+    return PayResult(order, payment.client_secret)
+
+
+def collect_cash_on_delivery(order: Order) -> None:
+    """The courier handed the parcel over and took the money: the cod payment succeeds (called at completion)."""
+    if order.payment_method == PaymentMethod.COD:
+        Payment.objects.filter(order=order, method=PaymentMethod.COD, status=PaymentStatus.PENDING).update(
+            status=PaymentStatus.SUCCEEDED, succeeded_at=timezone.now()
+        )
+
+
+# --- Stripe webhooks (run in the shop's schema by the platform's intake) -------------------------------------
+
+
+def _payment_for_intent(intent_id: str, metadata: dict) -> Payment | None:
+    payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
+    if payment is None and str(metadata.get("payment_id", "")).isdigit():
+        # The webhook can beat our own write of the intent id: the metadata names the payment row.
+        payment = Payment.objects.filter(pk=int(metadata["payment_id"]), method=PaymentMethod.STRIPE).first()
+    return payment
+
+
+def _locked(payment: Payment) -> tuple[Order, Payment]:
+    order = locked_order(payment.order_id)  # order first, then payment: the same lock order as pay_order
+    return order, Payment.objects.select_for_update().get(pk=payment.pk)
+
+
+def _intent_succeeded(intent: dict) -> str:
+    payment = _payment_for_intent(intent.get("id", ""), intent.get("metadata") or {})
+    if payment is None:
+        return "unknown_payment"
+    order, payment = _locked(payment)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return "duplicate"
+    payment.stripe_payment_intent_id = intent.get("id")
+    received = intent.get("amount_received", intent.get("amount"))
+    if received != payment.amount or str(intent.get("currency", "")).lower() != payment.currency.lower():
+        payment.failure_code = "amount_mismatch"
+        payment.failure_message = f"received {received} {intent.get('currency')}"
+        payment.save(update_fields=["stripe_payment_intent_id", "failure_code", "failure_message"])
+        log.error("stripe: intent %s does not match payment %s", intent.get("id"), payment.pk)
+        return "amount_mismatch"
+    if states.can(order, "pay"):
+        _mark_paid(order, payment)
+        return "paid"
+    # Money arrived for an order that was cancelled (timer) or paid another way meanwhile: keep it visible.
+    payment.needs_refund = True
+    fields = ["stripe_payment_intent_id", "needs_refund"]
+    if not order.payments.filter(status=PaymentStatus.SUCCEEDED).exists():
+        payment.status, payment.succeeded_at = PaymentStatus.SUCCEEDED, timezone.now()
+        fields += ["status", "succeeded_at"]
+    payment.save(update_fields=fields)
+    log.error("stripe: payment %s succeeded for order %s in state %s", payment.pk, order.number, order.status)
+    return "needs_refund"
+
+
+def _intent_failed(intent: dict) -> str:
+    payment = _payment_for_intent(intent.get("id", ""), intent.get("metadata") or {})
+    if payment is None:
+        return "unknown_payment"
+    _order, payment = _locked(payment)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return "ignored"  # a late failure of an earlier attempt never undoes a success
+    error = intent.get("last_payment_error") or {}
+    payment.status = PaymentStatus.FAILED
+    payment.failed_attempts += 1
+    payment.failure_code = str(error.get("code") or error.get("decline_code") or "")[:64]
+    payment.failure_message = str(error.get("message") or "")[:300]
+    payment.save(update_fields=["status", "failed_attempts", "failure_code", "failure_message"])
+    return "failed"
+
+
+def _charge_refunded(charge: dict) -> str:
+    intent_id = charge.get("payment_intent") or ""
+    payment = _payment_for_intent(intent_id, charge.get("metadata") or {})
+    if payment is None:
+        return "unknown_payment"
+    order, payment = _locked(payment)
+    refunded = min(int(charge.get("amount_refunded") or 0), payment.amount)
+    if refunded <= payment.refunded_amount:
+        return "duplicate"  # Stripe's total only grows: an older event never lowers it
+    from .aftersales import reconcile_stripe_refunds  # aftersales imports this module
+
+    reconcile_stripe_refunds(order, payment, refunded)
+    if refunded <= payment.refunded_amount:
+        return "reconciled"  # our own refund rows account for all of it
+    delta = refunded - payment.refunded_amount
+    payment.refunded_amount = refunded
+    payment.save(update_fields=["refunded_amount"])
+    order.refunded_amount = min(order.refunded_amount + delta, order.total_amount)
+    fields = ["refunded_amount"]
+    if order.refunded_amount == order.total_amount and states.can(order, "close"):
+        fields += states.advance(order, "close")
+    order.save(update_fields=fields)
+    events.publish_order_event(
+        events.REFUNDED,
+        order,
+        gateway=PaymentMethod.STRIPE,
+        payment_id=payment.pk,
+        refund_amount=delta,
+        refunded_amount=order.refunded_amount,
+    )
+    return "refunded"
+
+
+STRIPE_HANDLERS = {
+    "payment_intent.succeeded": _intent_succeeded,
+    "payment_intent.payment_failed": _intent_failed,
+    "charge.refunded": _charge_refunded,
+}
+
+
+@transaction.atomic
+def handle_stripe_event(*, event_type: str, data_object: dict) -> str:
+    """Apply one verified Stripe event to this shop; idempotent. Returns what happened (for the intake log)."""
+    handler = STRIPE_HANDLERS.get(event_type)
+    if handler is None:
+        return "ignored"
+    return handler(data_object)

@@ -1,0 +1,162 @@
+"""Placing an order: price through checkout's quote, reserve stock without overselling, snapshot the lines."""
+
+import time
+from collections import OrderedDict
+from dataclasses import asdict, is_dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from micromall.errors import Conflict, Invalid
+from tenant_apps.catalog.interface import InsufficientStock, reserve_stock
+from tenant_apps.checkout.interface import quote
+
+from ..deadlines import note_deadline
+from ..models import Order, OrderLine, OrderStatus
+from .lifecycle import order_settings
+
+# SKUs this process saw sell out: {(schema, sku_id): when}. In a flash sale most buyers are refused; for a
+# second after a sell-out they are refused before pricing. A restock elsewhere is believed within that second.
+SOLD_OUT_MEMO_SECONDS = 1.0
+_sold_out: dict[tuple[str, int], float] = {}
+
+
+def _seen_sold_out(sku_id: int) -> bool:
+    seen = _sold_out.get((connection.schema_name, sku_id))
+    return seen is not None and time.monotonic() - seen < SOLD_OUT_MEMO_SECONDS
+
+
+def _remember_sold_out(sku_id: int) -> None:
+    _sold_out[(connection.schema_name, sku_id)] = time.monotonic()
+
+
+def forget_sold_out(sku_ids) -> None:
+    """Stock came back in this process (a cancelled order): stop refusing those SKUs at once."""
+    for sku_id in sku_ids:
+        _sold_out.pop((connection.schema_name, sku_id), None)
+
+
+def next_order_number() -> str:
+    """Local date + a per-shop sequence, e.g. 20261202000123: readable, unique, and lock-free (a sequence)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('orders_order_number_seq')")
+        (value,) = cursor.fetchone()
+    return f"{timezone.localdate():%Y%m%d}{value:06d}"
+
+
+def _merge(items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The same SKU twice is one line with the quantities added."""
+    merged: OrderedDict[int, int] = OrderedDict()
+    for sku_id, quantity in items:
+        merged[sku_id] = merged.get(sku_id, 0) + quantity
+    return list(merged.items())
+
+
+def _short(sku_id: int, title: str, available: int | None) -> Conflict:
+    left = max(available or 0, 0)
+    return Conflict(_("Not enough stock for %(title)s: %(left)s left.") % {"title": title, "left": left}, sku_id=sku_id)
+
+
+def place_order(
+    *,
+    member,
+    items: list[tuple[int, int]],
+    address_id: int,
+    note: str = "",
+    coupon_code: str | None = None,
+    points: int | None = None,
+) -> Order:
+    """Create a pending_payment order for `member` from `items` [(sku_id, quantity)] shipped to `address_id`.
+
+    Prices, SKU snapshots and the address come from checkout's quote (which also answers a visibly short stock
+    at once, without a lock). Stock is then taken with a guarded UPDATE per SKU in id order (two orders never
+    deadlock), as the last writes before commit so the hot rows stay locked as briefly as possible.
+    Raises Invalid (bad input, unknown SKU or address), Conflict with sku_id (stock short).
+    """
+    errors = {}
+    if coupon_code:
+        errors["coupon_code"] = [_("Coupons are not available yet.")]
+    if points:
+        errors["points"] = [_("Paying with points is not available yet.")]
+    if errors:
+        raise Invalid(errors=errors)
+    items = _merge(items)
+    for sku_id, _quantity in items:
+        if isinstance(sku_id, int) and _seen_sold_out(sku_id):
+            raise Conflict(_("Sold out."), sku_id=sku_id, available=0)
+    try:
+        priced = quote(items=items, member=member, address=address_id)
+    except Conflict as short:
+        if short.extra.get("available") == 0 and "sku_id" in short.extra:
+            _remember_sold_out(short.extra["sku_id"])
+        raise
+    address = priced.address
+    if address is None:
+        raise Invalid(errors={"address_id": [_("No such address in your address book.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        order = Order.objects.create(
+            number=next_order_number(),
+            member=member,
+            status=OrderStatus.PENDING_PAYMENT,
+            currency=priced.currency,
+            subtotal_amount=priced.subtotal_amount,
+            discount_amount=priced.discount_amount,
+            shipping_amount=priced.shipping_amount,
+            total_amount=priced.total_amount,
+            applied=_jsonable(priced.applied),
+            note=note,
+            address_id=address.pk,
+            pay_deadline=now + timedelta(minutes=order_settings().auto_cancel_minutes),
+            ship_name=address.name,
+            ship_phone=address.phone,
+            ship_province=address.province,
+            ship_city=address.city,
+            ship_district=address.district,
+            ship_line1=address.line1,
+            ship_postal_code=address.postal_code or "",
+        )
+        lines = OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    sku_id=line.sku_id,
+                    product_id=line.product_id,
+                    title=priced.skus[line.sku_id].title,
+                    specs=priced.skus[line.sku_id].specs,
+                    sku_code=getattr(priced.skus[line.sku_id], "code", ""),
+                    image=priced.skus[line.sku_id].image,
+                    quantity=line.quantity,
+                    unit_price_amount=line.unit_price_amount,
+                    subtotal_amount=line.subtotal_amount,
+                    discount_amount=line.discount_amount,
+                    total_amount=line.total_amount,
+                    allocations=_jsonable(line.allocations),
+                )
+                for line in priced.lines
+            ]
+        )
+        for sku_id, quantity in sorted(items):
+            try:
+                reserve_stock(sku_id=sku_id, quantity=quantity, note=order.number)
+            except InsufficientStock as short:
+                if not short.available:
+                    _remember_sold_out(sku_id)
+                raise _short(sku_id, priced.skus[sku_id].title, short.available) from None
+        transaction.on_commit(lambda: note_deadline(order.pay_deadline))
+    # Returned with its lines (and no shipments) loaded: the caller answers without reading it back.
+    order._prefetched_objects_cache = {"lines": lines, "shipments": []}
+    return order
+
+
+def _jsonable(value):
+    """Engine results are (nested) dataclasses and tuples; store them as plain JSON."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
