@@ -274,6 +274,15 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "tenant_apps.catalog.models.ImportStatus",
         "ShopStatusEnum": "shared_apps.tenancy.models.ShopStatus",
         "CustomDomainStatusEnum": "shared_apps.tenancy.models.CustomDomainStatus",
+        "OrderStatusEnum": "tenant_apps.orders.models.OrderStatus",
+        "PaymentStatusEnum": "tenant_apps.orders.models.PaymentStatus",
+        "AfterSaleStatusEnum": "tenant_apps.orders.models.AfterSaleStatus",
+        "DistributorStatusEnum": "tenant_apps.distribution.models.DistributorStatus",
+        "CommissionEntryStatusEnum": "tenant_apps.distribution.models.EntryStatus",
+        "WithdrawalStatusEnum": "tenant_apps.distribution.models.WithdrawalStatus",
+        "SubscriptionStatusEnum": "billing.models.SubscriptionStatus",
+        "InvoiceStatusEnum": "billing.models.InvoiceStatus",
+        "PaymentMethodEnum": "tenant_apps.orders.models.PaymentMethod",
     },
     # Endpoints grouped by area in Swagger UI (micromall.api.openapi.tag_by_area).
     "TAGS": [

@@ -72,7 +72,7 @@ class ApproveWithdrawalInput(serializers.Serializer):
     transfer_reference = serializers.CharField(max_length=100)
 
 
-class RejectInput(serializers.Serializer):
+class WithdrawalRejectInput(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 

@@ -221,9 +221,11 @@ class ManageWithdrawalApproveView(ManageView):
 
 
 class ManageWithdrawalRejectView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, request=s.RejectInput, responses={200: s.WithdrawalSerializer, 409: CONFLICT})
+    @extend_schema(
+        tags=MANAGE_TAGS, request=s.WithdrawalRejectInput, responses={200: s.WithdrawalSerializer, 409: CONFLICT}
+    )
     def post(self, request, withdrawal_id: int):
-        data = s.RejectInput(data=request.data)
+        data = s.WithdrawalRejectInput(data=request.data)
         data.is_valid(raise_exception=True)
         withdrawal = services.reject_withdrawal(withdrawal_id=withdrawal_id, note=data.validated_data.get("note", ""))
         return Response(s.WithdrawalSerializer(withdrawal).data)
