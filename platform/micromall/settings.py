@@ -122,6 +122,8 @@ SHOP_HOST_LOCAL_TTL = float(os.environ.get("SHOP_HOST_LOCAL_TTL", "2"))
 SHOP_HOST_CACHE_TTL = env_int("SHOP_HOST_CACHE_TTL", 300)
 
 AUTH_USER_MODEL = "accounts.User"
+# The back office's sign-in page (unfold's template) posts no `next`: land on the back office, not /accounts/profile/.
+LOGIN_REDIRECT_URL = "/admin/"
 PASSWORD_HASHERS = [
     "micromall.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
