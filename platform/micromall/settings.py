@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "SubscriptionStatusEnum": "billing.models.SubscriptionStatus",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
         "PaymentMethodEnum": "tenant_apps.orders.models.PaymentMethod",
+        "ActivityTypeEnum": "tenant_apps.checkout.extensions.ACTIVITY_TYPES",
+        "AfterSaleTypeEnum": "tenant_apps.orders.models.AfterSaleType",
     },
     # Endpoints grouped by area in Swagger UI (micromall.api.openapi.tag_by_area).
     "TAGS": [

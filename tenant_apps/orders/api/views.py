@@ -50,6 +50,7 @@ class StoreOrderListView(MemberView):
             note=values.get("note", ""),
             coupon_code=values.get("coupon_code"),
             points=values.get("points"),
+            activity=values.get("activity"),
         )
         return Response(order_body(order), status=status.HTTP_201_CREATED)
 
