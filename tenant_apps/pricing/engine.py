@@ -364,10 +364,59 @@ def threshold_promotions_step(order: Working) -> None:
     one per rule group. Not built yet (marketing issue): `order.discount(kind="threshold", ...)`."""
 
 
+def coupon_lines(order: Working, coupon: CouponOffer) -> list[int]:
+    """Indexes of the lines `coupon` may discount: lines that take discounts, in its scope, and (when
+    full_price_only) priced at their list price."""
+    return [
+        index
+        for index, line in enumerate(order.lines)
+        if line.takes_discounts
+        and coupon.scope.covers(line.input)
+        and not (coupon.full_price_only and line.price_source != "list")
+    ]
+
+
+def coupon_amount(coupon: CouponOffer, eligible_amount: int) -> int:
+    """What `coupon` takes off `eligible_amount` (0 below its threshold), never more than that amount."""
+    if eligible_amount <= 0 or eligible_amount < coupon.threshold_amount:
+        return 0
+    if coupon.kind == "percent":
+        amount = eligible_amount * min(max(coupon.percent_off, 0), 100) // 100
+        if coupon.max_discount_amount is not None:
+            amount = min(amount, coupon.max_discount_amount)
+    else:
+        amount = coupon.amount
+    return min(max(amount, 0), eligible_amount)
+
+
+def chosen_coupons(coupons: Iterable[CouponOffer]) -> tuple[CouponOffer | None, CouponOffer | None, CouponOffer | None]:
+    """(product coupon, order coupon, shipping coupon): the first of each in input order, the rest ignored.
+
+    A product coupon is a fixed/percent coupon whose scope names products or categories; an order coupon's
+    scope covers all (exclusions allowed); a shipping coupon has kind "shipping"."""
+    product = order_level = shipping = None
+    for coupon in coupons:
+        if coupon.kind == "shipping":
+            shipping = shipping or coupon
+        elif coupon.scope.product_ids or coupon.scope.category_ids:
+            product = product or coupon
+        else:
+            order_level = order_level or coupon
+    return product, order_level, shipping
+
+
 def coupons_step(order: Working) -> None:
-    """5. At most one order coupon (+ one product coupon), threshold and percent measured on the eligible
-    current amounts after step 4 and capped by them. Not built yet (marketing issue):
-    `order.discount(kind="coupon", code=<coupon code>, ...)`."""
+    """5. At most one product coupon, then at most one order coupon. Threshold and percent are measured on the
+    eligible lines' current amounts after step 4 (and after the product coupon for the order coupon), and the
+    discount is capped by them (Saleor #17453). Shipping coupons wait for step 7."""
+    product, order_level, _shipping = chosen_coupons(order.input.coupons)
+    for coupon in (product, order_level):
+        if coupon is None:
+            continue
+        indexes = coupon_lines(order, coupon)
+        amount = coupon_amount(coupon, sum(order.lines[i].current_amount for i in indexes))
+        if amount:
+            order.discount(kind="coupon", code=coupon.code, name=coupon.name, amount=amount, line_indexes=indexes)
 
 
 def points_step(order: Working) -> None:
@@ -385,6 +434,21 @@ def shipping_step(order: Working) -> None:
     order.shipping_amount = shipping_fee(
         rule, merchandise_amount=order.merchandise_amount, weight_grams=weight, province=order.input.province
     )
+    shipping_coupon_step(order)
+
+
+def shipping_coupon_step(order: Working) -> None:
+    """7b. One shipping coupon: its threshold is measured on the eligible lines' amounts after steps 1-6, and it
+    takes at most the shipping fee off (recorded in shipping_discount_amount, not in the line ledger)."""
+    _product, _order_level, coupon = chosen_coupons(order.input.coupons)
+    if coupon is None or order.shipping_amount <= 0:
+        return
+    eligible = sum(order.lines[i].current_amount for i in coupon_lines(order, coupon))
+    if eligible <= 0 or eligible < coupon.threshold_amount:
+        return
+    off = min(max(coupon.amount, 0), order.shipping_amount)
+    order.shipping_amount -= off
+    order.shipping_discount_amount += off
 
 
 STEPS: tuple[Step, ...] = (
