@@ -67,6 +67,6 @@ def pay(buyer: Buyer, order_id: int):
 
 
 @pytest.fixture
-def debug(settings):  # noqa: PT004
+def debug(settings):
     settings.DEBUG = True  # the test payment method
     return settings

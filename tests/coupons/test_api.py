@@ -12,7 +12,7 @@ from tenant_apps.orders.models import Order
 from tenant_apps.orders.services import cancel_order
 from tests.conftest import host_client, staff_of
 
-from .conftest import (  # noqa: F401
+from .conftest import (
     claim,
     claimed_code,
     drain,
