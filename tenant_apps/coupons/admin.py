@@ -82,11 +82,11 @@ class CouponAdmin(ServiceErrorsAdmin, ShopModelAdmin):
                     "full_price_only",
                 ]
             },
-        ),  # fmt: skip
+        ),
         (
             _("Stock and limits"),
             {"fields": ["total_quantity", "issued_count", "per_member_limit", "per_member_daily_limit"]},
-        ),  # fmt: skip
+        ),
         (_("Validity"), {"fields": ["valid_from", "valid_to", "validity", "valid_after_days", "valid_days"]}),
         (_("Scope"), {"fields": ["products", "categories", "exclude_products", "exclude_categories"]}),
         (_("Issuing"), {"fields": ["self_claim", "issue_on_register", "issue_to", "usage"]}),
