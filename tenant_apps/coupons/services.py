@@ -98,7 +98,9 @@ def check_coupon(values: Mapping[str, Any], *, issued_count: int = 0) -> dict[st
     elif kind == CouponKind.PERCENT:
         percent = values.get("percent_off")
         if not _whole(percent) or not 1 <= percent <= 99:
-            errors["percent_off"] = [_("The percent off is a whole number from 1 to 99 (8.8折 = 12).")]
+            errors["percent_off"] = [
+                _("The percent off is a whole number from 1 to 99 (12 means the shopper pays 88 percent).")
+            ]
         if values.get("max_discount_amount") is not None:
             amount("max_discount_amount")
     elif kind == CouponKind.RANDOM:

@@ -62,10 +62,15 @@
         renderAddresses(r.ok ? (r.data.results || r.data) : []);
       });
     }
+    // Extensions of the checkout (coupons.js) read the priced cart from "mm:checkout-priced" and set coupon_code.
+    var extra = window.MMCheckout = window.MMCheckout || {};
+    extra.preview = function () { return preview(); };
+    function withExtras(body) { if (extra.coupon_code) body.coupon_code = extra.coupon_code; return body; }
     function preview() {
-      var body = { items: items }; if (addressId) body.address_id = addressId;
+      var body = withExtras({ items: items }); if (addressId) body.address_id = addressId;
       return api("POST", "/api/v1/store/checkout/preview", body).then(function (r) {
         if (!r.ok) { toast(firstError(r)); return; }
+        document.dispatchEvent(new CustomEvent("mm:checkout-priced", { detail: { items: items, address_id: addressId, quote: r.data } }));
         var ul = $("[data-lines]"); ul.innerHTML = "";
         r.data.lines.forEach(function (line) { ul.append(lineItem(line)); });
         totals(r.data);
@@ -88,7 +93,7 @@
       var button = this;
       if (!addressId) { toast(T.choose_address); return; }
       button.disabled = true;
-      api("POST", "/api/v1/store/orders", { items: items, address_id: addressId, note: $("[data-note]").value }).then(function (r) {
+      api("POST", "/api/v1/store/orders", withExtras({ items: items, address_id: addressId, note: $("[data-note]").value })).then(function (r) {
         if (!r.ok) { button.disabled = false; toast(firstError(r)); return; }
         // The ordered lines leave the cart; the rest stays for later.
         return Promise.all(cartLineIds.map(function (id) { return api("DELETE", "/api/v1/store/cart/items/" + id); }))
