@@ -289,6 +289,9 @@ SPECTACULAR_SETTINGS = {
         "PaymentMethodEnum": "tenant_apps.orders.models.PaymentMethod",
         "ActivityTypeEnum": "tenant_apps.checkout.extensions.ACTIVITY_TYPES",
         "AfterSaleTypeEnum": "tenant_apps.orders.models.AfterSaleType",
+        "CouponKindEnum": "tenant_apps.coupons.models.CouponKind",
+        "CouponValidityEnum": "tenant_apps.coupons.models.Validity",
+        "MemberCouponStatusEnum": "tenant_apps.coupons.models.MemberCouponStatus",
     },
     # Endpoints grouped by area in Swagger UI (micromall.api.openapi.tag_by_area).
     "TAGS": [

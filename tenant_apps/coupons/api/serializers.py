@@ -146,13 +146,13 @@ class MemberCouponSerializer(serializers.Serializer):
     order_number = serializers.CharField(allow_blank=True)
 
 
-class ItemSerializer(serializers.Serializer):
+class CartItemSerializer(serializers.Serializer):
     sku_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
 class UsableInput(serializers.Serializer):
-    items = serializers.ListField(child=ItemSerializer(), allow_empty=False, max_length=100)
+    items = serializers.ListField(child=CartItemSerializer(), allow_empty=False, max_length=100)
     address_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=BIG)
 
 
