@@ -55,7 +55,9 @@ class LoyaltySettings(models.Model):
     invite_points = models.PositiveIntegerField(_("points per invitation"), default=100)
     invite_growth = models.PositiveIntegerField(_("growth per invitation"), default=10)
     invite_daily_cap = models.PositiveIntegerField(
-        _("invitation rewards per day"), default=5, help_text=_("At most this many rewarded invitations per inviter a day.")
+        _("invitation rewards per day"),
+        default=5,
+        help_text=_("At most this many rewarded invitations per inviter a day."),
     )
 
     class Meta:

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from . import selectors
 
 
-def PROFILE_FIELDS():  # noqa: N802  (a factory: fresh field instances for each schema build)
+def PROFILE_FIELDS():
     return {
         "level": serializers.CharField(allow_null=True, help_text="the member level's name (null below the first)"),
         "level_discount_percent": serializers.IntegerField(help_text="share off item prices for this level"),

@@ -36,7 +36,9 @@ def local_date(moment: datetime) -> date:
 
 def level_rules() -> list[LevelRule]:
     return [
-        LevelRule(id=row.pk, name=row.name, growth_threshold=row.growth_threshold, discount_percent=row.discount_percent)
+        LevelRule(
+            id=row.pk, name=row.name, growth_threshold=row.growth_threshold, discount_percent=row.discount_percent
+        )
         for row in MemberLevel.objects.order_by("growth_threshold")
     ]
 
@@ -101,7 +103,9 @@ def checkins(*, member_id: int, since: date):
 def checkin_state(*, member_id: int, today: date) -> dict:
     """Today's state for the 签到 page: checked in today, the current streak, this month's days."""
     month_start = today.replace(day=1)
-    rows = list(CheckIn.objects.filter(member_id=member_id, local_date__gte=min(month_start, today - timedelta(days=1))))
+    rows = list(
+        CheckIn.objects.filter(member_id=member_id, local_date__gte=min(month_start, today - timedelta(days=1)))
+    )
     by_date = {row.local_date: row for row in rows}
     last = by_date.get(today) or by_date.get(today - timedelta(days=1))
     return {

@@ -206,7 +206,8 @@ def spend_for_order(*, member_id: int, order_id: int, points: int) -> PointsEntr
     balance = selectors.points_balance(member_id=member_id).balance
     if balance < points:
         raise Conflict(
-            _("You have %(balance)d points; this order needs %(points)d.") % {"balance": max(balance, 0), "points": points},
+            _("You have %(balance)d points; this order needs %(points)d.")
+            % {"balance": max(balance, 0), "points": points},
             balance=balance,
         )
     return _entry(
@@ -359,7 +360,9 @@ def adjust_points(*, member_id: int, points: Any, reason: Any, by: str) -> Point
     """A merchant's manual adjustment (audited: who, why, when). A deduction may not go below zero."""
     errors = {}
     if not _whole(points) or points == 0 or not -MAX_POINTS <= points <= MAX_POINTS:
-        errors["points"] = [_("A whole number of points other than 0, at most %(max)d either way.") % {"max": MAX_POINTS}]
+        errors["points"] = [
+            _("A whole number of points other than 0, at most %(max)d either way.") % {"max": MAX_POINTS}
+        ]
     if not isinstance(reason, str) or not reason.strip() or len(reason.strip()) > 200:
         errors["reason"] = [_("Say why, in at most 200 characters.")]
     if errors:

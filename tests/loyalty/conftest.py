@@ -54,7 +54,9 @@ def balance(shop, buyer: Buyer) -> tuple[int, int]:
 
 
 def pay(buyer: Buyer, order_id: int):
-    response = buyer.client.post(f"/api/v1/store/orders/{order_id}/pay", {"method": "test"}, content_type="application/json")
+    response = buyer.client.post(
+        f"/api/v1/store/orders/{order_id}/pay", {"method": "test"}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     return response.json()
 

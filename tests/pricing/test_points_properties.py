@@ -51,7 +51,9 @@ def with_coupon(amount: int):
 
 def goods_before_points(lines, coupon_amount):
     """The discountable goods left after step 5 (what the % cap is measured on)."""
-    without = price_order(PricingInput(lines=tuple(lines)), steps=tuple(s for s in with_coupon(coupon_amount) if s is not points_step))
+    without = price_order(
+        PricingInput(lines=tuple(lines)), steps=tuple(s for s in with_coupon(coupon_amount) if s is not points_step)
+    )
     return sum(line.total_amount for line in without.lines if line.price_source != "activity")
 
 

@@ -139,9 +139,7 @@ def masked(member) -> str:
 
 
 class AcceptInviteView(MemberView):
-    @extend_schema(
-        tags=STORE_TAGS, request=s.CodeInput, responses={201: s.AcceptResponse, 400: INVALID, 409: CONFLICT}
-    )
+    @extend_schema(tags=STORE_TAGS, request=s.CodeInput, responses={201: s.AcceptResponse, 400: INVALID, 409: CONFLICT})
     def post(self, request):
         data = s.CodeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -172,13 +170,9 @@ class ManageMemberPointsView(ManageView):
 
 
 class ManageAdjustView(ManageView):
-    @extend_schema(
-        tags=MANAGE_TAGS, request=s.AdjustInput, responses={201: s.ManageEntrySerializer, 400: INVALID}
-    )
+    @extend_schema(tags=MANAGE_TAGS, request=s.AdjustInput, responses={201: s.ManageEntrySerializer, 400: INVALID})
     def post(self, request, member_id: int):
         data = s.AdjustInput(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.adjust_points(member_id=member_id, by=str(request.user), **data.validated_data)
-        return Response(
-            {name: getattr(entry, name) for name in (*ENTRY_FIELDS, "by")}, status=status.HTTP_201_CREATED
-        )
+        return Response({name: getattr(entry, name) for name in (*ENTRY_FIELDS, "by")}, status=status.HTTP_201_CREATED)
