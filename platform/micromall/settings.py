@@ -284,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "DistributorStatusEnum": "tenant_apps.distribution.models.DistributorStatus",
         "CommissionEntryStatusEnum": "tenant_apps.distribution.models.EntryStatus",
         "WithdrawalStatusEnum": "tenant_apps.distribution.models.WithdrawalStatus",
+        "PointsEntryKindEnum": "tenant_apps.loyalty.models.EntryKind",
+        "InvitationStatusEnum": "tenant_apps.loyalty.models.InvitationStatus",
         "SubscriptionStatusEnum": "billing.models.SubscriptionStatus",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
         "PaymentMethodEnum": "tenant_apps.orders.models.PaymentMethod",

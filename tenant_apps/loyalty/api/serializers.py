@@ -16,7 +16,7 @@ class CumulativeRewardSerializer(serializers.Serializer):
     points = serializers.IntegerField(min_value=0, max_value=1_000_000)
 
 
-class SettingsSerializer(serializers.Serializer):
+class LoyaltySettingsSerializer(serializers.Serializer):
     points_per_yuan = serializers.IntegerField(min_value=0, max_value=10_000, help_text="points earned per yuan paid")
     redeem_points_per_yuan = serializers.IntegerField(
         min_value=1, max_value=100_000, help_text="points that pay for one yuan"
@@ -105,14 +105,14 @@ class InvitesSerializer(serializers.Serializer):
     invitations = InvitationSerializer(many=True)
 
 
-class CodeInput(serializers.Serializer):
+class InviteCodeInput(serializers.Serializer):
     code = serializers.CharField(max_length=16)
 
 
-class AcceptResponse(serializers.Serializer):
+class InviteAcceptResponse(serializers.Serializer):
     status = serializers.ChoiceField(choices=InvitationStatus.choices)
 
 
-class ErrorSerializer(serializers.Serializer):
+class LoyaltyErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

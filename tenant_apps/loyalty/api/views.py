@@ -16,8 +16,8 @@ from .. import rules, selectors, services
 from ..models import Invitation
 from . import serializers as s
 
-CONFLICT = OpenApiResponse(s.ErrorSerializer, description="The current state does not allow this.")
-INVALID = OpenApiResponse(s.ErrorSerializer, description="Field errors; nothing changed.")
+CONFLICT = OpenApiResponse(s.LoyaltyErrorSerializer, description="The current state does not allow this.")
+INVALID = OpenApiResponse(s.LoyaltyErrorSerializer, description="Field errors; nothing changed.")
 STORE_TAGS = ["store: loyalty"]
 MANAGE_TAGS = ["manage: loyalty"]
 ENTRY_FIELDS = ("id", "kind", "points", "frozen", "order_id", "reason", "created")
@@ -35,7 +35,7 @@ class ManageView(APIView):
 
 def settings_body() -> dict:
     row = selectors.loyalty_settings()
-    body = {name: getattr(row, name) for name in s.SettingsSerializer().fields if name != "levels"}
+    body = {name: getattr(row, name) for name in s.LoyaltySettingsSerializer().fields if name != "levels"}
     body["levels"] = [
         {"name": level.name, "growth_threshold": level.growth_threshold, "discount_percent": level.discount_percent}
         for level in selectors.level_rules()
@@ -44,13 +44,17 @@ def settings_body() -> dict:
 
 
 class ManageSettingsView(ManageView):
-    @extend_schema(tags=MANAGE_TAGS, responses=s.SettingsSerializer)
+    @extend_schema(tags=MANAGE_TAGS, responses=s.LoyaltySettingsSerializer)
     def get(self, request):
         return Response(settings_body())
 
-    @extend_schema(tags=MANAGE_TAGS, request=s.SettingsSerializer, responses={200: s.SettingsSerializer, 400: INVALID})
+    @extend_schema(
+        tags=MANAGE_TAGS,
+        request=s.LoyaltySettingsSerializer,
+        responses={200: s.LoyaltySettingsSerializer, 400: INVALID},
+    )
     def put(self, request):
-        data = s.SettingsSerializer(data=request.data)
+        data = s.LoyaltySettingsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         levels = [dict(level) for level in values.pop("levels")]
@@ -139,9 +143,11 @@ def masked(member) -> str:
 
 
 class AcceptInviteView(MemberView):
-    @extend_schema(tags=STORE_TAGS, request=s.CodeInput, responses={201: s.AcceptResponse, 400: INVALID, 409: CONFLICT})
+    @extend_schema(
+        tags=STORE_TAGS, request=s.InviteCodeInput, responses={201: s.InviteAcceptResponse, 400: INVALID, 409: CONFLICT}
+    )
     def post(self, request):
-        data = s.CodeInput(data=request.data)
+        data = s.InviteCodeInput(data=request.data)
         data.is_valid(raise_exception=True)
         invitation: Invitation = services.accept_invitation(member=request.user, code=data.validated_data["code"])
         return Response({"status": invitation.status}, status=status.HTTP_201_CREATED)

@@ -52,7 +52,7 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "phone", "nickname", "created"]
 
 
-class MeSerializer(MemberSerializer):
+class MemberProfileSerializer(MemberSerializer):
     """The member plus what other apps add through the profile-extras registry (e.g. level, points_balance)."""
 
     def get_fields(self):
