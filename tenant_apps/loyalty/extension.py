@@ -33,7 +33,7 @@ class PointsExtension:
                 min_points=row.min_redeem_points,
                 max_points=row.max_redeem_points,
                 max_percent=row.max_redeem_percent,
-                name=_("Points"),
+                name=_("Paid with points"),
             ),
             handles=frozenset({"points"}),
         )
