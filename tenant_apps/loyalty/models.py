@@ -78,7 +78,9 @@ class MemberLevel(models.Model):
     name = models.CharField(_("name"), max_length=30)
     growth_threshold = models.PositiveIntegerField(_("growth threshold"))
     discount_percent = models.PositiveSmallIntegerField(
-        _("discount (%)"), default=0, help_text=_("Share taken off item prices: 5 means paying 95 percent of the price.")
+        _("discount (%)"),
+        default=0,
+        help_text=_("Share taken off item prices: 5 means paying 95 percent of the price."),
     )
 
     class Meta:
