@@ -112,6 +112,7 @@ TENANT_APPS = [
     "tenant_apps.distribution",
     "tenant_apps.marketing",
     "tenant_apps.coupons",
+    "tenant_apps.loyalty",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -284,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "DistributorStatusEnum": "tenant_apps.distribution.models.DistributorStatus",
         "CommissionEntryStatusEnum": "tenant_apps.distribution.models.EntryStatus",
         "WithdrawalStatusEnum": "tenant_apps.distribution.models.WithdrawalStatus",
+        "PointsEntryKindEnum": "tenant_apps.loyalty.models.EntryKind",
+        "InvitationStatusEnum": "tenant_apps.loyalty.models.InvitationStatus",
         "SubscriptionStatusEnum": "billing.models.SubscriptionStatus",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
         "PaymentMethodEnum": "tenant_apps.orders.models.PaymentMethod",
@@ -362,6 +365,7 @@ CELERY_BEAT_SCHEDULE["distribution-release"] = {"task": "distribution.release_al
 CELERY_BEAT_SCHEDULE["distribution-tiers"] = {"task": "distribution.upgrade_all_shops", "schedule": 24 * 3600.0}
 # Marketing activities: stored statuses follow the clock (reads check the window themselves).
 CELERY_BEAT_SCHEDULE["marketing-dispatch-due"] = {"task": "marketing.dispatch_due", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["loyalty-run-all-shops"] = {"task": "loyalty.run_all_shops", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["marketing-sweep-all-shops"] = {"task": "marketing.sweep_all_shops", "schedule": 24 * 3600.0}
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}

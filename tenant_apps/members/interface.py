@@ -5,9 +5,18 @@ from datetime import datetime
 
 from .authentication import IsMember, MemberTokenAuthentication
 from .models import Member
+from .profile_extras import register_profile_extra, unregister_profile_extra
 from .signals import member_registered
 
-__all__ = ["IsMember", "Member", "MemberTokenAuthentication", "member_counts", "member_registered"]
+__all__ = [
+    "IsMember",
+    "Member",
+    "MemberTokenAuthentication",
+    "member_counts",
+    "member_registered",
+    "register_profile_extra",
+    "unregister_profile_extra",
+]
 
 
 def member_counts(*, since: datetime) -> dict[str, int]:

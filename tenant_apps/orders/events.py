@@ -27,6 +27,7 @@ def order_payload(order: Order) -> dict[str, Any]:
         "discount_amount": order.discount_amount,
         "shipping_amount": order.shipping_amount,
         "total_amount": order.total_amount,
+        "refunded_amount": order.refunded_amount,
         "payment_method": order.payment_method,
         "lines": [
             {

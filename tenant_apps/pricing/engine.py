@@ -163,6 +163,7 @@ class PointsRedemption:
     min_points: int = 0
     max_points: int | None = None
     max_percent: int = 100
+    name: str = "points"  # shown with the discount (the caller passes it translated)
 
 
 @dataclass(frozen=True)
@@ -420,8 +421,25 @@ def coupons_step(order: Working) -> None:
 
 
 def points_step(order: Working) -> None:
-    """6. Points on the remaining merchandise amount (ratio, min/max, max % of goods). Not built yet
-    (marketing issue): `order.discount(kind="points", ...)`."""
+    """6. Points on the remaining merchandise amount: at most `max_percent` % of the lines that take discounts
+    (after step 5), at most max_points, nothing below min_points. Whole points buy whole fen: the amount is
+    floor(points * 100 / points_per_yuan) and `points_used` is the fewest points that buy that amount."""
+    redemption = order.input.points
+    if redemption is None or redemption.points <= 0 or redemption.points_per_yuan <= 0:
+        return
+    ratio = redemption.points_per_yuan
+    eligible = [i for i, line in enumerate(order.lines) if line.takes_discounts and line.current_amount > 0]
+    goods = sum(order.lines[i].current_amount for i in eligible)
+    cap_amount = goods * min(max(redemption.max_percent, 0), 100) // 100
+    usable = min(redemption.points, cap_amount * ratio // 100)
+    if redemption.max_points is not None:
+        usable = min(usable, redemption.max_points)
+    amount = usable * 100 // ratio
+    used = -(-amount * ratio // 100)
+    if amount <= 0 or used < redemption.min_points:
+        return
+    order.points_used = used
+    order.discount(kind="points", code="points", name=redemption.name, amount=amount, line_indexes=eligible)
 
 
 def shipping_step(order: Working) -> None:

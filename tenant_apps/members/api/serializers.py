@@ -52,6 +52,20 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "phone", "nickname", "created"]
 
 
+class MemberProfileSerializer(MemberSerializer):
+    """The member plus what other apps add through the profile-extras registry (e.g. level, points_balance)."""
+
+    def get_fields(self):
+        from ..profile_extras import profile_extra_fields
+
+        return {**super().get_fields(), **profile_extra_fields()}
+
+    def to_representation(self, instance):
+        from ..profile_extras import profile_extras
+
+        return {**MemberSerializer(instance).data, **profile_extras(instance)}
+
+
 class MemberTokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     member = MemberSerializer()

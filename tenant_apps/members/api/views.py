@@ -10,7 +10,13 @@ from tenant_apps.checkout.interface import merge_cart_at_sign_in
 
 from ..authentication import IsMember, MemberTokenAuthentication
 from ..services import issue_member_token, register_member, revoke_member_token, sign_in_member
-from .serializers import MemberSerializer, MemberTokenSerializer, RegisterSerializer, SignInSerializer
+from .serializers import (
+    MemberProfileSerializer,
+    MemberSerializer,
+    MemberTokenSerializer,
+    RegisterSerializer,
+    SignInSerializer,
+)
 
 
 class RegisterView(APIView):
@@ -62,6 +68,6 @@ class MeView(APIView):
     authentication_classes = [MemberTokenAuthentication]
     permission_classes = [IsMember]
 
-    @extend_schema(responses={200: MemberSerializer}, tags=["store: members"])
+    @extend_schema(responses={200: MemberProfileSerializer}, tags=["store: members"])
     def get(self, request):
-        return Response(MemberSerializer(request.user).data)
+        return Response(MemberProfileSerializer(request.user).data)

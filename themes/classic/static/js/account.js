@@ -37,6 +37,12 @@
     if (member) {
       root.querySelector("[data-member-email]").textContent = member.email || "";
       root.querySelector("[data-member-phone]").textContent = member.phone || "";
+      var loyalty = root.querySelector("[data-member-loyalty]");
+      if (loyalty && member.points_balance != null) {
+        root.querySelector("[data-member-points]").textContent = member.points_balance;
+        root.querySelector("[data-member-level]").textContent = member.level || "—";
+        loyalty.hidden = false;
+      }
     }
   }
   function load() {
@@ -56,6 +62,18 @@
     if (login.indexOf("@") >= 0) body.email = login; else body.phone = login;
     if (path === "/api/v1/store/auth/register" && ref()) body.ref = ref();
     return body;
+  }
+  // An invitation link (/account?invite=CODE): kept until a registration here accepts it.
+  var INVITE = "mm-invite";
+  var inviteParam = new URLSearchParams(location.search).get("invite");
+  if (inviteParam) { try { localStorage.setItem(INVITE, inviteParam); } catch (e) { /* private mode */ } }
+  function acceptInvite(memberToken) {
+    var code = null;
+    try { code = localStorage.getItem(INVITE); } catch (e) { code = null; }
+    if (!code) return Promise.resolve();
+    localStorage.removeItem(INVITE);
+    return api("/api/v1/store/invites/accept", { method: "POST", token: memberToken, body: { code: code } })
+      .then(function () {}, function () {});
   }
   function submit(form, path) {
     form.addEventListener("submit", function (event) {
@@ -78,6 +96,7 @@
         if (r.status === 200 || r.status === 201) {
           localStorage.setItem(KEY, r.data.token);
           form.reset();
+          if (r.status === 201) return acceptInvite(r.data.token).then(function () { return retry({ status: 200, data: r.data }); });
           // Back to the page that asked for a sign-in (only a path on this host).
           var next = new URLSearchParams(location.search).get("next") || "";
           if (/^\/[^\/\\]/.test(next)) { location.href = next; return; }

@@ -66,9 +66,36 @@
     var extra = window.MMCheckout = window.MMCheckout || {};
     extra.preview = function () { return preview(); };
     function withExtras(body) { if (extra.coupon_code) body.coupon_code = extra.coupon_code; return body; }
+    // Points (积分抵扣): a probe preview with the whole balance tells how many points this order can take and what
+    // they pay; the toggle then prices the order with exactly that many.
+    var points = { balance: 0, use: false, usable: 0, amount: 0 };
+    function pointsAmount(data) {
+      var found = (data.applied || []).filter(function (a) { return a.kind === "points"; })[0];
+      return found ? found.amount : 0;
+    }
+    function renderPoints() {
+      var box = $("[data-points-toggle]");
+      if (!box) return;
+      box.hidden = points.balance <= 0;
+      var check = $("[data-use-points]");
+      check.disabled = points.usable <= 0;
+      if (points.usable <= 0) { check.checked = false; points.use = false; }
+      $("[data-points-text]").textContent = points.usable > 0
+        ? T.use_points.replace("{points}", points.usable).replace("{balance}", points.balance).replace("{amount}", money(points.amount))
+        : T.no_points.replace("{balance}", points.balance);
+    }
     function preview() {
       var body = withExtras({ items: items }); if (addressId) body.address_id = addressId;
-      return api("POST", "/api/v1/store/checkout/preview", body).then(function (r) {
+      var probe = points.balance > 0
+        ? api("POST", "/api/v1/store/checkout/preview", Object.assign({}, body, { points: points.balance }))
+        : Promise.resolve(null);
+      return probe.then(function (p) {
+        points.usable = p && p.ok ? p.data.points_used : 0;
+        points.amount = p && p.ok ? pointsAmount(p.data) : 0;
+        renderPoints();
+        if (points.use && points.usable > 0) return p;
+        return api("POST", "/api/v1/store/checkout/preview", body);
+      }).then(function (r) {
         if (!r.ok) { toast(firstError(r)); return; }
         document.dispatchEvent(new CustomEvent("mm:checkout-priced", { detail: { items: items, address_id: addressId, quote: r.data } }));
         var ul = $("[data-lines]"); ul.innerHTML = "";
@@ -76,6 +103,12 @@
         totals(r.data);
         $("[data-place-order]").disabled = !addressId;
       });
+    }
+    var pointsCheck = $("[data-use-points]");
+    if (pointsCheck) pointsCheck.onchange = function () { points.use = pointsCheck.checked; preview(); };
+    function loadPoints() {
+      if (!$("[data-points-toggle]")) return Promise.resolve();
+      return api("GET", "/api/v1/store/points").then(function (r) { points.balance = r.ok ? r.data.balance : 0; });
     }
     $("[data-add-address-toggle]").onclick = function () { var f = $("[data-address-form]"); f.hidden = !f.hidden; };
     $("[data-address-form]").addEventListener("submit", function (e) {
@@ -93,7 +126,9 @@
       var button = this;
       if (!addressId) { toast(T.choose_address); return; }
       button.disabled = true;
-      api("POST", "/api/v1/store/orders", withExtras({ items: items, address_id: addressId, note: $("[data-note]").value })).then(function (r) {
+      var order = withExtras({ items: items, address_id: addressId, note: $("[data-note]").value });
+      if (points.use && points.usable > 0) order.points = points.usable;
+      api("POST", "/api/v1/store/orders", order).then(function (r) {
         if (!r.ok) { button.disabled = false; toast(firstError(r)); return; }
         // The ordered lines leave the cart; the rest stays for later.
         return Promise.all(cartLineIds.map(function (id) { return api("DELETE", "/api/v1/store/cart/items/" + id); }))
@@ -106,7 +141,7 @@
       cartLineIds = (r.ok ? r.data.lines : []).filter(function (l) { return l.selected && wanted[l.sku_id]; }).map(function (l) { return l.id; });
       if (!items.length) { show("[data-empty]", true); return; }
       show("[data-ready]", true);
-      return loadAddresses().then(preview);
+      return Promise.all([loadAddresses(), loadPoints()]).then(preview);
     });
   }
 
