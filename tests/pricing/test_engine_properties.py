@@ -153,9 +153,14 @@ def promotions(draw):
 )
 def test_promotions_never_go_negative_and_follow_the_order_of_application(lines, rules, offer_cut, requested):
     offers = tuple(
-        ItemOffer(sku_id=li.sku_id, kind="limited_discount", code="L", unit_price_amount=li.list_price_amount * offer_cut // 100)
+        ItemOffer(
+            sku_id=li.sku_id,
+            kind="limited_discount",
+            code="L",
+            unit_price_amount=li.list_price_amount * offer_cut // 100,
+        )
         for li in lines[::2]
-    )  # fmt: skip
+    )
     pricing = PricingInput(lines=tuple(lines), promotions=tuple(rules), item_offers=offers)
     order = price_order(pricing)
 

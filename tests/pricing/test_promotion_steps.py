@@ -24,9 +24,12 @@ def line(sku_id, price, quantity=1, product_id=None, category_id=None, activity=
 
 def reduce(code, *tiers, **extra):
     return Promotion(
-        kind="threshold_reduce", code=code, name=code, tiers=tuple(Tier(threshold_amount=t, reduce_amount=r) for t, r in tiers),
+        kind="threshold_reduce",
+        code=code,
+        name=code,
+        tiers=tuple(Tier(threshold_amount=t, reduce_amount=r) for t, r in tiers),
         **extra,
-    )  # fmt: skip
+    )
 
 
 def priced(lines, *promotions, offers=()):
@@ -37,17 +40,27 @@ def test_the_cart_of_promotions_md_in_its_order_to_the_fen():
     """限时折扣 (step 2) + N元N件 (3) + 满减 (4, measured after 3) + 满赠 (4, out-of-stock gift -> next gift)."""
     tea, cup, snack = line(1, 12900), line(2, 3550, quantity=2), line(3, 2000)
     bundle = Promotion(
-        kind="bundle", code="P-BUNDLE", name="3件80元", tiers=(Tier(threshold_quantity=3, bundle_price_amount=8000),),
+        kind="bundle",
+        code="P-BUNDLE",
+        name="3件80元",
+        tiers=(Tier(threshold_quantity=3, bundle_price_amount=8000),),
         scope=Scope(product_ids=frozenset({2, 3})),
-    )  # fmt: skip
+    )
     full_reduce = reduce("P-REDUCE", (10000, 1000), (15000, 2000))
     gift = Promotion(
-        kind="threshold_gift", code="P-GIFT", name="满100赠", tiers=(Tier(threshold_amount=10000, gift_sku_ids=(8, 9)),),
+        kind="threshold_gift",
+        code="P-GIFT",
+        name="满100赠",
+        tiers=(Tier(threshold_amount=10000, gift_sku_ids=(8, 9)),),
         unavailable_gift_sku_ids=frozenset({8}),
-    )  # fmt: skip
+    )
     order = priced(
-        [tea, cup, snack], gift, full_reduce, bundle, offers=[ItemOffer(sku_id=1, kind="limited_discount", code="L1", unit_price_amount=9900)]
-    )  # fmt: skip
+        [tea, cup, snack],
+        gift,
+        full_reduce,
+        bundle,
+        offers=[ItemOffer(sku_id=1, kind="limited_discount", code="L1", unit_price_amount=9900)],
+    )
 
     assert order.line(1).unit_price_amount == 9900 and order.line(1).price_source == "limited_discount"
     # Step 3: units 3550, 3550, 2000 = 9100 for 8000 -> 1100, split 7100 : 2000 by largest remainder.
@@ -149,8 +162,14 @@ def test_excluded_groups_never_combine_and_the_bigger_wins():
 
 
 def test_a_threshold_group_excluded_by_a_quantity_group_applied_before_is_skipped():
-    bundle = Promotion(kind="bundle", code="Q", name="q", group="q", excludes=frozenset({"t"}),
-                       tiers=(Tier(threshold_quantity=2, bundle_price_amount=1500),))  # fmt: skip
+    bundle = Promotion(
+        kind="bundle",
+        code="Q",
+        name="q",
+        group="q",
+        excludes=frozenset({"t"}),
+        tiers=(Tier(threshold_quantity=2, bundle_price_amount=1500),),
+    )
     rule = reduce("T", (100, 500), group="t", excludes=frozenset({"q"}))
     order = priced([line(1, 1000, quantity=2)], bundle, rule)
     assert [a.code for a in order.applied] == ["Q"]
@@ -158,12 +177,19 @@ def test_a_threshold_group_excluded_by_a_quantity_group_applied_before_is_skippe
 
 def test_out_of_stock_gifts_fall_back_to_the_next_gift_then_to_lower_tiers():
     gift = Promotion(
-        kind="threshold_gift", code="G", name="g",
+        kind="threshold_gift",
+        code="G",
+        name="g",
         tiers=(Tier(threshold_amount=100, gift_sku_ids=(51,)), Tier(threshold_amount=1000, gift_sku_ids=(61, 62))),
         unavailable_gift_sku_ids=frozenset({61, 62}),
-    )  # fmt: skip
+    )
     assert [g.sku_id for g in priced([line(1, 5000)], gift).gifts] == [51]
-    none_left = Promotion(kind="threshold_gift", code="G", name="g", tiers=(Tier(threshold_amount=100, gift_sku_ids=(51,)),),
-                          unavailable_gift_sku_ids=frozenset({51}))  # fmt: skip
+    none_left = Promotion(
+        kind="threshold_gift",
+        code="G",
+        name="g",
+        tiers=(Tier(threshold_amount=100, gift_sku_ids=(51,)),),
+        unavailable_gift_sku_ids=frozenset({51}),
+    )
     order = priced([line(1, 5000)], none_left)
     assert order.gifts == () and order.applied == ()
