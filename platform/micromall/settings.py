@@ -111,6 +111,7 @@ TENANT_APPS = [
     "tenant_apps.notifications",
     "tenant_apps.distribution",
     "tenant_apps.marketing",
+    "tenant_apps.promotions",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -283,6 +284,7 @@ SPECTACULAR_SETTINGS = {
         "DistributorStatusEnum": "tenant_apps.distribution.models.DistributorStatus",
         "CommissionEntryStatusEnum": "tenant_apps.distribution.models.EntryStatus",
         "WithdrawalStatusEnum": "tenant_apps.distribution.models.WithdrawalStatus",
+        "PromotionRuleKindEnum": "tenant_apps.promotions.models.RuleKind",
         "SubscriptionStatusEnum": "billing.models.SubscriptionStatus",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
         "PaymentMethodEnum": "tenant_apps.orders.models.PaymentMethod",
