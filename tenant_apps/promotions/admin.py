@@ -77,9 +77,9 @@ def status_actions(change):
 # --- rules -----------------------------------------------------------------------------------------------------
 
 TIER_HELP = _(
-    "One tier per line, amounts in yuan. 满减: “299 30” (spend ¥299, ¥30 off); 满折: “299 20” (20% off); "
-    "满赠: “299 101,102” (gift SKU ids, the first in stock is given); N元N件: “3 99” (3 items for ¥99); "
-    "n-th item: “2 50” (the 2nd item 50% off)."
+    "One tier per line, amounts in yuan. Spend and save: “299 30” (spend ¥299, ¥30 off); percent off: “299 20” "
+    "(20 percent off); gift: “299 101,102” (gift SKU ids, the first in stock is given); N items for a price: “3 99” "
+    "(3 items for ¥99); n-th item: “2 50” (the 2nd item 50 percent off)."
 )
 
 

@@ -13,11 +13,11 @@ from tenant_apps.marketing.interface import Activity
 
 
 class RuleKind(models.TextChoices):
-    BUNDLE = "bundle", _("N items for a price (N元N件)")
-    NTH_PERCENT = "nth_percent", _("N-th item percent off (第N件折扣)")
-    THRESHOLD_REDUCE = "threshold_reduce", _("Spend and save (满减)")
-    THRESHOLD_PERCENT = "threshold_percent", _("Spend and get percent off (满折)")
-    THRESHOLD_GIFT = "threshold_gift", _("Spend and get a gift (满赠)")
+    BUNDLE = "bundle", _("N items for a price")
+    NTH_PERCENT = "nth_percent", _("N-th item percent off")
+    THRESHOLD_REDUCE = "threshold_reduce", _("Spend and save")
+    THRESHOLD_PERCENT = "threshold_percent", _("Spend and get percent off")
+    THRESHOLD_GIFT = "threshold_gift", _("Spend and get a gift")
 
 
 QUANTITY_KINDS = (RuleKind.BUNDLE, RuleKind.NTH_PERCENT)

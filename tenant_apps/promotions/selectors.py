@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from tenant_apps.checkout.interface import quote
 from tenant_apps.marketing.interface import effective_status
 from tenant_apps.members.interface import Member
-from tenant_apps.pricing.interface import current_time
+from tenant_apps.pricing import interface as pricing
 
 from .models import LimitedDiscount, MemberPrice, PromotionRule, PromotionUse, RuleGroup
 from .offers import as_promotion, live_rules, yuan
@@ -43,7 +43,7 @@ def member_prices() -> QuerySet[MemberPrice]:
 
 
 def status_of(activity, now=None) -> str:
-    return effective_status(activity.status, activity.starts_at, activity.ends_at, now or current_time())
+    return effective_status(activity.status, activity.starts_at, activity.ends_at, now or pricing.current_time())
 
 
 def use_totals(codes: Sequence[str]) -> dict[str, dict]:
@@ -75,7 +75,7 @@ def simulate(*, items: Sequence[tuple[int, int]], member_id: int | None = None):
 def cart_progress(priced) -> list[dict]:
     """For each threshold or bundle rule in force: what the cart still misses for its next tier ("再买¥X 减¥Y")."""
     hints = []
-    for row, promotion in live_rules(current_time()):
+    for row, promotion in live_rules(pricing.current_time()):
         lines = [
             line for line in priced.lines if line.price_source != "activity" and promotion.scope.covers(_probe(line))
         ]

@@ -13,6 +13,7 @@ from micromall.errors import Conflict, Invalid, NotFound
 from micromall.money import MAX_AMOUNT
 from tenant_apps.catalog.interface import category_rows, existing_product_ids, skus_for_sale
 from tenant_apps.marketing.interface import TERMINAL, ActivityStatus, change_activity_status, check_window
+from tenant_apps.pricing import interface as pricing
 
 from .models import (
     QUANTITY_KINDS,
@@ -48,7 +49,7 @@ def _amount(errors, key, value, *, minimum: int = 1) -> int | None:
 
 def _percent(errors, key, value) -> int | None:
     if not _whole(value) or not 1 <= value <= 99:
-        errors[key] = [_("Give the share taken off, a whole number from 1 to 99 (8.8折 = 12).")]
+        errors[key] = [_("Give the share taken off, a whole number from 1 to 99 (12 = 12 percent off).")]
         return None
     return value
 
@@ -188,12 +189,12 @@ def clean_rule(data: Mapping, *, current: PromotionRule | None = None) -> dict:
         except Invalid as refused:
             errors.update(refused.errors)
         if repeat is True and kind not in REPEATABLE:
-            errors["repeat"] = [_("Only 满减, N元N件 and n-th item rules repeat.")]
+            errors["repeat"] = [_("Only spend-and-save, N-items-for-a-price and n-th item rules repeat.")]
         elif repeat is True and kind == RuleKind.THRESHOLD_REDUCE and tiers is not None and len(tiers) != 1:
-            errors["repeat"] = [_("A repeating 满减 (every X) has exactly one tier.")]
+            errors["repeat"] = [_("A repeating spend-and-save rule (every X) has exactly one tier.")]
         if cap is not None:
             if kind not in CAPPABLE:
-                errors["cap_amount"] = [_("Only 满减 and 满折 rules take a cap.")]
+                errors["cap_amount"] = [_("Only spend-and-save and spend-and-get-percent-off rules take a cap.")]
             else:
                 _amount(errors, "cap_amount", cap)
     try:
@@ -225,7 +226,7 @@ def clean_rule(data: Mapping, *, current: PromotionRule | None = None) -> dict:
 def create_rule(*, publish: bool = False, **data) -> PromotionRule:
     rule = PromotionRule.objects.create(**clean_rule(data))
     if publish:
-        rule = change_activity_status(PromotionRule, activity_id=rule.pk, action="publish")
+        rule = change_activity_status(PromotionRule, activity_id=rule.pk, action="publish", now=pricing.current_time())
     prices_changed()
     return rule
 
@@ -256,7 +257,7 @@ def _refuse_terminal(activity) -> None:
 def change_rule_status(*, rule_id: int, action: str, now: datetime | None = None) -> PromotionRule:
     if not PromotionRule.objects.filter(pk=rule_id).exists():
         raise NotFound(_("No such promotion."))
-    rule = change_activity_status(PromotionRule, activity_id=rule_id, action=action, now=now)
+    rule = change_activity_status(PromotionRule, activity_id=rule_id, action=action, now=now or pricing.current_time())
     prices_changed()
     return rule
 
@@ -409,7 +410,9 @@ def create_limited_discount(
         row.discount = discount
     LimitedDiscountItem.objects.bulk_create(rows)
     if publish:
-        discount = change_activity_status(LimitedDiscount, activity_id=discount.pk, action="publish")
+        discount = change_activity_status(
+            LimitedDiscount, activity_id=discount.pk, action="publish", now=pricing.current_time()
+        )
     prices_changed()
     return discount
 
@@ -454,7 +457,9 @@ def update_limited_discount(*, discount_id: int, **changes) -> LimitedDiscount:
 def change_limited_discount_status(*, discount_id: int, action: str, now: datetime | None = None):
     if not LimitedDiscount.objects.filter(pk=discount_id).exists():
         raise NotFound(_("No such limited-time discount."))
-    discount = change_activity_status(LimitedDiscount, activity_id=discount_id, action=action, now=now)
+    discount = change_activity_status(
+        LimitedDiscount, activity_id=discount_id, action=action, now=now or pricing.current_time()
+    )
     prices_changed()
     return discount
 

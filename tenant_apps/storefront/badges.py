@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from tenant_apps.pricing.interface import current_time
+from tenant_apps.pricing import interface as pricing
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def badges_for(products: Iterable[BadgeProduct], *, detail: bool = False, now: d
     products = list(products)
     if not _providers or not products:
         return {}
-    now = now or current_time()
+    now = now or pricing.current_time()  # looked up at call time: tests stand the pricing clock
     found: dict[int, list[Badge]] = {}
     for provider in _providers:
         for product_id, badges in provider(products=products, now=now, detail=detail).items():
