@@ -20,14 +20,17 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name
 
 from tenant_apps.marketing.interface import TERMINAL, ActivityStatus
+from tenant_apps.pricing import interface as pricing
 from tenant_apps.pricing.interface import ItemOffer, Promotion, Scope, Tier
 
 SNAPSHOT_SECONDS = 300
 LIVE = (ActivityStatus.SCHEDULED, ActivityStatus.RUNNING)
 KIND_LIMITED = "limited_discount"
 KIND_MEMBER = "member_price"
+EMPTY = {"rules": [], "excludes": {}, "discounts": [], "last_edit": None, "member_prices": False}
 
 
 def _key(schema: str | None = None) -> str:
@@ -35,12 +38,28 @@ def _key(schema: str | None = None) -> str:
 
 
 def prices_changed() -> None:
-    """Call in every writing transaction: the snapshot is rebuilt once it commits."""
-    key = _key()
-    transaction.on_commit(lambda: cache.delete(key))
+    """Call in every writing transaction: the snapshot is rebuilt once it commits, and the moment of the change
+    (on the pricing clock) becomes a price boundary, so cached pages stop showing a paused or edited offer."""
+    key, changed_key, moment = _key(), _changed_key(), pricing.current_time()
+
+    def done():
+        cache.set(changed_key, moment, None)
+        cache.delete(key)
+
+    transaction.on_commit(done)
+
+
+def _changed_key(schema: str | None = None) -> str:
+    return f"promotions:changed:{schema or connection.schema_name}"
+
+
+def in_a_shop() -> bool:
+    return connection.schema_name != get_public_schema_name()
 
 
 def snapshot() -> dict:
+    if not in_a_shop():
+        return EMPTY
     data = cache.get(_key())
     if data is None:
         data = build_snapshot()
@@ -80,6 +99,7 @@ def build_snapshot() -> dict:
         .values_list("id", "title", "status", "starts_at", "ends_at")
     ]
     last_edit = [model.objects.aggregate(last=Max("updated"))["last"] for model in (PromotionRule, LimitedDiscount)]
+    last_edit.append(cache.get(_changed_key()))
     return {
         "rules": rules,
         "excludes": excludes,

@@ -58,14 +58,14 @@ def product_card(product, currency: str, *, price_amount: int | None = None) -> 
         "price_amount": price_amount,
         "currency": currency,
         "image_url": image_url(product.first_image),
-        "category_id": product.category_id,
-        "list_price_amount": product.min_price_amount,  # struck through when an offer lowers the price
         "sales_count": product.sales_count,
         "in_stock": product.in_stock,
     }
     high = getattr(product, "max_price_amount", None)
     if high is not None:  # pages only (with_price_range): the API's card keeps its documented fields
         card["price_varies"] = high > product.min_price_amount
+        card["category_id"] = product.category_id  # for activity badges scoped by category
+        card["list_price_amount"] = product.min_price_amount  # struck through when an offer lowers the price
     return card
 
 

@@ -16,7 +16,7 @@ from tenant_apps.orders.services import cancel_order
 from tenant_apps.promotions import services
 from tenant_apps.promotions.models import PromotionUse
 
-from .conftest import NOW, in_shop, make_buyer, make_sku, place, window
+from .conftest import NOW, make_buyer, make_sku, place, window
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -34,24 +34,48 @@ def cart(shop_a, clock):
             title="春茶限时", items=[{"sku_id": tea.pk, "price_amount": 9900}], publish=True, **window()
         )
         bundle = services.create_rule(
-            name="3件80元", kind="bundle", tiers=[{"threshold_quantity": 3, "bundle_price_amount": 8000}],
-            scope={"products": [cup.product_id, snack.product_id]}, publish=True, **window(),
-        )  # fmt: skip
+            name="3件80元",
+            kind="bundle",
+            tiers=[{"threshold_quantity": 3, "bundle_price_amount": 8000}],
+            scope={"products": [cup.product_id, snack.product_id]},
+            publish=True,
+            **window(),
+        )
         gift_rule = services.create_rule(
-            name="满100赠", kind="threshold_gift", tiers=[{"threshold_amount": 10000, "gift_sku_ids": [gone.pk, gift.pk]}],
-            publish=True, **window(),
-        )  # fmt: skip
+            name="满100赠",
+            kind="threshold_gift",
+            tiers=[{"threshold_amount": 10000, "gift_sku_ids": [gone.pk, gift.pk]}],
+            publish=True,
+            **window(),
+        )
         reduce = services.create_rule(
-            name="满150减20", kind="threshold_reduce", publish=True, **window(),
-            tiers=[{"threshold_amount": 10000, "reduce_amount": 1000}, {"threshold_amount": 15000, "reduce_amount": 2000}],
-        )  # fmt: skip
-    return {"tea": tea, "cup": cup, "snack": snack, "gone": gone, "gift": gift, "bundle": bundle,
-            "gift_rule": gift_rule, "reduce": reduce}  # fmt: skip
+            name="满150减20",
+            kind="threshold_reduce",
+            publish=True,
+            **window(),
+            tiers=[
+                {"threshold_amount": 10000, "reduce_amount": 1000},
+                {"threshold_amount": 15000, "reduce_amount": 2000},
+            ],
+        )
+    return {
+        "tea": tea,
+        "cup": cup,
+        "snack": snack,
+        "gone": gone,
+        "gift": gift,
+        "bundle": bundle,
+        "gift_rule": gift_rule,
+        "reduce": reduce,
+    }
 
 
 def items(c) -> list[dict]:
-    return [{"sku_id": c["tea"].pk, "quantity": 1}, {"sku_id": c["cup"].pk, "quantity": 2},
-            {"sku_id": c["snack"].pk, "quantity": 1}]  # fmt: skip
+    return [
+        {"sku_id": c["tea"].pk, "quantity": 1},
+        {"sku_id": c["cup"].pk, "quantity": 2},
+        {"sku_id": c["snack"].pk, "quantity": 1},
+    ]
 
 
 def test_the_promotions_md_cart_to_the_fen(client_a, cart):
@@ -63,11 +87,14 @@ def test_the_promotions_md_cart_to_the_fen(client_a, cart):
     # Step 3: 3550 + 3550 + 2000 = 9100 for 8000 -> 1100 over cup 7100 : snack 2000.
     # Step 4, on 9900 + 6242 + 1758 = 17900: 满150减20 -> 2000 over 9900 : 6242 : 1758; 满100 gift: the bag is
     # out of stock, so the spoon.
-    assert [(a["kind"], a["code"], a["amount"], [(al["sku_id"], al["amount"]) for al in a["lines"]]) for a in body["applied"]] == [
+    assert [
+        (a["kind"], a["code"], a["amount"], [(al["sku_id"], al["amount"]) for al in a["lines"]])
+        for a in body["applied"]
+    ] == [
         ("quantity", f"promo-{cart['bundle'].pk}", 1100, [(cup, 858), (snack, 242)]),
         ("gift", f"promo-{cart['gift_rule'].pk}", 0, []),
         ("threshold", f"promo-{cart['reduce'].pk}", 2000, [(tea, 1106), (cup, 698), (snack, 196)]),
-    ]  # fmt: skip
+    ]
     assert body["gifts"] == [{"sku_id": cart["gift"].pk, "quantity": 1, "code": f"promo-{cart['gift_rule'].pk}"}]
     assert [line["total_amount"] for line in body["lines"]] == [8794, 5544, 1562]
     assert (body["subtotal_amount"], body["discount_amount"]) == (19000, 3100)
@@ -85,9 +112,11 @@ def test_placing_the_cart_records_gift_line_stock_and_uses_and_a_cancel_voids_th
         assert Sku.objects.get(pk=cart["gift"].pk).stock == 4
         uses = {use.code: use for use in PromotionUse.objects.filter(order_id=order_id)}
         assert {code: use.amount for code, use in uses.items()} == {
-            f"promo-{cart['bundle'].pk}": 1100, f"promo-{cart['gift_rule'].pk}": 0,
-            f"promo-{cart['reduce'].pk}": 2000, f"ltd-{LimitedDiscountId(cart)}": 3000,
-        }  # fmt: skip
+            f"promo-{cart['bundle'].pk}": 1100,
+            f"promo-{cart['gift_rule'].pk}": 0,
+            f"promo-{cart['reduce'].pk}": 2000,
+            f"ltd-{LimitedDiscountId(cart)}": 3000,
+        }
         assert uses[f"promo-{cart['reduce'].pk}"].snapshot["tiers"][1] == {
             "threshold_amount": 15000,
             "reduce_amount": 2000,
@@ -100,7 +129,7 @@ def test_placing_the_cart_records_gift_line_stock_and_uses_and_a_cancel_voids_th
         assert not PromotionUse.objects.filter(order_id=order_id, voided=False).exists()
 
 
-def LimitedDiscountId(cart) -> int:  # noqa: N802
+def LimitedDiscountId(cart) -> int:
     from tenant_apps.promotions.models import LimitedDiscount
 
     return LimitedDiscount.objects.get().pk
@@ -137,9 +166,12 @@ def test_two_orders_racing_for_the_last_gift_never_both_get_it(shop_a, clock):
     spoon = make_sku(shop_a, "茶匙", 100, stock=1)
     with tenant_context(shop_a):
         services.create_rule(
-            name="满100赠", kind="threshold_gift", tiers=[{"threshold_amount": 10000, "gift_sku_ids": [spoon.pk]}],
-            publish=True, **window(),
-        )  # fmt: skip
+            name="满100赠",
+            kind="threshold_gift",
+            tiers=[{"threshold_amount": 10000, "gift_sku_ids": [spoon.pk]}],
+            publish=True,
+            **window(),
+        )
     buyers = [make_buyer(shop_a, f"1390000010{n}") for n in range(2)]
     results = []
     barrier = threading.Barrier(2)
@@ -166,9 +198,10 @@ def test_two_orders_racing_for_the_last_gift_never_both_get_it(shop_a, clock):
 
 def test_cart_progress_tells_what_the_next_tier_needs(client_a, cart):
     response = client_a.post(
-        "/api/v1/store/promotions/cart-progress", {"items": [{"sku_id": cart["snack"].pk, "quantity": 2}]},
+        "/api/v1/store/promotions/cart-progress",
+        {"items": [{"sku_id": cart["snack"].pk, "quantity": 2}]},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.json()
     texts = {hint["name"]: hint["text"] for hint in response.json()["hints"]}
     # 4000 so far: ¥60 more for the first 满减 tier, ¥60 more for the gift; one more snack for the bundle.
@@ -200,9 +233,10 @@ def test_simulate_a_cart_for_the_merchant(manager_a, cart, shop_a, catalog_b):
     assert sim["total_amount"] - sim["shipping_amount"] == 15900
     assert [line["price_source"] for line in sim["lines"]] == ["limited_discount", "list", "list"]
     foreign = manager_a.post(
-        "/api/v1/manage/promotions/simulate", {"items": [{"sku_id": catalog_b.tea.pk, "quantity": 1}]},
+        "/api/v1/manage/promotions/simulate",
+        {"items": [{"sku_id": catalog_b.tea.pk, "quantity": 1}]},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert foreign.status_code == 400
     no_member = manager_a.post(
         "/api/v1/manage/promotions/simulate", {**body, "member_id": 987654}, content_type="application/json"

@@ -16,17 +16,22 @@ WINDOW = {"starts_at": iso(NOW - timedelta(hours=1)), "ends_at": iso(NOW + timed
 
 def reduce_rule(**extra) -> dict:
     return {
-        "name": "满299减30", "kind": "threshold_reduce",
-        "tiers": [{"threshold_amount": 29900, "reduce_amount": 3000}, {"threshold_amount": 49900, "reduce_amount": 6000}],
-        **WINDOW, **extra,
-    }  # fmt: skip
+        "name": "满299减30",
+        "kind": "threshold_reduce",
+        "tiers": [
+            {"threshold_amount": 29900, "reduce_amount": 3000},
+            {"threshold_amount": 49900, "reduce_amount": 6000},
+        ],
+        **WINDOW,
+        **extra,
+    }
 
 
 def test_create_list_publish_and_read_a_rule(manager_a, clock):
     created = manager_a.post("/api/v1/manage/promotions", reduce_rule(), content_type="application/json")
     assert created.status_code == 201, created.json()
     body = created.json()
-    assert body["status"] == "draft" and body["labels"] == ["满¥299减¥30", "满¥499减¥60"] or body["labels"]
+    assert (body["status"] == "draft" and body["labels"] == ["满¥299减¥30", "满¥499减¥60"]) or body["labels"]
     assert body["tiers"][0] == {"threshold_amount": 29900, "reduce_amount": 3000}
 
     published = manager_a.post(
@@ -169,14 +174,16 @@ def test_limited_discounts_and_member_prices(manager_a, shop_a, catalog_a, clock
     assert in_shop(shop_a, LimitedDiscount.objects.count) == 1
 
     prices = manager_a.put(
-        "/api/v1/manage/member-prices", {"items": [{"sku_id": catalog_a.cup.pk, "price_amount": 3000}]},
+        "/api/v1/manage/member-prices",
+        {"items": [{"sku_id": catalog_a.cup.pk, "price_amount": 3000}]},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert prices.status_code == 200 and prices.json()[0]["price_amount"] == 3000
     too_high = manager_a.put(
-        "/api/v1/manage/member-prices", {"items": [{"sku_id": catalog_a.cup.pk, "price_amount": 4000}]},
+        "/api/v1/manage/member-prices",
+        {"items": [{"sku_id": catalog_a.cup.pk, "price_amount": 4000}]},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert too_high.status_code == 400 and "items.0.price_amount" in too_high.json()["errors"]
     assert in_shop(shop_a, lambda: MemberPrice.objects.get().price_amount) == 3000
     assert manager_a.delete(f"/api/v1/manage/member-prices/{catalog_a.cup.pk}").status_code == 204
