@@ -30,7 +30,7 @@ SNAPSHOT_SECONDS = 300
 LIVE = (ActivityStatus.SCHEDULED, ActivityStatus.RUNNING)
 KIND_LIMITED = "limited_discount"
 KIND_MEMBER = "member_price"
-EMPTY = {"rules": [], "excludes": {}, "discounts": [], "last_edit": None, "member_prices": False}
+EMPTY = {"rules": [], "excludes": {}, "discounts": [], "edits": [], "member_prices": False}
 
 
 def _key(schema: str | None = None) -> str:
@@ -104,7 +104,7 @@ def build_snapshot() -> dict:
         "rules": rules,
         "excludes": excludes,
         "discounts": discounts,
-        "last_edit": max((moment for moment in last_edit if moment), default=None),
+        "edits": [moment for moment in last_edit if moment],
         "member_prices": MemberPrice.objects.exists(),
     }
 
@@ -148,9 +148,7 @@ def item_offers(*, sku_ids=None, product_ids=None, now: datetime, member_id: int
 def price_boundaries(now: datetime) -> list[datetime]:
     data = snapshot()
     moments = [moment for row in data["rules"] + data["discounts"] for moment in (row["starts_at"], row["ends_at"])]
-    if data["last_edit"] is not None:
-        moments.append(data["last_edit"])
-    return moments
+    return moments + data["edits"]
 
 
 # --- steps 3-4: the rules in force -----------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def test_the_discount_starts_and_ends_at_the_second_on_cached_pages(client_a, sh
     assert html_price(client_a, tea.product_id) == "¥129.00"
 
 
-def test_pausing_changes_the_cached_page_at_once(client_a, shop_a, clock):
+def test_pausing_changes_the_cached_page_at_once(client_a, shop_a, clock, django_capture_on_commit_callbacks):
     tea = make_sku(shop_a, "龙井", 12900)
     with tenant_context(shop_a):
         discount = services.create_limited_discount(
@@ -51,6 +51,6 @@ def test_pausing_changes_the_cached_page_at_once(client_a, shop_a, clock):
         )
     assert html_price(client_a, tea.product_id) == "¥99.00"
     clock["now"] = NOW + timedelta(minutes=5)
-    with tenant_context(shop_a):
+    with tenant_context(shop_a), django_capture_on_commit_callbacks(execute=True):
         services.change_limited_discount_status(discount_id=discount.pk, action="pause")
     assert html_price(client_a, tea.product_id) == "¥129.00"
