@@ -113,6 +113,7 @@ TENANT_APPS = [
     "tenant_apps.marketing",
     "tenant_apps.coupons",
     "tenant_apps.loyalty",
+    "tenant_apps.promotions",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -287,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "WithdrawalStatusEnum": "tenant_apps.distribution.models.WithdrawalStatus",
         "PointsEntryKindEnum": "tenant_apps.loyalty.models.EntryKind",
         "InvitationStatusEnum": "tenant_apps.loyalty.models.InvitationStatus",
+        "PromotionRuleKindEnum": "tenant_apps.promotions.models.RuleKind",
         "SubscriptionStatusEnum": "billing.models.SubscriptionStatus",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
         "PaymentMethodEnum": "tenant_apps.orders.models.PaymentMethod",

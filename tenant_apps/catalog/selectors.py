@@ -146,6 +146,12 @@ def product_is_on_sale(product_id: int) -> bool:
     return Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE).exists()
 
 
+def existing_product_ids(product_ids) -> set[int]:
+    """The ids among `product_ids` that are products of this shop (any status): for checking a rule's scope."""
+    ids = {int(pk) for pk in product_ids if isinstance(pk, int) and 0 < pk < 2**63}
+    return set(Product.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+
+
 def product_on_sale(product_id: int) -> Product | None:
     """An active product with its images, spec groups (with values) and SKUs prefetched; None otherwise."""
     return (

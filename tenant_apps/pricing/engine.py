@@ -310,13 +310,28 @@ class Working:
         return sum(line.current_amount for line in self.lines)
 
     def discount(
-        self, *, kind: str, code: str, name: str, amount: int, line_indexes: Iterable[int] | None = None
+        self,
+        *,
+        kind: str,
+        code: str,
+        name: str,
+        amount: int,
+        line_indexes: Iterable[int] | None = None,
+        weights: Mapping[int, int] | None = None,
     ) -> int:
         """THE way a step takes money off: capped at the eligible lines' current amounts, allocated to them in
-        proportion by largest remainder, recorded in the ledger and in `applied`. Returns the amount taken."""
+        proportion by largest remainder, recorded in the ledger and in `applied`. Returns the amount taken.
+
+        `weights` ({line index: weight}, each capped at the line's current amount) replaces the lines' current
+        amounts as the allocation base, for a discount that belongs to some units of a line (N元N件, second
+        item x% off): the amount is then capped at the sum of those weights."""
         indexes = range(len(self.lines)) if line_indexes is None else line_indexes
         eligible = [i for i in indexes if self.lines[i].takes_discounts and self.lines[i].current_amount > 0]
-        bases = [self.lines[i].current_amount for i in eligible]
+        if weights is not None:
+            eligible = [i for i in eligible if weights.get(i, 0) > 0]
+            bases = [min(weights[i], self.lines[i].current_amount) for i in eligible]
+        else:
+            bases = [self.lines[i].current_amount for i in eligible]
         amount = min(max(amount, 0), sum(bases))
         if amount == 0:
             return 0
@@ -356,13 +371,185 @@ def item_price_step(order: Working) -> None:
 
 
 def quantity_promotions_step(order: Working) -> None:
-    """3. Quantity promotions (N元N件, second item half price). Not built yet (marketing issue): read
-    `order.input.promotions`, take money off with `order.discount(kind="quantity", ...)` per eligible line set."""
+    """3. Quantity promotions: N元N件 ("bundle") and the n-th item x% off ("nth_percent"), one per rule group,
+    groups the merchant excluded from each other never combined (see `choose_promotions`)."""
+    candidates = [
+        (promotion, quantity_effect(order, promotion))
+        for promotion in order.input.promotions
+        if promotion.kind in QUANTITY_KINDS
+    ]
+    for promotion, effect in choose_promotions(candidates, taken=frozenset(), taken_excludes=frozenset()):
+        amount, weights = effect
+        order.discount(
+            kind="quantity", code=promotion.code, name=promotion.name, amount=amount, line_indexes=list(weights),
+            weights=weights,
+        )  # fmt: skip
 
 
 def threshold_promotions_step(order: Working) -> None:
-    """4. Threshold promotions (满减/满折/满赠) on the eligible current amounts after step 3: highest tier met,
-    one per rule group. Not built yet (marketing issue): `order.discount(kind="threshold", ...)`."""
+    """4. Threshold promotions (满减 reduce, 满折 percent, 满赠 gift) measured on the eligible lines' current amounts
+    after step 3: highest tier met, "every X" repeating tiers capped, one per rule group, no two groups the
+    merchant excluded from each other (also against the groups applied in step 3); an out-of-stock gift gives
+    way to the next gift of the tier, then to the gifts of the lower tiers met."""
+    taken = applied_groups(order, kind="quantity")
+    taken_excludes = frozenset().union(*(p.excludes for p in order.input.promotions if group_of(p) in taken))
+    candidates = [
+        (promotion, threshold_effect(order, promotion))
+        for promotion in order.input.promotions
+        if promotion.kind in THRESHOLD_KINDS
+    ]
+    for promotion, effect in choose_promotions(candidates, taken=taken, taken_excludes=taken_excludes):
+        amount, indexes, gift = effect
+        if gift is not None:
+            order.gifts.append(Gift(sku_id=gift, quantity=1, code=promotion.code))
+            # A gift takes no money off: it is listed with amount 0 so the preview names every rule applied.
+            order.applied.append(Applied(kind="gift", code=promotion.code, name=promotion.name, amount=0, lines=()))
+        else:
+            order.discount(kind="threshold", code=promotion.code, name=promotion.name, amount=amount,
+                           line_indexes=indexes)  # fmt: skip
+
+
+QUANTITY_KINDS = frozenset({"bundle", "nth_percent"})
+THRESHOLD_KINDS = frozenset({"threshold_reduce", "threshold_percent", "threshold_gift"})
+
+
+def group_of(promotion: Promotion) -> str:
+    """A rule without a group is a group of its own."""
+    return promotion.group or f"rule:{promotion.code}"
+
+
+def applied_groups(order: Working, *, kind: str) -> frozenset[str]:
+    codes = {applied.code for applied in order.applied if applied.kind == kind}
+    return frozenset(group_of(p) for p in order.input.promotions if p.code in codes)
+
+
+def choose_promotions(candidates, *, taken: frozenset[str], taken_excludes: frozenset[str]) -> list:
+    """The rules to apply out of [(promotion, effect)], where effect[0] is the amount it would take off (0 for a
+    gift) and a None effect means the rule does not apply. One rule per group: the one taking the most off (a
+    gift counts as taking off 0; ties go to the first in input order). Then, largest first, a group joins only
+    if neither it nor an already chosen group (or a group in `taken`, chosen by an earlier step) excludes the
+    other (`taken_excludes`: the groups those earlier rules exclude). Deterministic: same input, same choice."""
+    by_group: dict[str, tuple[int, Promotion, object]] = {}
+    for position, (promotion, effect) in enumerate(candidates):
+        if effect is None:
+            continue
+        group = group_of(promotion)
+        best = by_group.get(group)
+        if best is None or effect[0] > best[2][0]:
+            by_group[group] = (position, promotion, effect)
+    chosen: list[tuple[int, Promotion, object]] = []
+    chosen_groups = set(taken)
+    excluded: set[str] = set(taken_excludes)
+    for position, promotion, effect in sorted(by_group.values(), key=lambda item: (-item[2][0], item[0])):
+        group = group_of(promotion)
+        if group in chosen_groups or group in excluded or promotion.excludes & chosen_groups:
+            continue
+        chosen.append((position, promotion, effect))
+        chosen_groups.add(group)
+        excluded |= promotion.excludes
+    # Applied in input order (the caller's stable order), whatever order they were chosen in.
+    return [(promotion, effect) for _position, promotion, effect in sorted(chosen, key=lambda item: item[0])]
+
+
+def eligible_indexes(order: Working, promotion: Promotion) -> list[int]:
+    return [
+        index
+        for index, line in enumerate(order.lines)
+        if line.takes_discounts and line.current_amount > 0 and promotion.scope.covers(line.input)
+    ]
+
+
+def met_tier(tiers: Sequence[Tier], reached: int, *, by_quantity: bool) -> Tier | None:
+    """The highest tier whose threshold `reached` meets (tiers may come in any order)."""
+    met = [t for t in tiers if reached >= (t.threshold_quantity if by_quantity else t.threshold_amount) > 0]
+    return max(met, key=lambda t: t.threshold_quantity if by_quantity else t.threshold_amount, default=None)
+
+
+def unit_prices(order: Working, indexes: Sequence[int]) -> list[tuple[int, int]]:
+    """[(unit amount, line index)] for every unit of the lines, dearest first (ties: earlier line). A unit's
+    amount is its share of the line's current amount (the line's remainder goes to its first units)."""
+    units = []
+    for index in indexes:
+        line = order.lines[index]
+        quantity = line.input.quantity
+        base, extra = divmod(line.current_amount, quantity)
+        units += [(base + (1 if n < extra else 0), index) for n in range(quantity)]
+    return sorted(units, key=lambda unit: (-unit[0], unit[1]))
+
+
+def quantity_effect(order: Working, promotion: Promotion) -> tuple[int, dict[int, int]] | None:
+    """(amount off, {line index: the amount of its units taking part}) of a quantity rule, None if not met.
+
+    bundle (N元N件): the dearest units are grouped N at a time for the tier's bundle price (one bundle, or as
+    many as fit with `repeat`); the amount off is what those units cost minus the bundle prices.
+    nth_percent: per product, its units dearest first, the n-th unit (every n-th with `repeat`) gets the tier's
+    percent off (rounded down to the fen), so the cheaper units take the discount.
+    """
+    indexes = eligible_indexes(order, promotion)
+    if not indexes:
+        return None
+    weights: dict[int, int] = {}
+    amount = 0
+    if promotion.kind == "bundle":
+        units = unit_prices(order, indexes)
+        tier = met_tier(promotion.tiers, len(units), by_quantity=True)
+        if tier is None:
+            return None
+        size = tier.threshold_quantity
+        bundles = len(units) // size if promotion.repeat else 1
+        taking_part = units[: bundles * size]
+        cost = sum(unit for unit, _index in taking_part)
+        amount = cost - bundles * tier.bundle_price_amount
+        for unit, index in taking_part:
+            weights[index] = weights.get(index, 0) + unit
+    else:
+        by_product: dict[int, list[int]] = {}
+        for index in indexes:
+            by_product.setdefault(order.lines[index].input.product_id, []).append(index)
+        for product_indexes in by_product.values():
+            units = unit_prices(order, product_indexes)
+            tier = met_tier(promotion.tiers, len(units), by_quantity=True)
+            if tier is None:
+                continue
+            n = tier.threshold_quantity
+            positions = range(n - 1, len(units), n) if promotion.repeat else [n - 1]
+            for position in positions:
+                unit, index = units[position]
+                off = unit * min(max(tier.percent_off, 0), 100) // 100
+                amount += off
+                weights[index] = weights.get(index, 0) + unit
+    if amount <= 0:
+        return None
+    return amount, weights
+
+
+def threshold_effect(order: Working, promotion: Promotion) -> tuple[int, list[int], int | None] | None:
+    """(amount off, line indexes, gift SKU or None) of a threshold rule on the current amounts; None if not met
+    (or, for 满赠, when every gift of every tier met is out of stock)."""
+    indexes = eligible_indexes(order, promotion)
+    reached = sum(order.lines[i].current_amount for i in indexes)
+    tier = met_tier(promotion.tiers, reached, by_quantity=False)
+    if tier is None:
+        return None
+    if promotion.kind == "threshold_gift":
+        met = sorted((t for t in promotion.tiers if 0 < t.threshold_amount <= reached),
+                     key=lambda t: -t.threshold_amount)  # fmt: skip
+        for candidate in met:
+            for sku_id in candidate.gift_sku_ids:
+                if sku_id not in promotion.unavailable_gift_sku_ids:
+                    return 0, indexes, sku_id
+        return None
+    if promotion.kind == "threshold_reduce":
+        times = reached // tier.threshold_amount if promotion.repeat else 1
+        amount = times * tier.reduce_amount
+    else:
+        amount = reached * min(max(tier.percent_off, 0), 100) // 100
+    if promotion.cap_amount is not None:
+        amount = min(amount, promotion.cap_amount)
+    amount = min(amount, reached)
+    if amount <= 0:
+        return None
+    return amount, indexes, None
 
 
 def coupon_lines(order: Working, coupon: CouponOffer) -> list[int]:

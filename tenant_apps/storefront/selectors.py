@@ -64,6 +64,8 @@ def product_card(product, currency: str, *, price_amount: int | None = None) -> 
     high = getattr(product, "max_price_amount", None)
     if high is not None:  # pages only (with_price_range): the API's card keeps its documented fields
         card["price_varies"] = high > product.min_price_amount
+        card["category_id"] = product.category_id  # for activity badges scoped by category
+        card["list_price_amount"] = product.min_price_amount  # struck through when an offer lowers the price
     return card
 
 
@@ -108,8 +110,10 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
     skus = list(product.skus.all())
     units = sku_unit_prices(SkuPrice(sku.pk, product.pk, sku.price_amount) for sku in skus)
     price = product_price_range(units.values())
-    cheapest = min(skus, key=lambda sku: (sku.price_amount, sku.pk), default=None)
+    cheapest = min(skus, key=lambda sku: (units[sku.pk], sku.pk), default=None)
     compare_at = cheapest.compare_at_amount if cheapest is not None else None
+    if cheapest is not None and units[cheapest.pk] < cheapest.price_amount:  # an offer in force: strike the list price
+        compare_at = max(compare_at or 0, cheapest.price_amount)
     return {
         "id": product.pk,
         "title": product.title,
@@ -119,7 +123,9 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
         "price_amount": price.price_amount if price else product.min_price_amount,
         "from_price": bool(price and price.from_price),
         # 划线价 shown before a SKU is chosen: the cheapest SKU's, when it is above that price.
-        "compare_at_amount": compare_at if compare_at and cheapest and compare_at > cheapest.price_amount else None,
+        "compare_at_amount": compare_at if compare_at and cheapest and compare_at > units[cheapest.pk] else None,
+        "category_id": product.category_id,
+        "list_price_amount": product.min_price_amount,
         "sales_count": product.sales_count,
         "images": [
             {"url": image_url(image.image.name), "width": image.width, "height": image.height, "alt": image.alt}
@@ -134,7 +140,10 @@ def load_product_detail(product_id: int, currency: str) -> dict | bool:
                 "id": sku.pk,
                 "specs": sku.specs,
                 "price_amount": units[sku.pk],
-                "compare_at_amount": sku.compare_at_amount,
+                # An offer in force (e.g. 限时折扣) strikes the list price through, or the 划线价 when higher.
+                "compare_at_amount": max(sku.compare_at_amount or 0, sku.price_amount)
+                if units[sku.pk] < sku.price_amount
+                else sku.compare_at_amount,
                 "stock": sku.stock,
             }
             for sku in skus

@@ -14,6 +14,7 @@ from tenant_apps.catalog.interface import ProductFilter, category_ids_for
 
 from . import selectors
 from .api.serializers import ProductQuerySerializer
+from .badges import BadgeProduct, badges_for, with_badges
 from .caching import cache_anonymous_page, cached_by_catalog
 from .theming import render_page
 
@@ -49,7 +50,8 @@ def page_number(request) -> int:
 def home(request):
     theme, context = page_context(request)
     context["categories"] = cached_by_catalog("categories", selectors.category_tree)
-    context["sections"] = selectors.home_sections(context["theme_settings"], context["currency"])
+    sections = selectors.home_sections(context["theme_settings"], context["currency"])
+    context["sections"] = [{**section, "products": with_badges(section["products"])} for section in sections]
     return render_page(request, theme, "home", context)
 
 
@@ -73,6 +75,7 @@ def product_list_page(request, page: str, *, category: str | None = None):
             (node for node in walk(categories) if str(node["id"]) == category or node["slug"] == category), None
         )
     result = selectors.product_page(spec, page_number(request), context["currency"])
+    result = {**result, "products": with_badges(result["products"])}
     base_params = params.copy()
     base_params.pop("page", None)
     if category is not None:
@@ -127,6 +130,7 @@ def categories(request):
     if current is not None:
         spec = ProductFilter(category_ids=category_ids_for(current["id"]), sort="-sales")
         result = selectors.product_page(spec, 1, context["currency"], per_page=20)
+        result = {**result, "products": with_badges(result["products"])}
     context.update(categories=tree, current_category=current, result=result)
     return render_page(request, theme, "categories", context)
 
@@ -139,8 +143,11 @@ def product(request, product_id: int):
     if detail is None:
         return not_found(request)
     share_url = request.build_absolute_uri(reverse("storefront:product", args=[product_id]))
+    badges = badges_for([BadgeProduct(detail["id"], detail.get("category_id"))], detail=True).get(detail["id"], [])
     context.update(
         product=detail,
+        badges=badges,
+        countdown=min((badge.ends_at for badge in badges if badge.ends_at), default=None),
         share_url=share_url,
         qr_url=reverse("storefront:product-qr", args=[product_id]),
         product_data={

@@ -65,6 +65,7 @@ def test_a_child_inherits_the_pages_it_does_not_override_with_its_own_look(shop_
         "/static/themes/classic/js/carousel.js",
         "/static/themes/classic/js/product.js",
         "/static/themes/classic/js/coupons.js",
+        "/static/themes/classic/js/promotions.js",  # countdown of a limited-time discount
     ]
     assert stylesheets(page) == [CLASSIC_CSS, "/static/themes/baby/css/theme.css"]
     assert 'class="theme-baby page-product"' in page

@@ -93,6 +93,8 @@ window.MMCart = (function () {
     var go = root.querySelector("[data-cart-checkout]");
     go.classList.toggle("disabled", cart.selected_count === 0);
     go.setAttribute("aria-disabled", cart.selected_count === 0 ? "true" : "false");
+    // Tools that add to the cart page (e.g. promotions.js: "再买¥X 减¥Y") listen for the rendered cart.
+    document.dispatchEvent(new CustomEvent("mm:cart", { detail: cart }));
   }
   function toast(text) {
     var el = document.querySelector("[data-toast]");
