@@ -137,11 +137,6 @@ def category_rows() -> list[tuple[int, int | None, str, str]]:
     return list(Category.objects.order_by("depth", "position", "id").values_list("pk", "parent_id", "name", "slug"))
 
 
-def existing_product_ids(product_ids) -> set[int]:
-    """Which of `product_ids` are products of this shop (any status): for other apps' scope checks."""
-    return set(Product.objects.filter(pk__in=list(product_ids)).values_list("pk", flat=True))
-
-
 def product_is_on_sale(product_id: int) -> bool:
     return Product.objects.filter(pk=product_id, status=ProductStatus.ACTIVE).exists()
 
