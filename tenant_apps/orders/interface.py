@@ -4,9 +4,15 @@ Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)`).
 """
 
 from .models import Carrier
-from .services import handle_stripe_event
+from .services import handle_stripe_event, refund_order_in_full, release_ship_hold, set_order_group
 
-__all__ = ["carrier_label", "handle_stripe_event"]
+__all__ = [
+    "carrier_label",
+    "handle_stripe_event",
+    "refund_order_in_full",
+    "release_ship_hold",
+    "set_order_group",
+]
 
 
 def carrier_label(code: str) -> str:
