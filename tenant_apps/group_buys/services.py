@@ -405,7 +405,7 @@ def close_expired_group(*, group_id: int, now: datetime | None = None) -> str | 
 def refund_failed_members(*, limit: int = EXPIRY_BATCH) -> dict[str, int]:
     """Every paid member of a failed group gets a full refund (the gateway call runs outside our transactions).
     Idempotent: refund_order_in_full refunds an order once, and the participation leaves paid_waiting once."""
-    done = {"refunded": 0, "failed": 0}
+    done = {"refunded": 0, "refund_errors": 0}
     due = list(
         Participation.objects.filter(status=ParticipationStatus.PAID_WAITING, group__status=GroupStatus.FAILED)
         .order_by("pk")
@@ -416,7 +416,7 @@ def refund_failed_members(*, limit: int = EXPIRY_BATCH) -> dict[str, int]:
             refund_order_in_full(order_id=order_id, reason=_("The group did not form in time: full refund."))
         except ApplicationError as error:
             log.warning("group buy: refunding order %s failed: %s", order_id, error)
-            done["failed"] += 1
+            done["refund_errors"] += 1
             continue
         drop_refunded_order(order_id=order_id)
         done["refunded"] += 1
@@ -442,7 +442,7 @@ def run_due_groups(*, now: datetime | None = None) -> dict[str, int]:
             break
     refunds = refund_failed_members()
     done.update(refunds)
-    if refunds["failed"]:
+    if refunds["refund_errors"]:
         note_due(now + RETRY_REFUND_AFTER)
     upcoming = (
         Group.objects.filter(status=GroupStatus.FORMING).order_by("expires_at").values_list("expires_at", flat=True)
