@@ -34,7 +34,7 @@ class GroupBuyInput(serializers.Serializer):
     autofill_percent = serializers.IntegerField(
         min_value=0, max_value=100, required=False, help_text="auto-fill at the deadline from this share (0: never)"
     )
-    items = ItemInput(many=True, allow_empty=False, max_length=50)
+    items = ItemInput(many=True, max_length=50)
 
 
 class GroupBuyPatchInput(GroupBuyInput):
