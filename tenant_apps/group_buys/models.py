@@ -81,7 +81,7 @@ class GroupBuyItem(models.Model):
 class GroupStatus(models.TextChoices):
     FORMING = "forming", _("Forming")
     FORMED = "formed", _("Formed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Did not form")
 
 
 class Group(models.Model):
