@@ -10,16 +10,16 @@ ID = {"min_value": 1, "max_value": 2**63 - 1}
 AMOUNT = {"min_value": 0, "max_value": 10**11}
 
 
-class LadderTierSerializer(serializers.Serializer):
+class GroupBuyLadderTierSerializer(serializers.Serializer):
     group_size = serializers.IntegerField(min_value=2, max_value=100)
     price_amount = serializers.IntegerField(min_value=1, max_value=10**11)
 
 
-class ItemInput(serializers.Serializer):
+class GroupBuyItemInput(serializers.Serializer):
     sku_id = serializers.IntegerField(**ID)
     price_amount = serializers.IntegerField(min_value=1, max_value=10**11)
     stock = serializers.IntegerField(min_value=0, max_value=10**7)
-    ladder = LadderTierSerializer(many=True, required=False, help_text="other group sizes and their prices")
+    ladder = GroupBuyLadderTierSerializer(many=True, required=False, help_text="other group sizes and their prices")
 
 
 class GroupBuyInput(serializers.Serializer):
@@ -34,7 +34,7 @@ class GroupBuyInput(serializers.Serializer):
     autofill_percent = serializers.IntegerField(
         min_value=0, max_value=100, required=False, help_text="auto-fill at the deadline from this share (0: never)"
     )
-    items = ItemInput(many=True, max_length=50)
+    items = GroupBuyItemInput(many=True, max_length=50)
 
 
 class GroupBuyPatchInput(GroupBuyInput):
@@ -42,11 +42,11 @@ class GroupBuyPatchInput(GroupBuyInput):
         super().__init__(*args, partial=True, **kwargs)
 
 
-class ItemSerializer(serializers.Serializer):
+class GroupBuyItemSerializer(serializers.Serializer):
     sku_id = serializers.IntegerField()
     product_id = serializers.IntegerField()
     price_amount = serializers.IntegerField()
-    ladder = LadderTierSerializer(many=True)
+    ladder = GroupBuyLadderTierSerializer(many=True)
     stock = serializers.IntegerField()
     sold = serializers.IntegerField()
     remaining = serializers.IntegerField()
@@ -64,27 +64,23 @@ class GroupBuySerializer(serializers.Serializer):
     per_member_limit = serializers.IntegerField()
     leader_discount_amount = serializers.IntegerField()
     autofill_percent = serializers.IntegerField()
-    items = ItemSerializer(many=True)
+    items = GroupBuyItemSerializer(many=True)
 
 
-class StatusInput(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["publish", "pause", "resume", "end", "invalidate"])
-
-
-class SeatSerializer(serializers.Serializer):
+class GroupSeatSerializer(serializers.Serializer):
     initial = serializers.CharField()
     is_leader = serializers.BooleanField()
     is_virtual = serializers.BooleanField()
 
 
-class GroupSerializer(serializers.Serializer):
+class StoreGroupSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     activity_id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=GroupStatus.choices)
     group_size = serializers.IntegerField()
     joined = serializers.IntegerField()
     expires_at = serializers.DateTimeField()
-    seats = SeatSerializer(many=True)
+    seats = GroupSeatSerializer(many=True)
     share_url = serializers.CharField()
     qr_url = serializers.CharField()
     poster_url = serializers.CharField()
@@ -102,7 +98,7 @@ class ManageGroupSerializer(serializers.Serializer):
     orders = serializers.ListField(child=serializers.CharField())
 
 
-class StoreItemSerializer(serializers.Serializer):
+class StoreGroupBuyItemSerializer(serializers.Serializer):
     sku_id = serializers.IntegerField()
     product_id = serializers.IntegerField()
     title = serializers.CharField()
@@ -111,7 +107,7 @@ class StoreItemSerializer(serializers.Serializer):
     list_price_amount = serializers.IntegerField()
     price_amount = serializers.IntegerField()
     leader_price_amount = serializers.IntegerField()
-    ladder = LadderTierSerializer(many=True)
+    ladder = GroupBuyLadderTierSerializer(many=True)
     remaining = serializers.IntegerField()
 
 
@@ -133,10 +129,10 @@ class StoreGroupBuySerializer(serializers.Serializer):
     hours_to_form = serializers.IntegerField()
     per_order_limit = serializers.IntegerField()
     leader_discount_amount = serializers.IntegerField()
-    items = StoreItemSerializer(many=True)
+    items = StoreGroupBuyItemSerializer(many=True)
     open_groups = OpenGroupSerializer(many=True)
 
 
-class ErrorSerializer(serializers.Serializer):
+class GroupBuyErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

@@ -24,8 +24,8 @@ from . import serializers as s
 
 STORE_TAGS = ["store: group buys"]
 MANAGE_TAGS = ["manage: group buys"]
-NOT_FOUND = OpenApiResponse(s.ErrorSerializer, description="No such group buy or group in this shop.")
-CONFLICT = OpenApiResponse(s.ErrorSerializer, description="The current state does not allow this.")
+NOT_FOUND = OpenApiResponse(s.GroupBuyErrorSerializer, description="No such group buy or group in this shop.")
+CONFLICT = OpenApiResponse(s.GroupBuyErrorSerializer, description="The current state does not allow this.")
 
 
 def activity_body(row) -> dict:
@@ -223,7 +223,7 @@ class StoreGroupBuyView(StoreView):
 
 
 class StoreGroupView(StoreView):
-    @extend_schema(tags=STORE_TAGS, responses={200: s.GroupSerializer, 404: NOT_FOUND})
+    @extend_schema(tags=STORE_TAGS, responses={200: s.StoreGroupSerializer, 404: NOT_FOUND})
     def get(self, request, group_id: int):
         return Response(group_body(request, found_group(group_id), member_id_of(request)))
 
