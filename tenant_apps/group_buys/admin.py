@@ -46,7 +46,8 @@ class ItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["ladder_text"] = "\n".join(
-                f"{tier['group_size']}={format_money(tier['price_amount']).lstrip('¥')}" for tier in self.instance.ladder
+                f"{tier['group_size']}={format_money(tier['price_amount']).lstrip('¥')}"
+                for tier in self.instance.ladder
             )
 
     def clean_ladder_text(self):

@@ -80,12 +80,13 @@ class GroupBuyExtension:
                 "prices": {**group.config.get("prices", {}), **{str(k): v for k, v in prices.items()}},
             }
             unit_prices = prices
-        if activity.per_member_limit and request.member_id is not None:
-            if selectors.member_units(activity.pk, request.member_id) + quantity > activity.per_member_limit:
-                raise Conflict(
-                    _("You can buy at most %(limit)s units in this group buy.") % {"limit": activity.per_member_limit},
-                    limit=activity.per_member_limit,
-                )
+        limit = activity.per_member_limit
+        if (
+            limit
+            and request.member_id is not None
+            and selectors.member_units(activity.pk, request.member_id) + quantity > limit
+        ):
+            raise Conflict(_("You can buy at most %(limit)s units in this group buy.") % {"limit": limit}, limit=limit)
         return Contribution(
             activity_prices=unit_prices,
             handles=frozenset({"activity"}),

@@ -34,6 +34,7 @@ def effective_group_status(status: str, joined: int, size: int, expires_at: date
 
 
 def initial(nickname: str, fallback: str = "") -> str:
-    """The one character shown in a member's avatar circle."""
+    """The one character shown in a member's avatar circle: the nickname's, else the e-mail's (never a phone
+    digit), else a star."""
     text = (nickname or "").strip() or (fallback or "").strip()
-    return text[:1].upper() if text else "?"
+    return text[:1].upper() if text else "★"

@@ -77,8 +77,9 @@ def seats(row: Group) -> list[Seat]:
         .order_by("-is_leader", "paid_at", "pk")
         .values_list("member_id", "is_leader")
     )
-    names = dict(Member.objects.filter(pk__in=[member_id for member_id, _ in taken]).values_list("pk", "nickname"))
-    found = [Seat(rules.initial(names.get(member_id, ""), "#"), leader) for member_id, leader in taken]
+    members = Member.objects.filter(pk__in=[member_id for member_id, _ in taken])
+    names = {pk: (nickname, email or "") for pk, nickname, email in members.values_list("pk", "nickname", "email")}
+    found = [Seat(rules.initial(*names.get(member_id, ("", ""))), leader) for member_id, leader in taken]
     return found + [Seat("?", False, True) for _ in range(row.virtual_members)]
 
 

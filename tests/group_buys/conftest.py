@@ -50,7 +50,7 @@ def gb_shop(shop_a, settings):
 
 
 @pytest.fixture
-def group_buy(gb_shop, catalog_a) -> GroupBuy:
+def group_buy(gb_shop, catalog_a) -> GroupBuy:  # noqa: F811
     return make_group_buy(gb_shop, catalog_a.tea)
 
 

@@ -87,7 +87,12 @@ def test_item_rules_are_field_errors(gb_shop, catalog_a, catalog_b, manager_a):
     items = [
         {"sku_id": catalog_b.tea.pk, "price_amount": 100, "stock": 1},  # another shop's SKU
         {"sku_id": catalog_a.cup.pk, "price_amount": 99999, "stock": 1},  # above the SKU's price
-        {"sku_id": catalog_a.tea.pk, "price_amount": 100, "stock": 1, "ladder": [{"group_size": 3, "price_amount": 90}]},
+        {
+            "sku_id": catalog_a.tea.pk,
+            "price_amount": 100,
+            "stock": 1,
+            "ladder": [{"group_size": 3, "price_amount": 90}],
+        },
     ]
     response = post(manager_a, "/api/v1/manage/group-buys", body(catalog_a, items=items))
     assert response.status_code == 400
@@ -146,7 +151,9 @@ def test_a_draft_is_not_shown_or_sold(gb_shop, catalog_a, buyer_a, client_a):
     assert response.status_code == 400 and "activity.id" in response.json()["errors"]
 
 
-def test_order_requests_with_bad_activity_parts_change_nothing(gb_shop, catalog_a, catalog_b, group_buy, buyer_a, buyer_b):
+def test_order_requests_with_bad_activity_parts_change_nothing(
+    gb_shop, catalog_a, catalog_b, group_buy, buyer_a, buyer_b
+):
     other = buy(gb_shop, buyer_a, catalog_a.tea.pk, group_buy.pk)  # a group to aim at
     before = in_shop(gb_shop, lambda: (Order.objects.count(), Participation.objects.count()))
     cases = [
@@ -176,12 +183,16 @@ def test_leader_discount_ladder_and_quotas(gb_shop, catalog_a, buyer_a, buyer_a2
     leader = buy(gb_shop, buyer_a, catalog_a.tea.pk, activity.pk, group_size=4)
     assert leader["lines"][0]["unit_price_amount"] == 7900  # the 4-person tier less the leader discount
     assert group_of(gb_shop, leader["group_id"]).size == 4
-    joiner = order_for(buyer_a2, catalog_a.tea.pk, {"type": "group_buy", "id": activity.pk, "group_id": leader["group_id"]}, 2)
+    joiner = order_for(
+        buyer_a2, catalog_a.tea.pk, {"type": "group_buy", "id": activity.pk, "group_id": leader["group_id"]}, 2
+    )
     assert joiner.status_code == 201 and joiner.json()["lines"][0]["unit_price_amount"] == 8900  # no leader discount
     too_many = order_for(buyer_a, catalog_a.tea.pk, {"type": "group_buy", "id": activity.pk}, 3)
     assert too_many.status_code == 409  # per order
     assert order_for(buyer_a, catalog_a.tea.pk, {"type": "group_buy", "id": activity.pk}, 2).status_code == 201
-    assert order_for(buyer_a, catalog_a.tea.pk, {"type": "group_buy", "id": activity.pk}, 1).status_code == 409  # 3 used
+    assert (
+        order_for(buyer_a, catalog_a.tea.pk, {"type": "group_buy", "id": activity.pk}, 1).status_code == 409
+    )  # 3 used
 
 
 def test_manage_groups_list(gb_shop, catalog_a, group_buy, buyer_a, manager_a):

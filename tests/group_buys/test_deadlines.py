@@ -37,12 +37,19 @@ def test_a_group_short_of_members_fails_and_is_refunded_in_full_once(gb_shop, ca
     assert participation(gb_shop, order["id"]).status == ParticipationStatus.REFUNDED
     assert stock_of(gb_shop, catalog_a.tea) == 10  # never shipped: the unit is back on sale
     assert in_shop(gb_shop, lambda: GroupBuyItem.objects.get(activity=group_buy).sold) == 0
-    events = in_shop(gb_shop, lambda: list(OutboxEvent.objects.filter(name="order.refunded").values_list("payload", flat=True)))
+    events = in_shop(
+        gb_shop, lambda: list(OutboxEvent.objects.filter(name="order.refunded").values_list("payload", flat=True))
+    )
     assert len(events) == 1
     assert events[0]["status"] == "closed" and events[0]["refund_amount"] == row.total_amount
     assert events[0]["refunded_lines"][0]["quantity"] == 1  # what coupons and points are returned from
 
-    assert run(gb_shop) == {"formed": 0, "failed": 0, "refunded": 0, "refund_errors": 0}  # the next pass finds nothing to do
+    assert run(gb_shop) == {
+        "formed": 0,
+        "failed": 0,
+        "refunded": 0,
+        "refund_errors": 0,
+    }  # the next pass finds nothing to do
     assert in_shop(gb_shop, lambda: (Refund.objects.count(), AfterSale.objects.count())) == (1, 1)
     assert in_shop(gb_shop, lambda: OutboxEvent.objects.filter(name="order.refunded").count()) == 1
 
@@ -52,7 +59,9 @@ def test_a_refund_the_gateway_refused_is_retried_by_the_next_pass(gb_shop, catal
 
     order = buy(gb_shop, buyer_a, catalog_a.tea.pk, group_buy.pk)
     expire(gb_shop, order["group_id"])
-    monkeypatch.setattr(gateways.TestGateway, "refund", lambda self, **kw: gateways.Refunded("failed", failure_message="down"))
+    monkeypatch.setattr(
+        gateways.TestGateway, "refund", lambda self, **kw: gateways.Refunded("failed", failure_message="down")
+    )
 
     assert run(gb_shop)["refund_errors"] == 1
     assert participation(gb_shop, order["id"]).status == ParticipationStatus.PAID_WAITING

@@ -14,7 +14,9 @@ from .conftest import in_shop, place, stock_of
 
 def paid_order(shop, buyer, *items) -> int:
     order_id = place(buyer, *items).json()["id"]
-    paid = buyer.client.post(f"/api/v1/store/orders/{order_id}/pay", {"method": "test"}, content_type="application/json")
+    paid = buyer.client.post(
+        f"/api/v1/store/orders/{order_id}/pay", {"method": "test"}, content_type="application/json"
+    )
     assert paid.status_code == 200, paid.json()
     return order_id
 
@@ -28,11 +30,12 @@ def paying(shop_a, settings):
 
 def test_refund_in_full_returns_everything_once_and_publishes_the_event(paying, catalog_a, buyer_a):
     order_id = paid_order(paying, buyer_a, (catalog_a.tea.pk, 2), (catalog_a.cup.pk, 1))
+    line_id = in_shop(paying, lambda: Order.objects.get(pk=order_id).lines.first().pk)
     request = buyer_a.client.post(
         f"/api/v1/store/orders/{order_id}/aftersales",
-        {"type": "refund", "lines": [{"order_line_id": in_shop(paying, lambda: Order.objects.get(pk=order_id).lines.first().pk), "quantity": 1}]},
+        {"type": "refund", "lines": [{"order_line_id": line_id, "quantity": 1}]},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert request.status_code == 201, request.json()
 
     order = in_shop(paying, lambda: refund_order_in_full(order_id=order_id, reason="拼团失败"))
@@ -41,13 +44,17 @@ def test_refund_in_full_returns_everything_once_and_publishes_the_event(paying, 
     assert stock_of(paying, catalog_a.tea) == 10 and stock_of(paying, catalog_a.cup) == 3
     statuses = in_shop(paying, lambda: sorted(AfterSale.objects.values_list("status", flat=True)))
     assert statuses == ["refunded", "rejected"]  # the shopper's pending request gave way to the full refund
-    events = in_shop(paying, lambda: list(OutboxEvent.objects.filter(name="order.refunded").values_list("payload", flat=True)))
+    events = in_shop(
+        paying, lambda: list(OutboxEvent.objects.filter(name="order.refunded").values_list("payload", flat=True))
+    )
     assert len(events) == 1 and events[0]["status"] == "closed" and events[0]["shipping_refund_amount"] == 1000
     assert sorted(line["quantity"] for line in events[0]["refunded_lines"]) == [1, 2]
 
     again = in_shop(paying, lambda: refund_order_in_full(order_id=order_id, reason="拼团失败"))
     assert again.refunded_amount == order.total_amount
-    assert in_shop(paying, lambda: (Refund.objects.count(), OutboxEvent.objects.filter(name="order.refunded").count())) == (1, 1)
+    assert in_shop(
+        paying, lambda: (Refund.objects.count(), OutboxEvent.objects.filter(name="order.refunded").count())
+    ) == (1, 1)
 
 
 def test_refund_in_full_refuses_unpaid_and_shipped_orders(paying, catalog_a, buyer_a):

@@ -46,7 +46,7 @@ def activity_body(row) -> dict:
                 "leader_discount_amount",
                 "autofill_percent",
             )
-        },  # fmt: skip
+        },
         "items": [
             {
                 "sku_id": i.sku_id,
@@ -56,7 +56,7 @@ def activity_body(row) -> dict:
                 "stock": i.stock,
                 "sold": i.sold,
                 "remaining": i.remaining,
-            }  # fmt: skip
+            }
             for i in row.items.all()
         ],
     }
@@ -158,7 +158,7 @@ class ManageGroupListView(ManageView):
                     "orders": [
                         p.order_number for p in g.participations.all() if p.status != ParticipationStatus.CANCELLED
                     ],
-                }  # fmt: skip
+                }
                 for g in groups
             ]
         )
@@ -210,7 +210,7 @@ class StoreGroupBuyView(StoreView):
                             )
                         },
                         "image_url": default_storage.url(item["image"]) if item["image"] else None,
-                    }  # fmt: skip
+                    }
                     for item in items
                     if item["on_sale"]
                 ],

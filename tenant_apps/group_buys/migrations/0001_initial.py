@@ -5,133 +5,233 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='GroupBuy',
+            name="GroupBuy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('running', 'Running'), ('paused', 'Paused'), ('ended', 'Ended'), ('invalidated', 'Invalidated')], default='draft', max_length=12, verbose_name='status')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('group_size', models.PositiveSmallIntegerField(default=2, verbose_name='group size')),
-                ('hours_to_form', models.PositiveSmallIntegerField(default=24, verbose_name='hours to form a group')),
-                ('per_order_limit', models.PositiveIntegerField(default=0, verbose_name='units per order (0: no limit)')),
-                ('per_member_limit', models.PositiveIntegerField(default=0, verbose_name='units per member (0: no limit)')),
-                ('leader_discount_amount', models.PositiveBigIntegerField(default=0, verbose_name='leader discount')),
-                ('autofill_percent', models.PositiveSmallIntegerField(default=0, verbose_name='auto-fill from (%)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=100, verbose_name="title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scheduled", "Scheduled"),
+                            ("running", "Running"),
+                            ("paused", "Paused"),
+                            ("ended", "Ended"),
+                            ("invalidated", "Invalidated"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True)),
+                ("group_size", models.PositiveSmallIntegerField(default=2, verbose_name="group size")),
+                ("hours_to_form", models.PositiveSmallIntegerField(default=24, verbose_name="hours to form a group")),
+                (
+                    "per_order_limit",
+                    models.PositiveIntegerField(default=0, verbose_name="units per order (0: no limit)"),
+                ),
+                (
+                    "per_member_limit",
+                    models.PositiveIntegerField(default=0, verbose_name="units per member (0: no limit)"),
+                ),
+                ("leader_discount_amount", models.PositiveBigIntegerField(default=0, verbose_name="leader discount")),
+                ("autofill_percent", models.PositiveSmallIntegerField(default=0, verbose_name="auto-fill from (%)")),
             ],
             options={
-                'verbose_name': 'group buy',
-                'verbose_name_plural': 'group buys',
-                'ordering': ['-starts_at', '-id'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='groupbuy_window'), models.CheckConstraint(condition=models.Q(('group_size__gte', 2), ('group_size__lte', 100)), name='groupbuy_size_range'), models.CheckConstraint(condition=models.Q(('hours_to_form__gte', 1), ('hours_to_form__lte', 168)), name='groupbuy_hours'), models.CheckConstraint(condition=models.Q(('autofill_percent__lte', 100)), name='groupbuy_autofill_percent')],
+                "verbose_name": "group buy",
+                "verbose_name_plural": "group buys",
+                "ordering": ["-starts_at", "-id"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="groupbuy_window"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("group_size__gte", 2), ("group_size__lte", 100)), name="groupbuy_size_range"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hours_to_form__gte", 1), ("hours_to_form__lte", 168)),
+                        name="groupbuy_hours",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("autofill_percent__lte", 100)), name="groupbuy_autofill_percent"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('leader_member_id', models.BigIntegerField(verbose_name='leader')),
-                ('size', models.PositiveSmallIntegerField(verbose_name='group size')),
-                ('status', models.CharField(choices=[('forming', 'Forming'), ('formed', 'Formed'), ('failed', 'Did not form')], default='forming', max_length=10, verbose_name='status')),
-                ('joined', models.PositiveSmallIntegerField(default=0, verbose_name='joined')),
-                ('virtual_members', models.PositiveSmallIntegerField(default=0, verbose_name='virtual members')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('config', models.JSONField(blank=True, default=dict)),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='opened at')),
-                ('formed_at', models.DateTimeField(blank=True, null=True, verbose_name='formed at')),
-                ('failed_at', models.DateTimeField(blank=True, null=True, verbose_name='failed at')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='group_buys.groupbuy', verbose_name='activity')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("leader_member_id", models.BigIntegerField(verbose_name="leader")),
+                ("size", models.PositiveSmallIntegerField(verbose_name="group size")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("forming", "Forming"), ("formed", "Formed"), ("failed", "Did not form")],
+                        default="forming",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("joined", models.PositiveSmallIntegerField(default=0, verbose_name="joined")),
+                ("virtual_members", models.PositiveSmallIntegerField(default=0, verbose_name="virtual members")),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                ("config", models.JSONField(blank=True, default=dict)),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="opened at")),
+                ("formed_at", models.DateTimeField(blank=True, null=True, verbose_name="formed at")),
+                ("failed_at", models.DateTimeField(blank=True, null=True, verbose_name="failed at")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="group_buys.groupbuy",
+                        verbose_name="activity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group',
-                'verbose_name_plural': 'groups',
-                'ordering': ['-created', '-id'],
+                "verbose_name": "group",
+                "verbose_name_plural": "groups",
+                "ordering": ["-created", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='GroupBuyItem',
+            name="GroupBuyItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sku_id', models.BigIntegerField(verbose_name='SKU')),
-                ('product_id', models.BigIntegerField()),
-                ('price_amount', models.PositiveBigIntegerField(verbose_name='group price')),
-                ('ladder', models.JSONField(blank=True, default=list, verbose_name='price ladder')),
-                ('stock', models.PositiveIntegerField(verbose_name='activity stock')),
-                ('sold', models.PositiveIntegerField(default=0, verbose_name='sold')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='group_buys.groupbuy')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sku_id", models.BigIntegerField(verbose_name="SKU")),
+                ("product_id", models.BigIntegerField()),
+                ("price_amount", models.PositiveBigIntegerField(verbose_name="group price")),
+                ("ladder", models.JSONField(blank=True, default=list, verbose_name="price ladder")),
+                ("stock", models.PositiveIntegerField(verbose_name="activity stock")),
+                ("sold", models.PositiveIntegerField(default=0, verbose_name="sold")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="group_buys.groupbuy"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group buy item',
-                'verbose_name_plural': 'group buy items',
-                'ordering': ['id'],
+                "verbose_name": "group buy item",
+                "verbose_name_plural": "group buy items",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.BigIntegerField(unique=True, verbose_name='order')),
-                ('order_number', models.CharField(blank=True, max_length=32, verbose_name='order number')),
-                ('member_id', models.BigIntegerField(verbose_name='member')),
-                ('requested_group_id', models.BigIntegerField(blank=True, null=True)),
-                ('group_size', models.PositiveSmallIntegerField(verbose_name='group size')),
-                ('quantity', models.PositiveIntegerField(verbose_name='units')),
-                ('units', models.JSONField(default=dict)),
-                ('is_leader', models.BooleanField(default=False, verbose_name='leader')),
-                ('status', models.CharField(choices=[('pending_payment', 'Awaiting payment'), ('paid_waiting', 'Paid, waiting for the group'), ('grouped', 'Grouped'), ('refunded', 'Refunded'), ('cancelled', 'Cancelled')], default='pending_payment', max_length=20, verbose_name='status')),
-                ('config', models.JSONField(blank=True, default=dict)),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='paid at')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='group_buys.groupbuy', verbose_name='activity')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='group_buys.group', verbose_name='group')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order_id", models.BigIntegerField(unique=True, verbose_name="order")),
+                ("order_number", models.CharField(blank=True, max_length=32, verbose_name="order number")),
+                ("member_id", models.BigIntegerField(verbose_name="member")),
+                ("requested_group_id", models.BigIntegerField(blank=True, null=True)),
+                ("group_size", models.PositiveSmallIntegerField(verbose_name="group size")),
+                ("quantity", models.PositiveIntegerField(verbose_name="units")),
+                ("units", models.JSONField(default=dict)),
+                ("is_leader", models.BooleanField(default=False, verbose_name="leader")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending_payment", "Awaiting payment"),
+                            ("paid_waiting", "Paid, waiting for the group"),
+                            ("grouped", "Grouped"),
+                            ("refunded", "Refunded"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending_payment",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("config", models.JSONField(blank=True, default=dict)),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="paid at")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="group_buys.groupbuy",
+                        verbose_name="activity",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="group_buys.group",
+                        verbose_name="group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participation',
-                'verbose_name_plural': 'participations',
-                'ordering': ['id'],
+                "verbose_name": "participation",
+                "verbose_name_plural": "participations",
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='group',
-            index=models.Index(condition=models.Q(('status', 'forming')), fields=['expires_at'], name='group_due_expiry'),
+            model_name="group",
+            index=models.Index(
+                condition=models.Q(("status", "forming")), fields=["expires_at"], name="group_due_expiry"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='group',
-            constraint=models.CheckConstraint(condition=models.Q(('joined__lte', models.F('size'))), name='group_not_overfull'),
+            model_name="group",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("joined__lte", models.F("size"))), name="group_not_overfull"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='group',
-            constraint=models.CheckConstraint(condition=models.Q(('virtual_members__lte', models.F('joined'))), name='group_virtual_le_joined'),
+            model_name="group",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("virtual_members__lte", models.F("joined"))), name="group_virtual_le_joined"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groupbuyitem',
-            constraint=models.UniqueConstraint(fields=('activity', 'sku_id'), name='groupbuy_item_sku'),
+            model_name="groupbuyitem",
+            constraint=models.UniqueConstraint(fields=("activity", "sku_id"), name="groupbuy_item_sku"),
         ),
         migrations.AddConstraint(
-            model_name='groupbuyitem',
-            constraint=models.CheckConstraint(condition=models.Q(('sold__lte', models.F('stock'))), name='groupbuy_item_not_oversold'),
+            model_name="groupbuyitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sold__lte", models.F("stock"))), name="groupbuy_item_not_oversold"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groupbuyitem',
-            constraint=models.CheckConstraint(condition=models.Q(('price_amount__gte', 1)), name='groupbuy_item_price_positive'),
+            model_name="groupbuyitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price_amount__gte", 1)), name="groupbuy_item_price_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='participation',
-            index=models.Index(fields=['activity', 'member_id'], name='gb_participation_member'),
+            model_name="participation",
+            index=models.Index(fields=["activity", "member_id"], name="gb_participation_member"),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['paid_waiting', 'grouped'])), fields=('group', 'member_id'), name='gb_one_seat_per_member'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["paid_waiting", "grouped"])),
+                fields=("group", "member_id"),
+                name="gb_one_seat_per_member",
+            ),
         ),
     ]

@@ -78,7 +78,7 @@
       var left = Math.max(0, Math.floor((new Date(group.expires_at) - new Date()) / 1000));
       var h = Math.floor(left / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
       var pad = function (n) { return String(n).padStart(2, "0"); };
-      $("[data-gb-countdown]").textContent = group.status !== "forming" ? "" : left ? fill(T.left, { time: pad(h) + ":" + pad(m) + ":" + pad(s) }) : T.ended;
+      $("[data-gb-countdown]").textContent = group.status !== "forming" ? "" : " · " + (left ? fill(T.left, { time: pad(h) + ":" + pad(m) + ":" + pad(s) }) : T.ended);
     }
     function render() {
       var g = group, state = $("[data-gb-state]");
@@ -88,7 +88,7 @@
       var seats = $("[data-gb-seats]"); seats.innerHTML = "";
       g.seats.forEach(function (seat) {
         var d = el("span", "gb-seat" + (seat.is_virtual ? " virtual" : ""), seat.initial);
-        if (seat.is_leader) d.append(el("span", "badge", T.leader));
+        if (seat.is_leader) d.append(el("span", "gb-badge", T.leader));
         seats.append(d);
       });
       for (var i = g.seats.length; i < g.group_size; i++) seats.append(el("span", "gb-seat empty", "?"));
