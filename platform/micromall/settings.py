@@ -114,6 +114,7 @@ TENANT_APPS = [
     "tenant_apps.coupons",
     "tenant_apps.loyalty",
     "tenant_apps.promotions",
+    "tenant_apps.group_buys",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -297,6 +298,8 @@ SPECTACULAR_SETTINGS = {
         "CouponKindEnum": "tenant_apps.coupons.models.CouponKind",
         "CouponValidityEnum": "tenant_apps.coupons.models.Validity",
         "MemberCouponStatusEnum": "tenant_apps.coupons.models.MemberCouponStatus",
+        "ActivityStatusEnum": "tenant_apps.marketing.models.ActivityStatus",
+        "GroupStatusEnum": "tenant_apps.group_buys.models.GroupStatus",
     },
     # Endpoints grouped by area in Swagger UI (micromall.api.openapi.tag_by_area).
     "TAGS": [
@@ -369,6 +372,9 @@ CELERY_BEAT_SCHEDULE["distribution-tiers"] = {"task": "distribution.upgrade_all_
 CELERY_BEAT_SCHEDULE["marketing-dispatch-due"] = {"task": "marketing.dispatch_due", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["loyalty-run-all-shops"] = {"task": "loyalty.run_all_shops", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["marketing-sweep-all-shops"] = {"task": "marketing.sweep_all_shops", "schedule": 24 * 3600.0}
+# Group buys (拼团): groups past their deadline form (auto-fill) or fail and are refunded.
+CELERY_BEAT_SCHEDULE["group-buys-dispatch-due"] = {"task": "group_buys.dispatch_due", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["group-buys-sweep-all-shops"] = {"task": "group_buys.sweep_all_shops", "schedule": 24 * 3600.0}
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
 EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("tenant_apps.distribution.urls")),  # 分销中心 page, before the storefront's catch-all
     path("", include("tenant_apps.coupons.urls")),  # 领券中心 and 我的优惠券 pages
     path("", include("tenant_apps.loyalty.urls")),  # 签到 and 积分 pages
+    path("api/v1/", include("tenant_apps.group_buys.api.urls")),
+    path("", include("tenant_apps.group_buys.urls")),  # 拼团 pages, likewise
     path("", include("tenant_apps.storefront.urls")),
 ]
 

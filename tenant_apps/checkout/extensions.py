@@ -47,11 +47,13 @@ REQUEST_PARTS = ("coupon_code", "points", "activity")
 
 @dataclass(frozen=True)
 class ActivityRef:
-    """`activity` of an order request (API.md): which activity prices the order, and a group to join."""
+    """`activity` of an order request (API.md): which activity prices the order, and a group to join; a group
+    buy with a price ladder also names the group size its leader opens (`group_size`)."""
 
     type: str
     id: int
     group_id: int | None = None
+    group_size: int | None = None
 
 
 @dataclass(frozen=True)

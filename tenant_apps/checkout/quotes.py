@@ -84,7 +84,7 @@ def resolve_address(*, member, address) -> Address | None:
 
 
 def check_activity(activity) -> ActivityRef | None:
-    """`activity` of a request ({type, id, group_id?} or an ActivityRef) checked for shape."""
+    """`activity` of a request ({type, id, group_id?, group_size?} or an ActivityRef) checked for shape."""
     if activity is None or isinstance(activity, ActivityRef):
         return activity
     if not isinstance(activity, Mapping):
@@ -97,9 +97,12 @@ def check_activity(activity) -> ActivityRef | None:
         errors["activity.id"] = [_("Not a valid activity id.")]
     if group_id is not None and (not _whole(group_id) or not 0 < group_id < 2**63):
         errors["activity.group_id"] = [_("Not a valid group id.")]
+    group_size = activity.get("group_size")
+    if group_size is not None and (not _whole(group_size) or not 2 <= group_size <= 1000):
+        errors["activity.group_size"] = [_("Not a valid group size.")]
     if errors:
         raise Invalid(errors=errors)
-    return ActivityRef(type=kind, id=activity_id, group_id=group_id)
+    return ActivityRef(type=kind, id=activity_id, group_id=group_id, group_size=group_size)
 
 
 def _refuse_unhandled(request: QuoteRequest, contributions: Mapping[str, Contribution]) -> None:

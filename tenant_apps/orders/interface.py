@@ -4,9 +4,16 @@ Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)`).
 """
 
 from .models import Carrier
-from .services import handle_stripe_event, order_settings
+from .services import handle_stripe_event, order_settings, refund_order_in_full, release_ship_hold, set_order_group
 
-__all__ = ["carrier_label", "handle_stripe_event", "return_window_days"]
+__all__ = [
+    "carrier_label",
+    "handle_stripe_event",
+    "refund_order_in_full",
+    "release_ship_hold",
+    "return_window_days",
+    "set_order_group",
+]
 
 
 def carrier_label(code: str) -> str:

@@ -45,6 +45,9 @@ class ActivityInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=ACTIVITY_TYPES)
     id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     group_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+    group_size = serializers.IntegerField(
+        min_value=2, max_value=1000, required=False, allow_null=True, help_text="group buy: the ladder tier to open"
+    )
 
 
 class OrderCreateInput(serializers.Serializer):

@@ -1,5 +1,6 @@
 """Order writers: each public function is one transaction (payments may add one network call before it)."""
 
+from .activities import refund_order_in_full, release_ship_hold, set_order_group
 from .aftersales import approve_aftersale, receive_return, reject_aftersale, request_aftersale, ship_exchange
 from .lifecycle import (
     cancel_order,
@@ -25,9 +26,12 @@ __all__ = [
     "pay_order",
     "place_order",
     "receive_return",
+    "refund_order_in_full",
     "reject_aftersale",
+    "release_ship_hold",
     "request_aftersale",
     "run_due_timers",
+    "set_order_group",
     "ship_exchange",
     "ship_order",
     "update_order_settings",

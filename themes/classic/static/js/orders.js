@@ -37,8 +37,20 @@
   if (!signedIn()) { show("[data-signin]", true); return; }
 
   // --- checkout --------------------------------------------------------------------------------------------
+  // An activity's "buy now" (e.g. 拼团: /checkout?activity=group_buy&id=1&sku=5&qty=1&group=9&size=3) checks out
+  // that one SKU with the activity, outside the cart.
+  function activityFromQuery() {
+    var q = new URLSearchParams(location.search), id = parseInt(q.get("id"), 10), sku = parseInt(q.get("sku"), 10);
+    if (!q.get("activity") || !(id > 0) || !(sku > 0)) return null;
+    var activity = { type: q.get("activity"), id: id };
+    if (parseInt(q.get("group"), 10) > 0) activity.group_id = parseInt(q.get("group"), 10);
+    if (parseInt(q.get("size"), 10) > 1) activity.group_size = parseInt(q.get("size"), 10);
+    return { activity: activity, items: [{ sku_id: sku, quantity: Math.max(parseInt(q.get("qty"), 10) || 1, 1) }] };
+  }
+
   function checkout() {
-    var items = [], cartLineIds = [], addressId = null;
+    var items = [], cartLineIds = [], addressId = null, direct = activityFromQuery();
+    function withActivity(body) { if (direct) body.activity = direct.activity; return body; }
     function renderAddresses(list) {
       var ul = $("[data-addresses]"); ul.innerHTML = "";
       if (addressId == null || !list.some(function (a) { return a.id === addressId; })) {
@@ -85,7 +97,7 @@
         : T.no_points.replace("{balance}", points.balance);
     }
     function preview() {
-      var body = withExtras({ items: items }); if (addressId) body.address_id = addressId;
+      var body = withExtras(withActivity({ items: items })); if (addressId) body.address_id = addressId;
       var probe = points.balance > 0
         ? api("POST", "/api/v1/store/checkout/preview", Object.assign({}, body, { points: points.balance }))
         : Promise.resolve(null);
@@ -126,7 +138,7 @@
       var button = this;
       if (!addressId) { toast(T.choose_address); return; }
       button.disabled = true;
-      var order = withExtras({ items: items, address_id: addressId, note: $("[data-note]").value });
+      var order = withExtras(withActivity({ items: items, address_id: addressId, note: $("[data-note]").value }));
       if (points.use && points.usable > 0) order.points = points.usable;
       api("POST", "/api/v1/store/orders", order).then(function (r) {
         if (!r.ok) { button.disabled = false; toast(firstError(r)); return; }
@@ -135,6 +147,12 @@
           .then(function () { location.href = "/orders/" + r.data.id + "/pay"; });
       });
     };
+    if (direct) {
+      items = direct.items;
+      show("[data-ready]", true);
+      loadAddresses().then(preview);
+      return;
+    }
     api("GET", "/api/v1/store/cart").then(function (r) {
       items = r.ok ? r.data.checkout_items : [];
       var wanted = {}; items.forEach(function (i) { wanted[i.sku_id] = true; });
@@ -192,10 +210,13 @@
         if (o.status === "pending_payment") title = T.processing;
         else if (o.status === "cancelled") title = T.cancelled;
         else title = o.payment_method === "cod" ? T.cod : T.paid;
+        // A group-buy order joins (or opens) its group once the payment is recorded: show the group.
+        var grouped = o.activity && o.activity.type === "group_buy" && o.status !== "pending_payment" && o.status !== "cancelled";
+        if (grouped && o.group_id) { location.replace("/groups/" + o.group_id); return; }
         $("[data-result-title]").textContent = title;
         $("[data-total]").textContent = money(o.total_amount);
         show("[data-ready]", true);
-        if (o.status === "pending_payment" && ++tries < 15) setTimeout(poll, 2000);
+        if ((o.status === "pending_payment" || grouped) && ++tries < 15) setTimeout(poll, 2000);
       });
     })();
   }

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupBuysConfig(AppConfig):
+    name = "tenant_apps.group_buys"
+    label = "group_buys"
+    verbose_name = _("Group buys")
+
+    def ready(self) -> None:
+        from tenant_apps.checkout.interface import register_checkout_extension
+        from tenant_apps.marketing.interface import register_activity_model
+
+        from . import handlers  # noqa: F401  (registers the order-event subscribers)
+        from .extension import GroupBuyExtension
+        from .models import GroupBuy
+
+        register_activity_model(GroupBuy)
+        register_checkout_extension(GroupBuyExtension())

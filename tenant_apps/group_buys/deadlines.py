@@ -1,0 +1,44 @@
+"""Which shops have a group deadline due, without scanning every shop schema (the same index as orders' timers:
+one Redis sorted set, member = shop schema, score = the shop's earliest forming-group deadline). Opening a group
+lowers the score (ZADD LT); the beat task pops due shops and runs their deadline pass, which re-adds the next
+one. A daily sweep over all shops restores a lost index; reads never depend on it (rules.effective_group_status).
+"""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django_redis import get_redis_connection
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+_POP_DUE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
+return due
+"""
+
+
+def _key() -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'mm')}:group_buys:due-shops"
+
+
+def note_due(when: datetime | None, schema_name: str | None = None) -> None:
+    if when is None:
+        return
+    schema = schema_name or connection.schema_name
+    try:
+        get_redis_connection("default").zadd(_key(), {schema: when.timestamp()}, lt=True)
+    except RedisError:  # a payment must not fail on the index; the daily sweep restores it
+        log.warning("group buys: could not index the next deadline of shop %s", schema, exc_info=True)
+
+
+def pop_due_shops(now: datetime, limit: int = 1000) -> list[str]:
+    raw = get_redis_connection("default").eval(_POP_DUE, 1, _key(), now.timestamp(), limit)
+    return [item.decode() if isinstance(item, bytes) else item for item in raw]
+
+
+def next_due_of(schema_name: str) -> float | None:
+    return get_redis_connection("default").zscore(_key(), schema_name)

@@ -1,0 +1,111 @@
+"""What marketing activities ask of orders (group buys first): release a shipping hold, note the group an order
+joined, and refund a paid order in full as a system after-sale. Called through orders.interface; orders never
+calls an activity back (activities listen to the order events).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from micromall.errors import Conflict
+from shared_apps.tenancy.interface import current_shop
+
+from ..models import AfterSale, AfterSaleLine, AfterSaleStatus, AfterSaleType, Order, OrderStatus, Refund, RefundStatus
+from .aftersales import (
+    _claimed_money,
+    _finish_refunded,
+    _open_claims_amount,
+    _open_refund,
+    _publish_decision,
+    _release_unshipped,
+    _send_refund,
+    refund_share,
+)
+from .lifecycle import locked_order
+
+REASON_CHARS = 200
+
+
+@transaction.atomic
+def release_ship_hold(*, order_id: int) -> bool:
+    """The activity let the order go (its group formed): it may ship now. False when it was not on hold."""
+    order = locked_order(order_id)
+    if not order.ship_hold:
+        return False
+    order.ship_hold = False
+    order.save(update_fields=["ship_hold"])
+    return True
+
+
+@transaction.atomic
+def set_order_group(*, order_id: int, group_id: int) -> None:
+    """Record the group a paid group-buy order joined (or opened): the order carries group_id (API.md)."""
+    order = locked_order(order_id)
+    if order.group_id != group_id:
+        order.group_id = group_id
+        order.save(update_fields=["group_id"])
+
+
+def refund_order_in_full(*, order_id: int, reason: str, shop=None) -> Order:
+    """Give back everything paid for an unshipped order (a failed group...): one system refund-only request for
+    every unit not yet claimed, plus shipping, approved at once and sent through the order's gateway.
+
+    Idempotent: a closed order is left as it is; a second call finds every unit claimed and only retries the
+    gateway for refunds still pending. Pending shopper requests are rejected first (their units are refunded
+    here). Stock returns as for any refund before shipment; the `order.refunded` event it publishes is what
+    gives coupons and points back. Raises Conflict for unpaid, cancelled or shipped orders.
+    """
+    shop = shop or current_shop()
+    reason = (reason or "").strip()[:REASON_CHARS]
+    with transaction.atomic():
+        order = locked_order(order_id)
+        if order.status == OrderStatus.CLOSED:
+            return order
+        if order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED):
+            raise Conflict(_("Only a paid order can be refunded."), status=order.status)
+        if order.shipments.exists():
+            raise Conflict(_("This order has been shipped: it cannot be refunded in full here."), status=order.status)
+        now = timezone.now()
+        for pending in AfterSale.objects.select_for_update().filter(order=order, status=AfterSaleStatus.REQUESTED):
+            pending.status = AfterSaleStatus.REJECTED
+            pending.reject_reason = reason
+            pending.decided_at = now
+            pending.save(update_fields=["status", "reject_reason", "decided_at"])
+            _publish_decision(order, pending, "rejected")
+        _refund_unclaimed(order, reason, now)
+        pending_refunds = list(
+            Refund.objects.filter(payment__order=order, status=RefundStatus.PENDING).values_list("pk", flat=True)
+        )
+    for refund_id in pending_refunds:
+        _send_refund(refund_id, shop=shop)
+    return Order.objects.get(pk=order_id)
+
+
+def _refund_unclaimed(order: Order, reason: str, now) -> None:
+    money = _claimed_money(order)
+    wanted = []
+    for line in order.lines.all():
+        units, claimed = money.get(line.pk, (0, 0))
+        if units < line.quantity:
+            amount = refund_share(line, claimed_quantity=units, claimed_amount=claimed, quantity=line.quantity - units)
+            wanted.append(AfterSaleLine(order_line=line, quantity=line.quantity - units, refund_amount=amount))
+    if not wanted:
+        return  # every unit is refunded or being refunded already
+    shipping_back = AfterSale.objects.filter(order=order, shipping_refund_amount__gt=0).exclude(
+        status=AfterSaleStatus.REJECTED
+    )
+    shipping = 0 if shipping_back.exists() else order.shipping_amount
+    refund_amount = sum(line.refund_amount for line in wanted) + shipping
+    if order.refunded_amount + _open_claims_amount(order) + refund_amount > order.total_amount:
+        raise Conflict(_("That would refund more than was paid for this order."), status=order.status)
+    aftersale = AfterSale.objects.create(
+        order=order, type=AfterSaleType.REFUND, status=AfterSaleStatus.APPROVED, reason=reason,
+        refund_amount=refund_amount, shipping_refund_amount=shipping, decided_at=now,
+    )  # fmt: skip
+    for line in wanted:
+        line.aftersale = aftersale
+    AfterSaleLine.objects.bulk_create(wanted)
+    _publish_decision(order, aftersale, "approved")
+    _release_unshipped(order, aftersale)
+    if _open_refund(order, aftersale) is None:
+        _finish_refunded(order, aftersale, None)  # nothing was paid (a free order): done at once
