@@ -121,11 +121,13 @@ def test_a_foreign_sku_is_a_field_error(shop_a, catalog_a, catalog_b, buyer_a):
     assert in_shop(shop_a, Order.objects.count) == 0
 
 
-def test_coupons_and_points_are_refused_until_marketing_lands(shop_a, catalog_a, buyer_a):
-    response = place(buyer_a, (catalog_a.tea.pk, 1), coupon_code="SAVE10", points=100)
+def test_unknown_coupons_and_points_are_refused(shop_a, catalog_a, buyer_a):
+    coupon = place(buyer_a, (catalog_a.tea.pk, 1), coupon_code="SAVE10")  # the coupons app: not the member's
+    points = place(buyer_a, (catalog_a.tea.pk, 1), points=100)  # no points extension yet
 
-    assert response.status_code == 400
-    assert set(response.json()["errors"]) == {"coupon_code", "points"}
+    assert coupon.status_code == points.status_code == 400
+    assert set(coupon.json()["errors"]) == {"coupon_code"}
+    assert set(points.json()["errors"]) == {"points"}
     assert stock_of(shop_a, catalog_a.tea) == 10
 
 
