@@ -8,7 +8,7 @@ from ..models import RuleKind
 BIG = 2**63 - 1
 
 
-class ScopeSerializer(serializers.Serializer):
+class RuleScopeSerializer(serializers.Serializer):
     products = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIG), required=False)
     categories = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIG), required=False)
     exclude_products = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIG), required=False)
@@ -39,7 +39,7 @@ class RuleInput(serializers.Serializer):
     cap_amount = serializers.IntegerField(required=False, allow_null=True)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    scope = ScopeSerializer(required=False)
+    scope = RuleScopeSerializer(required=False)
     group_id = serializers.IntegerField(required=False, allow_null=True)
     publish = serializers.BooleanField(required=False, default=False, help_text="publish at once (else a draft)")
 
@@ -59,7 +59,7 @@ class RuleSerializer(serializers.Serializer):
     cap_amount = serializers.IntegerField(allow_null=True)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    scope = ScopeSerializer()
+    scope = RuleScopeSerializer()
     group_id = serializers.IntegerField(allow_null=True)
     status = serializers.CharField(help_text="draft, scheduled, running, paused, ended or invalidated (now)")
     labels = serializers.ListField(child=serializers.CharField(), help_text="the tags shoppers see, e.g. 满299减30")
@@ -126,18 +126,18 @@ class MemberPriceSerializer(serializers.Serializer):
     price_amount = serializers.IntegerField()
 
 
-class CartItemSerializer(serializers.Serializer):
+class SimulatedItemSerializer(serializers.Serializer):
     sku_id = serializers.IntegerField(min_value=1, max_value=BIG)
     quantity = serializers.IntegerField(min_value=1, max_value=9999)
 
 
 class SimulateInput(serializers.Serializer):
-    items = CartItemSerializer(many=True, allow_empty=False, max_length=100)
+    items = SimulatedItemSerializer(many=True, allow_empty=False, max_length=100)
     member_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=BIG)
 
 
 class ProgressInput(serializers.Serializer):
-    items = CartItemSerializer(many=True, allow_empty=True, max_length=100)
+    items = SimulatedItemSerializer(many=True, allow_empty=True, max_length=100)
 
 
 class AllocationSerializer(serializers.Serializer):
