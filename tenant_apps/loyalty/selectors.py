@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -34,13 +36,27 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(shop_timezone()).date()
 
 
+LEVELS_CACHE_SECONDS = 300
+
+
+def levels_cache_key() -> str:
+    return f"loyalty:levels:{connection.schema_name}"
+
+
 def level_rules() -> list[LevelRule]:
-    return [
-        LevelRule(
-            id=row.pk, name=row.name, growth_threshold=row.growth_threshold, discount_percent=row.discount_percent
-        )
-        for row in MemberLevel.objects.order_by("growth_threshold")
-    ]
+    """The shop's levels, lowest first, from one cache entry per shop (services drop it when levels change): every
+    quote of a signed-in member asks for them, and a shop without levels must cost no query there."""
+    key = levels_cache_key()
+    rules = cache.get(key)
+    if rules is None:
+        rules = [
+            LevelRule(
+                id=row.pk, name=row.name, growth_threshold=row.growth_threshold, discount_percent=row.discount_percent
+            )
+            for row in MemberLevel.objects.order_by("growth_threshold")
+        ]
+        cache.set(key, rules, LEVELS_CACHE_SECONDS)
+    return rules
 
 
 @dataclass(frozen=True)
