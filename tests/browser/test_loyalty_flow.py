@@ -14,8 +14,7 @@ from .test_distribution_flow import register
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TABLES = (
-    "members_member, catalog_product, events_outboxevent, loyalty_loyaltysettings, loyalty_memberlevel, "
-    "checkout_cart"
+    "members_member, catalog_product, events_outboxevent, loyalty_loyaltysettings, loyalty_memberlevel, checkout_cart"
 )
 
 
