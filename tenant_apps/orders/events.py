@@ -28,6 +28,7 @@ def order_payload(order: Order) -> dict[str, Any]:
         "shipping_amount": order.shipping_amount,
         "total_amount": order.total_amount,
         "payment_method": order.payment_method,
+        "ref": order.ref_code,
         "lines": [
             {
                 "order_line_id": line.pk,

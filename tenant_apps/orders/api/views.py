@@ -11,6 +11,7 @@ from shared_apps.tenancy.interface import HasShopRole, MembershipRole
 from tenant_apps.members.interface import IsMember, MemberTokenAuthentication
 
 from .. import selectors, services
+from ..services.placing import REF_CODE
 from . import serializers as s
 
 STORE_TAGS = ["store: orders"]
@@ -24,6 +25,13 @@ STATUS_PARAM = OpenApiParameter(
 class MemberView(APIView):
     authentication_classes = [MemberTokenAuthentication]
     permission_classes = [IsMember]
+
+
+def cookie_ref(request) -> str:
+    """The storefront keeps the first share code seen (?ref=CODE) in a first-party `ref` cookie; a malformed one
+    is ignored (a stale cookie never blocks a purchase)."""
+    raw = request.COOKIES.get("ref", "")
+    return raw if REF_CODE.match(raw) else ""
 
 
 def order_body(order) -> dict:
@@ -50,6 +58,7 @@ class StoreOrderListView(MemberView):
             note=values.get("note", ""),
             coupon_code=values.get("coupon_code"),
             points=values.get("points"),
+            ref=values.get("ref") or cookie_ref(request),
         )
         return Response(order_body(order), status=status.HTTP_201_CREATED)
 
