@@ -84,17 +84,17 @@ def main() -> None:
     parser.add_argument("--explain-upto", type=int, default=0, help="with --explain: one batch, order_id <= this")
     args = parser.parse_args()
     shop = prepare(args.entries, args.distributors)
-    from django_tenants.utils import tenant_context
-
     from django.db import connection
+    from django_tenants.utils import tenant_context
 
     from tenant_apps.distribution.models import CommissionEntry
     from tenant_apps.distribution.services import RELEASE_SQL, release_due
 
     if args.explain:
         with tenant_context(shop), connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, WAL) " + RELEASE_SQL, {
-                "now": datetime.datetime.now(datetime.UTC), "after": -1, "upto": args.explain_upto or 2**63 - 1})  # fmt: skip
+            now = datetime.datetime.now(datetime.UTC)
+            params = {"now": now, "after": -1, "upto": args.explain_upto or 2**63 - 1}
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, WAL) " + RELEASE_SQL, params)
             print("\n".join(row[0] for row in cursor.fetchall()))
             cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables "
                            "WHERE relname = 'distribution_commissionentry'")  # fmt: skip

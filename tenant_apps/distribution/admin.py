@@ -49,7 +49,8 @@ class DistributionSettingsForm(forms.ModelForm):
 
     class Meta:
         model = DistributionSettings
-        fields = "__all__"
+        fields = ["enabled", "levels", "rates_bps", "freeze_days", "min_withdrawal_amount", "self_purchase_commission",
+                  "auto_approve"]  # fmt: skip
 
 
 @admin.register(DistributionSettings, site=shop_admin_site)
@@ -146,7 +147,7 @@ class WithdrawalForm(forms.ModelForm):
 
     class Meta:
         model = Withdrawal
-        fields = "__all__"
+        fields = ["transfer_reference", "note"]
 
 
 @admin.register(Withdrawal, site=shop_admin_site)
@@ -231,7 +232,7 @@ class TierForm(forms.ModelForm):
 
     class Meta:
         model = Tier
-        fields = "__all__"
+        fields = ["name", "rank", "min_sales_amount", "min_team_size", "rates_bps"]
 
 
 @admin.register(Tier, site=shop_admin_site)

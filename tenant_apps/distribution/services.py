@@ -473,7 +473,10 @@ def _locked_withdrawal(withdrawal_id: int) -> Withdrawal:
     if not 0 < withdrawal_id < 2**63:
         raise NotFound(_("Withdrawal not found."))
     withdrawal = (
-        Withdrawal.objects.select_for_update(of=("self",)).select_related("distributor").filter(pk=withdrawal_id).first()
+        Withdrawal.objects.select_for_update(of=("self",))
+        .select_related("distributor")
+        .filter(pk=withdrawal_id)
+        .first()
     )
     if withdrawal is None:
         raise NotFound(_("Withdrawal not found."))
@@ -539,7 +542,11 @@ def approve_withdrawal(*, withdrawal_id: int, transfer_reference: str = "") -> W
             ) from None
     else:
         raise Invalid(errors={"transfer_reference": [_("Give the transfer reference.")]})
-    withdrawal.status, withdrawal.transfer_reference, withdrawal.payout_method = WithdrawalStatus.PAID, reference, method
+    withdrawal.status, withdrawal.transfer_reference, withdrawal.payout_method = (
+        WithdrawalStatus.PAID,
+        reference,
+        method,
+    )
     withdrawal.decided_at = timezone.now()
     withdrawal.save(update_fields=["status", "transfer_reference", "payout_method", "decided_at"])
     return withdrawal

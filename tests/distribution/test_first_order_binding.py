@@ -30,7 +30,9 @@ def place(buyer, *items, ref=None, cookie=None):
 
 
 def pay(shop, buyer, order_id):
-    paid = buyer.client.post(f"/api/v1/store/orders/{order_id}/pay", {"method": "test"}, content_type="application/json")
+    paid = buyer.client.post(
+        f"/api/v1/store/orders/{order_id}/pay", {"method": "test"}, content_type="application/json"
+    )
     assert paid.status_code == 200, paid.content
     drain(shop)
 
@@ -46,9 +48,9 @@ def commission(shop, order_id):
     return in_shop(
         shop,
         lambda: list(
-            CommissionEntry.objects.filter(order_id=order_id).order_by("level").values_list(
-                "level", "distributor__code", "amount"
-            )
+            CommissionEntry.objects.filter(order_id=order_id)
+            .order_by("level")
+            .values_list("level", "distributor__code", "amount")
         ),
     )
 
@@ -157,7 +159,7 @@ def test_two_members_binding_to_each_other_at_once_never_make_a_cycle(shop_a):
             code_b = Distributor.objects.create(member=b, code=f"RACEB{round_:03d}", status="approved").code
         bound, refused, barrier = [], [], threading.Barrier(2)
 
-        def bind(who, code):
+        def bind(who, code, bound=bound, refused=refused, barrier=barrier):
             try:
                 with tenant_context(shop_a):
                     barrier.wait()

@@ -72,7 +72,9 @@ def test_stripe_transfer_to_the_connected_account(dist_a, manager_a, stripe_fake
     assert sent.idempotency_key == f"micromall-{dist_a.schema_name}-withdrawal-{wid}-payout"
     assert me(seller)["balances"] == {"pending_amount": 0, "available_amount": 2000, "withdrawn_amount": 3000}
 
-    again = manager_a.post(f"/api/v1/manage/distribution/withdrawals/{wid}/approve", {}, content_type="application/json")
+    again = manager_a.post(
+        f"/api/v1/manage/distribution/withdrawals/{wid}/approve", {}, content_type="application/json"
+    )
     assert again.status_code == 409
     assert len(stripe_fake.requests_to("POST", "/v1/transfers")) == 1
 

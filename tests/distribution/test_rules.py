@@ -67,7 +67,7 @@ def test_the_effective_freeze_is_the_longer_of_the_two(dist_a, catalog_a):
 
 def test_release_in_batches_reaches_every_due_order_and_nothing_else(dist_a):
     """Batches of 2 over 5 due orders and 1 not yet due (order ids with gaps): 5 released, 1 left."""
-    seller, code = distributor(dist_a, "13900000011")
+    seller, _code = distributor(dist_a, "13900000011")
     now = timezone.now()
 
     def seed():

@@ -80,7 +80,9 @@ class ApproveWithdrawalInput(serializers.Serializer):
 
 class PayoutAccountInput(serializers.Serializer):
     stripe_account_id = serializers.CharField(
-        max_length=64, allow_blank=True, help_text="The distributor's Stripe connected account (acct_...); empty: manual."
+        max_length=64,
+        allow_blank=True,
+        help_text="The distributor's Stripe connected account (acct_...); empty: manual.",
     )
 
 
