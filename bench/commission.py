@@ -80,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--distributors", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=0, help="orders per statement (default: the service's)")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS, WAL) the release")
     parser.add_argument("--explain-upto", type=int, default=0, help="with --explain: one batch, order_id <= this")
     args = parser.parse_args()
@@ -102,7 +103,7 @@ def main() -> None:
         return
     with tenant_context(shop):
         started = time.perf_counter()
-        moved = release_due()
+        moved = release_due(batch=args.batch) if args.batch else release_due()
         seconds = time.perf_counter() - started
         left = CommissionEntry.objects.filter(status="pending").count()
     assert moved == args.entries and left == 0, (moved, left)
