@@ -312,6 +312,7 @@ def record_commission(*, payload: dict) -> int:
     if not settings.enabled or CommissionEntry.objects.filter(order_id=payload["order_id"]).exists():
         return 0
     lines = payload["lines"]
+    release = ReleaseSchedule.objects.filter(order_id=payload["order_id"]).first()  # completed already (late event)
     created = 0
     for level, distributor in enumerate(_chain(payload["member_id"], settings), start=1):
         if not selectors.approved(distributor):
@@ -340,6 +341,7 @@ def record_commission(*, payload: dict) -> int:
                 }
                 for line, rate, a in zip(lines, rates, amounts, strict=True)
             ],
+            available_at=release.due_at if release else None,
         )
         created += 1
     return created
@@ -349,10 +351,12 @@ def record_commission(*, payload: dict) -> int:
 def schedule_release(*, order_id: int, completed_at: datetime) -> int:
     """order.completed: the order's pending entries become available after the freeze (the shop's freeze days,
     never shorter than its return window). Writes the order's ReleaseSchedule row, which release_due reads."""
-    freeze = timedelta(days=effective_freeze_days(selectors.distribution_settings().freeze_days))
-    due_at = completed_at + freeze
+    settings = selectors.distribution_settings()
+    due_at = completed_at + timedelta(days=effective_freeze_days(settings.freeze_days))
     updated = CommissionEntry.objects.filter(order_id=order_id, status=EntryStatus.PENDING).update(available_at=due_at)
-    if updated:
+    if updated or settings.enabled:
+        # With distribution on, the row is written even when the order has no entries yet: a late order.paid
+        # (its handler retried after this one) then finds the due date (record_commission reads it).
         ReleaseSchedule.objects.update_or_create(order_id=order_id, defaults={"due_at": due_at})
     return updated
 

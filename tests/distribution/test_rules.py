@@ -179,3 +179,21 @@ def test_compliance_export_lists_the_rules_and_the_periods_payouts(dist_a, owner
     assert f"{manual},{code},30.00,paid,manual,'=BANK-7" in text  # a formula-looking reference is escaped
     assert f"{by_stripe},{code},20.00,paid,stripe,{transfer['id']}" in text
     assert "OLD-1" not in text  # decided 40 days ago: outside the period
+
+
+def test_a_late_paid_event_is_released_with_its_order(dist_a, catalog_a):
+    """order.paid's handler failed and is retried after order.completed was handled: the entries still get the
+    order's due date and are released with it."""
+    from tenant_apps.events.models import OutboxEvent
+
+    _, code = distributor(dist_a, "13900000051")
+    buyer = member(dist_a, "13900000052", ref=code)
+    order = buy(dist_a, buyer, (catalog_a.tea.pk, 1))
+    payload = in_shop(dist_a, lambda: OutboxEvent.objects.get(name="order.paid", payload__order_id=order["id"]).payload)
+    in_shop(dist_a, lambda: CommissionEntry.objects.filter(order_id=order["id"]).delete())  # as if never handled
+    complete(dist_a, buyer, order["id"])
+    due = in_shop(dist_a, lambda: ReleaseSchedule.objects.get(order_id=order["id"]).due_at)
+
+    assert in_shop(dist_a, lambda: services.record_commission(payload=payload)) == 1  # the retry
+    assert in_shop(dist_a, lambda: CommissionEntry.objects.get(order_id=order["id"]).available_at) == due
+    assert in_shop(dist_a, lambda: services.release_due(now=due)) == 1
