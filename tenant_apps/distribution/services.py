@@ -422,9 +422,14 @@ def reverse_refund(*, payload: dict) -> int:
         if parent.status == EntryStatus.REVERSED:
             continue
         target = sum(pro_rata([line["amount"] for line in parent.lines], refunded, goods))
-        done = -parent.reversals.aggregate(s=Coalesce(Sum("amount"), Value(0)))["s"]
+        so_far = parent.reversals.aggregate(
+            amount=Coalesce(Sum("amount"), Value(0)), base=Coalesce(Sum("base_amount"), Value(0))
+        )
+        done = -so_far["amount"]
         if target <= done:
             continue
+        # The base refunded so far, as a running total too: the reversal rows' bases add up to it.
+        base_target = refunded * parent.base_amount // goods if goods else 0
         CommissionEntry.objects.create(
             distributor_id=parent.distributor_id,
             kind=EntryKind.REVERSAL,
@@ -433,7 +438,7 @@ def reverse_refund(*, payload: dict) -> int:
             order_number=parent.order_number,
             buyer_id=parent.buyer_id,
             level=parent.level,
-            base_amount=-(refunded * parent.base_amount // goods if goods else 0),
+            base_amount=-(base_target + so_far["base"]),
             rate_bps=parent.rate_bps,
             amount=-(target - done),
             status=parent.status,
@@ -582,16 +587,21 @@ def reject_withdrawal(*, withdrawal_id: int, note: str = "") -> Withdrawal:
 
 @transaction.atomic
 def upgrade_tiers() -> int:
-    """Move each distributor up to the highest tier whose sales or team-size rule it meets (never down)."""
+    """Move each distributor up to the highest tier whose sales or team-size rule it meets (never down).
+
+    Sales = the level-1 commission bases net of refunds (reversal rows carry the refunded base, negative), voided
+    orders left out; team size = members bound directly. Two grouped queries, then one pass."""
     tiers = list(Tier.objects.order_by("-rank"))
     moved = 0
     team_sizes = dict(Binding.objects.values_list("distributor_id").annotate(n=Count("id")))
+    net_sales = dict(
+        CommissionEntry.objects.filter(level=1)
+        .exclude(status=EntryStatus.REVERSED)
+        .values_list("distributor_id")
+        .annotate(s=Sum("base_amount"))
+    )
     for distributor in Distributor.objects.select_related("tier").select_for_update(of=("self",)):
-        sales = (
-            CommissionEntry.objects.filter(distributor=distributor, level=1, kind=EntryKind.COMMISSION)
-            .exclude(status=EntryStatus.REVERSED)
-            .aggregate(s=Coalesce(Sum("base_amount"), Value(0)))["s"]
-        )
+        sales = net_sales.get(distributor.pk, 0)
         current_rank = distributor.tier.rank if distributor.tier_id else -1
         for tier in tiers:
             if tier.rank <= current_rank:

@@ -197,3 +197,34 @@ def test_a_late_paid_event_is_released_with_its_order(dist_a, catalog_a):
     assert in_shop(dist_a, lambda: services.record_commission(payload=payload)) == 1  # the retry
     assert in_shop(dist_a, lambda: CommissionEntry.objects.get(order_id=order["id"]).available_at) == due
     assert in_shop(dist_a, lambda: services.release_due(now=due)) == 1
+
+
+def test_tier_sales_are_net_of_refunds(dist_a, catalog_a):
+    """Reversal rows carry the refunded base (their bases add up to the refunded total), and tier sales count
+    level-1 bases net of them: 12900 sold, 6450 then all of it refunded."""
+    from .conftest import refund
+
+    def tiers():
+        Tier.objects.create(name="普通", rank=0)
+        Tier.objects.create(name="银牌", rank=1, min_sales_amount=10000)
+
+    in_shop(dist_a, tiers)
+    seller, code = distributor(dist_a, "13900000061")
+    buyer = member(dist_a, "13900000062", ref=code)
+    order = buy(dist_a, buyer, (catalog_a.tea.pk, 1))
+
+    refund(dist_a, order["id"], 6450)
+    bases = in_shop(dist_a, lambda: list(CommissionEntry.objects.filter(order_id=order["id"], kind="reversal")
+                                         .values_list("base_amount", flat=True)))  # fmt: skip
+    assert bases == [-6450]
+    assert in_shop(dist_a, services.upgrade_tiers) == 0  # 12900 - 6450 < 10000
+    refund(dist_a, order["id"], 13900)  # the rest, shipping included
+    bases = in_shop(dist_a, lambda: sorted(CommissionEntry.objects.filter(order_id=order["id"], kind="reversal")
+                                           .values_list("base_amount", flat=True)))  # fmt: skip
+    assert sum(bases) == -12900
+    assert me(seller)["tier"] == "普通"
+
+    second = buy(dist_a, buyer, (catalog_a.tea.pk, 1))
+    assert second["status"] == "paid"
+    assert in_shop(dist_a, services.upgrade_tiers) == 1  # 12900 net now
+    assert me(seller)["tier"] == "银牌"
