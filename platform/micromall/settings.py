@@ -110,6 +110,7 @@ TENANT_APPS = [
     "tenant_apps.orders",
     "tenant_apps.notifications",
     "tenant_apps.distribution",
+    "tenant_apps.marketing",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -285,6 +286,8 @@ SPECTACULAR_SETTINGS = {
         "SubscriptionStatusEnum": "billing.models.SubscriptionStatus",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
         "PaymentMethodEnum": "tenant_apps.orders.models.PaymentMethod",
+        "ActivityTypeEnum": "tenant_apps.checkout.extensions.ACTIVITY_TYPES",
+        "AfterSaleTypeEnum": "tenant_apps.orders.models.AfterSaleType",
     },
     # Endpoints grouped by area in Swagger UI (micromall.api.openapi.tag_by_area).
     "TAGS": [
@@ -353,6 +356,9 @@ CELERY_BEAT_SCHEDULE["orders-sweep-all-shops"] = {"task": "orders.sweep_all_shop
 # Distribution (docs/distribution.md): commissions past their freeze become available; tier upgrades.
 CELERY_BEAT_SCHEDULE["distribution-release"] = {"task": "distribution.release_all_shops", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["distribution-tiers"] = {"task": "distribution.upgrade_all_shops", "schedule": 24 * 3600.0}
+# Marketing activities: stored statuses follow the clock (reads check the window themselves).
+CELERY_BEAT_SCHEDULE["marketing-dispatch-due"] = {"task": "marketing.dispatch_due", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["marketing-sweep-all-shops"] = {"task": "marketing.sweep_all_shops", "schedule": 24 * 3600.0}
 # Domain events: drain only the shops marked as having open outbox events (docs/events.md).
 CELERY_BEAT_SCHEDULE["drain-marked-shops"] = {"task": "events.sweep", "schedule": 60.0}
 EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30)  # delivered outbox events are pruned after this

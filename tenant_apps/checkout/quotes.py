@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from micromall.errors import Conflict, Invalid
 from shared_apps.tenancy.interface import current_shop
 from tenant_apps.catalog.interface import SkuForSale, skus_for_sale
+from tenant_apps.pricing import interface as pricing
 from tenant_apps.pricing.interface import LineInput, PricedOrder, default_shipping_rule, price_order
 
+from .extensions import ACTIVITY_TYPES, ActivityRef, Contribution, QuoteRequest, collect
 from .models import Address
 
 MAX_LINES = 100
@@ -29,6 +31,9 @@ class CheckoutQuote(PricedOrder):
     currency: str = "CNY"
     skus: Mapping[int, SkuForSale] = field(default_factory=dict)
     address: Address | None = None
+    # What the quote was asked and what each checkout extension contributed (orders hands both to on_place).
+    request: QuoteRequest | None = None
+    contributions: Mapping[str, Contribution] = field(default_factory=dict)
 
 
 def _whole(value) -> bool:
@@ -78,6 +83,38 @@ def resolve_address(*, member, address) -> Address | None:
     return found
 
 
+def check_activity(activity) -> ActivityRef | None:
+    """`activity` of a request ({type, id, group_id?} or an ActivityRef) checked for shape."""
+    if activity is None or isinstance(activity, ActivityRef):
+        return activity
+    if not isinstance(activity, Mapping):
+        raise Invalid(errors={"activity": [_("Give the activity's type and id.")]})
+    errors = {}
+    kind, activity_id, group_id = activity.get("type"), activity.get("id"), activity.get("group_id")
+    if kind not in ACTIVITY_TYPES:
+        errors["activity.type"] = [_("Unknown activity type.")]
+    if not _whole(activity_id) or not 0 < activity_id < 2**63:
+        errors["activity.id"] = [_("Not a valid activity id.")]
+    if group_id is not None and (not _whole(group_id) or not 0 < group_id < 2**63):
+        errors["activity.group_id"] = [_("Not a valid group id.")]
+    if errors:
+        raise Invalid(errors=errors)
+    return ActivityRef(type=kind, id=activity_id, group_id=group_id)
+
+
+def _refuse_unhandled(request: QuoteRequest, contributions: Mapping[str, Contribution]) -> None:
+    handled = set().union(*(c.handles for c in contributions.values())) if contributions else set()
+    errors = {}
+    if request.coupon_code and "coupon_code" not in handled:
+        errors["coupon_code"] = [_("Coupons are not available in this shop.")]
+    if request.points and "points" not in handled:
+        errors["points"] = [_("Paying with points is not available in this shop.")]
+    if request.activity is not None and "activity" not in handled:
+        errors["activity"] = [_("This activity is not available.")]
+    if errors:
+        raise Invalid(errors=errors)
+
+
 def quote(
     *,
     items: Sequence[tuple[int, int]],
@@ -85,12 +122,21 @@ def quote(
     address: Address | int | None = None,
     lock_skus: bool = False,
     check_stock: bool = True,
+    coupon_code: str | None = None,
+    points: int | None = None,
+    activity=None,
+    placing: bool = False,
 ) -> CheckoutQuote:
-    """Price `items` for `member` shipped to `address` (its province sets any surcharge; None: no surcharge).
+    """Price `items` for `member` shipped to `address` (its province sets any surcharge; None: no surcharge),
+    with the coupon, points and activity asked for, through the registered checkout extensions.
 
-    `lock_skus=True` row-locks the SKUs in id order (call it inside the caller's transaction).
+    `lock_skus=True` row-locks the SKUs in id order (call it inside the caller's transaction); `placing=True`
+    tells the extensions they run inside place_order's transaction.
     """
     clean = check_items(items)
+    activity = check_activity(activity)
+    if points is not None and (not _whole(points) or points < 0):
+        raise Invalid(errors={"points": [_("Points must be a whole number, 0 or more.")]})
     address = resolve_address(member=member, address=address)
     skus = skus_for_sale((sku_id for sku_id, _quantity in clean), lock=lock_skus)
     errors: dict[str, list[str]] = {}
@@ -109,6 +155,21 @@ def quote(
                     sku_id=sku_id,
                     available=skus[sku_id].stock,
                 )
+    now = pricing.current_time()  # looked up at call time: tests stand the pricing clock where they need it
+    request = QuoteRequest(
+        member=member,
+        items=tuple(clean),
+        skus={sku_id: skus[sku_id] for sku_id, _quantity in clean},
+        now=now,
+        coupon_code=coupon_code or None,
+        points=points or None,
+        activity=activity,
+        placing=placing,
+    )
+    contributions = collect(request)
+    _refuse_unhandled(request, contributions)
+    parts = list(contributions.values())
+    activity_prices = {sku_id: price for part in parts for sku_id, price in part.activity_prices.items()}
     priced = price_order(
         lines=[
             LineInput(
@@ -118,16 +179,25 @@ def quote(
                 quantity=quantity,
                 list_price_amount=skus[sku_id].price_amount,
                 weight_grams=skus[sku_id].weight_grams,
+                activity_price_amount=activity_prices.get(sku_id),
             )
             for sku_id, quantity in clean
         ],
         shipping=default_shipping_rule(),
         province=address.province if address else None,
+        now=now,
+        member_id=request.member_id,
+        promotions=[promotion for part in parts for promotion in part.promotions],
+        coupons=[coupon for part in parts for coupon in part.coupons],
+        points=next((part.points for part in parts if part.points is not None), None),
+        extra_offers=[offer for part in parts for offer in part.item_offers],
     )
     shop = current_shop()
     return CheckoutQuote(
         **{name: getattr(priced, name) for name in PricedOrder.__dataclass_fields__},
         currency=shop.currency if shop else "CNY",
-        skus={sku_id: skus[sku_id] for sku_id, _quantity in clean},
+        skus=request.skus,
         address=address,
+        request=request,
+        contributions=contributions,
     )

@@ -103,6 +103,16 @@ class Order(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=20, blank=True)
+    # Marketing, as checkout's extensions resolved it at placement (tenant_apps/checkout/extensions.py):
+    # the activity that priced the order (flash_sale, group_buy, bargain) and its group once one is joined,
+    # the coupon and the points spent. Kept on the order so refunds and reports need no marketing app.
+    activity_type = models.CharField(max_length=20, blank=True, verbose_name=_("activity"))
+    activity_id = models.BigIntegerField(null=True, blank=True)
+    group_id = models.BigIntegerField(null=True, blank=True)
+    coupon_code = models.CharField(max_length=64, blank=True, verbose_name=_("coupon"))
+    points_used = models.PositiveIntegerField(default=0, verbose_name=_("points used"))
+    # A paid order that must not ship yet (a group buy waiting for its group); released by the activity.
+    ship_hold = models.BooleanField(default=False, verbose_name=_("on hold for shipping"))
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -146,6 +156,8 @@ class OrderLine(models.Model):
     total_amount = models.PositiveBigIntegerField()
     # The line's share of every order-level discount: [{kind, code, amount}], summing to discount_amount.
     allocations = models.JSONField(default=list, blank=True)
+    # A free gift added by a threshold rule (满赠): price 0, stock reserved like any line.
+    is_gift = models.BooleanField(default=False, verbose_name=_("gift"))
 
     class Meta:
         ordering = ["id"]

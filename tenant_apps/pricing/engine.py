@@ -68,16 +68,115 @@ class ShippingRule:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Which lines a promotion or coupon covers: all, or the included products/categories, minus the excluded."""
+
+    product_ids: frozenset[int] = frozenset()
+    category_ids: frozenset[int] = frozenset()
+    exclude_product_ids: frozenset[int] = frozenset()
+    exclude_category_ids: frozenset[int] = frozenset()
+
+    def covers(self, line: LineInput) -> bool:
+        if line.product_id in self.exclude_product_ids or (
+            line.category_id is not None and line.category_id in self.exclude_category_ids
+        ):
+            return False
+        if not self.product_ids and not self.category_ids:
+            return True
+        return line.product_id in self.product_ids or (
+            line.category_id is not None and line.category_id in self.category_ids
+        )
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One tier of a quantity or threshold promotion; a rule uses the fields of its kind.
+
+    threshold_amount / threshold_quantity: what the eligible lines must reach;
+    reduce_amount (满减), percent_off (满折, 1-99 = share taken off), gift_sku_ids (满赠, first in stock wins),
+    bundle_price_amount (N元N件: threshold_quantity items for this price).
+    """
+
+    threshold_amount: int = 0
+    threshold_quantity: int = 0
+    reduce_amount: int = 0
+    percent_off: int = 0
+    gift_sku_ids: tuple[int, ...] = ()
+    bundle_price_amount: int = 0
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A quantity (step 3) or threshold (step 4) rule in force, as plain data (models live in marketing apps).
+
+    kind: "bundle" (N元N件), "nth_percent" (e.g. second item half price) -> step 3;
+          "threshold_reduce" (满减), "threshold_percent" (满折), "threshold_gift" (满赠) -> step 4.
+    group: the rule group (one applied promotion per group); `excludes` lists groups it never combines with
+    (the merchant's exclusion matrix, made symmetric by the caller).
+    repeat: "every X" tiers repeat (满减 only), capped by cap_amount.
+    """
+
+    kind: str
+    code: str
+    name: str
+    tiers: tuple[Tier, ...]
+    group: str = ""
+    scope: Scope = Scope()
+    repeat: bool = False
+    cap_amount: int | None = None
+    excludes: frozenset[str] = frozenset()
+    # Gift SKUs that are out of stock now (the caller knows stock; the engine stays pure).
+    unavailable_gift_sku_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class CouponOffer:
+    """A member's coupon chosen for this order (step 5), resolved and validated for ownership by the caller.
+
+    kind: "fixed" (amount off), "percent" (percent_off 1-99 taken off), "shipping" (amount off the shipping
+    fee, step 7). A random-range coupon is fixed once claimed. threshold_amount is measured on the eligible
+    lines' amounts after step 4; max_discount_amount caps a percent coupon; full_price_only skips lines whose
+    unit price came from an item offer.
+    """
+
+    code: str
+    name: str
+    kind: str
+    amount: int = 0
+    percent_off: int = 0
+    threshold_amount: int = 0
+    scope: Scope = Scope()
+    max_discount_amount: int | None = None
+    full_price_only: bool = False
+
+
+@dataclass(frozen=True)
+class PointsRedemption:
+    """Points the shopper asked to spend (step 6) and the shop's rules for them.
+
+    points_per_yuan: points worth one yuan (100 fen); min_points/max_points per order; max_percent: at most this
+    share of the merchandise amount after step 5 may be paid with points.
+    """
+
+    points: int
+    points_per_yuan: int
+    min_points: int = 0
+    max_points: int | None = None
+    max_percent: int = 100
+
+
+@dataclass(frozen=True)
 class PricingInput:
     lines: tuple[LineInput, ...]
     shipping: ShippingRule | None = None
     # Canonical province name (pricing.regions.canonical_province); None: no surcharge (no address yet).
     province: str | None = None
     item_offers: tuple[ItemOffer, ...] = ()
-    # Read by steps 3-6 once the marketing issue builds them; ignored until then (checkout refuses them).
-    promotions: tuple = ()
-    coupon: object | None = None
-    points: int = 0
+    # Steps 3-4 (quantity and threshold rules in force), 5 (at most one order coupon + one product coupon +
+    # one shipping coupon), 6 (points). Filled by checkout from the marketing apps' contributions.
+    promotions: tuple[Promotion, ...] = ()
+    coupons: tuple[CouponOffer, ...] = ()
+    points: PointsRedemption | None = None
 
 
 # --- output ------------------------------------------------------------------------------------------------
@@ -126,6 +225,15 @@ class PricedLine:
 
 
 @dataclass(frozen=True)
+class Gift:
+    """A gift line a threshold rule (满赠) adds at no charge."""
+
+    sku_id: int
+    quantity: int
+    code: str
+
+
+@dataclass(frozen=True)
 class PricedOrder:
     lines: tuple[PricedLine, ...]
     subtotal_amount: int
@@ -134,6 +242,10 @@ class PricedOrder:
     total_amount: int
     applied: tuple[Applied, ...]
     weight_grams: int = 0
+    gifts: tuple[Gift, ...] = ()
+    # Points spent (step 6) and the shipping discount (shipping coupons, step 7) included in shipping_amount.
+    points_used: int = 0
+    shipping_discount_amount: int = 0
 
     def line(self, sku_id: int) -> PricedLine:
         return next(line for line in self.lines if line.sku_id == sku_id)
@@ -188,6 +300,9 @@ class Working:
     lines: list[WorkingLine]
     applied: list[Applied] = field(default_factory=list)
     shipping_amount: int = 0
+    gifts: list[Gift] = field(default_factory=list)
+    points_used: int = 0
+    shipping_discount_amount: int = 0
 
     @property
     def merchandise_amount(self) -> int:
@@ -353,4 +468,7 @@ def price_order(pricing: PricingInput, *, steps: Sequence[Step] = STEPS) -> Pric
         total_amount=subtotal - discount + order.shipping_amount,
         applied=tuple(order.applied),
         weight_grams=sum(line.weight_grams for line in lines),
+        gifts=tuple(order.gifts),
+        points_used=order.points_used,
+        shipping_discount_amount=order.shipping_discount_amount,
     )

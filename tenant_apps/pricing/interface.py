@@ -22,13 +22,20 @@ from .engine import (
     Allocation,
     Applied,
     AppliedLine,
+    CouponOffer,
+    Gift,
     ItemOffer,
     LineInput,
+    PointsRedemption,
     PricedLine,
     PricedOrder,
     PricingInput,
+    Promotion,
+    Scope,
     ShippingRule,
     Step,
+    Tier,
+    allocate,
     item_unit_price,
     price_epoch,
 )
@@ -41,15 +48,22 @@ __all__ = [
     "Allocation",
     "Applied",
     "AppliedLine",
+    "CouponOffer",
     "DisplayPrice",
+    "Gift",
     "ItemOffer",
     "LineInput",
+    "PointsRedemption",
     "PricedLine",
     "PricedOrder",
     "PricingInput",
     "ProductPrice",
+    "Promotion",
+    "Scope",
     "ShippingRule",
     "SkuPrice",
+    "Tier",
+    "allocate",
     "canonical_province",
     "current_time",
     "default_shipping_rule",
@@ -92,7 +106,8 @@ class DisplayPrice:
 BoundaryProvider = Callable[[datetime], Iterable[datetime]]
 _boundary_providers: list[BoundaryProvider] = []
 # Item-price offers in force (step 2 of the engine); marketing registers its providers here too. Called as
-# provider(sku_ids=[...] or None, product_ids=[...] or None, now=...) -> offers of those SKUs / products.
+# provider(sku_ids=[...] or None, product_ids=[...] or None, now=..., member_id=int or None) -> offers of those
+# SKUs / products (member prices and level discounts only when member_id is given).
 OfferProvider = Callable[..., Iterable[ItemOffer]]
 _offer_providers: list[OfferProvider] = []
 
@@ -135,7 +150,11 @@ def price_window_token(now: datetime | None = None) -> str:
 
 
 def item_offers(
-    *, sku_ids: Iterable[int] | None = None, product_ids: Iterable[int] | None = None, now: datetime | None = None
+    *,
+    sku_ids: Iterable[int] | None = None,
+    product_ids: Iterable[int] | None = None,
+    now: datetime | None = None,
+    member_id: int | None = None,
 ) -> tuple[ItemOffer, ...]:
     if not _offer_providers:
         return ()
@@ -143,22 +162,28 @@ def item_offers(
     products = None if product_ids is None else list(product_ids)
     now = now or current_time()
     return tuple(
-        offer for provider in _offer_providers for offer in provider(sku_ids=skus, product_ids=products, now=now)
+        offer
+        for provider in _offer_providers
+        for offer in provider(sku_ids=skus, product_ids=products, now=now, member_id=member_id)
     )
 
 
-def sku_unit_prices(skus: Iterable[SkuPrice], now: datetime | None = None) -> dict[int, int]:
-    """{sku_id: the unit price a shopper pays now} (steps 1-2 of the engine without a member)."""
+def sku_unit_prices(
+    skus: Iterable[SkuPrice], now: datetime | None = None, member_id: int | None = None
+) -> dict[int, int]:
+    """{sku_id: the unit price a shopper pays now} (steps 1-2 of the engine; member prices with member_id)."""
     skus = list(skus)
-    offers = item_offers(sku_ids=[sku.sku_id for sku in skus], now=now)
+    offers = item_offers(sku_ids=[sku.sku_id for sku in skus], now=now, member_id=member_id)
     return {sku.sku_id: item_unit_price(sku.sku_id, sku.list_price_amount, offers)[0] for sku in skus}
 
 
-def display_prices(products: Iterable[ProductPrice], now: datetime | None = None) -> dict[int, DisplayPrice]:
+def display_prices(
+    products: Iterable[ProductPrice], now: datetime | None = None, member_id: int | None = None
+) -> dict[int, DisplayPrice]:
     """{product_id: the card price}: the lowest of the product's lowest list price and its SKUs' offers in force
     (an offer only ever lowers its own SKU's price, so this is the lowest unit price a shopper can pay)."""
     products = list(products)
-    offers = item_offers(product_ids=[product.product_id for product in products], now=now)
+    offers = item_offers(product_ids=[product.product_id for product in products], now=now, member_id=member_id)
     lowest_offer: dict[int, int] = {}
     for offer in offers:
         if offer.product_id is not None:
@@ -192,11 +217,25 @@ def price_order(
     province: str | None = None,
     now: datetime | None = None,
     steps: tuple[Step, ...] = STEPS,
+    member_id: int | None = None,
+    promotions: Iterable[Promotion] = (),
+    coupons: Iterable[CouponOffer] = (),
+    points: PointsRedemption | None = None,
+    extra_offers: Iterable[ItemOffer] = (),
 ) -> PricedOrder:
-    """Price lines with the engine, with the item offers in force now."""
+    """Price lines with the engine: the item offers in force now (for `member_id` when given) plus
+    `extra_offers`, and the promotions, coupons and points checkout's contributions resolved."""
     lines = tuple(lines)
-    offers = item_offers(sku_ids=[line.sku_id for line in lines], now=now)
+    offers = item_offers(sku_ids=[line.sku_id for line in lines], now=now, member_id=member_id)
     return run_engine(
-        PricingInput(lines=lines, shipping=shipping, province=canonical_province(province), item_offers=offers),
+        PricingInput(
+            lines=lines,
+            shipping=shipping,
+            province=canonical_province(province),
+            item_offers=offers + tuple(extra_offers),
+            promotions=tuple(promotions),
+            coupons=tuple(coupons),
+            points=points,
+        ),
         steps=steps,
     )

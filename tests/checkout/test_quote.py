@@ -182,8 +182,6 @@ def test_preview_api_answers_the_contract_shape(shop_a, shopper_a, client_a):
         ({"items": [{"sku_id": 1, "quantity": "lots"}]}, "items.0.quantity"),
         ({"items": [{"sku_id": "x", "quantity": 1}]}, "items.0.sku_id"),
         ({"items": [{"sku_id": 10**12, "quantity": 1}]}, "items.0.sku_id"),
-        ({"items": [{"sku_id": 1, "quantity": 1}], "coupon_code": "SAVE10"}, "coupon_code"),
-        ({"items": [{"sku_id": 1, "quantity": 1}], "points": 100}, "points"),
         ({}, "items"),
     ],
 )
@@ -191,6 +189,28 @@ def test_preview_bad_input_is_a_400_with_field_messages(shop_a, client_a, body, 
     response = client_a.post("/api/v1/store/checkout/preview", body, content_type="application/json")
     assert response.status_code == 400
     assert field in response.json()["errors"], response.json()
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"coupon_code": "SAVE10"}, "coupon_code"),
+        ({"points": 100}, "points"),
+        ({"activity": {"type": "flash_sale", "id": 99999}}, "activity"),
+        ({"activity": {"type": "lottery", "id": 1}}, "activity"),
+    ],
+)
+def test_preview_refuses_a_coupon_points_or_activity_nobody_handles(shop_a, client_a, extra, field):
+    """A guest's unknown coupon, points and an unknown activity are field errors, never silently ignored."""
+    with tenant_context(shop_a):
+        sku = skus_of(make_product("券测", skus=[{"specs": {}, "price_amount": 1000, "stock": 5}]))[0]
+    response = client_a.post(
+        "/api/v1/store/checkout/preview",
+        {"items": [{"sku_id": sku, "quantity": 1}], **extra},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert any(key.startswith(field) for key in response.json()["errors"]), response.json()
 
 
 def test_preview_of_another_shops_sku_and_over_stock(shop_a, shop_b, client_a, client_b):

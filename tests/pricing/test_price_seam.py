@@ -27,7 +27,7 @@ class LimitedTimeDiscount:
     def boundaries(self, now):
         return [START, END]
 
-    def offers(self, *, sku_ids=None, product_ids=None, now):
+    def offers(self, *, sku_ids=None, product_ids=None, now, member_id=None):
         running = START <= now < END
         wanted = (sku_ids is not None and self.sku_id in sku_ids) or (
             product_ids is not None and self.product_id in product_ids

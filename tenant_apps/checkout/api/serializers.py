@@ -1,8 +1,8 @@
 """Storefront API shapes for cart, addresses and the checkout preview."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ..extensions import ACTIVITY_TYPES
 from ..quotes import MAX_LINES, MAX_QUANTITY
 
 
@@ -11,25 +11,22 @@ class ItemSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
 
+class PreviewActivitySerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ACTIVITY_TYPES)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    group_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+
+
 class PreviewRequestSerializer(serializers.Serializer):
     items = serializers.ListField(child=ItemSerializer(), allow_empty=False, max_length=MAX_LINES)
     address_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
     coupon_code = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=64, help_text="Not available yet (marketing)."
+        required=False, allow_blank=True, allow_null=True, max_length=64, help_text="a code from GET store/coupons"
     )
     points = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=10**9, help_text="Not available yet (marketing)."
+        required=False, allow_null=True, min_value=0, max_value=10**9, help_text="points to spend on this order"
     )
-
-    def validate_coupon_code(self, value):
-        if value:
-            raise serializers.ValidationError(_("Coupons are not available yet."))
-        return value
-
-    def validate_points(self, value):
-        if value:
-            raise serializers.ValidationError(_("Paying with points is not available yet."))
-        return value
+    activity = PreviewActivitySerializer(required=False, allow_null=True)
 
 
 class QuotedLineSerializer(serializers.Serializer):
@@ -58,8 +55,17 @@ class AppliedSerializer(serializers.Serializer):
     lines = AppliedLineSerializer(many=True)
 
 
+class GiftSerializer(serializers.Serializer):
+    sku_id = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    code = serializers.CharField(help_text="the rule that gives it")
+
+
 class PreviewSerializer(serializers.Serializer):
     lines = QuotedLineSerializer(many=True)
+    gifts = GiftSerializer(many=True)
+    points_used = serializers.IntegerField()
+    shipping_discount_amount = serializers.IntegerField()
     subtotal_amount = serializers.IntegerField()
     discount_amount = serializers.IntegerField()
     shipping_amount = serializers.IntegerField()

@@ -73,6 +73,9 @@ def quote_body(priced: CheckoutQuote) -> dict:
             }
             for line in priced.lines
         ],
+        "gifts": [{"sku_id": gift.sku_id, "quantity": gift.quantity, "code": gift.code} for gift in priced.gifts],
+        "points_used": priced.points_used,
+        "shipping_discount_amount": priced.shipping_discount_amount,
         "subtotal_amount": priced.subtotal_amount,
         "discount_amount": priced.discount_amount,
         "shipping_amount": priced.shipping_amount,
@@ -107,6 +110,9 @@ class CheckoutPreviewView(APIView):
             items=[(item["sku_id"], item["quantity"]) for item in data["items"]],
             member=member_of(request),
             address=data.get("address_id"),
+            coupon_code=data.get("coupon_code"),
+            points=data.get("points"),
+            activity=data.get("activity"),
         )
         return Response(quote_body(priced))
 

@@ -2,9 +2,10 @@
 
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tenant_apps.checkout.interface import MAX_QUANTITY
+from tenant_apps.checkout.interface import ACTIVITY_TYPES, MAX_QUANTITY
 
 from ..models import (
     AfterSale,
@@ -32,12 +33,27 @@ class OrderItemInput(serializers.Serializer):
     )
 
 
+class ActivitySerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+    group_id = serializers.IntegerField(allow_null=True)
+
+
+class ActivityInput(serializers.Serializer):
+    """The activity that prices the order (API.md): a flash sale, a group buy (join `group_id`) or a bargain."""
+
+    type = serializers.ChoiceField(choices=ACTIVITY_TYPES)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    group_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+
+
 class OrderCreateInput(serializers.Serializer):
     items = serializers.ListField(child=OrderItemInput(), allow_empty=False, max_length=MAX_LINES)
     address_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     coupon_code = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
     points = serializers.IntegerField(min_value=0, max_value=10**9, required=False, allow_null=True)
+    activity = ActivityInput(required=False, allow_null=True)
     ref = serializers.RegexField(
         r"^[A-Za-z0-9]{1,32}$",
         required=False,
@@ -59,7 +75,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         model = OrderLine
         fields = [
             "id", "sku_id", "product_id", "title", "specs", "sku_code", "image_url", "quantity",
-            "unit_price_amount", "subtotal_amount", "discount_amount", "total_amount", "allocations",
+            "unit_price_amount", "subtotal_amount", "discount_amount", "total_amount", "allocations", "is_gift",
         ]  # fmt: skip
 
     def get_image_url(self, line) -> str | None:
@@ -175,6 +191,8 @@ class OrderSerializer(serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True)
     shipments = ShipmentSerializer(many=True)
     address = AddressSnapshotSerializer(source="*")
+    activity = serializers.SerializerMethodField()
+    coupon_code = serializers.CharField(allow_null=True)
 
     class Meta:
         model = Order
@@ -182,8 +200,19 @@ class OrderSerializer(serializers.ModelSerializer):
             "id", "number", "status", "status_label", "lines", "subtotal_amount", "discount_amount",
             "shipping_amount", "total_amount", "refunded_amount", "currency", "applied", "note", "address",
             "payment_method", "shipments", "created", "pay_deadline", "paid_at", "shipped_at", "completed_at",
-            "cancelled_at", "closed_at",
+            "cancelled_at", "closed_at", "activity", "group_id", "coupon_code", "points_used", "ship_hold",
         ]  # fmt: skip
+
+    @extend_schema_field(ActivitySerializer(allow_null=True))
+    def get_activity(self, order) -> dict | None:
+        if not order.activity_type:
+            return None
+        return {"type": order.activity_type, "id": order.activity_id, "group_id": order.group_id}
+
+    def to_representation(self, order):
+        data = super().to_representation(order)
+        data["coupon_code"] = order.coupon_code or None
+        return data
 
 
 class StoreOrderDetailSerializer(OrderSerializer):
@@ -254,6 +283,7 @@ def line_data(line: OrderLine) -> dict:
         "discount_amount": line.discount_amount,
         "total_amount": line.total_amount,
         "allocations": line.allocations,
+        "is_gift": line.is_gift,
     }
 
 
@@ -301,4 +331,13 @@ def order_data(order: Order) -> dict:
         "completed_at": _iso(order.completed_at),
         "cancelled_at": _iso(order.cancelled_at),
         "closed_at": _iso(order.closed_at),
+        "activity": (
+            {"type": order.activity_type, "id": order.activity_id, "group_id": order.group_id}
+            if order.activity_type
+            else None
+        ),
+        "group_id": order.group_id,
+        "coupon_code": order.coupon_code or None,
+        "points_used": order.points_used,
+        "ship_hold": order.ship_hold,
     }

@@ -58,6 +58,7 @@ class StoreOrderListView(MemberView):
             note=values.get("note", ""),
             coupon_code=values.get("coupon_code"),
             points=values.get("points"),
+            activity=values.get("activity"),
             ref=values.get("ref") or cookie_ref(request),
         )
         return Response(order_body(order), status=status.HTTP_201_CREATED)

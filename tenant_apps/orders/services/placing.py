@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid
-from tenant_apps.catalog.interface import InsufficientStock, reserve_stock
-from tenant_apps.checkout.interface import quote
+from tenant_apps.catalog.interface import InsufficientStock, reserve_stock, skus_for_sale
+from tenant_apps.checkout.interface import PlacedLine, PlacedOrder, extensions, quote
 
 from ..deadlines import note_deadline
 from ..models import Order, OrderLine, OrderStatus
@@ -69,6 +69,7 @@ def place_order(
     note: str = "",
     coupon_code: str | None = None,
     points: int | None = None,
+    activity=None,
     ref: str = "",
 ) -> Order:
     """Create a pending_payment order for `member` from `items` [(sku_id, quantity)] shipped to `address_id`.
@@ -78,23 +79,26 @@ def place_order(
     deadlock), as the last writes before commit so the hot rows stay locked as briefly as possible.
     `ref` is the share-link code the shopper arrived with: stored as given (letters and digits, at most 32) and
     carried by the order events; orders never interpret it (distribution binds the buyer when order.paid arrives).
+    Coupons, points and activities are checkout extensions (tenant_apps/checkout/extensions.py): they price the
+    quote and, through `on_place`, take their own limits inside this transaction.
     Raises Invalid (bad input, unknown SKU or address), Conflict with sku_id (stock short).
     """
-    errors = {}
     if ref and not REF_CODE.match(ref):
-        errors["ref"] = [_("A share code has only letters and digits (at most 32).")]
-    if coupon_code:
-        errors["coupon_code"] = [_("Coupons are not available yet.")]
-    if points:
-        errors["points"] = [_("Paying with points is not available yet.")]
-    if errors:
-        raise Invalid(errors=errors)
+        raise Invalid(errors={"ref": [_("A share code has only letters and digits (at most 32).")]})
     items = _merge(items)
     for sku_id, _quantity in items:
         if isinstance(sku_id, int) and _seen_sold_out(sku_id):
             raise Conflict(_("Sold out."), sku_id=sku_id, available=0)
     try:
-        priced = quote(items=items, member=member, address=address_id)
+        priced = quote(
+            items=items,
+            member=member,
+            address=address_id,
+            coupon_code=coupon_code,
+            points=points,
+            activity=activity,
+            placing=True,
+        )
     except Conflict as short:
         if short.extra.get("available") == 0 and "sku_id" in short.extra:
             _remember_sold_out(short.extra["sku_id"])
@@ -102,7 +106,14 @@ def place_order(
     address = priced.address
     if address is None:
         raise Invalid(errors={"address_id": [_("No such address in your address book.")]})
+    gift_skus = skus_for_sale(gift.sku_id for gift in priced.gifts) if priced.gifts else {}
     now = timezone.now()
+    contributions = priced.contributions
+    pay_minutes = min(
+        [order_settings().auto_cancel_minutes]
+        + [c.pay_within_minutes for c in contributions.values() if c.pay_within_minutes]
+    )
+    request = priced.request
     with transaction.atomic():
         order = Order.objects.create(
             number=next_order_number(),
@@ -117,7 +128,13 @@ def place_order(
             note=note,
             ref_code=ref,
             address_id=address.pk,
-            pay_deadline=now + timedelta(minutes=order_settings().auto_cancel_minutes),
+            pay_deadline=now + timedelta(minutes=pay_minutes),
+            activity_type=request.activity.type if request.activity else "",
+            activity_id=request.activity.id if request.activity else None,
+            group_id=request.activity.group_id if request.activity else None,
+            coupon_code=request.coupon_code or "",
+            points_used=priced.points_used,
+            ship_hold=any(c.hold_shipping for c in contributions.values()),
             ship_name=address.name,
             ship_phone=address.phone,
             ship_province=address.province,
@@ -145,18 +162,77 @@ def place_order(
                 )
                 for line in priced.lines
             ]
+            + [_gift_line(order, gift, gift_skus) for gift in priced.gifts]
         )
-        for sku_id, quantity in sorted(items):
+        for sku_id, quantity in _reservations(items, priced.gifts):
             try:
                 reserve_stock(sku_id=sku_id, quantity=quantity, note=order.number)
             except InsufficientStock as short:
                 if not short.available:
                     _remember_sold_out(sku_id)
-                raise _short(sku_id, priced.skus[sku_id].title, short.available) from None
+                title = priced.skus[sku_id].title if sku_id in priced.skus else gift_skus[sku_id].title
+                raise _short(sku_id, title, short.available) from None
+        run_place_hooks(order, lines, priced)
         transaction.on_commit(lambda: note_deadline(order.pay_deadline))
     # Returned with its lines (and no shipments) loaded: the caller answers without reading it back.
     order._prefetched_objects_cache = {"lines": lines, "shipments": []}
     return order
+
+
+def _reservations(items, gifts) -> list[tuple[int, int]]:
+    """Every SKU to take stock of, gifts included, in id order (so two orders never deadlock)."""
+    wanted: dict[int, int] = dict(items)
+    for gift in gifts:
+        wanted[gift.sku_id] = wanted.get(gift.sku_id, 0) + gift.quantity
+    return sorted(wanted.items())
+
+
+def _gift_line(order: Order, gift, gift_skus) -> OrderLine:
+    sku = gift_skus[gift.sku_id]
+    return OrderLine(
+        order=order,
+        sku_id=sku.id,
+        product_id=sku.product_id,
+        title=sku.title,
+        specs=sku.specs,
+        sku_code=getattr(sku, "code", ""),
+        image=sku.image,
+        quantity=gift.quantity,
+        unit_price_amount=0,
+        subtotal_amount=0,
+        discount_amount=0,
+        total_amount=0,
+        allocations=[],
+        is_gift=True,
+    )
+
+
+def run_place_hooks(order: Order, lines: list[OrderLine], priced) -> None:
+    """Each contributing checkout extension takes its part (coupon, points, activity stock) in this transaction."""
+    if not priced.contributions:
+        return
+    placed = PlacedOrder(
+        order_id=order.pk,
+        number=order.number,
+        member_id=order.member_id,
+        total_amount=order.total_amount,
+        pay_deadline=order.pay_deadline,
+        lines=tuple(
+            PlacedLine(
+                order_line_id=line.pk,
+                sku_id=line.sku_id,
+                product_id=line.product_id,
+                quantity=line.quantity,
+                unit_price_amount=line.unit_price_amount,
+                total_amount=line.total_amount,
+                is_gift=line.is_gift,
+            )
+            for line in lines
+        ),
+    )
+    by_name = {extension.name: extension for extension in extensions()}
+    for name, contribution in priced.contributions.items():
+        by_name[name].on_place(order=placed, quote=priced, request=priced.request, contribution=contribution)
 
 
 def _jsonable(value):

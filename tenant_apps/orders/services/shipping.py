@@ -92,6 +92,8 @@ def ship_order(
     order = locked_order(order_id)
     if not states.can(order, "ship"):
         states.advance(order, "ship")  # raises the state machine's Conflict (409 with the status)
+    if order.ship_hold:
+        raise Conflict(_("This order waits for its group to form; it cannot ship yet."), status=order.status)
     tracking_number = check_parcel(carrier=carrier, tracking_number=tracking_number)
     remaining = left_to_ship(order)
     if lines is None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0002_shipments_aftersales'),
+        ('orders', '0003_marketing_fields'),
     ]
 
     operations = [

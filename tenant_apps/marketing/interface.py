@@ -1,0 +1,32 @@
+"""What the marketing tools share: the Activity base model, its lifecycle and the status writers.
+
+from tenant_apps.marketing.interface import Activity, ActivityStatus, change_activity_status, is_live
+
+class FlashSale(Activity): ...                       # the tool's own model, in its own app
+register_activity_model(FlashSale)                   # from the tool's AppConfig.ready()
+change_activity_status(FlashSale, activity_id=..., action="publish")   # from the tool's API / admin
+is_live(sale.status, sale.starts_at, sale.ends_at, now)                # every read that sells
+"""
+
+from .boundaries import note_boundary
+from .lifecycle import ACTIONS, TERMINAL, clock_status, effective_status, is_live, next_status
+from .models import Activity, ActivityStatus
+from .registry import activity_models, register_activity_model
+from .services import change_activity_status, check_window, sync_statuses
+
+__all__ = [
+    "ACTIONS",
+    "TERMINAL",
+    "Activity",
+    "ActivityStatus",
+    "activity_models",
+    "change_activity_status",
+    "check_window",
+    "clock_status",
+    "effective_status",
+    "is_live",
+    "next_status",
+    "note_boundary",
+    "register_activity_model",
+    "sync_statuses",
+]
