@@ -3,13 +3,15 @@ re-binding, settings, tiers, rate overrides, CSV exports. Amounts in 元. Every 
 
 from datetime import timedelta
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from micromall.errors import ApplicationError
-from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
+from micromall.admin_forms import ServiceErrorsAdmin
+from micromall.money import YuanField, format_yuan
+from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 
 from . import exports, selectors, services
 from .models import (
@@ -42,8 +44,21 @@ class ReadOnly(ShopModelAdmin):
         return False
 
 
+class DistributionSettingsForm(forms.ModelForm):
+    min_withdrawal_amount = YuanField(label=_("Minimum withdrawal (yuan)"))
+
+    class Meta:
+        model = DistributionSettings
+        fields = ["enabled", "levels", "rates_bps", "freeze_days", "min_withdrawal_amount", "self_purchase_commission",
+                  "auto_approve"]  # fmt: skip
+
+
 @admin.register(DistributionSettings, site=shop_admin_site)
-class DistributionSettingsAdmin(ShopModelAdmin):
+class DistributionSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+    """Refusals (levels, rates, a freeze shorter than the shop's return window) come back on their fields."""
+
+    form = DistributionSettingsForm
+    manage_permission = Permission.DISTRIBUTION_MANAGE
     fields = ["enabled", "levels", "rates_bps", "freeze_days", "min_withdrawal_amount", "self_purchase_commission",
               "auto_approve"]  # fmt: skip
 
@@ -54,49 +69,50 @@ class DistributionSettingsAdmin(ShopModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.update_settings(**{field: getattr(obj, field) for field in self.fields})
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        services.update_settings(**{field: getattr(obj, field) for field in self.fields})
 
 
 @admin.register(Distributor, site=shop_admin_site)
-class DistributorAdmin(ReadOnly):
+class DistributorAdmin(ServiceErrorsAdmin, ReadOnly):
+    """Approvals go through the actions; the one editable field is the Stripe connected account for payouts."""
+
+    manage_permission = Permission.DISTRIBUTION_MANAGE
     list_display = ["code", "member", "status", "tier", "pending", "available", "withdrawn", "created"]
     list_filter = ["status", "tier"]
     search_fields = ["code", "member__phone", "member__email"]
     actions = ["approve", "reject", "export_csv"]
 
     def has_change_permission(self, request, obj=None):
-        return ShopModelAdmin.has_change_permission(self, request, obj)  # for the actions; fields stay read-only
+        return ShopModelAdmin.has_change_permission(self, request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         return ["member", "code", "status", "tier", "approved_at"]
 
     def save_model(self, request, obj, form, change):
-        """Every field is read-only: approvals go through the actions (services), so there is nothing to save."""
+        if "stripe_account_id" in form.changed_data:
+            services.set_payout_account(distributor_id=obj.pk, stripe_account_id=obj.stripe_account_id)
 
     @admin.display(description=_("Pending (yuan)"))
     def pending(self, d):
-        return exports.yuan(selectors.balances(distributor_id=d.pk).pending_amount)
+        return format_yuan(selectors.balances(distributor_id=d.pk).pending_amount)
 
     @admin.display(description=_("Available (yuan)"))
     def available(self, d):
-        return exports.yuan(selectors.balances(distributor_id=d.pk).available_amount)
+        return format_yuan(selectors.balances(distributor_id=d.pk).available_amount)
 
     @admin.display(description=_("Withdrawn (yuan)"))
     def withdrawn(self, d):
-        return exports.yuan(selectors.balances(distributor_id=d.pk).withdrawn_amount)
+        return format_yuan(selectors.balances(distributor_id=d.pk).withdrawn_amount)
 
     @admin.action(description=_("Approve selected distributors"), permissions=["change"])
     def approve(self, request, queryset):
         for d in queryset:
-            services.decide_distributor(distributor_id=d.pk, approve=True)
+            self.call_service(request, services.decide_distributor, distributor_id=d.pk, approve=True, label=d.code)
 
     @admin.action(description=_("Reject selected distributors"), permissions=["change"])
     def reject(self, request, queryset):
         for d in queryset:
-            services.decide_distributor(distributor_id=d.pk, approve=False)
+            self.call_service(request, services.decide_distributor, distributor_id=d.pk, approve=False, label=d.code)
 
     @admin.action(description=_("Export CSV"))
     def export_csv(self, request, queryset):
@@ -113,22 +129,38 @@ class CommissionEntryAdmin(ReadOnly):
 
     @admin.display(description=_("Base (yuan)"))
     def base(self, e):
-        return exports.yuan(e.base_amount)
+        return format_yuan(e.base_amount)
 
     @admin.display(description=_("Amount (yuan)"))
     def commission(self, e):
-        return exports.yuan(e.amount)
+        return format_yuan(e.amount)
 
     @admin.action(description=_("Export CSV"))
     def export_csv(self, request, queryset):
         return csv_response(exports.ledger_rows(queryset), "commission-ledger.csv")
 
 
+class WithdrawalForm(forms.ModelForm):
+    pay_by_stripe = forms.BooleanField(
+        required=False, label=_("Pay by Stripe transfer to the distributor's connected account")
+    )
+
+    class Meta:
+        model = Withdrawal
+        fields = ["transfer_reference", "note"]
+
+
 @admin.register(Withdrawal, site=shop_admin_site)
-class WithdrawalAdmin(ShopModelAdmin):
-    list_display = ["id", "distributor", "money", "status", "transfer_reference", "created", "decided_at"]
-    list_filter = ["status"]
-    fields = ["distributor", "amount", "status", "transfer_reference", "note"]
+class WithdrawalAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+    """Enter the transfer reference of a manual payout, or tick "pay by Stripe transfer" when the distributor
+    has a connected account; a refusal (or Stripe failing) comes back on the form, the withdrawal unchanged."""
+
+    form = WithdrawalForm
+    manage_permission = Permission.WITHDRAWALS_MANAGE
+    list_display = ["id", "distributor", "money", "status", "payout_method", "transfer_reference", "created",
+                    "decided_at"]  # fmt: skip
+    list_filter = ["status", "payout_method"]
+    fields = ["distributor", "amount", "status", "payout_method", "transfer_reference", "note"]
     actions = ["reject", "compliance_export"]
 
     def has_add_permission(self, request):
@@ -140,24 +172,27 @@ class WithdrawalAdmin(ShopModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None or obj.status != WithdrawalStatus.REQUESTED:
             return self.fields
-        return ["distributor", "amount", "status"]
+        return ["distributor", "amount", "status", "payout_method"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.status == WithdrawalStatus.REQUESTED and services.pays_by_stripe(obj.distributor):
+            return [(None, {"fields": [*fieldsets[0][1]["fields"], "pay_by_stripe"]})]
+        return fieldsets
 
     @admin.display(description=_("Amount (yuan)"))
     def money(self, w):
-        return exports.yuan(w.amount)
+        return format_yuan(w.amount)
 
     def save_model(self, request, obj, form, change):
-        """Entering the transfer reference on a requested withdrawal records the manual payout."""
-        try:
-            if obj.transfer_reference.strip():
-                services.approve_withdrawal(withdrawal_id=obj.pk, transfer_reference=obj.transfer_reference)
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        """A transfer reference records a manual payout; "pay by Stripe transfer" makes the transfer."""
+        if obj.transfer_reference.strip() or form.cleaned_data.get("pay_by_stripe"):
+            services.approve_withdrawal(withdrawal_id=obj.pk, transfer_reference=obj.transfer_reference)
 
     @admin.action(description=_("Reject selected withdrawals"), permissions=["change"])
     def reject(self, request, queryset):
         for w in queryset.filter(status=WithdrawalStatus.REQUESTED):
-            services.reject_withdrawal(withdrawal_id=w.pk)
+            self.call_service(request, services.reject_withdrawal, withdrawal_id=w.pk, label=f"#{w.pk}")
 
     @admin.action(description=_("Compliance export: rules in force and payouts of the last 30 days"))
     def compliance_export(self, request, queryset):
@@ -167,7 +202,7 @@ class WithdrawalAdmin(ShopModelAdmin):
 
 
 @admin.register(Binding, site=shop_admin_site)
-class BindingAdmin(ShopModelAdmin):
+class BindingAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     """Re-binding: change the distributor here; the service refuses cycles and writes the audit row."""
 
     list_display = ["member", "distributor", "source", "created"]
@@ -175,6 +210,7 @@ class BindingAdmin(ShopModelAdmin):
     fields = ["member", "distributor", "source"]
     readonly_fields = ["member", "source"]
     raw_id_fields = ["distributor"]
+    manage_permission = Permission.DISTRIBUTION_MANAGE
 
     def has_add_permission(self, request):
         return False
@@ -183,10 +219,7 @@ class BindingAdmin(ShopModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.rebind(member_id=obj.member_id, code=obj.distributor.code, by=str(request.user))
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        services.rebind(member_id=obj.member_id, code=obj.distributor.code, by=str(request.user))
 
 
 @admin.register(RebindAudit, site=shop_admin_site)
@@ -194,15 +227,27 @@ class RebindAuditAdmin(ReadOnly):
     list_display = ["member", "from_distributor", "to_distributor", "by", "reason", "created"]
 
 
+class TierForm(forms.ModelForm):
+    min_sales_amount = YuanField(label=_("Cumulative sales to reach it (yuan)"))
+
+    class Meta:
+        model = Tier
+        fields = ["name", "rank", "min_sales_amount", "min_team_size", "rates_bps"]
+
+
 @admin.register(Tier, site=shop_admin_site)
-class TierAdmin(ShopModelAdmin):
-    list_display = ["name", "rank", "min_sales_amount", "min_team_size", "rates_bps"]
+class TierAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+    form = TierForm
+    manage_permission = Permission.DISTRIBUTION_MANAGE
+    delete_permission = Permission.DISTRIBUTION_MANAGE
+    list_display = ["name", "rank", "min_sales", "min_team_size", "rates_bps"]
+
+    @admin.display(description=_("Cumulative sales to reach it (yuan)"))
+    def min_sales(self, t):
+        return format_yuan(t.min_sales_amount)
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.save_tier(tier=obj)
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        services.save_tier(tier=obj)
 
     def delete_model(self, request, obj):
         services.delete_tiers(tier_ids=[obj.pk])
@@ -212,14 +257,16 @@ class TierAdmin(ShopModelAdmin):
 
 
 @admin.register(RateOverride, site=shop_admin_site)
-class RateOverrideAdmin(ShopModelAdmin):
+class RateOverrideAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+    manage_permission = Permission.DISTRIBUTION_MANAGE
+    delete_permission = Permission.DISTRIBUTION_MANAGE
     list_display = ["product_id", "sku_id", "rates_bps"]
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.set_rate_override(product_id=obj.product_id, sku_id=obj.sku_id, rates_bps=obj.rates_bps)
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        if change:  # the target may have changed: the service keys overrides by product or SKU
+            services.delete_rate_overrides(override_ids=[obj.pk])
+        saved = services.set_rate_override(product_id=obj.product_id, sku_id=obj.sku_id, rates_bps=obj.rates_bps)
+        obj.pk = saved.pk
 
     def delete_model(self, request, obj):
         services.delete_rate_overrides(override_ids=[obj.pk])

@@ -8,4 +8,4 @@ class DistributionConfig(AppConfig):
     verbose_name = _("Distribution")
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401  (registers the order-event subscribers and the member signal)
+        from . import handlers  # noqa: F401  (registers the order-event subscribers)

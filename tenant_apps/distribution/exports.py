@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from django.utils.translation import gettext as _
 
 from .selectors import distribution_settings
+from .services import effective_freeze_days
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,10 +62,13 @@ def compliance_rows(*, withdrawals, start, end) -> Iterator[list]:
     yield [_("Levels"), s.levels]
     yield [_("Rates (bps)"), " / ".join(str(r) for r in s.rates_bps)]
     yield [_("Commission base"), _("What the buyer paid for each line after every discount, shipping excluded")]
-    yield [_("Freeze days after completion"), s.freeze_days]
+    yield [_("Freeze days after completion"), effective_freeze_days(s.freeze_days)]
     yield [_("Entry fee"), 0]
     yield [_("Recruitment bonus"), 0]
     yield []
-    yield [_("Withdrawal"), _("Distributor"), _("Amount (yuan)"), _("Status"), _("Transfer reference"), _("Decided")]
-    for w in withdrawals.filter(decided_at__gte=start, decided_at__lt=end).select_related("distributor"):
-        yield [w.pk, w.distributor.code, yuan(w.amount), w.status, w.transfer_reference, w.decided_at.isoformat()]
+    yield [_("Withdrawal"), _("Distributor"), _("Amount (yuan)"), _("Status"), _("Payout method"),
+           _("Transfer reference"), _("Decided")]  # fmt: skip
+    decided = withdrawals.filter(decided_at__gte=start, decided_at__lt=end).select_related("distributor")
+    for w in decided.order_by("decided_at", "pk"):
+        yield [w.pk, w.distributor.code, yuan(w.amount), w.status, w.payout_method, w.transfer_reference,
+               w.decided_at.isoformat()]  # fmt: skip

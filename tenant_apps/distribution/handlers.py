@@ -1,9 +1,8 @@
-"""The ledger listens to order events only; the orders code never calls distribution."""
-
-from django.dispatch import receiver
+"""The ledger listens to order events only; the orders code never calls distribution. (Binding at registration
+is members' explicit call through interface.bind_registered_member; binding at a first order happens on
+order.paid, from the share code the order carries.)"""
 
 from tenant_apps.events.interface import Event, subscriber
-from tenant_apps.members.interface import member_registered
 
 from . import services
 
@@ -26,10 +25,3 @@ def on_refunded(event: Event) -> None:
 @subscriber("order.cancelled", handler="distribution.void_order")
 def on_cancelled(event: Event) -> None:
     services.void_order(order_id=event.payload["order_id"])
-
-
-@receiver(member_registered, dispatch_uid="distribution.bind_on_register")
-def bind_on_register(sender, member, ref: str = "", **kwargs) -> None:
-    """Runs inside the registration transaction: a bad code refuses the registration (400, nothing created)."""
-    if ref:
-        services.bind(member=member, code=ref, source="register")

@@ -1,18 +1,23 @@
 """Writers for distribution: settings, applying, binding, the commission ledger (driven by order events only)
 and withdrawals. Each public function is one transaction."""
 
+import logging
+import re
 import secrets
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+import stripe
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from micromall.errors import Conflict, Invalid, NotFound
+from micromall.errors import ApplicationError, Conflict, Invalid, NotFound
+from shared_apps.tenancy.interface import current_shop
+from tenant_apps.orders.interface import return_window_days
 
-from . import selectors
+from . import selectors, stripe_api
 from .models import (
     MAX_LEVELS,
     Binding,
@@ -22,16 +27,33 @@ from .models import (
     DistributorStatus,
     EntryKind,
     EntryStatus,
+    PayoutMethod,
     RateOverride,
     RebindAudit,
+    ReleaseSchedule,
     Tier,
     Withdrawal,
     WithdrawalStatus,
 )
 from .split import BPS, pro_rata, split_commission
 
-MIN_FREEZE_DAYS = 7  # the shop's return window: 7-day no-reason returns (七天无理由退货)
+MAX_FREEZE_DAYS = 365
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+STRIPE_ACCOUNT = re.compile(r"^acct_[A-Za-z0-9]{1,59}$")
+
+log = logging.getLogger(__name__)
+
+
+class PayoutUnavailable(ApplicationError):
+    """Stripe refused or could not be reached: the withdrawal stays requested; asking again is safe (same key)."""
+
+    status = 503
+
+
+def effective_freeze_days(freeze_days: int) -> int:
+    """The freeze actually applied: never shorter than the shop's return window (orders' after-sales setting),
+    which the merchant may have raised after setting the freeze."""
+    return max(freeze_days, return_window_days())
 
 
 def validate_rates(rates_bps, levels: int, field: str = "rates_bps") -> dict:
@@ -60,8 +82,11 @@ def update_settings(
         errors["levels"] = [_("Between 1 and 3 levels (deeper chains are pyramid selling).")]
     else:
         errors.update(validate_rates(rates_bps, levels))
-    if not isinstance(freeze_days, int) or not MIN_FREEZE_DAYS <= freeze_days <= 365:
-        errors["freeze_days"] = [_("At least the 7-day return window and at most 365 days.")]
+    window = return_window_days()
+    if not isinstance(freeze_days, int) or not window <= freeze_days <= MAX_FREEZE_DAYS:
+        errors["freeze_days"] = [
+            _("At least the shop's return window (%(days)s days) and at most 365 days.") % {"days": window}
+        ]
     if not isinstance(min_withdrawal_amount, int) or min_withdrawal_amount < 1:
         errors["min_withdrawal_amount"] = [_("At least 1 fen.")]
     if errors:
@@ -172,6 +197,13 @@ def _would_cycle(member_id: int, distributor: Distributor) -> bool:
     return False
 
 
+def _lock_bindings() -> None:
+    """Binding writes of this shop take turns (a transaction-scoped advisory lock), so two members binding to
+    each other's code at the same moment cannot both pass the cycle check: cycles are impossible, not unlikely."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':distribution.bindings'))")
+
+
 def _distributor_for_code(code: str, field: str = "ref") -> Distributor:
     distributor = selectors.distributor_by_code(code)
     if not selectors.approved(distributor):
@@ -184,6 +216,7 @@ def bind(*, member, code: str, source: str) -> Binding | None:
     """First touch: bind `member` to the distributor of `code` unless already bound. Unknown code (another
     shop's too), oneself or one's own downline -> Invalid, nothing changed."""
     distributor = _distributor_for_code(code)
+    _lock_bindings()
     if _would_cycle(member.pk, distributor):
         raise Invalid(errors={"ref": [_("A member cannot be bound to themselves or to their own downline.")]})
     binding, _created = Binding.objects.get_or_create(
@@ -193,10 +226,31 @@ def bind(*, member, code: str, source: str) -> Binding | None:
 
 
 @transaction.atomic
+def bind_from_order(*, member_id: int, code: str) -> Binding | None:
+    """order.paid carrying the share code the buyer arrived with: an unbound buyer is bound (first touch).
+
+    Never refuses (the order is paid already): an unknown, unapproved or foreign code, oneself or one's own
+    downline binds nobody. Returns the new binding, or None."""
+    if not code or Binding.objects.filter(member_id=member_id).exists():
+        return None
+    distributor = selectors.distributor_by_code(code)
+    if not selectors.approved(distributor):
+        return None
+    _lock_bindings()
+    if _would_cycle(member_id, distributor):
+        return None
+    binding, created = Binding.objects.get_or_create(
+        member_id=member_id, defaults={"distributor": distributor, "source": "order"}
+    )
+    return binding if created else None
+
+
+@transaction.atomic
 def rebind(*, member_id: int, code: str, by: str, reason: str = "") -> Binding:
     """The merchant moves a member to another distributor (audited). Past commission stays where it was."""
-    binding = Binding.objects.select_for_update().filter(member_id=member_id).first()
     distributor = _distributor_for_code(code, field="code")
+    _lock_bindings()
+    binding = Binding.objects.select_for_update().filter(member_id=member_id).first()
     if _would_cycle(member_id, distributor):
         raise Invalid(errors={"code": [_("A member cannot be bound to themselves or to their own downline.")]})
     previous = binding.distributor if binding else None
@@ -249,11 +303,16 @@ def _rates_for(lines: list[dict], distributor: Distributor, settings: Distributi
 
 @transaction.atomic
 def record_commission(*, payload: dict) -> int:
-    """order.paid: one pending entry per level up the chain. Idempotent per (order, level)."""
+    """order.paid: one pending entry per level up the chain. Idempotent per (order, level).
+
+    First the buyer is bound when the order carries a share code (`ref`, captured at placement) and the buyer
+    is not bound yet, so the distributor who brought this first order earns on it."""
+    bind_from_order(member_id=payload["member_id"], code=payload.get("ref") or "")
     settings = selectors.distribution_settings()
     if not settings.enabled or CommissionEntry.objects.filter(order_id=payload["order_id"]).exists():
         return 0
     lines = payload["lines"]
+    release = ReleaseSchedule.objects.filter(order_id=payload["order_id"]).first()  # completed already (late event)
     created = 0
     for level, distributor in enumerate(_chain(payload["member_id"], settings), start=1):
         if not selectors.approved(distributor):
@@ -282,6 +341,7 @@ def record_commission(*, payload: dict) -> int:
                 }
                 for line, rate, a in zip(lines, rates, amounts, strict=True)
             ],
+            available_at=release.due_at if release else None,
         )
         created += 1
     return created
@@ -289,19 +349,58 @@ def record_commission(*, payload: dict) -> int:
 
 @transaction.atomic
 def schedule_release(*, order_id: int, completed_at: datetime) -> int:
-    """order.completed: the order's pending entries become available after the freeze."""
-    freeze = timedelta(days=selectors.distribution_settings().freeze_days)
-    return CommissionEntry.objects.filter(order_id=order_id, status=EntryStatus.PENDING).update(
-        available_at=completed_at + freeze
-    )
+    """order.completed: the order's pending entries become available after the freeze (the shop's freeze days,
+    never shorter than its return window). Writes the order's ReleaseSchedule row, which release_due reads."""
+    settings = selectors.distribution_settings()
+    due_at = completed_at + timedelta(days=effective_freeze_days(settings.freeze_days))
+    updated = CommissionEntry.objects.filter(order_id=order_id, status=EntryStatus.PENDING).update(available_at=due_at)
+    if updated or settings.enabled:
+        # With distribution on, the row is written even when the order has no entries yet: a late order.paid
+        # (its handler retried after this one) then finds the due date (record_commission reads it).
+        ReleaseSchedule.objects.update_or_create(order_id=order_id, defaults={"due_at": due_at})
+    return updated
+
+
+RELEASE_BATCH = 20_000  # orders per statement: the ledger pages one batch touches stay in shared buffers
+RELEASE_BOUND_SQL = """
+SELECT order_id FROM distribution_releaseschedule WHERE due_at <= %s AND order_id > %s
+ORDER BY order_id OFFSET %s LIMIT 1
+"""
+RELEASE_SQL = """
+WITH due AS (
+    DELETE FROM distribution_releaseschedule
+    WHERE due_at <= %(now)s AND order_id > %(after)s AND order_id <= %(upto)s
+    RETURNING order_id
+)
+UPDATE distribution_commissionentry AS entry SET status = 'available'
+FROM due
+WHERE entry.order_id = due.order_id AND entry.status = 'pending'
+  AND entry.order_id > %(after)s AND entry.order_id <= %(upto)s
+"""
+LAST_ORDER_ID = 2**63 - 1
 
 
 @transaction.atomic
-def release_due(*, now: datetime | None = None) -> int:
-    """Set-based: every pending entry past its freeze becomes available (one UPDATE, no Python loop)."""
-    return CommissionEntry.objects.filter(status=EntryStatus.PENDING, available_at__lte=now or timezone.now()).update(
-        status=EntryStatus.AVAILABLE
-    )
+def release_due(*, now: datetime | None = None, batch: int = RELEASE_BATCH) -> int:
+    """Set-based: the pending entries of every order whose freeze has ended become available.
+
+    One statement per batch of due orders (order_id ranges, keyset): it deletes the batch's ReleaseSchedule
+    rows and updates their ledger rows (UPDATE ... FROM, joined by order_id through its index). No index of the
+    ledger covers status and its pages keep room (fillfactor 50), so the update is HOT: each row is rewritten
+    in place and no index entry is added. Batching keeps the pages one statement touches in memory: ledger rows
+    are written in roughly order_id order. Returns how many entries became available."""
+    now = now or timezone.now()
+    released, after = 0, -1
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(RELEASE_BOUND_SQL, [now, after, batch - 1])
+            row = cursor.fetchone()
+            upto = row[0] if row else LAST_ORDER_ID  # the last batch: everything left
+            cursor.execute(RELEASE_SQL, {"now": now, "after": after, "upto": upto})
+            released += cursor.rowcount
+            if row is None:
+                return released
+            after = upto
 
 
 @transaction.atomic
@@ -323,9 +422,14 @@ def reverse_refund(*, payload: dict) -> int:
         if parent.status == EntryStatus.REVERSED:
             continue
         target = sum(pro_rata([line["amount"] for line in parent.lines], refunded, goods))
-        done = -parent.reversals.aggregate(s=Coalesce(Sum("amount"), Value(0)))["s"]
+        so_far = parent.reversals.aggregate(
+            amount=Coalesce(Sum("amount"), Value(0)), base=Coalesce(Sum("base_amount"), Value(0))
+        )
+        done = -so_far["amount"]
         if target <= done:
             continue
+        # The base refunded so far, as a running total too: the reversal rows' bases add up to it.
+        base_target = refunded * parent.base_amount // goods if goods else 0
         CommissionEntry.objects.create(
             distributor_id=parent.distributor_id,
             kind=EntryKind.REVERSAL,
@@ -334,7 +438,7 @@ def reverse_refund(*, payload: dict) -> int:
             order_number=parent.order_number,
             buyer_id=parent.buyer_id,
             level=parent.level,
-            base_amount=-(refunded * parent.base_amount // goods if goods else 0),
+            base_amount=-(base_target + so_far["base"]),
             rate_bps=parent.rate_bps,
             amount=-(target - done),
             status=parent.status,
@@ -347,6 +451,7 @@ def reverse_refund(*, payload: dict) -> int:
 @transaction.atomic
 def void_order(*, order_id: int) -> int:
     """order.cancelled before completion: the order's not-yet-available entries are voided."""
+    ReleaseSchedule.objects.filter(order_id=order_id).delete()
     return CommissionEntry.objects.filter(order_id=order_id, status=EntryStatus.PENDING).update(
         status=EntryStatus.REVERSED
     )
@@ -376,7 +481,12 @@ def request_withdrawal(*, member, amount: int) -> Withdrawal:
 def _locked_withdrawal(withdrawal_id: int) -> Withdrawal:
     if not 0 < withdrawal_id < 2**63:
         raise NotFound(_("Withdrawal not found."))
-    withdrawal = Withdrawal.objects.select_for_update().filter(pk=withdrawal_id).first()
+    withdrawal = (
+        Withdrawal.objects.select_for_update(of=("self",))
+        .select_related("distributor")
+        .filter(pk=withdrawal_id)
+        .first()
+    )
     if withdrawal is None:
         raise NotFound(_("Withdrawal not found."))
     if withdrawal.status != WithdrawalStatus.REQUESTED:
@@ -384,16 +494,87 @@ def _locked_withdrawal(withdrawal_id: int) -> Withdrawal:
     return withdrawal
 
 
+def payout_idempotency_key(withdrawal: Withdrawal) -> str:
+    """From the withdrawal row (and the shop, since ids are per shop): however often the payout is asked for,
+    retried or raced, Stripe makes one transfer."""
+    return f"micromall-{connection.schema_name}-withdrawal-{withdrawal.pk}-payout"
+
+
+def _stripe_transfer(withdrawal: Withdrawal) -> str:
+    shop = current_shop()
+    transfer = stripe_api.client().v1.transfers.create(
+        params={
+            "amount": withdrawal.amount,
+            "currency": (shop.currency if shop else "CNY").lower(),
+            "destination": withdrawal.distributor.stripe_account_id,
+            "transfer_group": f"withdrawal-{connection.schema_name}-{withdrawal.pk}",
+            "description": f"Commission withdrawal #{withdrawal.pk} ({withdrawal.distributor.code})",
+            "metadata": {
+                "shop": connection.schema_name,
+                "withdrawal_id": str(withdrawal.pk),
+                "distributor_code": withdrawal.distributor.code,
+            },
+        },
+        options={"idempotency_key": payout_idempotency_key(withdrawal)},
+    )
+    return transfer.id
+
+
+def pays_by_stripe(distributor: Distributor) -> bool:
+    return bool(distributor.stripe_account_id) and stripe_api.configured()
+
+
 @transaction.atomic
-def approve_withdrawal(*, withdrawal_id: int, transfer_reference: str) -> Withdrawal:
-    """The merchant paid it out by hand (bank or WeChat transfer): record the reference."""
+def approve_withdrawal(*, withdrawal_id: int, transfer_reference: str = "") -> Withdrawal:
+    """Pay a requested withdrawal out.
+
+    With a transfer reference: the merchant paid by hand (bank or WeChat transfer) and records it. Without one,
+    when the distributor has a Stripe connected account and Stripe is configured: a Stripe transfer from the
+    platform to that account, its id recorded as the reference. Otherwise the reference is required.
+
+    The Stripe call is made while the withdrawal row is locked: a second approval (or a rejection) waits and
+    then finds it decided (409), so it is paid once. The idempotency key comes from the row, so a retry after
+    a failure or a lost answer gets the same transfer, never a second one. Stripe refusing -> PayoutUnavailable
+    (503), the withdrawal stays requested."""
     withdrawal = _locked_withdrawal(withdrawal_id)
-    if not transfer_reference.strip():
+    reference = (transfer_reference or "").strip()[:100]
+    if reference:
+        method = PayoutMethod.MANUAL
+    elif pays_by_stripe(withdrawal.distributor):
+        method = PayoutMethod.STRIPE
+        try:
+            reference = _stripe_transfer(withdrawal)
+        except stripe.StripeError as exc:
+            log.warning("stripe: transfer for withdrawal %s failed: %s", withdrawal.pk, exc)
+            raise PayoutUnavailable(
+                _("The Stripe transfer failed; the withdrawal is still requested. Try again later.")
+            ) from None
+    else:
         raise Invalid(errors={"transfer_reference": [_("Give the transfer reference.")]})
-    withdrawal.status, withdrawal.transfer_reference = WithdrawalStatus.PAID, transfer_reference.strip()[:100]
+    withdrawal.status, withdrawal.transfer_reference, withdrawal.payout_method = (
+        WithdrawalStatus.PAID,
+        reference,
+        method,
+    )
     withdrawal.decided_at = timezone.now()
-    withdrawal.save(update_fields=["status", "transfer_reference", "decided_at"])
+    withdrawal.save(update_fields=["status", "transfer_reference", "payout_method", "decided_at"])
     return withdrawal
+
+
+@transaction.atomic
+def set_payout_account(*, distributor_id: int, stripe_account_id: str) -> Distributor:
+    """The distributor's Stripe connected account (acct_...), or "" for manual payouts."""
+    if not 0 < distributor_id < 2**63:
+        raise NotFound(_("Distributor not found."))
+    distributor = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
+    if distributor is None:
+        raise NotFound(_("Distributor not found."))
+    account = (stripe_account_id or "").strip()
+    if account and not STRIPE_ACCOUNT.match(account):
+        raise Invalid(errors={"stripe_account_id": [_("A Stripe connected account id looks like acct_1A2b3C.")]})
+    distributor.stripe_account_id = account
+    distributor.save(update_fields=["stripe_account_id"])
+    return distributor
 
 
 @transaction.atomic
@@ -406,16 +587,21 @@ def reject_withdrawal(*, withdrawal_id: int, note: str = "") -> Withdrawal:
 
 @transaction.atomic
 def upgrade_tiers() -> int:
-    """Move each distributor up to the highest tier whose sales or team-size rule it meets (never down)."""
+    """Move each distributor up to the highest tier whose sales or team-size rule it meets (never down).
+
+    Sales = the level-1 commission bases net of refunds (reversal rows carry the refunded base, negative), voided
+    orders left out; team size = members bound directly. Two grouped queries, then one pass."""
     tiers = list(Tier.objects.order_by("-rank"))
     moved = 0
     team_sizes = dict(Binding.objects.values_list("distributor_id").annotate(n=Count("id")))
+    net_sales = dict(
+        CommissionEntry.objects.filter(level=1)
+        .exclude(status=EntryStatus.REVERSED)
+        .values_list("distributor_id")
+        .annotate(s=Sum("base_amount"))
+    )
     for distributor in Distributor.objects.select_related("tier").select_for_update(of=("self",)):
-        sales = (
-            CommissionEntry.objects.filter(distributor=distributor, level=1, kind=EntryKind.COMMISSION)
-            .exclude(status=EntryStatus.REVERSED)
-            .aggregate(s=Coalesce(Sum("base_amount"), Value(0)))["s"]
-        )
+        sales = net_sales.get(distributor.pk, 0)
         current_rank = distributor.tier.rank if distributor.tier_id else -1
         for tier in tiers:
             if tier.rank <= current_rank:

@@ -27,6 +27,11 @@ def register_member(*, email: str | None, phone: str | None, password: str, ref:
     except IntegrityError:
         field = "email" if email else "phone"
         raise Invalid(errors={field: [_("Already registered.")]}) from None
+    # Explicit, in this transaction: a bad share code refuses the registration (400 errors.ref, nobody created).
+    # Imported here: distribution's models are built on members' interface (Member), which loads this module.
+    from tenant_apps.distribution.interface import bind_registered_member
+
+    bind_registered_member(member=member, ref=ref or "")
     member_registered.send(sender=Member, member=member, ref=ref or "")
     return member
 

@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent inside the registration transaction with `member` and `ref` (a distributor code, may be empty);
-# a receiver raising a domain error refuses the registration.
+# Sent inside the registration transaction with `member` and `ref` (a distributor code, may be empty), after
+# distribution has bound the member (an explicit call through its interface); a receiver raising a domain
+# error refuses the registration.
 member_registered = Signal()

@@ -29,6 +29,7 @@ def order_payload(order: Order) -> dict[str, Any]:
         "total_amount": order.total_amount,
         "refunded_amount": order.refunded_amount,
         "payment_method": order.payment_method,
+        "ref": order.ref_code,
         "lines": [
             {
                 "order_line_id": line.pk,

@@ -80,6 +80,9 @@ class Order(models.Model):
     # What the price engine applied (promotions, coupons…), as it answered at purchase time.
     applied = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    # The share-link code the shopper arrived with (?ref=CODE), kept as given: orders do not interpret it; it
+    # rides on every order event for the apps that attribute sales (distribution binds the buyer on order.paid).
+    ref_code = models.CharField(max_length=32, blank=True, db_default="")
     # The delivery address, copied: later edits of the address book never change a placed order.
     address_id = models.BigIntegerField(null=True, blank=True)
     ship_name = models.CharField(max_length=50, blank=True)

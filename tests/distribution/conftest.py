@@ -13,7 +13,16 @@ from tenant_apps.orders.events import REFUNDED, publish_order_event
 from tenant_apps.orders.models import Order
 from tenant_apps.pricing.models import ShippingTemplate
 from tests.conftest import host_client
-from tests.orders.conftest import Buyer, catalog_a, catalog_b, in_shop, make_address, make_catalog  # noqa: F401
+from tests.orders.conftest import (  # noqa: F401
+    Buyer,
+    catalog_a,
+    catalog_b,
+    celery_eager,
+    in_shop,
+    make_address,
+    make_catalog,
+)
+from tests.orders.test_concurrency import shop as committed_shop  # noqa: F401  (committed rows, truncated after)
 
 RATES = [1000, 500, 250]
 

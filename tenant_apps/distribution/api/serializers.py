@@ -69,7 +69,21 @@ class RebindInput(serializers.Serializer):
 
 
 class ApproveWithdrawalInput(serializers.Serializer):
-    transfer_reference = serializers.CharField(max_length=100)
+    transfer_reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="The manual transfer's reference. Omit it to pay by Stripe transfer to the distributor's "
+        "connected account (when set and Stripe is configured); required otherwise.",
+    )
+
+
+class PayoutAccountInput(serializers.Serializer):
+    stripe_account_id = serializers.CharField(
+        max_length=64,
+        allow_blank=True,
+        help_text="The distributor's Stripe connected account (acct_...); empty: manual.",
+    )
 
 
 class WithdrawalRejectInput(serializers.Serializer):
@@ -81,7 +95,10 @@ class WithdrawalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Withdrawal
-        fields = ["id", "distributor_code", "amount", "status", "transfer_reference", "note", "created", "decided_at"]
+        fields = [
+            "id", "distributor_code", "amount", "status", "payout_method", "transfer_reference", "note", "created",
+            "decided_at",
+        ]  # fmt: skip
 
 
 class DistributorSerializer(serializers.Serializer):
@@ -92,6 +109,7 @@ class DistributorSerializer(serializers.Serializer):
     member = serializers.CharField(source="member.__str__")
     tier = serializers.CharField(source="tier.name", allow_null=True, default=None)
     team_size = serializers.IntegerField()
+    stripe_account_id = serializers.CharField(allow_blank=True)
     created = serializers.DateTimeField()
 
 

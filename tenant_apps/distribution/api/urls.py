@@ -22,6 +22,10 @@ urlpatterns = [
         "manage/distribution/distributors/<int:distributor_id>/reject",
         views.ManageDistributorDecisionView.as_view(approve=False),
     ),
+    path(
+        "manage/distribution/distributors/<int:distributor_id>/payout-account",
+        views.ManagePayoutAccountView.as_view(),
+    ),
     path("manage/distribution/withdrawals", views.ManageWithdrawalsView.as_view()),
     path("manage/distribution/withdrawals/<int:withdrawal_id>/approve", views.ManageWithdrawalApproveView.as_view()),
     path("manage/distribution/withdrawals/<int:withdrawal_id>/reject", views.ManageWithdrawalRejectView.as_view()),

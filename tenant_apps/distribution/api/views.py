@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.errors import NotFound
-from shared_apps.tenancy.interface import HasShopRole, MembershipRole
+from shared_apps.tenancy.interface import HasShopPermission, Permission
 from tenant_apps.catalog.interface import skus_for_sale
 from tenant_apps.members.interface import IsMember, MemberTokenAuthentication
 
@@ -31,9 +31,15 @@ class MemberView(APIView):
 
 
 class ManageView(APIView):
-    permission_classes = [HasShopRole]
-    shop_roles = {MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.FINANCE}
-    shop_read_roles = set(MembershipRole.values)
+    """Reads: shop.view (every role). Writes: distribution.manage (settings, distributors, bindings, payout
+    accounts: owners and admins); the withdrawal views below need withdrawals.manage (finance too)."""
+
+    permission_classes = [HasShopPermission]
+    shop_permission = Permission.DISTRIBUTION_MANAGE
+
+
+class ManageWithdrawalView(ManageView):
+    shop_permission = Permission.WITHDRAWALS_MANAGE
 
 
 def referral_url(request, code: str, product_id: int | None = None) -> str:
@@ -203,24 +209,32 @@ class ManageDistributorDecisionView(ManageView):
         return Response({"code": distributor.code, "status": distributor.status})
 
 
-class ManageWithdrawalsView(ManageView):
+class ManageWithdrawalsView(ManageWithdrawalView):
     @extend_schema(tags=MANAGE_TAGS, responses=s.WithdrawalSerializer(many=True))
     def get(self, request):
         return Response(s.WithdrawalSerializer(selectors.withdrawals()[:500], many=True).data)
 
 
-class ManageWithdrawalApproveView(ManageView):
+class ManageWithdrawalApproveView(ManageWithdrawalView):
     @extend_schema(
-        tags=MANAGE_TAGS, request=s.ApproveWithdrawalInput, responses={200: s.WithdrawalSerializer, 409: CONFLICT}
+        tags=MANAGE_TAGS,
+        request=s.ApproveWithdrawalInput,
+        responses={
+            200: s.WithdrawalSerializer,
+            409: CONFLICT,
+            503: OpenApiResponse(s.ErrorSerializer, description="The Stripe transfer failed; still requested."),
+        },
     )
     def post(self, request, withdrawal_id: int):
         data = s.ApproveWithdrawalInput(data=request.data)
         data.is_valid(raise_exception=True)
-        withdrawal = services.approve_withdrawal(withdrawal_id=withdrawal_id, **data.validated_data)
+        withdrawal = services.approve_withdrawal(
+            withdrawal_id=withdrawal_id, transfer_reference=data.validated_data.get("transfer_reference", "")
+        )
         return Response(s.WithdrawalSerializer(withdrawal).data)
 
 
-class ManageWithdrawalRejectView(ManageView):
+class ManageWithdrawalRejectView(ManageWithdrawalView):
     @extend_schema(
         tags=MANAGE_TAGS, request=s.WithdrawalRejectInput, responses={200: s.WithdrawalSerializer, 409: CONFLICT}
     )
@@ -229,6 +243,17 @@ class ManageWithdrawalRejectView(ManageView):
         data.is_valid(raise_exception=True)
         withdrawal = services.reject_withdrawal(withdrawal_id=withdrawal_id, note=data.validated_data.get("note", ""))
         return Response(s.WithdrawalSerializer(withdrawal).data)
+
+
+class ManagePayoutAccountView(ManageView):
+    @extend_schema(tags=MANAGE_TAGS, request=s.PayoutAccountInput, responses={200: s.DistributorSerializer})
+    def put(self, request, distributor_id: int):
+        data = s.PayoutAccountInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        distributor = services.set_payout_account(
+            distributor_id=distributor_id, stripe_account_id=data.validated_data["stripe_account_id"]
+        )
+        return Response(s.DistributorSerializer(selectors.distributors().get(pk=distributor.pk)).data)
 
 
 class ManageRebindView(ManageView):

@@ -57,6 +57,14 @@ class OrderCreateInput(serializers.Serializer):
     coupon_code = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
     points = serializers.IntegerField(min_value=0, max_value=10**9, required=False, allow_null=True)
     activity = ActivityInput(required=False, allow_null=True)
+    ref = serializers.RegexField(
+        r"^[A-Za-z0-9]{1,32}$",
+        required=False,
+        allow_blank=True,
+        help_text="The share-link code the shopper arrived with (?ref=CODE); the storefront's `ref` cookie when "
+        "omitted. Attributes the order to a distributor (distribution binds the buyer when the order is paid).",
+        error_messages={"invalid": _("A share code has only letters and digits (at most 32).")},
+    )
 
 
 class PayInput(serializers.Serializer):

@@ -7,10 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.api.pagination import PageNumberPagination, page_of
-from shared_apps.tenancy.interface import HasShopRole, MembershipRole
+from shared_apps.tenancy.interface import HasShopPermission, Permission
 from tenant_apps.members.interface import IsMember, MemberTokenAuthentication
 
 from .. import selectors, services
+from ..services.placing import REF_CODE
 from . import serializers as s
 
 STORE_TAGS = ["store: orders"]
@@ -24,6 +25,13 @@ STATUS_PARAM = OpenApiParameter(
 class MemberView(APIView):
     authentication_classes = [MemberTokenAuthentication]
     permission_classes = [IsMember]
+
+
+def cookie_ref(request) -> str:
+    """The storefront keeps the first share code seen (?ref=CODE) in a first-party `ref` cookie; a malformed one
+    is ignored (a stale cookie never blocks a purchase)."""
+    raw = request.COOKIES.get("ref", "")
+    return raw if REF_CODE.match(raw) else ""
 
 
 def order_body(order) -> dict:
@@ -51,6 +59,7 @@ class StoreOrderListView(MemberView):
             coupon_code=values.get("coupon_code"),
             points=values.get("points"),
             activity=values.get("activity"),
+            ref=values.get("ref") or cookie_ref(request),
         )
         return Response(order_body(order), status=status.HTTP_201_CREATED)
 
@@ -132,10 +141,11 @@ class StoreOrderConfirmReceiptView(MemberView):
 
 
 class ManageView(APIView):
-    """Every shop role reads orders (finance included)."""
+    """Reading orders and after-sales: orders.view (every role, finance included). Writes need a view's
+    shop_permission (docs/foundations.md)."""
 
-    permission_classes = [HasShopRole]
-    shop_roles = set(MembershipRole.values)
+    permission_classes = [HasShopPermission]
+    shop_read_permission = Permission.ORDERS_VIEW
 
 
 class ManageOrderListView(ManageView):
@@ -162,10 +172,15 @@ class ManageOrderDetailView(ManageView):
 
 
 class ManageWriteView(ManageView):
-    """Shipping and after-sales decisions: owners, admins and staff (finance reads only)."""
+    """Shipping: orders.manage (owners, admins and staff; finance reads only)."""
 
-    shop_roles = {MembershipRole.OWNER, MembershipRole.ADMIN, MembershipRole.STAFF}
-    shop_read_roles = set(MembershipRole.values)
+    shop_permission = Permission.ORDERS_MANAGE
+
+
+class ManageAfterSaleWriteView(ManageView):
+    """After-sales decisions: aftersales.manage (owners, admins and staff; finance reads only)."""
+
+    shop_permission = Permission.AFTERSALES_MANAGE
 
 
 class ManageOrderShipView(ManageWriteView):
@@ -211,14 +226,14 @@ def aftersale_body(aftersale_id: int) -> dict:
     return s.ManageAfterSaleSerializer(selectors.manage_aftersale(aftersale_id=aftersale_id)).data
 
 
-class ManageAfterSaleApproveView(ManageWriteView):
+class ManageAfterSaleApproveView(ManageAfterSaleWriteView):
     @extend_schema(tags=MANAGE_TAGS, request=None, responses=s.ManageAfterSaleSerializer)
     def post(self, request, aftersale_id: int):
         services.approve_aftersale(aftersale_id=aftersale_id, shop=request.shop, actor_user_id=request.user.pk)
         return Response(aftersale_body(aftersale_id))
 
 
-class ManageAfterSaleRejectView(ManageWriteView):
+class ManageAfterSaleRejectView(ManageAfterSaleWriteView):
     @extend_schema(tags=MANAGE_TAGS, request=s.RejectInput, responses=s.ManageAfterSaleSerializer)
     def post(self, request, aftersale_id: int):
         data = s.RejectInput(data=request.data)
@@ -229,14 +244,14 @@ class ManageAfterSaleRejectView(ManageWriteView):
         return Response(aftersale_body(aftersale_id))
 
 
-class ManageAfterSaleReceiveView(ManageWriteView):
+class ManageAfterSaleReceiveView(ManageAfterSaleWriteView):
     @extend_schema(tags=MANAGE_TAGS, request=None, responses=s.ManageAfterSaleSerializer)
     def post(self, request, aftersale_id: int):
         services.receive_return(aftersale_id=aftersale_id, shop=request.shop, actor_user_id=request.user.pk)
         return Response(aftersale_body(aftersale_id))
 
 
-class ManageAfterSaleShipView(ManageWriteView):
+class ManageAfterSaleShipView(ManageAfterSaleWriteView):
     @extend_schema(tags=MANAGE_TAGS, request=s.ExchangeShipInput, responses=s.ManageAfterSaleSerializer)
     def post(self, request, aftersale_id: int):
         data = s.ExchangeShipInput(data=request.data)

@@ -1,5 +1,6 @@
 """Placing an order: price through checkout's quote, reserve stock without overselling, snapshot the lines."""
 
+import re
 import time
 from collections import OrderedDict
 from dataclasses import asdict, is_dataclass
@@ -20,6 +21,7 @@ from .lifecycle import order_settings
 # SKUs this process saw sell out: {(schema, sku_id): when}. In a flash sale most buyers are refused; for a
 # second after a sell-out they are refused before pricing. A restock elsewhere is believed within that second.
 SOLD_OUT_MEMO_SECONDS = 1.0
+REF_CODE = re.compile(r"^[A-Za-z0-9]{1,32}$")
 _sold_out: dict[tuple[str, int], float] = {}
 
 
@@ -68,16 +70,21 @@ def place_order(
     coupon_code: str | None = None,
     points: int | None = None,
     activity=None,
+    ref: str = "",
 ) -> Order:
     """Create a pending_payment order for `member` from `items` [(sku_id, quantity)] shipped to `address_id`.
 
     Prices, SKU snapshots and the address come from checkout's quote (which also answers a visibly short stock
     at once, without a lock). Stock is then taken with a guarded UPDATE per SKU in id order (two orders never
     deadlock), as the last writes before commit so the hot rows stay locked as briefly as possible.
+    `ref` is the share-link code the shopper arrived with: stored as given (letters and digits, at most 32) and
+    carried by the order events; orders never interpret it (distribution binds the buyer when order.paid arrives).
     Coupons, points and activities are checkout extensions (tenant_apps/checkout/extensions.py): they price the
     quote and, through `on_place`, take their own limits inside this transaction.
     Raises Invalid (bad input, unknown SKU or address), Conflict with sku_id (stock short).
     """
+    if ref and not REF_CODE.match(ref):
+        raise Invalid(errors={"ref": [_("A share code has only letters and digits (at most 32).")]})
     items = _merge(items)
     for sku_id, _quantity in items:
         if isinstance(sku_id, int) and _seen_sold_out(sku_id):
@@ -119,6 +126,7 @@ def place_order(
             total_amount=priced.total_amount,
             applied=_jsonable(priced.applied),
             note=note,
+            ref_code=ref,
             address_id=address.pk,
             pay_deadline=now + timedelta(minutes=pay_minutes),
             activity_type=request.activity.type if request.activity else "",
