@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.pricing.api.urls")),
     path("api/v1/", include("tenant_apps.checkout.api.urls")),
     path("api/v1/", include("tenant_apps.distribution.api.urls")),
+    path("api/v1/", include("tenant_apps.analytics.api.urls")),
     re_path(r"^media/(?P<path>.+)$", shop_media, name="shop-media"),
     # Storefront HTML pages rendered by the shop's theme (last: it owns "/").
     path("", include("tenant_apps.distribution.urls")),  # 分销中心 page, before the storefront's catch-all

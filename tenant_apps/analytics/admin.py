@@ -1,0 +1,1 @@
+"""Back office: the data centre's settings (the dashboards come next)."""
