@@ -4,10 +4,10 @@ Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)`).
 """
 
 from .models import Carrier
-from .selectors import orders_placed_per_day
+from .selectors import orders_placed_per_day, pending_aftersales_count
 from .services import handle_stripe_event
 
-__all__ = ["carrier_label", "handle_stripe_event", "orders_placed_per_day"]
+__all__ = ["carrier_label", "handle_stripe_event", "orders_placed_per_day", "pending_aftersales_count"]
 
 
 def carrier_label(code: str) -> str:

@@ -155,3 +155,8 @@ def orders_placed_per_day(*, start, end) -> dict:
         .order_by()
     )
     return {row["day"]: row["n"] for row in rows}
+
+
+def pending_aftersales_count() -> int:
+    """After-sales requests waiting for the merchant: to decide (requested) or to refund a received return."""
+    return AfterSale.objects.filter(status__in=[AfterSaleStatus.REQUESTED, AfterSaleStatus.RECEIVED]).count()
