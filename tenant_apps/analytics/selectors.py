@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext
 
 from tenant_apps.catalog.interface import category_rows, product_labels
 from tenant_apps.orders import interface as orders
@@ -260,7 +261,7 @@ def top_categories(start: date, end: date, limit: int = 10) -> list[dict]:
     totals: dict[int, dict] = {}
     for product in products:
         key = root(category_of.get(product["key"])) or 0
-        label = rows_by_id[key][2] if key in rows_by_id else ""
+        label = rows_by_id[key][2] if key in rows_by_id else gettext("Uncategorised")
         row = totals.setdefault(key, {"key": key, "label": label, "views": 0, "visitors": 0, "cart_visitors": 0,
                                       "paid_orders": 0, "units": 0, "amount": 0})  # fmt: skip
         for field in ("views", "visitors", "cart_visitors", "paid_orders", "units", "amount"):

@@ -60,7 +60,7 @@
   ranking("dc-distributors", data.distributors, "amount_yuan", w.paid_amount);
 
   function node(n) {
-    var name = (n.member_id ? w.member + " #" + n.member_id : w.visitor + " " + n.visitor.slice(0, 6));
+    var name = (n.member_id ? w.member + " #" + n.member_id : w.visitor + " " + n.visitor.slice(-6));
     return { name: name, value: n.arrivals, paid: n.paid_amount,
       children: (n.children || []).map(node) };
   }
