@@ -183,3 +183,29 @@ class OrderFact(models.Model):
 
     def __str__(self) -> str:
         return f"order {self.order_id}"
+
+
+class RecommendationKind(models.TextChoices):
+    BOUGHT_TOGETHER = "bought_together", _("Frequently bought together")
+    ALSO_VIEWED = "also_viewed", _("Also viewed")
+
+
+class Recommendation(models.Model):
+    """Top co-occurring products of a product (services.compute_recommendations); served from the cache."""
+
+    kind = models.CharField(max_length=16, choices=RecommendationKind.choices)
+    product_id = models.BigIntegerField()
+    other_id = models.BigIntegerField()
+    score = models.PositiveIntegerField()  # orders (bought together) or visitors (also viewed) with both
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["kind", "product_id", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "product_id", "rank"], name="analytics_recommendation_rank")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.product_id} -> {self.other_id}"

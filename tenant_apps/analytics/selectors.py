@@ -12,15 +12,17 @@ sharers. Orders count by order time, payments by payment time (COD at shipment, 
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from tenant_apps.catalog.interface import category_rows, product_labels
 from tenant_apps.orders import interface as orders
 
 from . import sql
-from .models import AnalyticsSettings, OrderFact, RolledDay, Visitor
+from .models import AnalyticsSettings, Event, EventKind, OrderFact, Recommendation, RolledDay, Visitor
 
 MAX_DAYS = 366
 METRICS = (
@@ -401,3 +403,67 @@ def fission_tree(start: date, end: date, *, product_id: int | None = None, depth
     roots = [r for r in roots if r not in reached]
     seen = set(roots)
     return [node(root, 1, seen) for root in roots]
+
+
+# --- recommendations -------------------------------------------------------------------------------------------
+
+RECOMMENDATIONS_CACHE_SECONDS = 24 * 3600
+
+
+def _recommendations_key() -> str:
+    return f"an:recs:{connection.schema_name}"
+
+
+def cache_recommendations() -> dict:
+    """All of the shop's lists in one cache entry: {kind: {product id: [other ids by rank]}}."""
+    lists: dict[str, dict[int, list[int]]] = {}
+    for kind, product_id, other_id in Recommendation.objects.values_list("kind", "product_id", "other_id"):
+        lists.setdefault(kind, {}).setdefault(product_id, []).append(other_id)
+    cache.set(_recommendations_key(), lists, RECOMMENDATIONS_CACHE_SECONDS)
+    return lists
+
+
+def recommendation_lists() -> dict:
+    """From the cache (no query on a hit); rebuilt from the table on a miss."""
+    lists = cache.get(_recommendations_key())
+    return lists if lists is not None else cache_recommendations()
+
+
+def recommended_ids(kind: str, product_id: int, limit: int = 6) -> list[int]:
+    return recommendation_lists().get(kind, {}).get(product_id, [])[:limit]
+
+
+def best_sellers(limit: int, days: int = 30) -> list[int]:
+    since = timezone.localdate() - timedelta(days=days)
+    sales: dict[int, int] = defaultdict(int)
+    for lines in OrderFact.objects.filter(paid_day__gte=since).values_list("lines", flat=True):
+        for line in lines:
+            sales[line["product_id"]] += line["quantity"]
+    return [pid for pid, _n in sorted(sales.items(), key=lambda item: (-item[1], item[0]))][:limit]
+
+
+def guess_you_like(visitor: str | None, limit: int = 6) -> list[int]:
+    """猜你喜欢: products related to what this visitor viewed lately (also viewed, then bought together), weighted
+    by how recent the view is; not the ones already viewed. Best sellers fill up the list."""
+    recent: list[int] = []
+    if visitor:
+        rows = (
+            Event.objects.filter(visitor=visitor, kind=EventKind.VIEW_PRODUCT, product_id__isnull=False)
+            .order_by("-at")
+            .values_list("product_id", flat=True)[:20]
+        )
+        recent = list(dict.fromkeys(rows))
+    lists = recommendation_lists()
+    scores: dict[int, float] = defaultdict(float)
+    for age, product_id in enumerate(recent):
+        for kind, weight in (("also_viewed", 1.0), ("bought_together", 0.8)):
+            for rank, other in enumerate(lists.get(kind, {}).get(product_id, [])):
+                scores[other] += weight / (1 + age) / (1 + rank)
+    seen = set(recent)
+    picked = [pid for pid, _s in sorted(scores.items(), key=lambda item: (-item[1], item[0])) if pid not in seen]
+    for pid in best_sellers(limit * 2):
+        if len(picked) >= limit:
+            break
+        if pid not in seen and pid not in picked:
+            picked.append(pid)
+    return picked[:limit]

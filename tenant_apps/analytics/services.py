@@ -20,10 +20,11 @@ from .models import (
     EventKind,
     OrderFact,
     ProductDay,
+    Recommendation,
     RolledDay,
     VisitorDay,
 )
-from .selectors import analytics_settings
+from .selectors import analytics_settings, cache_recommendations
 
 logger = logging.getLogger(__name__)
 
@@ -274,3 +275,52 @@ def prune(*, today: date | None = None) -> int:
             return removed
         with transaction.atomic():
             removed += Event.objects.filter(pk__in=ids).delete()[0]
+
+
+# --- recommendations (SQL co-occurrence) ------------------------------------------------------------------------
+
+RECOMMENDATIONS_PER_PRODUCT = 10
+BOUGHT_WINDOW_DAYS = 180
+VIEWED_WINDOW_DAYS = 30
+
+CO_OCCURRENCE = """
+INSERT INTO analytics_recommendation (kind, product_id, other_id, score, rank)
+SELECT %(kind)s, product_id, other_id, score, rank FROM (
+    SELECT a.product_id, b.product_id AS other_id, COUNT(*) AS score,
+        ROW_NUMBER() OVER (PARTITION BY a.product_id ORDER BY COUNT(*) DESC, b.product_id) AS rank
+    FROM items a JOIN items b ON a.basket = b.basket AND a.product_id <> b.product_id
+    GROUP BY a.product_id, b.product_id
+) AS ranked
+WHERE rank <= %(top)s
+"""
+BOUGHT_ITEMS = """
+WITH items AS (
+    SELECT DISTINCT f.order_id::text AS basket, (line ->> 'product_id')::bigint AS product_id
+    FROM analytics_orderfact f, jsonb_array_elements(f.lines) AS line
+    WHERE f.paid_day >= %(since)s
+)
+"""
+VIEWED_ITEMS = """
+WITH items AS (
+    SELECT DISTINCT visitor AS basket, product_id FROM analytics_event
+    WHERE kind = 'view_product' AND product_id IS NOT NULL AND day >= %(since)s
+)
+"""
+
+
+def compute_recommendations(*, today: date | None = None) -> dict[str, int]:
+    """Rebuild both lists: products paid in the same orders (180 days), products viewed by the same visitors
+    (30 days); the top 10 of each product by how many orders/visitors share them. Then refill the cache."""
+    today = today or timezone.localdate()
+    counts = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        Recommendation.objects.all().delete()
+        for kind, items, window in (
+            ("bought_together", BOUGHT_ITEMS, BOUGHT_WINDOW_DAYS),
+            ("also_viewed", VIEWED_ITEMS, VIEWED_WINDOW_DAYS),
+        ):
+            params = {"kind": kind, "top": RECOMMENDATIONS_PER_PRODUCT, "since": today - timedelta(days=window)}
+            cursor.execute(items + CO_OCCURRENCE, params)
+            counts[kind] = cursor.rowcount
+    transaction.on_commit(cache_recommendations)
+    return counts

@@ -24,8 +24,11 @@ def flush_all() -> int:
 
 @shared_task(name="analytics.rollup_shop")
 def rollup_shop() -> int:
+    """Daily per shop: flush, roll up, apply the retention, recompute the recommendations."""
     services.flush_events()
-    return len(services.rollup())
+    days = services.rollup()
+    services.compute_recommendations()
+    return len(days)
 
 
 @shared_task(name="analytics.rollup_all_shops")

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import MAX_RETENTION_DAYS, EventKind
+from ..models import MAX_RETENTION_DAYS, EventKind, RecommendationKind
 from ..selectors import DIMENSIONS, MAX_DAYS, METRICS
 
 
@@ -126,3 +126,25 @@ class StoreEventSerializer(serializers.Serializer):
 
 class StoreEventResponse(serializers.Serializer):
     share_code = serializers.CharField(help_text="For shares: add `?s=<share_code>` to the shared link.")
+
+
+class GuessQuery(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=24, default=6)
+
+
+class RecommendationsQuery(GuessQuery):
+    kind = serializers.ChoiceField(choices=RecommendationKind.choices, default=RecommendationKind.ALSO_VIEWED)
+
+
+class RecommendedCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    price_amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    image_url = serializers.CharField(allow_null=True)
+    sales_count = serializers.IntegerField()
+    in_stock = serializers.BooleanField()
+
+
+class RecommendationsResponse(serializers.Serializer):
+    results = RecommendedCardSerializer(many=True)

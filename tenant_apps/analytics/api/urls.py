@@ -10,4 +10,10 @@ urlpatterns = [
     path("manage/analytics/fission", views.FissionView.as_view(), name="analytics-fission"),
     path("manage/analytics/settings", views.SettingsView.as_view(), name="analytics-settings"),
     path("store/events", views.StoreEventView.as_view(), name="store-events"),
+    path(
+        "store/products/<int:product_id>/recommendations",
+        views.StoreRecommendationsView.as_view(),
+        name="store-product-recommendations",
+    ),
+    path("store/recommendations/for-you", views.StoreGuessYouLikeView.as_view(), name="store-guess-you-like"),
 ]

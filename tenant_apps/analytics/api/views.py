@@ -11,9 +11,10 @@ from rest_framework.views import APIView
 from micromall.errors import Invalid
 from shared_apps.tenancy.interface import HasShopPermission, Permission
 from tenant_apps.members.interface import MemberTokenAuthentication
+from tenant_apps.storefront.interface import product_cards_by_id
 
 from .. import collect, selectors, services
-from ..models import EventKind
+from ..models import EventKind, RecommendationKind
 from . import serializers as s
 
 RANGE_PARAMS = [
@@ -113,3 +114,37 @@ class StoreEventView(APIView):
         code = collect.share_code_of(visitor) if kind == EventKind.SHARE else ""
         collect.record(kind, visitor=visitor, member_id=member_id, product_id=product_id, share_code=code)
         return Response({"share_code": collect.share_code_of(visitor)}, status=status.HTTP_202_ACCEPTED)
+
+
+class StoreRecommendationsView(APIView):
+    """看了又看 / 经常一起买 of one product, from the cache (computed by the analytics.recommendations task)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", str, enum=RecommendationKind.values)],
+        responses=s.RecommendationsResponse,
+    )
+    def get(self, request, product_id: int):
+        query = s.RecommendationsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        ids = selectors.recommended_ids(query.validated_data["kind"], product_id, query.validated_data["limit"])
+        return Response({"results": product_cards_by_id(ids, request.shop.currency)})
+
+
+class StoreGuessYouLikeView(APIView):
+    """猜你喜欢 for this browser (visitor cookie or X-Visitor-Id), best sellers for a new visitor."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("limit", int, description="1..24, default 6")],
+        responses=s.RecommendationsResponse,
+    )
+    def get(self, request):
+        query = s.GuessQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        ids = selectors.guess_you_like(collect.api_visitor(request, None), query.validated_data["limit"])
+        return Response({"results": product_cards_by_id(ids, request.shop.currency)})
