@@ -1,22 +1,26 @@
 """The hot path: who is this visitor, and one event pushed to the shop's Redis buffer. No database access.
 
-Every storefront page view costs one pipelined Redis round trip (RPUSH the event onto the shop's list, SADD the
-shop into the set of shops with buffered events). `tasks.flush_all` drains the buffers into `Event` rows in
-batches (services.flush_events). Redis being down loses events, never a page: errors are logged and dropped.
+A storefront page view appends the event to this process's list; about once a second (or every 100 events) one
+pipelined Redis round trip RPUSHes them onto each shop's list and SADDs the shops into the set of shops with
+buffered events. `tasks.flush_all` drains those buffers into `Event` rows in batches (services.flush_events).
+Redis being down loses events, never a page: errors are logged and dropped.
 
 Visitor identity: a first-party cookie `mm_vid` (random, two years), sent with the storefront's same-origin API
 calls too, so the API hooks know the browser and, with a member token, the member behind it. Cookieless API
 clients (apps, mini programs) send `X-Visitor-Id`, else a signed-in member counts as `m<member id>`.
 """
 
+import atexit
 import functools
 import hashlib
+import itertools
 import json
 import logging
+import os
 import re
 import secrets
+import threading
 import time
-import uuid
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -68,6 +72,18 @@ def new_visitor_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def set_visitor_cookie(response, visitor: str, *, secure: bool) -> None:
+    """Max-Age only (no Expires date to format on the hot path; every current browser honours Max-Age)."""
+    response.cookies[VISITOR_COOKIE] = visitor
+    morsel = response.cookies[VISITOR_COOKIE]
+    morsel["max-age"] = VISITOR_COOKIE_AGE
+    morsel["path"] = "/"
+    morsel["samesite"] = "Lax"
+    morsel["httponly"] = True
+    if secure:
+        morsel["secure"] = True
+
+
 def arrival(request) -> dict:
     """Where a page view came from: a shared link (?s=), a distributor link (?ref=), a campaign, a site."""
     params = request.GET
@@ -96,29 +112,102 @@ def record(
     ref: str = "",
     at: float | None = None,
 ) -> None:
-    """Buffer one event of the current shop (one pipelined Redis round trip; never raises).
-    `at`: a Unix time (imports and tests); now by default."""
+    """Buffer one event of the current shop; never raises. `at`: a Unix time (imports, tests); now by default.
+
+    With ANALYTICS_LOCAL_BUFFER = N > 0 (default 100) the event first joins this process's list, pushed to Redis
+    in one pipelined round trip when N events are waiting or after ANALYTICS_LOCAL_SECONDS (1 s, a daemon
+    thread), and at exit: a page view costs no network round trip. The price: a killed process loses at most
+    that second of events. 0 pushes every event at once (the tests).
+    """
     if not collecting():
         return
-    schema = connection.schema_name
-    row = [
-        uuid.uuid4().hex,
-        kind,
-        round(time.time() if at is None else at, 3),
-        visitor,
-        member_id,
-        product_id,
-        share_code,
-        source,
-        ref,
-    ]
+    when = round(time.time() if at is None else at, 3)
+    row = [next_uid(), kind, when, visitor, member_id, product_id, share_code, source, ref]
+    item = (connection.schema_name, json.dumps(row, separators=(",", ":")))
+    limit = getattr(settings, "ANALYTICS_LOCAL_BUFFER", 100)
+    if limit <= 0:
+        _push([item])
+        return
+    with _pending_lock:
+        _pending.append(item)
+        waiting = len(_pending)
+    _start_pusher()
+    if waiting >= limit:
+        _wake.set()  # the pusher thread sends them: no network wait on the request path
+        if waiting >= HARD_LIMIT:  # the thread cannot keep up (or died): push here rather than grow
+            push_pending()
+
+
+HARD_LIMIT = 10_000
+_pending: list[tuple[str, str]] = []
+_pending_lock = threading.Lock()
+_wake = threading.Event()
+_pusher_started = False
+# Event uids: a random 64-bit prefix per process (drawn again in a forked child) and a counter, 32 hex digits
+# like a UUID: unique across processes without a getrandom() system call per event.
+_uid_prefix = os.urandom(8).hex()
+_uid_counter = itertools.count()
+
+
+def next_uid() -> str:
+    return f"{_uid_prefix}{next(_uid_counter):016x}"
+
+
+def _after_fork_in_child() -> None:
+    global _uid_prefix, _uid_counter, _pusher_started, _pending_lock, _wake
+    _uid_prefix, _uid_counter = os.urandom(8).hex(), itertools.count()
+    _pending.clear()  # the parent pushes its own
+    _pending_lock, _wake = threading.Lock(), threading.Event()
+    _pusher_started = False
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def push_pending() -> int:
+    """Push what this process holds to Redis now (one pipelined round trip); returns how many events."""
+    with _pending_lock:
+        items = _pending[:]
+        _pending.clear()
+    if items:
+        _push(items)
+    return len(items)
+
+
+def _push(items: list[tuple[str, str]]) -> None:
+    by_schema: dict[str, list[str]] = {}
+    for schema, row in items:
+        by_schema.setdefault(schema, []).append(row)
     try:
         pipe = get_redis_connection("default").pipeline(transaction=False)
-        pipe.rpush(buffer_key(schema), json.dumps(row, separators=(",", ":")))
-        pipe.sadd(shops_key(), schema)
+        for schema, rows in by_schema.items():
+            pipe.rpush(buffer_key(schema), *rows)
+        pipe.sadd(shops_key(), *by_schema)
         pipe.execute()
     except Exception:  # analytics never breaks a page or a purchase
-        logger.warning("analytics: event dropped", exc_info=True)
+        logger.warning("analytics: %d events dropped", len(items), exc_info=True)
+
+
+def _start_pusher() -> None:
+    """One daemon thread per process (started again after a fork) pushes the pending events every second,
+    or as soon as ANALYTICS_LOCAL_BUFFER of them wait."""
+    global _pusher_started
+    if _pusher_started:
+        return
+    with _pending_lock:
+        if _pusher_started:
+            return
+        _pusher_started = True
+    seconds = getattr(settings, "ANALYTICS_LOCAL_SECONDS", 1.0)
+
+    def loop() -> None:
+        while True:
+            _wake.wait(seconds)
+            _wake.clear()
+            push_pending()
+
+    threading.Thread(target=loop, name="analytics-push", daemon=True).start()
+    atexit.register(push_pending)
 
 
 def track_page(kind: str = EventKind.VIEW_SHOP, *, product_kwarg: str | None = None):
@@ -136,16 +225,9 @@ def track_page(kind: str = EventKind.VIEW_SHOP, *, product_kwarg: str | None = N
             visitor = cookie_visitor(request)
             if visitor is None:
                 visitor = new_visitor_id()
-                response.set_cookie(
-                    VISITOR_COOKIE,
-                    visitor,
-                    max_age=VISITOR_COOKIE_AGE,
-                    samesite="Lax",
-                    httponly=True,
-                    secure=request.is_secure(),
-                )
+                set_visitor_cookie(response, visitor, secure=request.is_secure())
             came = arrival(request)
-            if came.get("share_code") == share_code_of(visitor):
+            if "share_code" in came and came["share_code"] == share_code_of(visitor):
                 came = {"source": Source.DIRECT}  # one's own shared link
             product_id = kwargs.get(product_kwarg) if product_kwarg else None
             record(kind, visitor=visitor, product_id=product_id, **came)

@@ -139,3 +139,21 @@ def test_a_real_order_reaches_the_kpis_through_the_order_events(shop_a, catalog_
     assert (fact.order_id, fact.member_id, fact.total_amount) == (order["id"], buyer_a.member.pk, 25800)
     assert (figures["orders"], figures["paid_orders"], figures["gmv_amount"]) == (1, 1, 25800)
     assert figures["average_order_amount"] == 25800
+
+
+def test_the_process_buffer_goes_to_redis_in_one_round_trip(shop_a, settings):
+    """Page views wait in the process; the pusher thread is woken when ANALYTICS_LOCAL_BUFFER wait (or after
+    ANALYTICS_LOCAL_SECONDS); push_pending sends everything in one pipelined round trip."""
+    settings.ANALYTICS_LOCAL_BUFFER = 3
+    with tenant_context(shop_a):
+        collect.record("view_shop", visitor="visitor-000000000001")
+        collect.record("view_shop", visitor="visitor-000000000002")
+        assert buffered(shop_a) == []  # still in the process
+        collect.record("view_shop", visitor="visitor-000000000003")
+        assert collect._wake.is_set() or len(buffered(shop_a)) == 3  # the thread was woken (or already pushed)
+        collect.record("view_shop", visitor="visitor-000000000004")
+        collect.push_pending()
+    rows = buffered(shop_a)
+    assert sorted(row[3] for row in rows) == [f"visitor-00000000000{n}" for n in range(1, 5)]
+    assert len({row[0] for row in rows}) == 4  # distinct uids
+    assert collect.buffered_shops() == [shop_a.schema_name]
