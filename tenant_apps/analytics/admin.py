@@ -20,8 +20,8 @@ from micromall.money import format_money
 from shared_apps.tenancy.interface import Permission, ShopModelAdmin, request_can, shop_admin_site
 from tenant_apps.orders import interface as orders
 
-from . import exports, selectors, services
-from .models import AnalyticsSettings
+from . import crm, exports, selectors, services
+from .models import AnalyticsSettings, MemberTag, Segment
 
 KPIS = [
     # key, label, kind
@@ -317,3 +317,135 @@ def pending_aftersales_card(request) -> Card | None:
         link=reverse("shop_admin:orders_aftersale_changelist", current_app="shop_admin"),
         tone="warning" if count else "default",
     )
+
+
+# --- member CRM (group 客户) ------------------------------------------------------------------------------------
+
+RULE_FIELDS = {"min_spent_amount": "rule", "inactive_days": "rule", "bought_category_id": "rule", "tag_ids": "rule"}
+MEMBER_COLUMNS = [("id", _("Member id")), ("name", _("Member")), ("spent_amount", _("Spent (yuan)")),
+                  ("paid_orders", _("Paid orders")), ("last_visit", _("Last visit")), ("source", _("Source")),
+                  ("distributor", _("Distributor code")), ("tags", _("Tags"))]  # fmt: skip
+
+
+def can_manage_members(request) -> bool:
+    return request_can(request, Permission.MEMBERS_MANAGE)
+
+
+@backoffice.register(MemberTag, site=shop_admin_site, group="customers", order=30, icon="sell")
+class MemberTagAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+    list_display = ["name", "kind", "rule", "member_count"]
+    fields = ["name", "kind", "rule"]
+    view_permission = Permission.MEMBERS_MANAGE
+    manage_permission = Permission.MEMBERS_MANAGE
+    delete_permission = Permission.MEMBERS_MANAGE
+    service_error_fields = RULE_FIELDS
+
+    def get_queryset(self, request):
+        return crm.tags()
+
+    @admin.display(description=_("Members"))
+    def member_count(self, tag):
+        return tag.members
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["kind"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.update_tag(tag_id=obj.pk, name=obj.name, rule=obj.rule)
+        else:
+            obj.pk = services.create_tag(name=obj.name, kind=obj.kind, rule=obj.rule).pk
+
+    def delete_model(self, request, obj):
+        services.delete_tags(tag_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_tags(tag_ids=list(queryset.values_list("pk", flat=True)))
+
+    def get_urls(self):
+        site = self.admin_site
+        return [
+            path("members/", site.admin_view(self.members_view), name="analytics_members"),
+            path("members.csv", site.admin_view(self.members_export), name="analytics_members_export"),
+            *super().get_urls(),
+        ]
+
+    def _members(self, request) -> list[dict]:
+        rule: dict = {}
+        tag, segment = request.GET.get("tag", ""), request.GET.get("segment", "")
+        if tag.isdigit():
+            rule["tag_ids"] = [int(tag)]
+        known = not rule or MemberTag.objects.filter(pk__in=rule["tag_ids"]).exists()
+        ids = crm.members_matching(rule) if known else set()
+        if segment.isdigit():
+            found = Segment.objects.filter(pk=int(segment)).first()
+            ids = ids & crm.segment_members(found) if found else set()
+        return crm.member_rows(ids)
+
+    def members_view(self, request):
+        if not can_manage_members(request):
+            raise Http404
+        rows = self._members(request)
+        cells = [
+            [row["id"], row["name"], format_money(row["spent_amount"]), row["paid_orders"],
+             timezone.localtime(row["last_visit"]).strftime("%Y-%m-%d %H:%M") if row["last_visit"] else "—",
+             row["source"], row["distributor"], "、".join(row["tags"])]
+            for row in rows
+        ]  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Member insights"),
+            "tags": crm.tags(),
+            "segments": crm.segments(),
+            "chosen_tag": request.GET.get("tag", ""),
+            "chosen_segment": request.GET.get("segment", ""),
+            "table": {"headers": [str(label) for _key, label in MEMBER_COLUMNS], "rows": cells},
+            "export": reverse("shop_admin:analytics_members_export") + "?" + request.GET.urlencode(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "analytics/members.html", context)
+
+    def members_export(self, request):
+        if not can_manage_members(request):
+            raise Http404
+        rows = [
+            {**row, "tags": "、".join(row["tags"]),
+             "last_visit": timezone.localtime(row["last_visit"]).isoformat() if row["last_visit"] else ""}
+            for row in self._members(request)
+        ]  # fmt: skip
+        columns = [("spent_amount" if k == "spent_amount" else k, str(v)) for k, v in MEMBER_COLUMNS]
+        return exports.csv_response(exports.table_rows(columns, rows), "members.csv")
+
+
+@backoffice.register(Segment, site=shop_admin_site, group="customers", order=40, icon="groups")
+class SegmentAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+    list_display = ["name", "rule", "member_count"]
+    fields = ["name", "rule"]
+    view_permission = Permission.MEMBERS_MANAGE
+    manage_permission = Permission.MEMBERS_MANAGE
+    delete_permission = Permission.MEMBERS_MANAGE
+    service_error_fields = RULE_FIELDS
+
+    @admin.display(description=_("Members"))
+    def member_count(self, segment):
+        return len(crm.segment_members(segment))
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.save_segment(name=obj.name, rule=obj.rule, segment_id=obj.pk if change else None).pk
+
+    def delete_model(self, request, obj):
+        services.delete_segments(segment_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_segments(segment_ids=list(queryset.values_list("pk", flat=True)))
+
+
+backoffice.add_link(
+    site=shop_admin_site,
+    group="customers",
+    title=_("Member insights"),
+    url="shop_admin:analytics_members",
+    order=20,
+    icon="person_search",
+    permission=can_manage_members,
+)

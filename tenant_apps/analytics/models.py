@@ -209,3 +209,59 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.product_id} -> {self.other_id}"
+
+
+# --- member CRM --------------------------------------------------------------------------------------------------
+# A rule (tags of kind "rule" and saved segments): {"min_spent_amount": fen, "inactive_days": n,
+# "bought_category_id": id, "tag_ids": [ids]}; every key present must hold (AND); paid orders only.
+
+
+class TagKind(models.TextChoices):
+    MANUAL = "manual", _("Manual")
+    RULE = "rule", _("Rule-based")
+
+
+class MemberTag(models.Model):
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=TagKind.choices, default=TagKind.MANUAL)
+    rule = models.JSONField(_("rule"), default=dict, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member tag")
+        verbose_name_plural = _("member tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberTagging(models.Model):
+    tag = models.ForeignKey(MemberTag, on_delete=models.CASCADE, related_name="taggings")
+    member_id = models.BigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member tagging")
+        verbose_name_plural = _("member taggings")
+        constraints = [models.UniqueConstraint(fields=["tag", "member_id"], name="analytics_tagging_unique")]
+        indexes = [models.Index(fields=["member_id"], name="analytics_tagging_member")]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} {self.member_id}"
+
+
+class Segment(models.Model):
+    """A saved audience: its rule is evaluated when asked (members change, the segment follows)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    rule = models.JSONField(_("rule"), default=dict)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,20 +8,25 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from micromall.errors import Invalid
+from micromall.errors import Conflict, Invalid, NotFound
 from tenant_apps.distribution import interface as distribution
+from tenant_apps.members.interface import Member
 from tenant_apps.orders import interface as orders
 
-from . import collect, sql
+from . import collect, crm, sql
 from .models import (
     MAX_RETENTION_DAYS,
     AnalyticsSettings,
     Event,
     EventKind,
+    MemberTag,
+    MemberTagging,
     OrderFact,
     ProductDay,
     Recommendation,
     RolledDay,
+    Segment,
+    TagKind,
     VisitorDay,
 )
 from .selectors import analytics_settings, cache_recommendations
@@ -324,3 +329,137 @@ def compute_recommendations(*, today: date | None = None) -> dict[str, int]:
             counts[kind] = cursor.rowcount
     transaction.on_commit(cache_recommendations)
     return counts
+
+
+# --- member CRM -------------------------------------------------------------------------------------------------
+
+
+def clean_rule(rule) -> dict:
+    """A rule as stored: known keys only, non-negative whole numbers, existing tags. Invalid -> field errors."""
+    if not isinstance(rule, dict) or not rule:
+        raise Invalid(errors={"rule": [_("Give at least one condition.")]})
+    unknown = sorted(set(rule) - set(crm.RULE_KEYS))
+    if unknown:
+        raise Invalid(errors={"rule": [_("Unknown condition: %(names)s.") % {"names": ", ".join(unknown)}]})
+    cleaned: dict = {}
+    for key in ("min_spent_amount", "inactive_days", "bought_category_id"):
+        if key in rule:
+            value = rule[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < (1 if key != "min_spent_amount" else 0):
+                raise Invalid(errors={key: [_("Enter a whole number of at least 1.")]})
+            cleaned[key] = value
+    if "tag_ids" in rule:
+        ids = rule["tag_ids"]
+        if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise Invalid(errors={"tag_ids": [_("Give a list of tag ids.")]})
+        known = set(MemberTag.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if set(ids) - known:
+            raise Invalid(errors={"tag_ids": [_("No such tag in this shop.")]})
+        cleaned["tag_ids"] = sorted(set(ids))
+    return cleaned
+
+
+def _check_name(name: str, model, exclude_pk=None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(errors={"name": [_("Enter a name.")]})
+    if model.objects.filter(name=name).exclude(pk=exclude_pk).exists():
+        raise Invalid(errors={"name": [_("This name is taken.")]})
+    return name
+
+
+def create_tag(*, name: str, kind: str = TagKind.MANUAL, rule: dict | None = None) -> MemberTag:
+    if kind not in TagKind.values:
+        raise Invalid(errors={"kind": [_("Choose manual or rule-based.")]})
+    with transaction.atomic():
+        name = _check_name(name, MemberTag)
+        rule = clean_rule(rule) if kind == TagKind.RULE else {}
+        tag = MemberTag.objects.create(name=name, kind=kind, rule=rule)
+        if kind == TagKind.RULE:
+            _apply_rule_tag(tag)
+    return tag
+
+
+def update_tag(*, tag_id: int, name: str, rule: dict | None = None) -> MemberTag:
+    with transaction.atomic():
+        tag = MemberTag.objects.select_for_update().filter(pk=tag_id).first()
+        if tag is None:
+            raise NotFound(_("No such tag in this shop."))
+        tag.name = _check_name(name, MemberTag, exclude_pk=tag.pk)
+        if tag.kind == TagKind.RULE:
+            tag.rule = clean_rule(rule)
+        tag.save()
+        if tag.kind == TagKind.RULE:
+            _apply_rule_tag(tag)
+    return tag
+
+
+def delete_tags(*, tag_ids: list[int]) -> int:
+    with transaction.atomic():
+        return MemberTag.objects.filter(pk__in=tag_ids).delete()[0]
+
+
+def tag_members(*, tag_id: int, member_ids: list[int], add: bool = True) -> int:
+    """Manual tags only (rule-based ones follow their rule); unknown members of this shop are refused."""
+    with transaction.atomic():
+        tag = MemberTag.objects.filter(pk=tag_id).first()
+        if tag is None:
+            raise NotFound(_("No such tag in this shop."))
+        if tag.kind != TagKind.MANUAL:
+            raise Conflict(_("A rule-based tag follows its rule; it cannot be given by hand."))
+        ids = set(member_ids)
+        known = set(Member.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if ids - known:
+            raise Invalid(errors={"member_ids": [_("No such member in this shop.")]})
+        if add:
+            created = MemberTagging.objects.bulk_create(
+                [MemberTagging(tag=tag, member_id=pk) for pk in sorted(ids)], ignore_conflicts=True
+            )
+            return len(created)
+        return MemberTagging.objects.filter(tag=tag, member_id__in=ids).delete()[0]
+
+
+def _apply_rule_tag(tag: MemberTag) -> int:
+    members = crm.members_matching(tag.rule)
+    MemberTagging.objects.filter(tag=tag).exclude(member_id__in=members).delete()
+    MemberTagging.objects.bulk_create(
+        [MemberTagging(tag=tag, member_id=pk) for pk in sorted(members)], ignore_conflicts=True
+    )
+    return len(members)
+
+
+def refresh_rule_tags() -> dict[str, int]:
+    """Daily (with the rollup): every rule-based tag recomputed."""
+    counts = {}
+    for tag in MemberTag.objects.filter(kind=TagKind.RULE):
+        with transaction.atomic():
+            counts[tag.name] = _apply_rule_tag(tag)
+    return counts
+
+
+def save_segment(*, name: str, rule: dict, segment_id: int | None = None) -> Segment:
+    with transaction.atomic():
+        segment = Segment(name="", rule={}) if segment_id is None else Segment.objects.filter(pk=segment_id).first()
+        if segment is None:
+            raise NotFound(_("No such segment in this shop."))
+        segment.name = _check_name(name, Segment, exclude_pk=segment.pk)
+        segment.rule = clean_rule(rule)
+        segment.save()
+    return segment
+
+
+def delete_segments(*, segment_ids: list[int]) -> int:
+    with transaction.atomic():
+        return Segment.objects.filter(pk__in=segment_ids).delete()[0]
+
+
+def issue_coupon_to_segment(*, segment_id: int, coupon_id: int) -> int:
+    """HOOK for the marketing app (built in parallel): give coupon `coupon_id` to every member of the segment.
+
+    Marketing has not landed on this branch, so this refuses (409) instead of pretending; wire it to
+    marketing's interface (e.g. `issue_coupon(coupon_id=, member_ids=)`) when it exists.
+    """
+    segment = Segment.objects.filter(pk=segment_id).first()
+    if segment is None:
+        raise NotFound(_("No such segment in this shop."))
+    raise Conflict(_("Coupons cannot be issued yet: the marketing module is not installed."))

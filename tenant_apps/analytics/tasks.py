@@ -28,6 +28,7 @@ def rollup_shop() -> int:
     services.flush_events()
     days = services.rollup()
     services.compute_recommendations()
+    services.refresh_rule_tags()
     return len(days)
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import MAX_RETENTION_DAYS, EventKind, RecommendationKind
+from ..models import MAX_RETENTION_DAYS, EventKind, RecommendationKind, TagKind
 from ..selectors import DIMENSIONS, MAX_DAYS, METRICS
 
 
@@ -148,3 +148,57 @@ class RecommendedCardSerializer(serializers.Serializer):
 
 class RecommendationsResponse(serializers.Serializer):
     results = RecommendedCardSerializer(many=True)
+
+
+# --- member CRM ---------------------------------------------------------------------------------------------------
+
+
+class CrmRuleSerializer(serializers.Serializer):
+    """Every condition given must hold: spent at least (fen, paid orders net of refunds), no visit or payment for
+    N days, bought from a category (or its subcategories), carries all these tags."""
+
+    min_spent_amount = serializers.IntegerField(required=False)
+    inactive_days = serializers.IntegerField(required=False)
+    bought_category_id = serializers.IntegerField(required=False)
+    tag_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class CrmTagSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=30)
+    kind = serializers.ChoiceField(choices=TagKind.choices, default=TagKind.MANUAL)
+    rule = CrmRuleSerializer(required=False)
+    members = serializers.IntegerField(read_only=True)
+
+
+class CrmTagMembersSerializer(serializers.Serializer):
+    member_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=1000)
+    remove = serializers.BooleanField(default=False)
+
+
+class CrmSegmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=50)
+    rule = CrmRuleSerializer()
+    members = serializers.IntegerField(read_only=True)
+
+
+class CrmMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    registered = serializers.DateTimeField()
+    spent_amount = serializers.IntegerField()
+    paid_orders = serializers.IntegerField()
+    last_visit = serializers.DateTimeField(allow_null=True)
+    source = serializers.CharField()
+    distributor = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+
+
+class CrmMemberQuery(serializers.Serializer):
+    tag = serializers.IntegerField(min_value=1, required=False)
+    segment = serializers.IntegerField(min_value=1, required=False)
+
+
+class CrmIssueCouponSerializer(serializers.Serializer):
+    coupon_id = serializers.IntegerField(min_value=1)
