@@ -83,6 +83,7 @@ SHARED_APPS = [
     "shared_apps.agencies",
     "shared_apps.gallery",
     "shared_apps.payments_inbox",
+    "shared_apps.insights",
     "billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",

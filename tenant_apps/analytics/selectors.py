@@ -64,7 +64,7 @@ def _rows(query: str, params: dict) -> list[dict]:
 TRAFFIC = f"""
 SELECT {{group}}
     COUNT(DISTINCT visitor) FILTER (WHERE views > 0) AS visitors,
-    COALESCE(SUM(views), 0) AS pv,
+    COALESCE(SUM(views), 0)::bigint AS pv,
     COUNT(DISTINCT visitor) FILTER (WHERE product_views > 0) AS product_visitors,
     COUNT(DISTINCT visitor) FILTER (WHERE carts > 0) AS cart_visitors,
     COUNT(DISTINCT visitor) FILTER (WHERE checkouts > 0) AS checkout_visitors,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid, NotFound
 from tenant_apps.distribution import interface as distribution
+from tenant_apps.events.interface import publish
 from tenant_apps.members.interface import Member
 from tenant_apps.orders import interface as orders
 
@@ -29,13 +30,14 @@ from .models import (
     TagKind,
     VisitorDay,
 )
-from .selectors import analytics_settings, cache_recommendations
+from .selectors import analytics_settings, cache_recommendations, summary
 
 logger = logging.getLogger(__name__)
 
 FLUSH_BATCH = 1000
 PRUNE_BATCH = 5000
 REROLL_DAYS = 2  # the last days before today are rolled up again: late flushes land in them
+DAY_FIGURES = ("visitors", "pv", "orders", "paid_orders", "gmv_amount", "paying_members")
 
 
 # --- settings ------------------------------------------------------------------------------------------------
@@ -253,7 +255,15 @@ def rollup_day(*, day: date) -> None:
             + sql.RAW_PRODUCT_DAYS.format(only=""),
             params,
         )
-        RolledDay.objects.update_or_create(day=day, defaults={"orders": placed, "rolled_at": timezone.now()})
+        rolled_at = timezone.now()
+        RolledDay.objects.update_or_create(day=day, defaults={"orders": placed, "rolled_at": rolled_at})
+        figures = summary(day, day)
+        # The platform's dashboards (operator, agencies) get the day through the events door (shared_apps.insights).
+        publish(
+            "analytics.day_rolled",
+            {"day": day.isoformat(), "rolled_at": rolled_at.isoformat(),
+             **{name: figures[name] for name in DAY_FIGURES}},
+        )  # fmt: skip
 
 
 def rollup(*, today: date | None = None) -> list[date]:

@@ -34,6 +34,7 @@ def test_summary_has_the_contract_fields(shop_a, manager_a):
     assert response.status_code == 200
     body = response.json()
     assert set(body) >= SUMMARY_KEYS
+    assert body["pv"] == 2 and isinstance(body["pv"], int)
     assert {k: body[k] for k in SUMMARY_KEYS} == {
         "gmv_amount": 12900, "orders": 0, "paid_orders": 1, "visitors": 2, "add_to_cart_rate": 1.0,
         "conversion_rate": 0.5, "average_order_amount": 12900, "repeat_purchase_rate": 0.0,
