@@ -34,3 +34,17 @@ def shop_billing_summary(shop_ids) -> dict[int, dict]:
 def staff_seat_limit(shop) -> int | None:
     """Staff seats the shop's plan allows (owner included); None without a subscription."""
     return Subscription.objects.filter(shop_id=shop.pk).values_list("plan__staff_seats", flat=True).first()
+
+
+def mrr_amount_at(at) -> int:
+    """Monthly recurring revenue (fen) of the paying subscriptions at `at` (the operator's dashboard)."""
+    from .selectors import mrr_amount
+
+    return mrr_amount(at)
+
+
+def churned_shop_ids(start, end) -> set[int]:
+    """Shops whose subscription was cancelled in [start, end) (churn on the operator's dashboard)."""
+    return set(
+        Subscription.objects.filter(canceled_at__gte=start, canceled_at__lt=end).values_list("shop_id", flat=True)
+    )

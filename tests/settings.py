@@ -16,3 +16,5 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 CACHES["default"]["KEY_PREFIX"] = f"{CACHES['default']['KEY_PREFIX']}-{WORKER}"
 CELERY_TASK_DEFAULT_QUEUE = f"tests-{CACHES['default']['KEY_PREFIX']}"
+# Data centre: events go to the Redis buffer at once (the tests read it right after the request).
+ANALYTICS_LOCAL_BUFFER = 0

@@ -83,6 +83,7 @@ SHARED_APPS = [
     "shared_apps.agencies",
     "shared_apps.gallery",
     "shared_apps.payments_inbox",
+    "shared_apps.insights",
     "billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -115,6 +116,7 @@ TENANT_APPS = [
     "tenant_apps.loyalty",
     "tenant_apps.promotions",
     "tenant_apps.group_buys",
+    "tenant_apps.analytics",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -384,6 +386,15 @@ STRIPE_BILLING_WEBHOOK_SECRET = os.environ.get("STRIPE_BILLING_WEBHOOK_SECRET", 
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)  # past_due for this long -> the shop is suspended
 BILLING_INVOICE_DUE_DAYS = env_int("BILLING_INVOICE_DUE_DAYS", 7)  # offline invoices unpaid after this are failed
 BILLING_DEFAULT_PLAN = os.environ.get("BILLING_DEFAULT_PLAN", "basic-monthly")  # the trial every new shop starts
+# Data centre (tenant_apps/analytics): buffered storefront events into the database every minute (only shops with
+# buffered events); daily rollups and retention per shop. ANALYTICS_COLLECT=0 turns event collection off.
+ANALYTICS_COLLECT = env_bool("ANALYTICS_COLLECT", True)
+# Events wait in the process for up to ANALYTICS_LOCAL_SECONDS or ANALYTICS_LOCAL_BUFFER events, then go to Redis
+# in one round trip (0 = every event at once).
+ANALYTICS_LOCAL_BUFFER = env_int("ANALYTICS_LOCAL_BUFFER", 100)
+ANALYTICS_LOCAL_SECONDS = float(os.environ.get("ANALYTICS_LOCAL_SECONDS", "1"))
+CELERY_BEAT_SCHEDULE["analytics-flush"] = {"task": "analytics.flush_all", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["analytics-rollup"] = {"task": "analytics.rollup_all_shops", "schedule": 24 * 3600.0}
 CELERY_BEAT_SCHEDULE["billing-run"] = {"task": "billing.run_billing", "schedule": 3600.0}
 HEALTH_WORKER_TIMEOUT = float(os.environ.get("HEALTH_WORKER_TIMEOUT", "3"))
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("shared_apps.payments_inbox.api.urls")),
     path("api/v1/", include("billing.api.urls")),
     path("api/v1/", include("shared_apps.agencies.api.urls")),
+    path("api/v1/", include("shared_apps.insights.api.urls")),
     path("", include("shared_apps.gallery.urls")),
 ]
 

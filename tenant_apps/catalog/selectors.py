@@ -258,3 +258,9 @@ def with_price_range(products: QuerySet[Product]) -> QuerySet[Product]:
     """Adds `max_price_amount` (a correlated subquery: no GROUP BY, one query) so cards can say "¥129.00 起"."""
     top = Sku.objects.filter(product=OuterRef("pk")).order_by("-price_amount").values("price_amount")[:1]
     return products.annotate(max_price_amount=Subquery(top))
+
+
+def product_labels(product_ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
+    """{product id: (title, category id)} of the given products, whatever their status (reports, rankings)."""
+    rows = Product.objects.filter(pk__in=list(product_ids)).values_list("pk", "title", "category_id")
+    return {pk: (title, category_id) for pk, title, category_id in rows}

@@ -2,9 +2,9 @@
 code never calls distribution (a share code rides on the order and its events as `ref`)."""
 
 from . import services
-from .selectors import balances, distributor_of
+from .selectors import balances, bound_distributor_codes, distributor_of, upline_of
 
-__all__ = ["balances", "bind_registered_member", "distributor_of"]
+__all__ = ["balances", "bind_registered_member", "bound_distributor_codes", "distributor_of", "upline_of"]
 
 
 def bind_registered_member(*, member, ref: str) -> None:

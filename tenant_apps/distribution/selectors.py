@@ -60,6 +60,12 @@ def distributor_by_code(code: str) -> Distributor | None:
     return Distributor.objects.filter(code=(code or "").strip().upper()).first()
 
 
+def bound_distributor_codes(*, member_ids) -> dict[int, str]:
+    """{member id: code of the distributor the member is bound to} for the given members (one query)."""
+    rows = Binding.objects.filter(member_id__in=list(member_ids)).values_list("member_id", "distributor__code")
+    return dict(rows)
+
+
 def upline_of(*, member_id: int) -> Distributor | None:
     binding = Binding.objects.select_related("distributor").filter(member_id=member_id).first()
     return binding.distributor if binding else None

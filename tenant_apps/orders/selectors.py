@@ -1,6 +1,10 @@
 """Order reads for the store (own orders only), the merchant API and the back office."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid, NotFound
@@ -136,3 +140,23 @@ def manage_order(*, order_id: int) -> Order:
     if order is None:
         raise NotFound(_("Order not found."))
     return order
+
+
+def orders_placed_per_day(*, start, end) -> dict:
+    """{local date: orders placed that day} for start..end inclusive (order time; the data centre's "orders")."""
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    rows = (
+        Order.objects.filter(created__gte=since, created__lt=until)
+        .annotate(day=TruncDate("created", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["day"]: row["n"] for row in rows}
+
+
+def pending_aftersales_count() -> int:
+    """After-sales requests waiting for the merchant: to decide (requested) or to refund a received return."""
+    return AfterSale.objects.filter(status__in=[AfterSaleStatus.REQUESTED, AfterSaleStatus.RECEIVED]).count()

@@ -9,6 +9,8 @@ publishable key and the shop a connected account: only then does the page load h
 from django.conf import settings
 from django.views.decorators.http import require_safe
 
+from tenant_apps.analytics.interface import EventKind, track_page
+
 from .theming import render_page
 from .views import page_context
 
@@ -19,6 +21,7 @@ def _page(request, page: str, **extra):
 
 
 @require_safe
+@track_page(EventKind.CHECKOUT)
 def checkout(request):
     return _page(request, "checkout")
 

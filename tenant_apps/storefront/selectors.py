@@ -73,6 +73,20 @@ def product_cards(spec: ProductFilter, currency: str, *, limit: int) -> list[dic
     return product_card_list(with_price_range(search_products(spec))[:limit], currency)
 
 
+def product_cards_by_id(product_ids: list[int], currency: str) -> list[dict]:
+    """Cards of these products in this order (inactive or unknown ids skipped), cached by catalog version."""
+    ids = [int(pid) for pid in product_ids][:24]
+    if not ids:
+        return []
+
+    def compute() -> list[dict]:
+        products = with_price_range(search_products(ProductFilter(sort="new"))).filter(pk__in=ids)
+        cards = {card["id"]: card for card in product_card_list(products, currency)}
+        return [cards[pid] for pid in ids if pid in cards]
+
+    return cached_by_catalog(f"cards:{currency}:{','.join(map(str, ids))}", compute)
+
+
 def category_tree() -> list[dict]:
     """All categories as nested `{id, name, slug, children}` (one query; parents come before children)."""
     nodes: dict[int, dict] = {}

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from micromall.urls_common import not_found as plain_not_found
+from tenant_apps.analytics.interface import EventKind, track_page
 from tenant_apps.catalog.interface import ProductFilter, category_ids_for
 
 from . import selectors
@@ -46,6 +47,7 @@ def page_number(request) -> int:
 
 
 @require_safe
+@track_page()
 @cache_anonymous_page
 def home(request):
     theme, context = page_context(request)
@@ -107,17 +109,20 @@ def without(params, key: str) -> str:
 
 
 @require_safe
+@track_page()
 def search(request):
     return product_list_page(request, "search")
 
 
 @require_safe
+@track_page()
 @cache_anonymous_page
 def category(request, category: str):
     return product_list_page(request, "category", category=category)
 
 
 @require_safe
+@track_page()
 @cache_anonymous_page
 def categories(request):
     """The 分类 tab, as Youzan lays it out: top-level categories in a left rail, the chosen one's
@@ -136,6 +141,7 @@ def categories(request):
 
 
 @require_safe
+@track_page(EventKind.VIEW_PRODUCT, product_kwarg="product_id")
 @cache_anonymous_page
 def product(request, product_id: int):
     theme, context = page_context(request)
@@ -176,6 +182,7 @@ def product_qr(request, product_id: int):
 
 
 @require_safe
+@track_page()
 @cache_anonymous_page
 def cart(request):
     theme, context = page_context(request)

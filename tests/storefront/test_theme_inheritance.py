@@ -48,7 +48,11 @@ def test_a_child_home_page_layers_its_stylesheet_texts_and_blocks_over_classic(s
     assert '<ol class="rank-list">' in page and '<b class="rank">1</b>' in page
     # everything else is classic's: its page skeleton, tab bar and scripts (the child ships no JS)
     assert '<nav class="tabbar" aria-label="主导航">' in page
-    assert scripts(page) == ["/static/themes/classic/js/cart.js", "/static/themes/classic/js/carousel.js"]
+    assert scripts(page) == [
+        "/static/themes/classic/js/cart.js",
+        "/static/themes/classic/js/carousel.js",
+        "/static/themes/classic/js/recommendations.js",
+    ]
 
 
 def test_a_child_inherits_the_pages_it_does_not_override_with_its_own_look(shop_a, client_a):
@@ -66,6 +70,7 @@ def test_a_child_inherits_the_pages_it_does_not_override_with_its_own_look(shop_
         "/static/themes/classic/js/product.js",
         "/static/themes/classic/js/coupons.js",
         "/static/themes/classic/js/promotions.js",  # countdown of a limited-time discount
+        "/static/themes/classic/js/recommendations.js",
     ]
     assert stylesheets(page) == [CLASSIC_CSS, "/static/themes/baby/css/theme.css"]
     assert 'class="theme-baby page-product"' in page

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.api.pagination import PageNumberPagination, page_of
+from tenant_apps.analytics.interface import EventKind, track
 from tenant_apps.members.interface import IsMember, MemberTokenAuthentication
 
 from .. import selectors, services
@@ -164,6 +165,9 @@ class CartItemsView(CartBase):
         response = self.cart_response(request, cart, status.HTTP_201_CREATED)
         if new_token:
             set_cart_cookie(response, new_token)
+        sku_id = body.validated_data["sku_id"]
+        added = [line["product_id"] for line in response.data.get("lines", []) if line["sku_id"] == sku_id]
+        track(request, EventKind.ADD_TO_CART, product_id=added[0] if added else None)
         return response
 
 

@@ -82,11 +82,27 @@
   }
   addBtn.addEventListener("click", function () { addCurrent(); });
   buyBtn.addEventListener("click", function () { addCurrent().then(function (ok) { if (ok) location.href = "/cart"; }); });
+  // Sharing is counted (data centre) and the link carries the sharer's code (?s=), so visits through it
+  // and the orders they bring are attributed to the share.
   document.querySelector("[data-copy]").addEventListener("click", function () {
-    var input = document.querySelector("[data-share-url]");
-    input.select();
-    if (navigator.clipboard) navigator.clipboard.writeText(input.value);
-    this.textContent = t("copied");
+    var input = document.querySelector("[data-share-url]"), button = this;
+    function copy() {
+      input.select();
+      if (navigator.clipboard) navigator.clipboard.writeText(input.value);
+      button.textContent = t("copied");
+    }
+    if (input.getAttribute("data-coded")) return copy();
+    fetch("/api/v1/store/events", { method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify({ kind: "share", product_id: data.id }) })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (body) {
+        if (body.share_code) {
+          input.value = input.value + (input.value.indexOf("?") < 0 ? "?" : "&") + "s=" + body.share_code;
+          input.setAttribute("data-coded", "1");
+        }
+        copy();
+      }, copy);
   });
   // A product without specs has exactly one SKU: it is chosen from the start.
   refresh();

@@ -1,0 +1,451 @@
+"""Back office, group 数据 (Data): the overview with charts (ECharts, served from our static files), CSV exports
+of every table, the retention setting, and the home page's cards (today's orders, paid amount, visitors,
+pending after-sales) from real data. Reads only; the one write (settings) goes through services."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib import admin
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from micromall import backoffice
+from micromall.admin_forms import ServiceErrorsAdmin
+from micromall.backoffice.navigation import Card, dashboard_card
+from micromall.money import format_money
+from shared_apps.tenancy.interface import Permission, ShopModelAdmin, request_can, shop_admin_site
+from tenant_apps.orders import interface as orders
+
+from . import crm, exports, selectors, services
+from .models import AnalyticsSettings, MemberTag, Segment
+
+KPIS = [
+    # key, label, kind
+    ("gmv_amount", _("Paid amount"), "money"),
+    ("paid_orders", _("Paid orders"), "count"),
+    ("orders", _("Orders placed"), "count"),
+    ("visitors", _("Visitors (UV)"), "count"),
+    ("pv", _("Page views (PV)"), "count"),
+    ("average_order_amount", _("Average spend per buyer"), "money"),
+    ("add_to_cart_rate", _("Add-to-cart rate"), "rate"),
+    ("conversion_rate", _("Payment conversion"), "rate"),
+    ("repeat_purchase_rate", _("Repeat purchase rate"), "rate"),
+    ("share_rate", _("Share rate"), "rate"),
+    ("fission_rate", _("Fission coefficient"), "ratio"),
+    ("paying_members", _("Paying members"), "count"),
+]
+FUNNEL_STEPS = {
+    "visitors": _("Visited"),
+    "product_visitors": _("Viewed a product"),
+    "cart_visitors": _("Added to cart"),
+    "orders": _("Ordered"),
+    "paid_orders": _("Paid"),
+}
+TABLES = {
+    "products": [("label", _("Product")), ("views", _("Views")), ("visitors", _("Visitors")),
+                 ("cart_visitors", _("Added to cart")), ("paid_orders", _("Paid orders")), ("units", _("Units")),
+                 ("amount", _("Paid amount (yuan)"))],
+    "categories": [("label", _("Category")), ("views", _("Views")), ("visitors", _("Visitors")),
+                   ("cart_visitors", _("Added to cart")), ("paid_orders", _("Paid orders")), ("units", _("Units")),
+                   ("amount", _("Paid amount (yuan)"))],
+    "distributors": [("label", _("Distributor code")), ("visitors", _("Visitors brought")),
+                     ("cart_visitors", _("Added to cart")), ("buyers", _("Buyers")), ("paid_orders", _("Paid orders")),
+                     ("amount", _("Paid amount (yuan)"))],
+    "sources": [("label", _("Source")), ("visitors", _("Visitors")), ("paying_members", _("Paying members"))],
+    "daily": [("date", _("Date")), ("visitors", _("Visitors (UV)")), ("pv", _("Page views (PV)")),
+              ("orders", _("Orders placed")), ("paid_orders", _("Paid orders")),
+              ("gmv_amount", _("Paid amount (yuan)")), ("conversion_rate", _("Payment conversion"))],
+    "funnel": [("label", _("Step")), ("value", _("Count"))],
+}  # fmt: skip
+
+
+def can_view(request) -> bool:
+    return request_can(request, Permission.ANALYTICS_VIEW)
+
+
+def fmt(value, kind: str) -> str:
+    if kind == "money":
+        return format_money(value)
+    if kind == "rate":
+        return f"{value * 100:.2f}%"
+    if kind == "ratio":
+        return f"{value:.2f}"
+    return f"{value:,}"
+
+
+def change_text(now, before) -> str:
+    if not before:
+        return "—" if not now else "+∞"
+    change = (now - before) / before * 100
+    return f"{change:+.1f}%"
+
+
+class RangeForm(forms.Form):
+    start = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    product = forms.IntegerField(required=False, min_value=1, label=_("Campaign product id"))
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or timezone.localdate()
+        start = data.get("start") or end - timedelta(days=6)
+        if start > end:
+            raise forms.ValidationError(gettext("The start date is after the end date."))
+        if (end - start).days + 1 > selectors.MAX_DAYS:
+            raise forms.ValidationError(gettext("A date range covers at most 366 days."))
+        data["start"], data["end"] = start, end
+        return data
+
+
+def period_of(request) -> tuple[date, date, int | None, RangeForm]:
+    form = RangeForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data.get("product"), form
+    end = timezone.localdate()
+    return end - timedelta(days=6), end, None, form
+
+
+def kpi_rows(figures: dict, previous: dict) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "label": str(label),
+            "text": fmt(figures[key], kind),
+            "previous_text": fmt(previous[key], kind),
+            "change_text": change_text(figures[key], previous[key]),
+            "up": figures[key] >= previous[key],
+        }
+        for key, label, kind in KPIS
+    ]
+
+
+def report(start: date, end: date) -> dict:
+    figures = selectors.summary(start, end)
+    previous = selectors.summary(*selectors.previous_period(start, end))
+    return {
+        "kpis": kpi_rows(figures, previous),
+        "daily": selectors.daily(start, end),
+        "funnel": [{"label": str(FUNNEL_STEPS[s["step"]]), **s} for s in selectors.funnel(start, end, figures)],
+        "products": selectors.top_products(start, end, 20),
+        "categories": selectors.top_categories(start, end, 20),
+        "distributors": selectors.top_distributors(start, end, 20),
+        "sources": selectors.top_sources(start, end, 20),
+    }
+
+
+def table(name: str, rows: list[dict]) -> dict:
+    columns = TABLES[name]
+    cells = []
+    for row in rows:
+        cells.append(
+            [
+                format_money(row.get(key)) if key == "amount" or key.endswith("_amount")
+                else fmt(row.get(key), "rate") if key.endswith("_rate") else row.get(key, "")
+                for key, _label in columns
+            ]
+        )  # fmt: skip
+    export = reverse("shop_admin:analytics_export", args=[name], current_app="shop_admin")
+    return {"name": name, "headers": [str(label) for _key, label in columns], "rows": cells, "export": export}
+
+
+@admin.register(AnalyticsSettings, site=shop_admin_site)
+class AnalyticsSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+    """The retention setting; its URLs also carry the overview and the exports."""
+
+    fields = ["retention_days"]
+    backoffice_order = 90
+    backoffice_icon = "tune"
+
+    def has_add_permission(self, request):
+        return not AnalyticsSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.update_settings(retention_days=obj.retention_days)
+
+    def get_urls(self):
+        site = self.admin_site
+        return [
+            path("overview/", site.admin_view(self.overview_view), name="analytics_overview"),
+            path("export/<str:name>.csv", site.admin_view(self.export_view), name="analytics_export"),
+            *super().get_urls(),
+        ]
+
+    def overview_view(self, request):
+        if not can_view(request):
+            raise Http404
+        start, end, product_id, form = period_of(request)
+        data = report(start, end)
+        tree = selectors.fission_tree(start, end, product_id=product_id)
+        query = request.GET.urlencode()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Data overview"),
+            "form": form,
+            "start": start,
+            "end": end,
+            "previous": selectors.previous_period(start, end),
+            "kpis": data["kpis"],
+            "tables": [table(name, data[name]) for name in ("products", "categories", "distributors", "sources")],
+            "export_query": query,
+            "exports": {name: reverse("shop_admin:analytics_export", args=[name]) for name in TABLES}
+            | {"summary": reverse("shop_admin:analytics_export", args=["summary"])},
+            "chart_data": {
+                "daily": [
+                    {**row, "date": row["date"].isoformat(), "gmv_yuan": row["gmv_amount"] / 100}
+                    for row in data["daily"]
+                ],
+                "funnel": data["funnel"],
+                "products": [
+                    {"label": r["label"], "amount_yuan": r["amount"] / 100, "views": r["views"]}
+                    for r in data["products"][:10]
+                ],
+                "distributors": [
+                    {"label": r["label"], "amount_yuan": r["amount"] / 100, "visitors": r["visitors"]}
+                    for r in data["distributors"][:10]
+                ],
+                "sources": [{"label": r["label"], "visitors": r["visitors"]} for r in data["sources"]],
+                "tree": tree,
+                "words": {
+                    "visitors": gettext("Visitors (UV)"),
+                    "paid_amount": gettext("Paid amount (yuan)"),
+                    "paid_orders": gettext("Paid orders"),
+                    "views": gettext("Views"),
+                    "shop": gettext("Sharers"),
+                    "member": gettext("Member"),
+                    "visitor": gettext("Visitor"),
+                    "arrivals": gettext("Arrivals"),
+                    "nothing": gettext("No data in this period yet."),
+                },
+            },
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "analytics/overview.html", context)
+
+    def export_view(self, request, name: str):
+        if not can_view(request):
+            raise Http404
+        start, end, _product, _form = period_of(request)
+        filename = f"{name}-{start.isoformat()}-{end.isoformat()}.csv"
+        if name == "summary":
+            data = report(start, end)
+            return exports.csv_response(exports.summary_rows(data["kpis"]), filename)
+        if name not in TABLES:
+            raise Http404
+        data = report(start, end)
+        rows = data[name]
+        if name == "daily":
+            rows = [{**row, "conversion_rate": f"{row['conversion_rate'] * 100:.2f}%"} for row in rows]
+        return exports.csv_response(exports.table_rows([(k, str(v)) for k, v in TABLES[name]], rows), filename)
+
+
+backoffice.add_link(
+    site=shop_admin_site,
+    group="data",
+    title=_("Data overview"),
+    url="shop_admin:analytics_overview",
+    order=10,
+    icon="monitoring",
+    permission=can_view,
+)
+
+
+# --- the home page's cards (keys and order in docs/backoffice.md) ---------------------------------------------
+
+
+def _today(request) -> dict:
+    """Today's figures, computed once per request for the three cards that show them."""
+    if not hasattr(request, "_analytics_today"):
+        today = timezone.localdate()
+        request._analytics_today = selectors.summary(today, today)
+    return request._analytics_today
+
+
+def _overview_link() -> str:
+    return reverse("shop_admin:analytics_overview", current_app="shop_admin")
+
+
+@dashboard_card(site=shop_admin_site, key="today_orders", title=_("Today's orders"), order=10)
+def today_orders_card(request) -> Card | None:
+    if not request_can(request, Permission.ORDERS_VIEW):
+        return None
+    figures = _today(request)
+    return Card(
+        value=figures["orders"],
+        hint=gettext("Paid: %(count)s") % {"count": figures["paid_orders"]},
+        link=reverse("shop_admin:orders_order_changelist", current_app="shop_admin"),
+    )
+
+
+@dashboard_card(site=shop_admin_site, key="paid_amount_today", title=_("Paid today"), order=20)
+def paid_amount_card(request) -> Card | None:
+    if not can_view(request):
+        return None
+    figures = _today(request)
+    return Card(
+        value=format_money(figures["gmv_amount"]),
+        hint=gettext("Buyers: %(count)s") % {"count": figures["paying_members"]},
+        link=_overview_link(),
+    )
+
+
+@dashboard_card(site=shop_admin_site, key="visitors_today", title=_("Visitors today"), order=30)
+def visitors_card(request) -> Card | None:
+    if not can_view(request):
+        return None
+    figures = _today(request)
+    return Card(
+        value=figures["visitors"],
+        hint=gettext("Page views: %(count)s") % {"count": figures["pv"]},
+        link=_overview_link(),
+    )
+
+
+@dashboard_card(site=shop_admin_site, key="pending_aftersales", title=_("Pending after-sales"), order=50)
+def pending_aftersales_card(request) -> Card | None:
+    if not request_can(request, Permission.ORDERS_VIEW):
+        return None
+    count = orders.pending_aftersales_count()
+    return Card(
+        value=count,
+        link=reverse("shop_admin:orders_aftersale_changelist", current_app="shop_admin"),
+        tone="warning" if count else "default",
+    )
+
+
+# --- member CRM (group 客户) ------------------------------------------------------------------------------------
+
+RULE_FIELDS = {"min_spent_amount": "rule", "inactive_days": "rule", "bought_category_id": "rule", "tag_ids": "rule"}
+MEMBER_COLUMNS = [("id", _("Member id")), ("name", _("Member")), ("spent_amount", _("Spent (yuan)")),
+                  ("paid_orders", _("Paid orders")), ("last_visit", _("Last visit")), ("source", _("Source")),
+                  ("distributor", _("Distributor code")), ("tags", _("Tags"))]  # fmt: skip
+
+
+def can_manage_members(request) -> bool:
+    return request_can(request, Permission.MEMBERS_MANAGE)
+
+
+@backoffice.register(MemberTag, site=shop_admin_site, group="customers", order=30, icon="sell")
+class MemberTagAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+    list_display = ["name", "kind", "rule", "member_count"]
+    fields = ["name", "kind", "rule"]
+    view_permission = Permission.MEMBERS_MANAGE
+    manage_permission = Permission.MEMBERS_MANAGE
+    delete_permission = Permission.MEMBERS_MANAGE
+    service_error_fields = RULE_FIELDS
+
+    def get_queryset(self, request):
+        return crm.tags()
+
+    @admin.display(description=_("Members"))
+    def member_count(self, tag):
+        return tag.members
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["kind"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.update_tag(tag_id=obj.pk, name=obj.name, rule=obj.rule)
+        else:
+            obj.pk = services.create_tag(name=obj.name, kind=obj.kind, rule=obj.rule).pk
+
+    def delete_model(self, request, obj):
+        services.delete_tags(tag_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_tags(tag_ids=list(queryset.values_list("pk", flat=True)))
+
+    def get_urls(self):
+        site = self.admin_site
+        return [
+            path("members/", site.admin_view(self.members_view), name="analytics_members"),
+            path("members.csv", site.admin_view(self.members_export), name="analytics_members_export"),
+            *super().get_urls(),
+        ]
+
+    def _members(self, request) -> list[dict]:
+        rule: dict = {}
+        tag, segment = request.GET.get("tag", ""), request.GET.get("segment", "")
+        if tag.isdigit():
+            rule["tag_ids"] = [int(tag)]
+        known = not rule or MemberTag.objects.filter(pk__in=rule["tag_ids"]).exists()
+        ids = crm.members_matching(rule) if known else set()
+        if segment.isdigit():
+            found = Segment.objects.filter(pk=int(segment)).first()
+            ids = ids & crm.segment_members(found) if found else set()
+        return crm.member_rows(ids)
+
+    def members_view(self, request):
+        if not can_manage_members(request):
+            raise Http404
+        rows = self._members(request)
+        cells = [
+            [row["id"], row["name"], format_money(row["spent_amount"]), row["paid_orders"],
+             timezone.localtime(row["last_visit"]).strftime("%Y-%m-%d %H:%M") if row["last_visit"] else "—",
+             row["source"], row["distributor"], "、".join(row["tags"])]
+            for row in rows
+        ]  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Member insights"),
+            "tags": crm.tags(),
+            "segments": crm.segments(),
+            "chosen_tag": request.GET.get("tag", ""),
+            "chosen_segment": request.GET.get("segment", ""),
+            "table": {"headers": [str(label) for _key, label in MEMBER_COLUMNS], "rows": cells},
+            "export": reverse("shop_admin:analytics_members_export") + "?" + request.GET.urlencode(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "analytics/members.html", context)
+
+    def members_export(self, request):
+        if not can_manage_members(request):
+            raise Http404
+        rows = [
+            {**row, "tags": "、".join(row["tags"]),
+             "last_visit": timezone.localtime(row["last_visit"]).isoformat() if row["last_visit"] else ""}
+            for row in self._members(request)
+        ]  # fmt: skip
+        columns = [("spent_amount" if k == "spent_amount" else k, str(v)) for k, v in MEMBER_COLUMNS]
+        return exports.csv_response(exports.table_rows(columns, rows), "members.csv")
+
+
+@backoffice.register(Segment, site=shop_admin_site, group="customers", order=40, icon="groups")
+class SegmentAdmin(ServiceErrorsAdmin, ShopModelAdmin):
+    list_display = ["name", "rule", "member_count"]
+    fields = ["name", "rule"]
+    view_permission = Permission.MEMBERS_MANAGE
+    manage_permission = Permission.MEMBERS_MANAGE
+    delete_permission = Permission.MEMBERS_MANAGE
+    service_error_fields = RULE_FIELDS
+
+    @admin.display(description=_("Members"))
+    def member_count(self, segment):
+        return len(crm.segment_members(segment))
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.save_segment(name=obj.name, rule=obj.rule, segment_id=obj.pk if change else None).pk
+
+    def delete_model(self, request, obj):
+        services.delete_segments(segment_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_segments(segment_ids=list(queryset.values_list("pk", flat=True)))
+
+
+backoffice.add_link(
+    site=shop_admin_site,
+    group="customers",
+    title=_("Member insights"),
+    url="shop_admin:analytics_members",
+    order=20,
+    icon="person_search",
+    permission=can_manage_members,
+)

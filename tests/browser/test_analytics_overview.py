@@ -1,0 +1,63 @@
+"""The data overview in Chromium at 390 px and 1280 px: charts drawn by our own ECharts (no CDN), nothing
+overflows sideways, no text squeezed to one character per line. Screenshots in test-artifacts/."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from tenant_apps.analytics.models import Event, OrderFact, Visitor
+from tenant_apps.events.models import Delivery, OutboxEvent
+from tests.analytics.conftest import deliver, flush, paid_payload, push
+
+from ..conftest import staff_of
+from .conftest import ARTIFACTS
+from .test_backoffice_screens import CHECKS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def seeded(shop_a):
+    today = timezone.localdate()
+    for n in range(12):
+        visitor = f"visitor-{n:012d}"
+        push(shop_a, "view_shop", visitor, today, 9, source="direct" if n % 3 else "share")
+        push(shop_a, "view_product", visitor, today, 10, product_id=1 + n % 4)
+        if n % 2:
+            push(shop_a, "add_to_cart", visitor, today, 11, product_id=1 + n % 4)
+    push(shop_a, "share", "visitor-000000000000", today, 12, product_id=1)
+    flush(shop_a)
+    for n in range(3):
+        deliver(shop_a, "order.paid", paid_payload(900 + n, 40 + n, 12900 + n * 1000))
+    yield shop_a
+    with tenant_context(shop_a):
+        Delivery.objects.all().delete()
+        OutboxEvent.objects.all().delete()
+        for model in (Event, Visitor, OrderFact):
+            model.objects.all().delete()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_overview_fits_phone_and_laptop(live_server, seeded, browser_page, width):
+    client = Client(HTTP_HOST="alpha.localhost")
+    client.force_login(staff_of(seeded))
+    page = browser_page
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": "alpha.localhost", "path": "/"}]
+    )
+    external = []
+    page.on("request", lambda r: external.append(r.url) if "alpha.localhost" not in r.url else None)
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(
+        f"http://alpha.localhost:{live_server.thread.port}/admin/analytics/analyticssettings/overview/"
+    )
+    assert response.status == 200
+    page.wait_for_load_state("load")
+    page.wait_for_selector("#dc-trend svg")
+    page.wait_for_selector("#dc-funnel svg")
+    page.screenshot(path=str(ARTIFACTS / f"analytics-overview-{width}.png"), full_page=True)
+    result = page.evaluate(CHECKS)
+    assert result["overflow"] <= 1 and not result["squeezed"], result
+    assert page.locator('[data-kpi="gmv_amount"] .dc-kpi__value').inner_text() == "¥417.00"
+    assert not [url for url in external if not url.startswith("data:")], external
