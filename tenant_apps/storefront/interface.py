@@ -7,5 +7,15 @@ from .services import ThemeSettingsInvalid, apply_theme_settings
 from .theming import render_page
 from .views import page_context
 
-from .badges import Badge, BadgeProduct, badges_for, register_badges, unregister_badges
-from .selectors import product_cards_by_id
+__all__ = [
+    "Badge",
+    "BadgeProduct",
+    "ThemeSettingsInvalid",
+    "apply_theme_settings",
+    "badges_for",
+    "page_context",
+    "product_cards_by_id",
+    "register_badges",
+    "render_page",
+    "unregister_badges",
+]
