@@ -19,6 +19,7 @@ ACTIONS = ("publish", "pause", "resume", "end", "invalidate")
 
 
 class MarketingScreen(ServiceErrorsAdmin, ShopModelAdmin):
+    backoffice_group = "marketing"  # 营销 in the sidebar
     manage_permission = Permission.MARKETING_MANAGE
     delete_permission = Permission.MARKETING_MANAGE
 
