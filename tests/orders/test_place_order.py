@@ -123,7 +123,7 @@ def test_a_foreign_sku_is_a_field_error(shop_a, catalog_a, catalog_b, buyer_a):
 
 def test_unknown_coupons_and_points_are_refused(shop_a, catalog_a, buyer_a):
     coupon = place(buyer_a, (catalog_a.tea.pk, 1), coupon_code="SAVE10")  # the coupons app: not the member's
-    points = place(buyer_a, (catalog_a.tea.pk, 1), points=100)  # no points extension yet
+    points = place(buyer_a, (catalog_a.tea.pk, 1), points=100)  # loyalty: a member without points
 
     assert coupon.status_code == points.status_code == 400
     assert set(coupon.json()["errors"]) == {"coupon_code"}
