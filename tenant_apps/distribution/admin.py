@@ -3,12 +3,14 @@ re-binding, settings, tiers, rate overrides, CSV exports. Amounts in 元. Every 
 
 from datetime import timedelta
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from micromall.errors import ApplicationError
+from micromall.admin_forms import ServiceErrorsAdmin
+from micromall.money import YuanField, format_money
 from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
 
 from . import exports, selectors, services
@@ -31,7 +33,11 @@ def csv_response(rows, filename: str) -> StreamingHttpResponse:
     return response
 
 
-class ReadOnly(ShopModelAdmin):
+class DistributionScreen(ServiceErrorsAdmin, ShopModelAdmin):
+    """A refusal of a distribution service comes back on the form (or as an error message for actions)."""
+
+
+class ReadOnly(DistributionScreen):
     def has_add_permission(self, request):
         return False
 
@@ -42,8 +48,25 @@ class ReadOnly(ShopModelAdmin):
         return False
 
 
+class DistributionSettingsForm(forms.ModelForm):
+    min_withdrawal_amount = YuanField(label=_("Minimum withdrawal"))
+
+    class Meta:
+        model = DistributionSettings
+        fields = [
+            "enabled",
+            "levels",
+            "rates_bps",
+            "freeze_days",
+            "min_withdrawal_amount",
+            "self_purchase_commission",
+            "auto_approve",
+        ]
+
+
 @admin.register(DistributionSettings, site=shop_admin_site)
-class DistributionSettingsAdmin(ShopModelAdmin):
+class DistributionSettingsAdmin(DistributionScreen):
+    form = DistributionSettingsForm
     fields = ["enabled", "levels", "rates_bps", "freeze_days", "min_withdrawal_amount", "self_purchase_commission",
               "auto_approve"]  # fmt: skip
 
@@ -54,10 +77,7 @@ class DistributionSettingsAdmin(ShopModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.update_settings(**{field: getattr(obj, field) for field in self.fields})
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        services.update_settings(**{field: getattr(obj, field) for field in self.fields})
 
 
 @admin.register(Distributor, site=shop_admin_site)
@@ -68,7 +88,7 @@ class DistributorAdmin(ReadOnly):
     actions = ["approve", "reject", "export_csv"]
 
     def has_change_permission(self, request, obj=None):
-        return ShopModelAdmin.has_change_permission(self, request, obj)  # for the actions; fields stay read-only
+        return DistributionScreen.has_change_permission(self, request, obj)  # for the actions; fields read-only
 
     def get_readonly_fields(self, request, obj=None):
         return ["member", "code", "status", "tier", "approved_at"]
@@ -78,25 +98,25 @@ class DistributorAdmin(ReadOnly):
 
     @admin.display(description=_("Pending (yuan)"))
     def pending(self, d):
-        return exports.yuan(selectors.balances(distributor_id=d.pk).pending_amount)
+        return format_money(selectors.balances(distributor_id=d.pk).pending_amount)
 
     @admin.display(description=_("Available (yuan)"))
     def available(self, d):
-        return exports.yuan(selectors.balances(distributor_id=d.pk).available_amount)
+        return format_money(selectors.balances(distributor_id=d.pk).available_amount)
 
     @admin.display(description=_("Withdrawn (yuan)"))
     def withdrawn(self, d):
-        return exports.yuan(selectors.balances(distributor_id=d.pk).withdrawn_amount)
+        return format_money(selectors.balances(distributor_id=d.pk).withdrawn_amount)
 
     @admin.action(description=_("Approve selected distributors"), permissions=["change"])
     def approve(self, request, queryset):
         for d in queryset:
-            services.decide_distributor(distributor_id=d.pk, approve=True)
+            self.call_service(request, services.decide_distributor, distributor_id=d.pk, approve=True, label=d.code)
 
     @admin.action(description=_("Reject selected distributors"), permissions=["change"])
     def reject(self, request, queryset):
         for d in queryset:
-            services.decide_distributor(distributor_id=d.pk, approve=False)
+            self.call_service(request, services.decide_distributor, distributor_id=d.pk, approve=False, label=d.code)
 
     @admin.action(description=_("Export CSV"))
     def export_csv(self, request, queryset):
@@ -113,11 +133,11 @@ class CommissionEntryAdmin(ReadOnly):
 
     @admin.display(description=_("Base (yuan)"))
     def base(self, e):
-        return exports.yuan(e.base_amount)
+        return format_money(e.base_amount)
 
     @admin.display(description=_("Amount (yuan)"))
     def commission(self, e):
-        return exports.yuan(e.amount)
+        return format_money(e.amount)
 
     @admin.action(description=_("Export CSV"))
     def export_csv(self, request, queryset):
@@ -125,7 +145,7 @@ class CommissionEntryAdmin(ReadOnly):
 
 
 @admin.register(Withdrawal, site=shop_admin_site)
-class WithdrawalAdmin(ShopModelAdmin):
+class WithdrawalAdmin(DistributionScreen):
     list_display = ["id", "distributor", "money", "status", "transfer_reference", "created", "decided_at"]
     list_filter = ["status"]
     fields = ["distributor", "amount", "status", "transfer_reference", "note"]
@@ -144,20 +164,17 @@ class WithdrawalAdmin(ShopModelAdmin):
 
     @admin.display(description=_("Amount (yuan)"))
     def money(self, w):
-        return exports.yuan(w.amount)
+        return format_money(w.amount)
 
     def save_model(self, request, obj, form, change):
         """Entering the transfer reference on a requested withdrawal records the manual payout."""
-        try:
-            if obj.transfer_reference.strip():
-                services.approve_withdrawal(withdrawal_id=obj.pk, transfer_reference=obj.transfer_reference)
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        if obj.transfer_reference.strip():
+            services.approve_withdrawal(withdrawal_id=obj.pk, transfer_reference=obj.transfer_reference)
 
     @admin.action(description=_("Reject selected withdrawals"), permissions=["change"])
     def reject(self, request, queryset):
         for w in queryset.filter(status=WithdrawalStatus.REQUESTED):
-            services.reject_withdrawal(withdrawal_id=w.pk)
+            self.call_service(request, services.reject_withdrawal, withdrawal_id=w.pk, label=str(w.pk))
 
     @admin.action(description=_("Compliance export: rules in force and payouts of the last 30 days"))
     def compliance_export(self, request, queryset):
@@ -167,7 +184,7 @@ class WithdrawalAdmin(ShopModelAdmin):
 
 
 @admin.register(Binding, site=shop_admin_site)
-class BindingAdmin(ShopModelAdmin):
+class BindingAdmin(DistributionScreen):
     """Re-binding: change the distributor here; the service refuses cycles and writes the audit row."""
 
     list_display = ["member", "distributor", "source", "created"]
@@ -183,10 +200,7 @@ class BindingAdmin(ShopModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.rebind(member_id=obj.member_id, code=obj.distributor.code, by=str(request.user))
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        services.rebind(member_id=obj.member_id, code=obj.distributor.code, by=str(request.user))
 
 
 @admin.register(RebindAudit, site=shop_admin_site)
@@ -194,15 +208,25 @@ class RebindAuditAdmin(ReadOnly):
     list_display = ["member", "from_distributor", "to_distributor", "by", "reason", "created"]
 
 
+class TierForm(forms.ModelForm):
+    min_sales_amount = YuanField(label=_("Minimum sales"))
+
+    class Meta:
+        model = Tier
+        fields = ["name", "rank", "min_sales_amount", "min_team_size", "rates_bps"]
+
+
 @admin.register(Tier, site=shop_admin_site)
-class TierAdmin(ShopModelAdmin):
-    list_display = ["name", "rank", "min_sales_amount", "min_team_size", "rates_bps"]
+class TierAdmin(DistributionScreen):
+    form = TierForm
+    list_display = ["name", "rank", "min_sales", "min_team_size", "rates_bps"]
+
+    @admin.display(description=_("Minimum sales"), ordering="min_sales_amount")
+    def min_sales(self, tier):
+        return format_money(tier.min_sales_amount)
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.save_tier(tier=obj)
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        services.save_tier(tier=obj)
 
     def delete_model(self, request, obj):
         services.delete_tiers(tier_ids=[obj.pk])
@@ -212,14 +236,11 @@ class TierAdmin(ShopModelAdmin):
 
 
 @admin.register(RateOverride, site=shop_admin_site)
-class RateOverrideAdmin(ShopModelAdmin):
+class RateOverrideAdmin(DistributionScreen):
     list_display = ["product_id", "sku_id", "rates_bps"]
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.set_rate_override(product_id=obj.product_id, sku_id=obj.sku_id, rates_bps=obj.rates_bps)
-        except ApplicationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+        services.set_rate_override(product_id=obj.product_id, sku_id=obj.sku_id, rates_bps=obj.rates_bps)
 
     def delete_model(self, request, obj):
         services.delete_rate_overrides(override_ids=[obj.pk])
