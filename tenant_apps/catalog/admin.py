@@ -201,6 +201,11 @@ class SkuMatrixForm(SkuForm):
         return getattr(self, "cleaned_data", {}).get("specs_json")
 
 
+class SkuMatrixFormSet(forms.BaseInlineFormSet):
+    def validate_unique(self):
+        """Codes are checked by the product service (new rows have none yet: they are generated there)."""
+
+
 class SkuInline(ShopInline, admin.TabularInline):
     """The SKU matrix: one row per combination of the spec groups (a column per group, in the order entered),
     with price, compare-at price, cost, stock, image, code and weight. The browser adds rows for new
@@ -208,6 +213,7 @@ class SkuInline(ShopInline, admin.TabularInline):
 
     model = Sku
     form = SkuMatrixForm
+    formset = SkuMatrixFormSet
     extra = 0
     fields = ["image", "price_amount", "compare_at_amount", "cost_amount", "stock", "code", "weight_grams"]
     template = "catalog/admin/sku_matrix.html"
