@@ -24,7 +24,7 @@ from .platform_events import (
     shops_with_pending_events,
 )
 from .roles import Permission, role_has, roles_with
-from .selectors import membership_role, shop_staff_emails, shop_url
+from .selectors import membership_role, shop_staff_emails, shop_url, user_labels
 
 T = TypeVar("T")
 
@@ -54,6 +54,7 @@ __all__ = [
     "shop_url",
     "shops_with_pending_events",
     "technical_fee_bps",
+    "user_labels",
 ]
 
 

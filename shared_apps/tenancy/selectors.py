@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 
@@ -125,3 +126,14 @@ def shop_staff_emails(shop: Shop, roles: Iterable[str]) -> list[str]:
         .order_by("user_id")
         .values_list("user__email", flat=True)
     )
+
+
+def user_labels(user_ids: Iterable[int | None]) -> dict[int, str]:
+    """{platform user id: "name (email)" or the email}: how screens name who did something, never by id.
+
+    Ids of deleted users are left out (the caller shows its own placeholder)."""
+    ids = {int(user_id) for user_id in user_ids if user_id is not None}
+    if not ids:
+        return {}
+    rows = get_user_model().objects.filter(pk__in=ids).values_list("pk", "name", "email")
+    return {pk: f"{name} ({email})" if name else email for pk, name, email in rows}

@@ -22,6 +22,7 @@ from .selectors import (
     stock_alerts,
     with_price_range,
 )
+from .services.images import inspect_image
 from .services.inventory import InsufficientStock, release_stock, reserve_stock, return_stock
 from .services.seeding import load_catalog
 
@@ -37,6 +38,7 @@ __all__ = [
     "category_ids_for",
     "category_rows",
     "existing_product_ids",
+    "inspect_image",
     "load_catalog",
     "product_count",
     "product_is_on_sale",

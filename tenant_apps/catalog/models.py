@@ -33,17 +33,24 @@ def brand_logo_path(instance, filename: str) -> str:
 
 
 class Category(models.Model):
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
-    position = models.IntegerField(default=0)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    position = models.IntegerField(_("position"), default=0)
     # Stored so the tree can be rendered and checked without walking parents; kept by services.
-    depth = models.PositiveSmallIntegerField(default=1)
+    depth = models.PositiveSmallIntegerField(_("level"), default=1)
 
     class Meta:
         ordering = ["depth", "position", "id"]
-        verbose_name = "category / 分类"
-        verbose_name_plural = "categories / 分类"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         constraints = [
             models.CheckConstraint(
                 condition=Q(depth__gte=1) & Q(depth__lte=MAX_CATEGORY_DEPTH), name="category_depth_range"
@@ -59,22 +66,22 @@ class Category(models.Model):
 
 
 class Brand(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    logo = models.ImageField(upload_to=brand_logo_path, max_length=300, blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    logo = models.ImageField(_("logo"), upload_to=brand_logo_path, max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "brand / 品牌"
-        verbose_name_plural = "brands / 品牌"
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
 
     def __str__(self) -> str:
         return self.name
 
 
 class ProductStatus(models.TextChoices):
-    DRAFT = "draft", "draft / 草稿"
-    ACTIVE = "active", "active / 在售"
-    INACTIVE = "inactive", "inactive / 已下架"
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("on sale")
+    INACTIVE = "inactive", _("off the shelf")
 
 
 class ProductQuerySet(models.QuerySet):
@@ -84,24 +91,33 @@ class ProductQuerySet(models.QuerySet):
 
 
 class Product(models.Model):
-    title = models.CharField(max_length=200)
-    subtitle = models.CharField(max_length=200, blank=True)
-    description_html = models.TextField(blank=True)
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products")
-    brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.SET_NULL, related_name="products")
-    status = models.CharField(max_length=10, choices=ProductStatus.choices, default=ProductStatus.DRAFT)
-    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    subtitle = models.CharField(_("selling point"), max_length=200, blank=True)
+    description_html = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="products",
+        verbose_name=_("category"),
+    )
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.SET_NULL, related_name="products", verbose_name=_("brand")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ProductStatus.choices, default=ProductStatus.DRAFT)
+    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True, verbose_name=_("tags"))
     # Lowest SKU price, kept by services: lets lists sort and show "from ¥x" without touching SKUs.
-    min_price_amount = models.PositiveBigIntegerField(default=0)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    min_price_amount = models.PositiveBigIntegerField(_("lowest price"), default=0)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
-        verbose_name = "product / 商品"
-        verbose_name_plural = "products / 商品"
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         indexes = [
             models.Index(fields=["status", "created"], name="product_status_created"),
             models.Index(fields=["status", "min_price_amount"], name="product_status_price"),
@@ -147,18 +163,22 @@ class CatalogVersion(models.Model):
 
 class ProductImage(models.Model):
     # Null while an uploaded image waits to be attached by a product create/update.
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to=product_image_path, max_length=300, width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    position = models.IntegerField(default=0)
-    alt = models.CharField(max_length=200, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    image = models.ImageField(
+        _("image"), upload_to=product_image_path, max_length=300, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    position = models.IntegerField(_("position"), default=0)
+    alt = models.CharField(_("alt text"), max_length=200, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name = "product image / 商品图片"
-        verbose_name_plural = "product images / 商品图片"
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
 
     def __str__(self) -> str:
         return self.image.name
@@ -168,11 +188,13 @@ class SpecGroup(models.Model):
     """One axis of the SKU matrix, e.g. 颜色 with values 红/蓝."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="spec_groups")
-    name = models.CharField(max_length=50)
-    position = models.IntegerField(default=0)
+    name = models.CharField(_("name"), max_length=50)
+    position = models.IntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("spec group")
+        verbose_name_plural = _("spec groups")
         constraints = [models.UniqueConstraint(fields=["product", "name"], name="uniq_spec_group_name")]
 
     def __str__(self) -> str:
@@ -181,11 +203,13 @@ class SpecGroup(models.Model):
 
 class SpecValue(models.Model):
     group = models.ForeignKey(SpecGroup, on_delete=models.CASCADE, related_name="values")
-    value = models.CharField(max_length=50)
-    position = models.IntegerField(default=0)
+    value = models.CharField(_("value"), max_length=50)
+    position = models.IntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("spec value")
+        verbose_name_plural = _("spec values")
         constraints = [models.UniqueConstraint(fields=["group", "value"], name="uniq_spec_value")]
 
     def __str__(self) -> str:
@@ -193,23 +217,33 @@ class SpecValue(models.Model):
 
 
 class Sku(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
-    code = models.CharField(max_length=64)
-    # {spec group name: value}; {} for a product without specs (its single SKU).
-    specs = models.JSONField(default=dict, blank=True)
-    price_amount = models.PositiveBigIntegerField()
-    compare_at_amount = models.PositiveBigIntegerField(null=True, blank=True)
-    cost_amount = models.PositiveBigIntegerField(null=True, blank=True)
-    stock = models.IntegerField(default=0)
-    weight_grams = models.PositiveIntegerField(default=0)
-    barcode = models.CharField(max_length=64, blank=True)
-    low_stock_threshold = models.PositiveIntegerField(default=0)
-    position = models.IntegerField(default=0)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus", verbose_name=_("product"))
+    code = models.CharField(_("SKU code"), max_length=64)
+    # {spec group name: value}; {} for a product without specs (its single SKU). jsonb keeps keys in its own
+    # order (shorter first), not the merchant's: read them in spec-group order with `ordered_specs()`.
+    specs = models.JSONField(_("specs"), default=dict, blank=True)
+    price_amount = models.PositiveBigIntegerField(_("price"))
+    compare_at_amount = models.PositiveBigIntegerField(_("compare-at price"), null=True, blank=True)
+    cost_amount = models.PositiveBigIntegerField(_("cost"), null=True, blank=True)
+    stock = models.IntegerField(_("stock"), default=0)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    barcode = models.CharField(_("barcode"), max_length=64, blank=True)
+    low_stock_threshold = models.PositiveIntegerField(_("low-stock alert at"), default=0)
+    position = models.IntegerField(_("position"), default=0)
+    # One of the product's images shown when a shopper picks this SKU; kept by services (same product only).
+    image = models.ForeignKey(
+        ProductImage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("SKU image"),
+    )
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name = "SKU"
-        verbose_name_plural = "SKUs"
+        verbose_name = _("SKU")
+        verbose_name_plural = _("SKUs")
         constraints = [
             # One schema per shop, so unique here means unique per shop.
             models.UniqueConstraint(fields=["code"], name="uniq_sku_code"),
@@ -226,35 +260,43 @@ class Sku(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.code
+        """What a SKU picker shows: `title · 米白 / S (SKU-…)`. Screens listing many SKUs select_related the product
+        and prefetch `product__spec_groups`."""
+        values = " / ".join(value for _name, value in self.ordered_specs())
+        return f"{self.product.title} · {values} ({self.code})" if values else f"{self.product.title} ({self.code})"
+
+    def ordered_specs(self) -> list[tuple[str, str]]:
+        """(group name, value) in the order the merchant entered the spec groups."""
+        order = {group.name: i for i, group in enumerate(self.product.spec_groups.all())}
+        return sorted(self.specs.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
 
 
 class StockReason(models.TextChoices):
-    MANUAL = "manual", "manual / 手动调整"
-    IMPORT = "import", "import / 导入"
-    ORDER = "order", "order / 下单"
-    CANCEL = "cancel", "cancel / 取消订单"
-    RETURN = "return", "return / 退货"
-    CORRECTION = "correction", "correction / 盘点更正"
-    INITIAL = "initial", "initial / 初始库存"
+    MANUAL = "manual", _("manual adjustment")
+    IMPORT = "import", _("import")
+    ORDER = "order", _("order placed")
+    CANCEL = "cancel", _("order cancelled")
+    RETURN = "return", _("return")
+    CORRECTION = "correction", _("stocktake correction")
+    INITIAL = "initial", _("initial stock")
 
 
 class StockAdjustment(models.Model):
     """Append-only ledger: every stock change, who made it and why."""
 
-    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="adjustments")
-    delta = models.IntegerField()
-    reason = models.CharField(max_length=20, choices=StockReason.choices)
-    note = models.CharField(max_length=200, blank=True)
+    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("SKU"))
+    delta = models.IntegerField(_("change"))
+    reason = models.CharField(_("reason"), max_length=20, choices=StockReason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
     # A platform user id; deliberately no FK: tenant tables never point into the public schema.
-    actor_user_id = models.BigIntegerField(null=True, blank=True)
-    stock_after = models.IntegerField()
-    created = models.DateTimeField(auto_now_add=True)
+    actor_user_id = models.BigIntegerField(_("by"), null=True, blank=True)
+    stock_after = models.IntegerField(_("stock after"))
+    created = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created", "-id"]
-        verbose_name = "stock adjustment / 库存流水"
-        verbose_name_plural = "stock adjustments / 库存流水"
+        verbose_name = _("stock adjustment")
+        verbose_name_plural = _("stock ledger")
         indexes = [models.Index(fields=["sku", "-created"], name="stockadj_sku_created")]
 
     def __str__(self) -> str:
@@ -262,15 +304,15 @@ class StockAdjustment(models.Model):
 
 
 class LowStockNotice(models.Model):
-    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="low_stock_notices")
-    stock = models.IntegerField()
-    created = models.DateTimeField(auto_now_add=True)
-    resolved = models.BooleanField(default=False)
+    sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="low_stock_notices", verbose_name=_("SKU"))
+    stock = models.IntegerField(_("stock"))
+    created = models.DateTimeField(_("time"), auto_now_add=True)
+    resolved = models.BooleanField(_("resolved"), default=False)
 
     class Meta:
         ordering = ["resolved", "-created"]
-        verbose_name = "low-stock notice / 库存预警"
-        verbose_name_plural = "low-stock notices / 库存预警"
+        verbose_name = _("low-stock notice")
+        verbose_name_plural = _("low-stock notices")
         constraints = [
             # At most one open notice per SKU: repeated decrements below the threshold do not spam staff.
             models.UniqueConstraint(fields=["sku"], condition=Q(resolved=False), name="uniq_open_low_stock_notice")
@@ -284,44 +326,44 @@ class CatalogSettings(models.Model):
     """Per-shop catalog switches; a single row (id=1)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    auto_unpublish_sold_out = models.BooleanField(default=False)
-    low_stock_email = models.BooleanField(default=True)
+    auto_unpublish_sold_out = models.BooleanField(_("take sold-out products off the shelf"), default=False)
+    low_stock_email = models.BooleanField(_("email low-stock alerts"), default=True)
 
     class Meta:
-        verbose_name = "catalog settings / 商品设置"
-        verbose_name_plural = "catalog settings / 商品设置"
+        verbose_name = _("catalog settings")
+        verbose_name_plural = _("catalog settings")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="catalog_settings_singleton")]
 
     def __str__(self) -> str:
-        return "catalog settings"
+        return str(_("catalog settings"))
 
 
 class ImportStatus(models.TextChoices):
-    PENDING = "pending", "pending / 排队中"
-    RUNNING = "running", "running / 导入中"
-    SUCCEEDED = "succeeded", "succeeded / 已完成"
-    FAILED = "failed", "failed / 失败"
+    PENDING = "pending", _("queued")
+    RUNNING = "running", _("importing")
+    SUCCEEDED = "succeeded", _("finished")
+    FAILED = "failed", _("failed")
 
 
 class ImportJob(models.Model):
     """A bulk CSV import: progress for the UI and the per-row error report."""
 
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    filename = models.CharField(max_length=200, blank=True)
-    source = models.TextField()
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
-    created_products = models.PositiveIntegerField(default=0)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    filename = models.CharField(_("file"), max_length=200, blank=True)
+    source = models.TextField(_("contents"))
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    created_products = models.PositiveIntegerField(_("products created"), default=0)
     # [{"row": 3, "errors": {"price_amount": ["..."]}}]
-    errors = models.JSONField(default=list, blank=True)
-    actor_user_id = models.BigIntegerField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    actor_user_id = models.BigIntegerField(_("by"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
-        verbose_name = "product import / 商品导入"
-        verbose_name_plural = "product imports / 商品导入"
+        verbose_name = _("product import")
+        verbose_name_plural = _("product imports")
 
     def __str__(self) -> str:
         return f"import {self.pk} ({self.status})"

@@ -33,7 +33,11 @@ def csv_response(rows, filename: str) -> StreamingHttpResponse:
     return response
 
 
-class ReadOnly(ShopModelAdmin):
+class DistributionScreen(ServiceErrorsAdmin, ShopModelAdmin):
+    """A refusal of a distribution service comes back on the form (or as an error message for actions)."""
+
+
+class ReadOnly(DistributionScreen):
     def has_add_permission(self, request):
         return False
 

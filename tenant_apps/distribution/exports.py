@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
+from micromall.money import to_yuan_text
+
 from .selectors import distribution_settings
 from .services import effective_freeze_days
 
@@ -22,12 +24,8 @@ def cell(value) -> str:
 
 
 def yuan(amount: int | None) -> str:
-    """Fen -> '129.00' (integer arithmetic); negative amounts keep their sign."""
-    if amount is None:
-        return ""
-    sign = "-" if amount < 0 else ""
-    major, minor = divmod(abs(int(amount)), 100)
-    return f"{sign}{major}.{minor:02d}"
+    """Fen -> '129.00' for CSV cells: micromall.money's formatter (the one everywhere), without the ¥."""
+    return to_yuan_text(amount)
 
 
 def csv_rows(rows: Iterable[list]) -> Iterator[str]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from micromall.errors import ApplicationError, Invalid
+from micromall.money import format_money
 from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
 
 from . import selectors, services
@@ -34,12 +35,8 @@ from .services.shipping import left_to_ship
 
 
 def yuan(amount: int | None, currency: str = "CNY") -> str:
-    """Minor units -> ¥129.00 (integer arithmetic, no floats)."""
-    if amount is None:
-        return ""
-    symbol = "¥" if currency == "CNY" else f"{currency} "
-    major, minor = divmod(int(amount), 100)
-    return f"{symbol}{major:,}.{minor:02d}"
+    """Minor units -> ¥129.00: micromall.money.format_money, the one formatter of every screen."""
+    return format_money(amount, currency)
 
 
 class ReadOnlyInline(admin.TabularInline):

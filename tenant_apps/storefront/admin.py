@@ -2,16 +2,18 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
+from micromall.errors import Invalid
 from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 from themes.registry import available_themes
 
 from .models import ThemeSettings
-from .services import ThemeSettingsInvalid, save_theme_settings
+from .services import ThemeSettingsInvalid, save_theme_settings, store_theme_image
 from .theme_form import ThemeSettingsForm, customised_only
 from .theme_settings import theme_state
 
@@ -27,6 +29,21 @@ class ThemeSettingsAdmin(ShopModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(require_POST(self.upload_view))
+        return [path("upload-image/", upload, name="storefront_themesettings_upload"), *super().get_urls()]
+
+    def upload_view(self, request):
+        """A picture for a logo or banner slide: stored in the shop's media, its URL returned for the form to
+        link to (JSON, posted by theme_settings.js with the page's CSRF token)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        try:
+            url = store_theme_image(upload=request.FILES.get("image"))
+        except Invalid as exc:
+            return JsonResponse({"errors": exc.errors}, status=400)
+        return JsonResponse({"url": url}, status=201)
 
     def changelist_view(self, request, extra_context=None):
         # A singleton: the list is the edit form.
@@ -62,6 +79,7 @@ class ThemeSettingsAdmin(ShopModelAdmin):
             "opts": self.opts,
             "form": form,
             "can_save": can_save,
+            "upload_url": reverse("shop_admin:storefront_themesettings_upload"),
         }
         return TemplateResponse(request, "storefront/admin/theme_settings.html", context)
 

@@ -1,9 +1,14 @@
 """Storefront writers: the shop's theme choice and settings (店铺装修). The API and the back office call these."""
 
-from django.db import transaction
+import uuid
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid
+from tenant_apps.catalog.interface import inspect_image
 from themes.registry import Theme, get_theme, validate_settings
 
 from .models import ThemeSettings
@@ -50,3 +55,14 @@ def apply_theme_settings(changes: dict) -> dict:
         raise ThemeSettingsInvalid({"settings": [_("Must be a non-empty object.")]})
     state = theme_state()
     return save_theme_settings(theme=state.theme.slug, settings={**state.customised, **changes}).settings
+
+
+def store_theme_image(*, upload: UploadedFile | None) -> str:
+    """Keep a picture for the theme (logo, banner slide) under the shop's media prefix; returns its URL, which the
+    merchant's settings then link to. Checked like product pictures (real JPEG/PNG/WebP, size and sides bounded).
+    The file is kept even if the settings are never saved (like a product picture uploaded but not attached)."""
+    if upload is None:
+        raise Invalid(errors={"image": [_("Choose a picture to upload.")]})
+    extension, _width, _height = inspect_image(upload, field="image")
+    name = default_storage.save(f"shops/{connection.schema_name}/theme/{uuid.uuid4().hex}{extension}", upload)
+    return default_storage.url(name)

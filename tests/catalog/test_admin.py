@@ -130,7 +130,7 @@ def test_import_page_starts_a_job_and_shows_its_progress(shop_a, eager_celery, d
         assert Product.objects.count() == 0
     page = client.get(f"/admin/catalog/importjob/{job.pk}/change/").content.decode()
     assert '<progress value="2" max="2">' in page
-    assert "row 3" in page and "title" in page
+    assert "第 3 行" in page and "title" in page
 
 
 def test_finance_sees_the_catalog_but_cannot_add_or_adjust(shop_a):

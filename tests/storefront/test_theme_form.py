@@ -1,5 +1,6 @@
 """店铺装修 back-office form: generated from the theme's settings schema, saved through save_theme_settings."""
 
+import html
 import json
 import re
 import shutil
@@ -30,8 +31,9 @@ def saved_rows(shop):
 
 
 def form_data(page: str) -> dict:
-    """What a browser would post back from the rendered form, unchanged."""
+    """What a browser would post back from the rendered form, unchanged (a <template>'s inputs are not posted)."""
     data = {}
+    page = re.sub(r"<template.*?</template>", "", page, flags=re.S)
     for tag in re.findall(r"<input[^>]*>", page):
         name = re.search(r'name="([^"]+)"', tag)
         if not name or name.group(1) in ("csrfmiddlewaretoken", "_save"):
@@ -41,7 +43,7 @@ def form_data(page: str) -> dict:
                 data[name.group(1)] = "on"
             continue
         value = re.search(r'value="([^"]*)"', tag)
-        data[name.group(1)] = value.group(1) if value else ""
+        data[name.group(1)] = html.unescape(value.group(1)) if value else ""
     for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
         data[name] = body.strip().replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
     for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
@@ -75,12 +77,22 @@ def test_every_leaf_of_every_theme_gets_one_field(shop_a):
             ThemeSettings.objects.update_or_create(pk=1, defaults={"theme": theme.slug, "version": theme.version})
         page = browser.get(SCREEN).content.decode()
         for leaf in leaves(theme):
-            assert f'name="{leaf.path}"' in page, (theme.slug, leaf.path)
+            if leaf.kind == "rows":  # a list: a row per item with a field per property, and a blank row to copy
+                assert f'data-rows="{leaf.path}"' in page, (theme.slug, leaf.path)
+                for item in leaf.items:
+                    assert f'name="{leaf.path}.0.{item.path}"' in page, (theme.slug, leaf.path, item.path)
+                    assert f'name="{leaf.path}.__index__.{item.path}"' in page, (theme.slug, leaf.path, item.path)
+            else:
+                assert f'name="{leaf.path}"' in page, (theme.slug, leaf.path)
     beauty = {leaf.path: leaf.kind for leaf in leaves(themes.registry.get_theme("beauty"))}
     assert beauty["card_style"] == "enum"
     assert beauty["show_ranking"] == "boolean"
     assert beauty["colors.accent"] == "color"
-    assert beauty["banner_slides"] == "json"
+    assert beauty["logo_url"] == "image"
+    assert beauty["banner_slides"] == "rows"
+    slides = next(leaf for leaf in leaves(themes.registry.get_theme("beauty")) if leaf.path == "banner_slides")
+    slide = {item.path: item.kind for item in slides.items}
+    assert slide == {"image_url": "image", "title": "text", "subtitle": "text", "link": "text"}
 
 
 def test_saving_a_new_colour_stores_it_and_the_storefront_shows_it(shop_a):
@@ -101,11 +113,13 @@ def test_saving_a_new_colour_stores_it_and_the_storefront_shows_it(shop_a):
     assert "开业大吉 Grand opening" in home
 
 
-def test_unchecking_a_box_and_editing_a_json_setting_are_saved(shop_a):
+def test_unchecking_a_box_and_editing_list_rows_are_saved(shop_a):
     browser = browser_for(shop_a)
     data = form_data(browser.get(SCREEN).content.decode())
     del data["show_category_nav"]
-    data["home_sections"] = '[{"type": "product_grid", "title": "精选", "source": "sales", "limit": 4}]'
+    # the second home section removed, the first edited
+    data = {key: value for key, value in data.items() if not key.startswith("home_sections.1.")}
+    data |= {"home_sections.0.title": "精选", "home_sections.0.source": '"sales"', "home_sections.0.limit": "4"}
 
     assert browser.post(SCREEN, data).status_code == 302
 
@@ -115,13 +129,39 @@ def test_unchecking_a_box_and_editing_a_json_setting_are_saved(shop_a):
     }
 
 
+def test_rows_are_saved_in_the_order_posted_and_blank_rows_are_dropped(shop_a):
+    browser = browser_for(shop_a)
+    data = form_data(browser.get(SCREEN).content.decode())
+    slides = themes.registry.get_theme("classic").defaults()["banner_slides"]
+    # the browser renumbers rows in page order: the two slides swapped, a third row added but left blank
+    for index, slide in enumerate(reversed(slides)):
+        data |= {f"banner_slides.{index}.{key}": value for key, value in slide.items()}
+    data |= {f"banner_slides.2.{key}": "" for key in ("image_url", "title", "subtitle", "link")}
+
+    assert browser.post(SCREEN, data).status_code == 302
+
+    assert saved_rows(shop_a)[0]["settings"] == {"banner_slides": list(reversed(slides))}
+
+
+def test_a_row_without_its_required_picture_is_an_error_by_that_field(shop_a):
+    browser = browser_for(shop_a)
+    data = form_data(browser.get(SCREEN).content.decode())
+    data |= {"banner_slides.2.image_url": "", "banner_slides.2.title": "秋季上新"}
+
+    response = browser.post(SCREEN, data)
+
+    assert response.status_code == 200
+    assert error_of(response.content.decode(), "banner_slides-2-image_url")
+    assert saved_rows(shop_a) == []
+
+
 @pytest.mark.parametrize(
     ("field", "value", "row"),
     [
         ("colors.primary", "#zzz", "colors-primary"),
         ("announcement", "x" * 81, "announcement"),
-        ("home_sections", '[{"type": "product_grid", "source": "new", "limit": 99}]', "home_sections"),
-        ("home_sections", "[{not json", "home_sections"),
+        ("home_sections.0.limit", "99", "home_sections-0-limit"),
+        ("banner_slides.1.link", "javascript:alert(1)", "banner_slides-1-link"),
         ("logo_url", "javascript:alert(1)", "logo_url"),
     ],
 )

@@ -1,10 +1,11 @@
 """Generate the demo assets of the beauty, fresh and baby themes (run once; the output is committed).
 
 Writes, per theme: demo/catalog.json (the format of tenant_apps.catalog.interface.load_catalog),
-demo/images/*.jpg (small product pictures) and static/img/banner-*.jpg (textless: the template overlays
-the slide titles). Pictures are drawn with Pillow (shapes + Latin labels): placeholders a merchant
-replaces, kept small. static/img/preview.png is only sketched when missing: the committed previews are
-headless-Chromium screenshots (390 px wide, scaled to 360, 128 colours) of a shop launched from the theme.
+demo/images/*.jpg (small product pictures) and static/img/banner-*.svg (textless, transparent decorations
+over the shop's own colours; the template overlays the slide titles). Pictures are drawn with Pillow
+(shapes + Latin labels): placeholders a merchant replaces, kept small. static/img/preview.png is only
+sketched when missing: the committed previews are headless-Chromium screenshots (390 px wide, scaled to 360,
+128 colours) of a shop launched from the theme.
 
     .venv/bin/python themes/_tools/build_demo.py
 """
@@ -82,20 +83,29 @@ def product_picture(path: Path, label: str, palette: list[str], shape: str, seed
     image.save(path, "JPEG", quality=70, optimize=True)
 
 
-def banner(path: Path, color: str, accent: str, seed: int) -> None:
-    """A textless banner: the slide's title and subtitle are overlaid by the template (merchant-editable)."""
+def banner_svg(path: Path, seed: int) -> None:
+    """A textless, transparent banner decoration (white rings and dots): the storefront paints the slide in the
+    shop's own colours underneath (classic's `.banner .slide` gradient), so banners follow the colour settings;
+    the template overlays the slide's title and subtitle (merchant-editable)."""
     rnd = random.Random(seed)
-    image = gradient((750, 375), hex_rgb(color), hex_rgb(accent))
-    draw = ImageDraw.Draw(image)
-    cx, cy = 520 + rnd.randint(-40, 60), 170 + rnd.randint(-30, 30)
-    for i in range(6):
-        r = 40 + i * 24
-        draw.ellipse([cx - r, cy - r, cx + r, cy + r], outline=(255, 255, 255), width=2)
+    cx, cy = 555 + rnd.randint(-40, 60), 180 + rnd.randint(-30, 30)
+    shapes = [
+        f'<circle cx="{cx}" cy="{cy}" r="{43 + i * 26}" fill="none" stroke="#fff" stroke-width="2" opacity=".8"/>'
+        for i in range(6)
+    ]
     for _ in range(14):
-        x, y, r = rnd.randint(0, 750), rnd.randint(0, 375), rnd.randint(3, 9)
-        draw.ellipse([x - r, y - r, x + r, y + r], fill=mix(hex_rgb(color), (255, 255, 255), 0.5))
+        x, y, r = rnd.randint(0, 800), rnd.randint(0, 400), rnd.randint(3, 10)
+        shapes.append(f'<circle cx="{x}" cy="{y}" r="{r}" fill="#fff" opacity=".35"/>')
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, "JPEG", quality=72, optimize=True)
+    path.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 400">' + "".join(shapes) + "</svg>\n",
+        encoding="utf-8",
+    )
+
+
+def banner_image(color: str, accent: str) -> Image.Image:
+    """The banner as the storefront shows it with the theme's default colours (for the preview sketch)."""
+    return gradient((750, 375), hex_rgb(color), hex_rgb(accent))
 
 
 def preview(path: Path, theme: dict, pictures: list[Path]) -> None:
@@ -106,8 +116,7 @@ def preview(path: Path, theme: dict, pictures: list[Path]) -> None:
     draw.rectangle([0, 0, 360, 52], fill=primary)
     draw.text((14, 14), theme["label"], font=font(20), fill=(255, 255, 255))
     draw.rounded_rectangle([190, 12, 346, 40], 14, fill=(255, 255, 255))
-    with Image.open(theme["banner"]) as b:
-        image.paste(b.resize((360, 180)), (0, 52))
+    image.paste(theme["banner"].resize((360, 180)), (0, 52))
     for i in range(5):
         x = 18 + i * 68
         draw.ellipse([x, 246, x + 44, 290], fill=mix(primary, (255, 255, 255), 0.2 + i * 0.1))
@@ -177,12 +186,16 @@ def build(slug: str, spec: dict, *, theme_assets: bool = True) -> None:
     if not theme_assets:  # the classic theme's own banners and preview belong to the storefront
         return
     for n in (1, 2):
-        banner(root / "static" / "img" / f"banner-{n}.jpg", spec["colors"]["primary"], spec["colors"]["accent"], n)
+        banner_svg(root / "static" / "img" / f"banner-{n}.svg", n)
     if (root / "static" / "img" / "preview.png").exists():
         return
     preview(
         root / "static" / "img" / "preview.png",
-        {"colors": spec["colors"], "label": spec["label"], "banner": root / "static" / "img" / "banner-1.jpg"},
+        {
+            "colors": spec["colors"],
+            "label": spec["label"],
+            "banner": banner_image(spec["colors"]["primary"], spec["colors"]["accent"]),
+        },
         pictures,
     )
 

@@ -53,6 +53,7 @@ class SkuInputSerializer(serializers.Serializer):
     weight_grams = serializers.IntegerField(min_value=0, max_value=MAX_WEIGHT_GRAMS, required=False)
     barcode = serializers.CharField(max_length=64, required=False, allow_blank=True)
     low_stock_threshold = serializers.IntegerField(min_value=0, max_value=MAX_STOCK, required=False)
+    image = serializers.IntegerField(min_value=1, required=False, allow_null=True)  # one of the product's images
 
 
 class ProductInputSerializer(serializers.Serializer):

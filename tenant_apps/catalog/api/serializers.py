@@ -48,6 +48,7 @@ class ManageSkuSerializer(serializers.ModelSerializer):
             "weight_grams",
             "barcode",
             "low_stock_threshold",
+            "image",
         ]
 
 

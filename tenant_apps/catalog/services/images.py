@@ -29,9 +29,7 @@ def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int,
     """(extension, width, height) of a valid image; Invalid with a field error otherwise."""
     limit = max_image_bytes()
     if upload.size > limit:
-        raise Invalid(
-            errors={field: [f"图片不能超过 {limit // 1024} KB。The image is larger than {limit // 1024} KB."]}
-        )
+        raise Invalid(errors={field: [_("The image is larger than %(limit)d KB.") % {"limit": limit // 1024}]})
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -42,24 +40,19 @@ def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int,
             with Image.open(upload) as image:
                 image.load()  # decodes every pixel: truncated or corrupt data fails here, not on a shopper's phone
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        raise Invalid(errors={field: ["无法识别的图片。This is not a readable image."]}) from exc
+        raise Invalid(errors={field: [_("This is not a readable image.")]}) from exc
     finally:
         upload.seek(0)
     if image_format not in IMAGE_FORMATS:
-        raise Invalid(errors={field: ["只支持 JPEG、PNG、WebP。Only JPEG, PNG and WebP images are accepted."]})
+        raise Invalid(errors={field: [_("Only JPEG, PNG and WebP images are accepted.")]})
     if width * height > max_image_pixels():
         message = _("The image is %(width)s×%(height)s = %(pixels)s pixels; at most %(limit)s are accepted.")
         values = {"width": width, "height": height, "pixels": f"{width * height:,}", "limit": f"{max_image_pixels():,}"}
         raise Invalid(errors={field: [message % values]})
     if min(width, height) < MIN_IMAGE_SIDE or max(width, height) > MAX_IMAGE_SIDE:
-        raise Invalid(
-            errors={
-                field: [
-                    f"图片边长须在 {MIN_IMAGE_SIDE}–{MAX_IMAGE_SIDE} 像素之间。"
-                    f"Each side must be {MIN_IMAGE_SIDE}–{MAX_IMAGE_SIDE} pixels (got {width}×{height})."
-                ]
-            }
-        )
+        message = _("Each side must be %(low)d–%(high)d pixels (this one is %(width)d×%(height)d).")
+        values = {"low": MIN_IMAGE_SIDE, "high": MAX_IMAGE_SIDE, "width": width, "height": height}
+        raise Invalid(errors={field: [message % values]})
     return IMAGE_FORMATS[image_format], width, height
 
 

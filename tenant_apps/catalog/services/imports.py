@@ -89,15 +89,15 @@ def _checked_rows(reader: csv.DictReader) -> list[tuple[int, dict]]:
     header = set(reader.fieldnames or [])
     missing = REQUIRED_COLUMNS - header
     if missing:
-        raise Invalid(errors={"file": [f"缺少列 Missing columns: {', '.join(sorted(missing))}"]})
+        raise Invalid(errors={"file": [_("Missing columns: %(columns)s") % {"columns": ", ".join(sorted(missing))}]})
     unknown = header - set(CSV_COLUMNS)
     if unknown:
-        raise Invalid(errors={"file": [f"未知列 Unknown columns: {', '.join(sorted(unknown))}"]})
+        raise Invalid(errors={"file": [_("Unknown columns: %(columns)s") % {"columns": ", ".join(sorted(unknown))}]})
     rows = [(reader.line_num, {k: _unescape_cell((v or "").strip()) for k, v in row.items() if k}) for row in reader]
     if not rows:
-        raise Invalid(errors={"file": ["文件没有数据行。The file has no rows."]})
+        raise Invalid(errors={"file": [_("The file has no rows.")]})
     if len(rows) > MAX_IMPORT_ROWS:
-        raise Invalid(errors={"file": [f"最多 {MAX_IMPORT_ROWS} 行。At most {MAX_IMPORT_ROWS} rows per file."]})
+        raise Invalid(errors={"file": [_("At most %(count)d rows per file.") % {"count": MAX_IMPORT_ROWS}]})
     return rows
 
 
@@ -145,7 +145,7 @@ def _product_payload(rows: list[tuple[int, dict]], errors: dict[int, dict]) -> d
         payload["brand"] = brand_id
     status = first.get("status") or ProductStatus.DRAFT
     if status not in ProductStatus.values:
-        errors.setdefault(first_line, {})["status"] = ["状态应为 draft、active 或 inactive。Unknown status."]
+        errors.setdefault(first_line, {})["status"] = [_("Unknown status: use draft, active or inactive.")]
     payload["status"] = status
     groups: dict[str, list[str]] = {}
     skus = []
@@ -153,7 +153,7 @@ def _product_payload(rows: list[tuple[int, dict]], errors: dict[int, dict]) -> d
         try:
             specs = _parse_specs(row.get("specs", ""))
         except ValueError:
-            errors.setdefault(line, {})["specs"] = ["格式应为 名=值;名=值。Use name=value;name=value."]
+            errors.setdefault(line, {})["specs"] = [_("Use name=value;name=value.")]
             specs = {}
         for name, value in specs.items():
             values = groups.setdefault(name, [])
@@ -207,7 +207,7 @@ def validate_import(rows: list[tuple[int, dict]], on_progress=None) -> tuple[lis
     errors: dict[int, dict] = {}
     for line, row in rows:
         if not row.get("handle"):
-            errors.setdefault(line, {})["handle"] = ["不能为空。Required."]
+            errors.setdefault(line, {})["handle"] = [_("Required.")]
             continue
         by_handle.setdefault(row["handle"], []).append((line, row))
     payloads, code_lines, done = [], {}, 0
@@ -222,18 +222,18 @@ def validate_import(rows: list[tuple[int, dict]], on_progress=None) -> tuple[lis
             except Invalid as exc:
                 for line, columns in _row_errors(group, exc).items():
                     errors.setdefault(line, {}).update(columns)
-            for (line, _), sku in zip(group, data.get("skus", []), strict=True):
+            for (line, _row), sku in zip(group, data.get("skus", []), strict=True):
                 code = sku.get("sku_code")
                 if code and code in code_lines:
                     errors.setdefault(line, {})["sku_code"] = [
-                        f"与第 {code_lines[code]} 行重复。Duplicate of line {code_lines[code]}."
+                        _("Duplicate of line %(line)d.") % {"line": code_lines[code]}
                     ]
                 code_lines.setdefault(code, line)
             if data.get("status") == ProductStatus.ACTIVE:
                 priced = [s for s in data.get("skus", []) if s.get("price_amount", 0) > 0]
                 if len(priced) != len(spec_combinations(data.get("specs", []))):
                     errors.setdefault(group[0][0], {})["status"] = [
-                        "上架商品的每个规格组合都要有价格。Active products need a priced row per spec combination."
+                        _("Active products need a priced row per spec combination.")
                     ]
             payloads.append(data)
         done += len(group)

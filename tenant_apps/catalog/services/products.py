@@ -45,6 +45,7 @@ SKU_FIELDS = {
     "barcode": "barcode",
     "low_stock_threshold": "low_stock_threshold",
     "sku_code": "code",
+    "image": "image_id",
 }
 PRODUCT_FIELDS = ("title", "subtitle", "tags")
 
@@ -53,6 +54,7 @@ UNKNOWN_BRAND = gettext_lazy("Unknown brand.")
 CODE_TAKEN = gettext_lazy("This SKU code is already used.")
 NEEDS_PRICES = gettext_lazy("Every SKU needs a price before the product is published.")
 COMPARE_AT_BELOW_PRICE = gettext_lazy("Compare-at price is below the price.")
+SKU_IMAGE_NOT_OWN = gettext_lazy("Pick one of this product's images.")
 
 
 def spec_combinations(specs: Sequence[dict]) -> list[dict[str, str]]:
@@ -168,6 +170,8 @@ def _check_fields(data: dict, *, creating: bool) -> dict[str, list[str]]:
             add(f"skus.{i}.sku_code", _("Letters, digits and . _ - / only, at most 64 characters."))
         if "barcode" in sku:
             add(f"skus.{i}.barcode", _text_error(sku["barcode"], max_length=64))
+        if sku.get("image") is not None and not _bounded_int(sku["image"], 1, 2**62):
+            add(f"skus.{i}.image", _("Must be an id."))
         combo = sku.get("specs", {})
         if not isinstance(combo, dict) or not all(isinstance(v, str) for v in combo.values()):
             add(f"skus.{i}.specs", _("Must map spec names to values."))
@@ -245,6 +249,18 @@ def _check_input(
             errors.setdefault(f"skus.{codes[code]}.sku_code", []).append(CODE_TAKEN)
 
     image_ids = changes.get("images")
+    sku_images = {i: sku["image"] for i, sku in enumerate(skus) if sku.get("image") is not None}
+    if sku_images:
+        # A SKU shows one of its own product's images: those the request keeps, else those it has now.
+        if image_ids is not None:
+            own = set(image_ids)
+        elif product is not None:
+            own = set(ProductImage.objects.filter(product=product).values_list("pk", flat=True))
+        else:
+            own = set()
+        for i, image_id in sku_images.items():
+            if image_id not in own:
+                errors[f"skus.{i}.image"] = [SKU_IMAGE_NOT_OWN]
     if image_ids is not None:
         if len(image_ids) > MAX_IMAGES_PER_PRODUCT:
             errors["images"] = [_("At most %(count)d images.") % {"count": MAX_IMAGES_PER_PRODUCT}]
