@@ -111,6 +111,7 @@ TENANT_APPS = [
     "tenant_apps.notifications",
     "tenant_apps.distribution",
     "tenant_apps.marketing",
+    "tenant_apps.flash_sales",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

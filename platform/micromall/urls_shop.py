@@ -22,9 +22,11 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.pricing.api.urls")),
     path("api/v1/", include("tenant_apps.checkout.api.urls")),
     path("api/v1/", include("tenant_apps.distribution.api.urls")),
+    path("api/v1/", include("tenant_apps.flash_sales.api.urls")),
     re_path(r"^media/(?P<path>.+)$", shop_media, name="shop-media"),
     # Storefront HTML pages rendered by the shop's theme (last: it owns "/").
     path("", include("tenant_apps.distribution.urls")),  # 分销中心 page, before the storefront's catch-all
+    path("", include("tenant_apps.flash_sales.urls")),  # 秒杀 page
     path("", include("tenant_apps.storefront.urls")),
 ]
 

@@ -37,8 +37,18 @@
   if (!signedIn()) { show("[data-signin]", true); return; }
 
   // --- checkout --------------------------------------------------------------------------------------------
+  // A "buy now" of an activity (e.g. 秒杀): /checkout?activity=flash_sale&activity_id=3&sku=12&qty=1 prices that one
+  // line through the activity instead of the cart; the cart is left as it is.
+  function directBuy() {
+    var q = new URLSearchParams(location.search);
+    var sku = parseInt(q.get("sku"), 10), qty = parseInt(q.get("qty") || "1", 10), id = parseInt(q.get("activity_id"), 10);
+    if (!q.get("activity") || !(sku > 0) || !(qty > 0) || !(id > 0)) return null;
+    return { items: [{ sku_id: sku, quantity: qty }], activity: { type: q.get("activity"), id: id } };
+  }
+
   function checkout() {
-    var items = [], cartLineIds = [], addressId = null;
+    var items = [], cartLineIds = [], addressId = null, direct = directBuy();
+    function withActivity(body) { if (direct) body.activity = direct.activity; return body; }
     function renderAddresses(list) {
       var ul = $("[data-addresses]"); ul.innerHTML = "";
       if (addressId == null || !list.some(function (a) { return a.id === addressId; })) {
@@ -63,7 +73,7 @@
       });
     }
     function preview() {
-      var body = { items: items }; if (addressId) body.address_id = addressId;
+      var body = withActivity({ items: items }); if (addressId) body.address_id = addressId;
       return api("POST", "/api/v1/store/checkout/preview", body).then(function (r) {
         if (!r.ok) { toast(firstError(r)); return; }
         var ul = $("[data-lines]"); ul.innerHTML = "";
@@ -88,13 +98,19 @@
       var button = this;
       if (!addressId) { toast(T.choose_address); return; }
       button.disabled = true;
-      api("POST", "/api/v1/store/orders", { items: items, address_id: addressId, note: $("[data-note]").value }).then(function (r) {
+      api("POST", "/api/v1/store/orders", withActivity({ items: items, address_id: addressId, note: $("[data-note]").value })).then(function (r) {
         if (!r.ok) { button.disabled = false; toast(firstError(r)); return; }
         // The ordered lines leave the cart; the rest stays for later.
         return Promise.all(cartLineIds.map(function (id) { return api("DELETE", "/api/v1/store/cart/items/" + id); }))
           .then(function () { location.href = "/orders/" + r.data.id + "/pay"; });
       });
     };
+    if (direct) {
+      items = direct.items;
+      show("[data-ready]", true);
+      loadAddresses().then(preview);
+      return;
+    }
     api("GET", "/api/v1/store/cart").then(function (r) {
       items = r.ok ? r.data.checkout_items : [];
       var wanted = {}; items.forEach(function (i) { wanted[i.sku_id] = true; });
