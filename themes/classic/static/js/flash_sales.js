@@ -55,7 +55,7 @@
           if (!li) return;
           li.dataset.remaining = item.remaining;
           li.querySelector("[data-progress]").style.width = item.sold_percent + "%";
-          li.querySelector("[data-grabbed]").textContent = t.tGrabbed.replace("{percent}", item.sold_percent);
+          li.querySelector("[data-grabbed]").textContent = t.tGrabbed.replace("{percent}", item.sold_percent + "%");
         });
       });
       tick();
