@@ -58,6 +58,7 @@ class ManageView(APIView):
 class ManageFlashSalesView(ManageView):
     @extend_schema(
         tags=MANAGE_TAGS,
+        operation_id="manage_flash_sales_list",
         parameters=[OpenApiParameter("status", str, description="A stored status."), *PAGE_PARAMS],
         responses=page_of(s.ManageListSerializer),
     )
@@ -118,7 +119,12 @@ class StoreFlashSalesView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=STORE_TAGS, parameters=PAGE_PARAMS, responses=page_of(s.StoreSessionSerializer))
+    @extend_schema(
+        tags=STORE_TAGS,
+        operation_id="store_flash_sales_list",
+        parameters=PAGE_PARAMS,
+        responses=page_of(s.StoreSessionSerializer),
+    )
     def get(self, request):
         sessions = selectors.store_sessions(now=timezone.now())
         paginator = PageNumberPagination()
