@@ -17,7 +17,7 @@ from tenant_apps.catalog.interface import SkuForSale, skus_for_sale
 from tenant_apps.pricing import interface as pricing
 from tenant_apps.pricing.interface import LineInput, PricedOrder, default_shipping_rule, price_order
 
-from .extensions import ACTIVITY_TYPES, ActivityRef, Contribution, QuoteRequest, collect
+from .extensions import ACTIVITY_TYPES, ActivityRef, Contribution, QuoteRequest, collect, screen
 from .models import Address
 
 MAX_LINES = 100
@@ -135,6 +135,7 @@ def quote(
     """
     clean = check_items(items)
     activity = check_activity(activity)
+    screen(activity=activity, items=tuple(clean))
     if points is not None and (not _whole(points) or points < 0):
         raise Invalid(errors={"points": [_("Points must be a whole number, 0 or more.")]})
     address = resolve_address(member=member, address=address)

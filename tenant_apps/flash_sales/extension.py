@@ -18,33 +18,43 @@ from tenant_apps.marketing.interface import is_live
 from . import selectors, services
 
 SOLD_OUT_MEMO_SECONDS = 1.0
-_sold_out: dict[tuple[str, int], float] = {}  # {(schema, item id): when this process saw it sell out}
+# {(schema, sale id, sku id): (when this process saw the item sell out, its title)}
+_sold_out: dict[tuple[str, int, int], tuple[float, str]] = {}
 
 
-def _seen_sold_out(item_id: int) -> bool:
-    seen = _sold_out.get((connection.schema_name, item_id))
-    return seen is not None and time.monotonic() - seen < SOLD_OUT_MEMO_SECONDS
+def _seen_sold_out(sale_id: int, sku_id: int) -> str | None:
+    """The item's title when this process saw it sell out less than a second ago, else None."""
+    seen = _sold_out.get((connection.schema_name, sale_id, sku_id))
+    return seen[1] if seen is not None and time.monotonic() - seen[0] < SOLD_OUT_MEMO_SECONDS else None
 
 
-def remember_sold_out(item_id: int) -> None:
-    _sold_out[(connection.schema_name, item_id)] = time.monotonic()
+def remember_sold_out(item) -> None:
+    _sold_out[(connection.schema_name, item.sale_id, item.sku_id)] = (time.monotonic(), item.title)
 
 
-def forget_sold_out(item_ids) -> None:
-    for item_id in item_ids:
-        _sold_out.pop((connection.schema_name, item_id), None)
+def forget_sold_out(items) -> None:
+    """Flash stock came back in this process (a released order): stop refusing those items at once."""
+    for sale_id, sku_id in items:
+        _sold_out.pop((connection.schema_name, sale_id, sku_id), None)
 
 
-def sold_out_conflict(item) -> Conflict:
+def sold_out_conflict(title: str, sku_id: int) -> Conflict:
     return Conflict(
-        _("“%(title)s” is sold out in this flash sale.") % {"title": item.title},
-        sku_id=item.sku_id,
-        reason="sold_out",
+        _("“%(title)s” is sold out in this flash sale.") % {"title": title}, sku_id=sku_id, reason="sold_out"
     )
 
 
 class FlashSaleExtension:
     name = "flash_sales"
+
+    def screen(self, *, activity, items):
+        """Before anything is read: an item this process saw sell out a moment ago is refused at once."""
+        if activity is None or activity.type != "flash_sale":
+            return
+        for sku_id, _quantity in items:
+            title = _seen_sold_out(activity.id, sku_id)
+            if title is not None:
+                raise sold_out_conflict(title, sku_id)
 
     def contribute(self, request):
         activity = request.activity
@@ -74,10 +84,10 @@ class FlashSaleExtension:
                     sku_id=sku_id,
                     reason="per_order_limit",
                 )
-            if _seen_sold_out(item.pk) or item.remaining < quantity:
+            if item.remaining < quantity:
                 if item.remaining < 1:
-                    remember_sold_out(item.pk)
-                raise sold_out_conflict(item)
+                    remember_sold_out(item)
+                raise sold_out_conflict(item.title, sku_id)
         if errors:
             raise Invalid(errors=errors)
         if request.member_id is not None:
@@ -115,5 +125,5 @@ class FlashSaleExtension:
             )
         except Conflict as refused:
             if refused.extra.get("reason") == "sold_out":
-                remember_sold_out(next(item.pk for item in items.values() if item.sku_id == refused.extra["sku_id"]))
+                remember_sold_out(items[refused.extra["sku_id"]])
             raise

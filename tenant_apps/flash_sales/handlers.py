@@ -8,9 +8,11 @@ from . import services
 @subscriber("order.cancelled", handler="flash_sales.release_order")
 def on_cancelled(event: Event) -> None:
     """Unpaid and cancelled (shopper, the short pay timer, the merchant): flash stock and quota come back."""
-    services.release_order(order_id=event.payload["order_id"])
+    if event.payload.get("order_id"):
+        services.release_order(order_id=event.payload["order_id"])
 
 
 @subscriber("order.paid", handler="flash_sales.mark_paid")
 def on_paid(event: Event) -> None:
-    services.mark_paid(order_id=event.payload["order_id"])
+    if event.payload.get("order_id"):
+        services.mark_paid(order_id=event.payload["order_id"])

@@ -285,7 +285,7 @@ def release_order(*, order_id: int) -> int:
         FlashSaleParticipation.objects.filter(pk__in=[part.pk for part in released]).update(
             status=ParticipationStatus.RELEASED
         )
-        forget_sold_out_items({part.item_id for part in released})
+        forget_sold_out_items({(part.sale_id, part.sku_id) for part in released})
     return sum(part.quantity for part in released)
 
 
@@ -297,7 +297,7 @@ def mark_paid(*, order_id: int) -> int:
     )
 
 
-def forget_sold_out_items(item_ids) -> None:
+def forget_sold_out_items(items) -> None:
     from .extension import forget_sold_out
 
-    forget_sold_out(item_ids)
+    forget_sold_out(items)

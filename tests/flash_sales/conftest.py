@@ -48,7 +48,7 @@ def create_sale(shop, skus, *, start=None, minutes=60, publish=True, **item):
 
 
 @pytest.fixture
-def sale_a(shop_a, catalog_a):
+def sale_a(shop_a, catalog_a):  # noqa: F811
     return create_sale(shop_a, [catalog_a.tea])
 
 
@@ -67,13 +67,25 @@ def remaining(shop, sale) -> int:
 def held(shop, sale, buyer: Buyer) -> int:
     return in_shop(
         shop,
-        lambda: FlashSaleQuota.objects.filter(item__sale=sale, member_id=buyer.member.pk).values_list(
-            "bought", flat=True
-        ).first()
-        or 0,
+        lambda: (
+            FlashSaleQuota.objects.filter(item__sale=sale, member_id=buyer.member.pk)
+            .values_list("bought", flat=True)
+            .first()
+            or 0
+        ),
     )
 
 
 def deliver(shop) -> None:
     """Deliver the shop's order events now (what the Celery drain does)."""
     in_shop(shop, lambda: drain_due_events(now=timezone.now() + timedelta(hours=1)))
+
+
+@pytest.fixture(autouse=True)
+def _no_sold_out_memos():
+    """Sold-out memos live in the process and ids are reused between tests (rolled back or truncated)."""
+    from tenant_apps.flash_sales import extension
+
+    extension._sold_out.clear()
+    yield
+    extension._sold_out.clear()

@@ -47,7 +47,7 @@ def test_a_second_order_over_the_member_quota_is_a_409_and_changes_nothing(shop_
 
     assert refused.status_code == 409
     assert refused.json()["sku_id"] == catalog_a.tea.pk and refused.json()["reason"] == "per_member_limit"
-    assert "at most 1" in refused.json()["detail"] or "最多" in refused.json()["detail"]
+    assert "每人限购 1 件" in refused.json()["detail"]
     assert in_shop(shop_a, lambda: Order.objects.count()) == 1
     assert remaining(shop_a, sale_a) == 4 and stock_of(shop_a, catalog_a.tea) == 9
 
@@ -145,10 +145,25 @@ def test_the_short_unpaid_window_releases_the_flash_stock(shop_a, catalog_a, buy
 def test_a_paid_order_keeps_its_flash_stock(shop_a, catalog_a, buyer_a, sale_a, settings):
     settings.DEBUG = True
     order_id = buy(buyer_a, sale_a, catalog_a.tea).json()["id"]
-    paid = buyer_a.client.post(f"/api/v1/store/orders/{order_id}/pay", {"method": "test"}, content_type="application/json")
+    paid = buyer_a.client.post(
+        f"/api/v1/store/orders/{order_id}/pay", {"method": "test"}, content_type="application/json"
+    )
     assert paid.status_code == 200
     deliver(shop_a)
 
     assert in_shop(shop_a, lambda: FlashSaleParticipation.objects.get().status) == "paid"
     assert buyer_a.client.post(f"/api/v1/store/orders/{order_id}/cancel").status_code == 409
     assert remaining(shop_a, sale_a) == 4 and held(shop_a, sale_a, buyer_a) == 1
+
+
+def test_after_a_sell_out_the_crowd_is_refused_before_any_query(
+    shop_a, catalog_a, buyer_a, buyer_a2, django_assert_max_num_queries
+):
+    sale = create_sale(shop_a, [catalog_a.tea], stock=1)
+    assert buy(buyer_a, sale, catalog_a.tea).status_code == 201
+    assert buy(buyer_a2, sale, catalog_a.tea).json()["reason"] == "sold_out"  # seen sold out by this process
+
+    with django_assert_max_num_queries(1):  # the member's token; nothing of the catalog, address or sale
+        refused = buy(buyer_a2, sale, catalog_a.tea)
+
+    assert refused.status_code == 409 and refused.json()["reason"] == "sold_out"
