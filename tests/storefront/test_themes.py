@@ -18,7 +18,7 @@ def test_classic_manifest_loads_with_defaults():
     assert [s["source"] for s in theme.defaults()["home_sections"]] == ["new", "sales"]
     assert set(theme.templates) == {
         "home", "category", "categories", "search", "product", "cart", "account", "not_found",
-        "checkout", "pay", "pay_result", "orders", "order", "aftersale", "distribution",
+        "checkout", "pay", "pay_result", "orders", "order", "aftersale", "distribution", "flash_sales",
     }  # fmt: skip
     assert all((theme.templates_dir / name).is_file() for name in theme.templates.values())
 
