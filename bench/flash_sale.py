@@ -1,6 +1,7 @@
 """Flash-sale benchmark: 200 concurrent buyers over HTTP racing for 50 units of one SKU.
 
     .venv/bin/python bench/flash_sale.py [--rounds 10] [--buyers 200] [--units 50] [--seconds 5] [--port 8500]
+        [--flash-rounds 3] [--flash-buyers 500] [--flash-units 100]
 
 gunicorn with the product's config (deploy/gunicorn.conf.py, sync workers, WEB_CONCURRENCY, default 2) and
 the product's settings minus DRF throttles (bench.storefront_settings: every buyer comes from 127.0.0.1 here),
@@ -12,6 +13,11 @@ race       each round: stock set to `--units`, every buyer sends ONE `POST /api/
            stock, ledger. Oversold units = units in orders beyond the stock there was (must be 0).
 sustained  stock large enough; every buyer places orders back to back for `--seconds`: orders/s under
            `--buyers` concurrent buyers, latency p50/p99.
+秒杀       `--flash-buyers` (default 500) members race in a running flash-sale session (tenant_apps/flash_sales)
+           for `--flash-units` (default 100) flash units at ¥59.00, per-member quota 1 (`--flash-rounds` rounds):
+           every buyer sends TWO orders with the activity at the same moment, so the quota is tested as well
+           as the stock. Checked after each round: flash units sold = orders = units held in quotas, nobody
+           holds more than the quota, flash stock never below 0, real stock = what it was - units sold.
 Any 5xx fails the run. Results are printed as a Markdown table (docs/benchmarks.md keeps the latest).
 """
 
@@ -96,7 +102,7 @@ def reset_sale(sku_id: int, stock: int) -> None:
     with schema_context(SCHEMA), connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE orders_payment, orders_shipment, orders_orderline, orders_order, catalog_stockadjustment, "
-            "catalog_lowstocknotice"
+            "catalog_lowstocknotice CASCADE"
         )
         Sku.objects.filter(pk=sku_id).update(stock=stock)
 
@@ -123,6 +129,88 @@ def sale_outcome(sku_id: int) -> dict:
             "stock": Sku.objects.get(pk=sku_id).stock,
             "ledger": StockAdjustment.objects.filter(reason="order").aggregate(n=Sum("delta"))["n"] or 0,
         }
+
+
+FLASH_REAL_STOCK = 10**5
+
+
+def reset_flash_sale(sku_id: int, units: int, per_member: int) -> int:
+    """A fresh running session selling `units` of the SKU at ¥59.00; returns its id. Orders are emptied."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.flash_sales.services import create_flash_sale
+
+    reset_sale(sku_id, FLASH_REAL_STOCK)
+    with schema_context(SCHEMA):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE flash_sales_flashsaleparticipation, flash_sales_flashsalequota, flash_sales_flashsaleitem, "
+                "flash_sales_flashsale CASCADE"
+            )
+        start = timezone.now() - timedelta(seconds=5)
+        sale = create_flash_sale(
+            title="秒杀 bench",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            items=[{"sku_id": sku_id, "price_amount": 5900, "stock": units, "per_member_limit": per_member}],
+            publish=True,
+        )
+    from tenant_apps.flash_sales.extension import SOLD_OUT_MEMO_SECONDS
+
+    time.sleep(SOLD_OUT_MEMO_SECONDS + 0.1)  # the web workers' sold-out memos of the previous round lapse
+    return sale.pk
+
+
+def flash_outcome(sku_id: int) -> dict:
+    from django.db.models import Count, Max, Sum
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.catalog.models import Sku
+    from tenant_apps.flash_sales.models import FlashSaleItem, FlashSaleParticipation, FlashSaleQuota
+    from tenant_apps.orders.models import Order, OrderLine
+
+    with schema_context(SCHEMA):
+        item = FlashSaleItem.objects.get()
+        return {
+            "orders": Order.objects.count(),
+            "flash_orders": Order.objects.filter(activity_type="flash_sale").count(),
+            "units": OrderLine.objects.aggregate(n=Sum("quantity"))["n"] or 0,
+            "participations": FlashSaleParticipation.objects.aggregate(n=Sum("quantity"))["n"] or 0,
+            "held": FlashSaleQuota.objects.aggregate(n=Sum("bought"))["n"] or 0,
+            "max_held": FlashSaleQuota.objects.aggregate(n=Max("bought"))["n"] or 0,
+            "max_orders_per_member": max(
+                [row["n"] for row in Order.objects.values("member_id").annotate(n=Count("id"))] or [0]
+            ),
+            "remaining": item.remaining,
+            "stock": Sku.objects.get(pk=sku_id).stock,
+        }
+
+
+def flash_body(sku_id: int, address_id: int, sale_id: int) -> bytes:
+    return json.dumps(
+        {
+            "items": [{"sku_id": sku_id, "quantity": 1}],
+            "address_id": address_id,
+            "activity": {"type": "flash_sale", "id": sale_id},
+        }
+    ).encode()
+
+
+async def flash_race(port: int, host: str, sku_id: int, sale_id: int, buyers: list[tuple[str, int]]):
+    started = time.perf_counter()
+    results = await asyncio.gather(
+        *(
+            place_order(port, host, token, flash_body(sku_id, address, sale_id))
+            for token, address in buyers
+            for _attempt in range(2)
+        )
+    )
+    return results, time.perf_counter() - started
 
 
 async def place_order(port: int, host: str, token: str, body: bytes) -> tuple[int, float]:
@@ -197,8 +285,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of the sustained run (0: skip it)")
     parser.add_argument("--port", type=int, default=8500)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    parser.add_argument("--flash-rounds", type=int, default=3, help="秒杀 rounds (0: skip the case)")
+    parser.add_argument("--flash-buyers", type=int, default=500)
+    parser.add_argument("--flash-units", type=int, default=100)
     args = parser.parse_args()
-    host, sku_id, buyers = prepare(args.buyers)
+    host, sku_id, buyers = prepare(max(args.buyers, args.flash_buyers if args.flash_rounds else 0))
+    flash_buyers, buyers = buyers[: args.flash_buyers], buyers[: args.buyers]
     log = ROOT / ".data" / "logs" / "bench-flash-sale-gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     env = django_env(SETTINGS, WEB_CONCURRENCY=str(args.workers), BENCH_DATABASE_NAME=os.environ["BENCH_DATABASE_NAME"])
@@ -242,6 +334,34 @@ def main() -> int:
                 "consistent": outcome["orders"] == outcome["units"] == -outcome["ledger"],
                 "cpu_ms_per_order": cpu_used * 1000 / max(1, len(results)),
             }
+        flash_rounds = []
+        for _ in range(args.flash_rounds):
+            sale_id = reset_flash_sale(sku_id, args.flash_units, per_member=1)
+            results, wall = asyncio.run(flash_race(args.port, host, sku_id, sale_id, flash_buyers))
+            outcome = flash_outcome(sku_id)
+            codes = [code for code, _ in results]
+            flash_rounds.append(
+                {
+                    "wall": wall,
+                    "requests": len(codes),
+                    "created": codes.count(201),
+                    "refused": codes.count(409),
+                    "errors_5xx": sum(1 for code in codes if code >= 500),
+                    "other": sum(1 for code in codes if code not in (201, 409) and code < 500),
+                    "latencies": [seconds for _, seconds in results],
+                    "oversold": max(0, outcome["participations"] - args.flash_units),
+                    "over_quota": max(0, outcome["max_held"] - 1) + max(0, outcome["max_orders_per_member"] - 1),
+                    "consistent": outcome["orders"]
+                    == outcome["flash_orders"]
+                    == outcome["units"]
+                    == outcome["participations"]
+                    == outcome["held"]
+                    == codes.count(201)
+                    == args.flash_units - outcome["remaining"]
+                    and outcome["remaining"] >= 0
+                    and outcome["stock"] == FLASH_REAL_STOCK - outcome["units"],
+                }
+            )
         reset_sale(sku_id, 0)
 
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -271,6 +391,17 @@ def main() -> int:
             f"{steady['created'] / steady['wall']:.0f} | {pct(steady['latencies'], 0.5):.0f} | "
             f"{pct(steady['latencies'], 0.99):.0f} |"
         )
+    if flash_rounds:
+        print(f"\n秒杀: {args.flash_buyers} buyers × 2 simultaneous orders, {args.flash_units} flash units, quota 1\n")
+        print("| run | requests | flash units | sold | 409 | 5xx | oversold | over quota | requests/s | orders/s "
+              "| p50 ms | p99 ms |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for n, r in enumerate(flash_rounds, 1):
+            print(
+                f"| 秒杀 {n} | {r['requests']} | {args.flash_units} | {r['created']} | {r['refused']} | "
+                f"{r['errors_5xx']} | {r['oversold']} | {r['over_quota']} | {r['requests'] / r['wall']:.0f} | "
+                f"{r['created'] / r['wall']:.0f} | {pct(r['latencies'], 0.5):.0f} | {pct(r['latencies'], 0.99):.0f} |"
+            )
     if steady:
         per_order = steady["cpu_ms_per_order"]
         print(
@@ -288,6 +419,12 @@ def main() -> int:
         failures.append("orders, stock and ledger disagree")
     if any(r["created"] != args.units for r in rounds if args.buyers >= args.units):
         failures.append("a round sold fewer units than it had")
+    if any(r["oversold"] or r["over_quota"] or r["errors_5xx"] or r["other"] for r in flash_rounds):
+        failures.append("秒杀: oversold, over quota, 5xx or unexpected 4xx")
+    if not all(r["consistent"] for r in flash_rounds):
+        failures.append("秒杀: orders, flash stock, quotas and stock disagree")
+    if any(r["created"] != args.flash_units for r in flash_rounds if args.flash_buyers >= args.flash_units):
+        failures.append("秒杀: a round sold fewer flash units than it had")
     if failures:
         print("\nFAILED: " + "; ".join(failures))
         return 1

@@ -117,6 +117,7 @@ TENANT_APPS = [
     "tenant_apps.promotions",
     "tenant_apps.group_buys",
     "tenant_apps.analytics",
+    "tenant_apps.flash_sales",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -27,12 +27,14 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.promotions.api.urls")),
     path("api/v1/", include("tenant_apps.analytics.api.urls")),
     path("api/v1/", include("tenant_apps.group_buys.api.urls")),
+    path("api/v1/", include("tenant_apps.flash_sales.api.urls")),
     re_path(r"^media/(?P<path>.+)$", shop_media, name="shop-media"),
     # Storefront HTML pages rendered by the shop's theme (last: it owns "/").
     path("", include("tenant_apps.distribution.urls")),  # 分销中心 page, before the storefront's catch-all
     path("", include("tenant_apps.coupons.urls")),  # 领券中心 and 我的优惠券 pages
     path("", include("tenant_apps.loyalty.urls")),  # 签到 and 积分 pages
     path("", include("tenant_apps.group_buys.urls")),  # 拼团 pages, likewise
+    path("", include("tenant_apps.flash_sales.urls")),  # 秒杀 page
     path("", include("tenant_apps.storefront.urls")),
 ]
 

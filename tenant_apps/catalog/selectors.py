@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
@@ -227,6 +227,40 @@ def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, Sk
         )
         for sku in rows
     }
+
+
+# SKU snapshots for placing orders, per process: {schema: (catalog version, {sku_id: SkuForSale})}. Everything
+# in a snapshot but stock, weight and code is covered by the catalog-version triggers (price, specs, product,
+# images, spec groups, an in-stock flip), so a snapshot of the current version is exact for those; the three
+# row fields that change without a bump are read fresh on every call.
+_snapshots: dict[str, tuple[int, dict[int, SkuForSale]]] = {}
+MAX_SNAPSHOT_SHOPS = 1000
+_SKU_LIVE = f"SELECT id, stock, weight_grams, code FROM {Sku._meta.db_table} WHERE id = ANY(%s)"
+
+
+def skus_for_order(sku_ids: Iterable[int]) -> dict[int, SkuForSale]:
+    """skus_for_sale() for the order path: the same answer, in two plain queries (the catalog version and the
+    SKU rows' live fields) when this process already holds the SKUs' snapshot of the current catalog version,
+    instead of three ORM queries (SKU + product, spec order, images)."""
+    ids = sorted({int(pk) for pk in sku_ids})
+    if not ids:
+        return {}
+    version = catalog_version()
+    schema = connection.schema_name
+    held_version, held = _snapshots.get(schema, (None, {}))
+    if held_version != version or any(pk not in held for pk in ids):
+        fresh = skus_for_sale(ids)
+        if held_version != version:
+            if len(_snapshots) >= MAX_SNAPSHOT_SHOPS:
+                _snapshots.clear()
+            held = {}
+            _snapshots[schema] = (version, held)
+        held.update(fresh)
+        return fresh
+    with connection.cursor() as cursor:
+        cursor.execute(_SKU_LIVE, [ids])
+        live = cursor.fetchall()
+    return {pk: replace(held[pk], stock=stock, weight_grams=weight, code=code) for pk, stock, weight, code in live}
 
 
 def _ordered_specs(specs: dict, order: list[str]) -> dict:

@@ -25,6 +25,9 @@ its AppConfig.ready():
   (UPDATE ... WHERE remaining >= n), check per-member quotas under a row lock, record a participation. Raising
   (Conflict / Invalid) rolls the whole order back, so two orders never both pass a limit.
   Undoing (cancel, refund, unpaid timeout) is driven by the order events, not by calls.
+- optional `screen(*, activity, items)` runs first, before any SKU, address or price is read: a cheap refusal
+  (Conflict / Invalid) from what the extension already knows without a query, e.g. a flash sale this process
+  just saw sell out, so the crowd of refused buyers costs no database work.
 """
 
 from __future__ import annotations
@@ -136,6 +139,14 @@ def unregister_checkout_extension(name: str) -> None:
 def extensions() -> list[CheckoutExtension]:
     """Registered extensions in name order (a stable order: same input, same contributions)."""
     return [_extensions[name] for name in sorted(_extensions)]
+
+
+def screen(*, activity: ActivityRef | None, items: tuple[tuple[int, int], ...]) -> None:
+    """Let every extension with a `screen` method refuse the request before anything is read."""
+    for extension in extensions():
+        check = getattr(extension, "screen", None)
+        if check is not None:
+            check(activity=activity, items=items)
 
 
 def collect(request: QuoteRequest) -> dict[str, Contribution]:

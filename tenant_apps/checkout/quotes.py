@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid
 from shared_apps.tenancy.interface import current_shop
-from tenant_apps.catalog.interface import SkuForSale, skus_for_sale
+from tenant_apps.catalog.interface import SkuForSale, skus_for_order, skus_for_sale
 from tenant_apps.pricing import interface as pricing
 from tenant_apps.pricing.interface import LineInput, PricedOrder, default_shipping_rule, price_order
 
-from .extensions import ACTIVITY_TYPES, ActivityRef, Contribution, QuoteRequest, collect
+from .extensions import ACTIVITY_TYPES, ActivityRef, Contribution, QuoteRequest, collect, screen
 from .models import Address
 
 MAX_LINES = 100
@@ -138,10 +138,13 @@ def quote(
     """
     clean = check_items(items)
     activity = check_activity(activity)
+    screen(activity=activity, items=tuple(clean))
     if points is not None and (not _whole(points) or points < 0):
         raise Invalid(errors={"points": [_("Points must be a whole number, 0 or more.")]})
     address = resolve_address(member=member, address=address)
-    skus = skus_for_sale((sku_id for sku_id, _quantity in clean), lock=lock_skus)
+    wanted = (sku_id for sku_id, _quantity in clean)
+    # Placing: the SKUs' snapshot of the current catalog version, with live stock (the hot path of a sale).
+    skus = skus_for_order(wanted) if placing and not lock_skus else skus_for_sale(wanted, lock=lock_skus)
     errors: dict[str, list[str]] = {}
     for index, (sku_id, _quantity) in enumerate(clean):
         sku = skus.get(sku_id)

@@ -49,10 +49,16 @@ class HalfPriceActivity:
 
 @pytest.fixture
 def activity(catalog_a):
+    """The test extension alone: the real tools (flash sales...) also take activities of these types."""
+    from tenant_apps.checkout import extensions as registry
+
+    others = dict(registry._extensions)
+    registry._extensions.clear()
     extension = HalfPriceActivity(sku_id=catalog_a.tea.pk)
     register_checkout_extension(extension)
     yield extension
     unregister_checkout_extension(extension.name)
+    registry._extensions.update(others)
 
 
 def test_an_activity_prices_the_line_and_takes_its_part_in_the_transaction(shop_a, catalog_a, buyer_a, activity):

@@ -59,6 +59,11 @@ def adjust_stock(
     so parallel decrements never take the stock below zero. Raises InsufficientStock otherwise, and
     StockLimitExceeded when an addition would go above MAX_STOCK.
     """
+    return _adjust_stock(sku_id=sku_id, delta=delta, reason=reason, actor_user_id=actor_user_id, note=note)
+
+
+def _adjust_stock(*, sku_id: int, delta: int, reason: str, actor_user_id: int | None, note: str) -> StockChange:
+    """adjust_stock's work, in the caller's transaction (adjust_stock adds the transaction or savepoint)."""
     if reason not in StockReason.values:
         raise Invalid(errors={"reason": [_("Unknown stock reason.")]})
     with connection.cursor() as cursor:
@@ -134,8 +139,13 @@ def reserve_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
     """Take `quantity` for an order (guarded UPDATE, ledger reason "order"); returns the stock left.
 
     Raises InsufficientStock (with .sku_id, .available) when short; call it in the order's transaction.
+    No savepoint of its own: a shortage is never swallowed on the order path (the order's transaction rolls back
+    with it), and the two round trips of SAVEPOINT/RELEASE per SKU are saved while the hot SKU row is locked.
     """
-    return adjust_stock(sku_id=sku_id, delta=-quantity, reason=StockReason.ORDER, note=note).stock_after
+    with transaction.atomic(savepoint=False):
+        return _adjust_stock(
+            sku_id=sku_id, delta=-quantity, reason=StockReason.ORDER, actor_user_id=None, note=note
+        ).stock_after
 
 
 def release_stock(*, sku_id: int, quantity: int, note: str = "") -> int:

@@ -37,15 +37,16 @@
   if (!signedIn()) { show("[data-signin]", true); return; }
 
   // --- checkout --------------------------------------------------------------------------------------------
-  // An activity's "buy now" (e.g. 拼团: /checkout?activity=group_buy&id=1&sku=5&qty=1&group=9&size=3) checks out
-  // that one SKU with the activity, outside the cart.
+  // An activity's "buy now" checks out that one SKU with the activity, outside the cart (the cart is left as it is):
+  // 拼团 /checkout?activity=group_buy&id=1&sku=5&qty=1&group=9&size=3, 秒杀 /checkout?activity=flash_sale&activity_id=3&sku=12.
   function activityFromQuery() {
-    var q = new URLSearchParams(location.search), id = parseInt(q.get("id"), 10), sku = parseInt(q.get("sku"), 10);
-    if (!q.get("activity") || !(id > 0) || !(sku > 0)) return null;
+    var q = new URLSearchParams(location.search), sku = parseInt(q.get("sku"), 10);
+    var id = parseInt(q.get("id") || q.get("activity_id"), 10), qty = parseInt(q.get("qty") || "1", 10);
+    if (!q.get("activity") || !(id > 0) || !(sku > 0) || !(qty > 0)) return null;
     var activity = { type: q.get("activity"), id: id };
     if (parseInt(q.get("group"), 10) > 0) activity.group_id = parseInt(q.get("group"), 10);
     if (parseInt(q.get("size"), 10) > 1) activity.group_size = parseInt(q.get("size"), 10);
-    return { activity: activity, items: [{ sku_id: sku, quantity: Math.max(parseInt(q.get("qty"), 10) || 1, 1) }] };
+    return { activity: activity, items: [{ sku_id: sku, quantity: qty }] };
   }
 
   function checkout() {

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FlashSalesConfig(AppConfig):
+    name = "tenant_apps.flash_sales"
+    label = "flash_sales"
+    verbose_name = _("Flash sales")
+
+    def ready(self) -> None:
+        from tenant_apps.checkout.interface import register_checkout_extension
+        from tenant_apps.marketing.interface import register_activity_model
+
+        from . import handlers  # noqa: F401  (the order-event subscribers)
+        from .extension import FlashSaleExtension
+        from .models import FlashSale
+
+        register_activity_model(FlashSale)
+        register_checkout_extension(FlashSaleExtension())
