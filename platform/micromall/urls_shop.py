@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("tenant_apps.loyalty.urls")),  # 签到 and 积分 pages
     path("api/v1/", include("tenant_apps.group_buys.api.urls")),
     path("", include("tenant_apps.group_buys.urls")),  # 拼团 pages, likewise
+    path("api/v1/", include("tenant_apps.bargains.api.urls")),
+    path("", include("tenant_apps.bargains.urls")),  # 砍价 pages, likewise
     path("", include("tenant_apps.storefront.urls")),
 ]
 
