@@ -178,8 +178,8 @@ def test_the_charged_price_is_the_displayed_price(bg_shop, catalog_a, buyer_a, b
     assert placed.status_code == 201, placed.json()
     line = placed.json()["lines"][0]
     assert line["unit_price_amount"] == shown["current_price_amount"] == line["total_amount"]
-    if preview.status_code == 200:
-        assert preview.json()["lines"][0]["unit_price_amount"] == shown["current_price_amount"]
+    assert preview.status_code == 200, preview.json()
+    assert preview.json()["lines"][0]["unit_price_amount"] == shown["current_price_amount"]
     assert session_row(bg_shop, sid).order_id == placed.json()["id"]
     assert in_shop(bg_shop, lambda: Bargain.objects.get(pk=activity.pk).sold) == 1
     # One order per session; the session takes no more help once ordered.
