@@ -56,4 +56,3 @@ class BargainExtension:
 
     def on_place(self, *, order, quote, request, contribution):
         services.take_order(order=order, member_id=order.member_id, offer=dict(contribution.data), now=request.now)
-

@@ -32,9 +32,7 @@ class Bargain(Activity):
     floor_price_amount = models.PositiveBigIntegerField(verbose_name=_("floor price"))
     helpers_needed = models.PositiveSmallIntegerField(verbose_name=_("helpers needed"))
     hours = models.PositiveSmallIntegerField(default=24, verbose_name=_("hours per bargain"))
-    cut_mode = models.CharField(
-        max_length=10, choices=CutMode.choices, default=CutMode.RANDOM, verbose_name=_("cuts")
-    )
+    cut_mode = models.CharField(max_length=10, choices=CutMode.choices, default=CutMode.RANDOM, verbose_name=_("cuts"))
     # False: the session is bought only once it reached the floor; True: at any current price.
     pay_at_any_price = models.BooleanField(default=False, verbose_name=_("may buy before the floor"))
     # Sessions one member may help in this activity (0: no limit).
@@ -116,3 +114,6 @@ class BargainHelp(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "helper_member_id"], name="bargain_one_help_per_helper"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.helper_member_id}"

@@ -209,10 +209,11 @@ def help_session(
     if not is_live(activity.status, activity.starts_at, activity.ends_at, now):
         raise Conflict(_("This bargain is not running."), session_id=session.pk)
     limit = int(session.config.get("per_helper_limit") or 0)
-    if limit and BargainHelp.objects.filter(activity_id=activity.pk, helper_member_id=helper_member_id).count() >= limit:
-        raise Conflict(
-            _("You can help at most %(limit)s bargains in this activity.") % {"limit": limit}, limit=limit
-        )
+    if (
+        limit
+        and BargainHelp.objects.filter(activity_id=activity.pk, helper_member_id=helper_member_id).count() >= limit
+    ):
+        raise Conflict(_("You can help at most %(limit)s bargains in this activity.") % {"limit": limit}, limit=limit)
     cut = rules.next_cut(
         session.current_price_amount,
         session.floor_price_amount,

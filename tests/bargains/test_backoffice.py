@@ -8,7 +8,7 @@ from django.utils import timezone
 from tenant_apps.bargains.models import Bargain
 from tests.conftest import host_client
 
-from .conftest import help_, in_shop, make_buyer, start
+from .conftest import help_, in_shop, start
 
 
 def form(catalog, **overrides) -> dict:

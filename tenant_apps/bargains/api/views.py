@@ -26,10 +26,18 @@ NOT_FOUND = OpenApiResponse(s.BargainErrorSerializer, description="No such barga
 CONFLICT = OpenApiResponse(s.BargainErrorSerializer, description="The current state does not allow this.")
 FIELDS = ("title", "sku_id", "product_id", "floor_price_amount", "helpers_needed", "hours", "starts_at", "ends_at",
           "stock", "sold", "remaining", "cut_mode", "pay_at_any_price", "per_helper_limit")  # fmt: skip
+SESSION_FIELDS = ("start_price_amount", "current_price_amount", "floor_price_amount", "helps", "helpers_needed",
+                  "expires_at", "order_number", "created")  # fmt: skip
+STORE_FIELDS = ("starts_at", "ends_at", "sku_id", "product_id", "floor_price_amount", "helpers_needed", "hours",
+                "pay_at_any_price", "remaining")  # fmt: skip
 
 
 def activity_body(row) -> dict:
-    return {"id": row.pk, "status": selectors.activity_status(row, timezone.now()), **{k: getattr(row, k) for k in FIELDS}}
+    return {
+        "id": row.pk,
+        "status": selectors.activity_status(row, timezone.now()),
+        **{k: getattr(row, k) for k in FIELDS},
+    }
 
 
 def found_activity(activity_id: int):
@@ -138,11 +146,7 @@ class ManageSessionListView(ManageView):
                     "id": x.pk,
                     "member_id": x.member_id,
                     "status": selectors.session_status(x, now),
-                    **{
-                        k: getattr(x, k)
-                        for k in ("start_price_amount", "current_price_amount", "floor_price_amount", "helps",
-                                  "helpers_needed", "expires_at", "order_number", "created")  # fmt: skip
-                    },
+                    **{k: getattr(x, k) for k in SESSION_FIELDS},
                 }
                 for x in row.sessions.order_by("-created", "-id")[:500]
             ]
@@ -166,8 +170,7 @@ class StoreBargainView(StoreView):
                 "id": row.pk,
                 "title": row.title,
                 "status": selectors.activity_status(row, timezone.now()),
-                **{k: getattr(row, k) for k in ("starts_at", "ends_at", "sku_id", "product_id", "floor_price_amount",
-                                                "helpers_needed", "hours", "pay_at_any_price", "remaining")},  # fmt: skip
+                **{k: getattr(row, k) for k in STORE_FIELDS},
                 "item_title": item["title"],
                 "image_url": default_storage.url(item["image"]) if item["image"] else None,
                 "list_price_amount": item["list_price_amount"],
@@ -199,9 +202,7 @@ class StoreSessionView(StoreView):
 class StoreHelpView(StoreView):
     permission_classes = [IsMember]
 
-    @extend_schema(
-        tags=STORE_TAGS, request=None, responses={200: s.HelpedSerializer, 404: NOT_FOUND, 409: CONFLICT}
-    )
+    @extend_schema(tags=STORE_TAGS, request=None, responses={200: s.HelpedSerializer, 404: NOT_FOUND, 409: CONFLICT})
     def post(self, request, session_id: int):
         helped = services.help_session(session_id=session_id, helper_member_id=request.user.pk)
         row = found_session(session_id)
