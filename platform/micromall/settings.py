@@ -118,6 +118,7 @@ TENANT_APPS = [
     "tenant_apps.group_buys",
     "tenant_apps.analytics",
     "tenant_apps.flash_sales",
+    "tenant_apps.bargains",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -303,6 +304,8 @@ SPECTACULAR_SETTINGS = {
         "MemberCouponStatusEnum": "tenant_apps.coupons.models.MemberCouponStatus",
         "ActivityStatusEnum": "tenant_apps.marketing.models.ActivityStatus",
         "GroupStatusEnum": "tenant_apps.group_buys.models.GroupStatus",
+        "BargainSessionStatusEnum": "tenant_apps.bargains.models.SessionStatus",
+        "BargainCutModeEnum": "tenant_apps.bargains.models.CutMode",
     },
     # Endpoints grouped by area in Swagger UI (micromall.api.openapi.tag_by_area).
     "TAGS": [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/v1/", include("tenant_apps.analytics.api.urls")),
     path("api/v1/", include("tenant_apps.group_buys.api.urls")),
     path("api/v1/", include("tenant_apps.flash_sales.api.urls")),
+    path("api/v1/", include("tenant_apps.bargains.api.urls")),
     re_path(r"^media/(?P<path>.+)$", shop_media, name="shop-media"),
     # Storefront HTML pages rendered by the shop's theme (last: it owns "/").
     path("", include("tenant_apps.distribution.urls")),  # 分销中心 page, before the storefront's catch-all
@@ -35,6 +36,7 @@ urlpatterns = [
     path("", include("tenant_apps.loyalty.urls")),  # 签到 and 积分 pages
     path("", include("tenant_apps.group_buys.urls")),  # 拼团 pages, likewise
     path("", include("tenant_apps.flash_sales.urls")),  # 秒杀 page
+    path("", include("tenant_apps.bargains.urls")),  # 砍价 pages, likewise
     path("", include("tenant_apps.storefront.urls")),
 ]
 

@@ -51,7 +51,8 @@ REQUEST_PARTS = ("coupon_code", "points", "activity")
 @dataclass(frozen=True)
 class ActivityRef:
     """`activity` of an order request (API.md): which activity prices the order, and a group to join; a group
-    buy with a price ladder also names the group size its leader opens (`group_size`)."""
+    buy with a price ladder also names the group size its leader opens (`group_size`). A bargain (砍价) carries
+    its session id in `group_id`: {type: "bargain", id: <activity id>, group_id: <bargain session id>}."""
 
     type: str
     id: int

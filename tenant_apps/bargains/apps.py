@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BargainsConfig(AppConfig):
+    name = "tenant_apps.bargains"
+    label = "bargains"
+    verbose_name = _("Bargains")
+
+    def ready(self) -> None:
+        from tenant_apps.checkout.interface import register_checkout_extension
+        from tenant_apps.marketing.interface import register_activity_model
+
+        from . import handlers  # noqa: F401  (registers the order-event subscribers)
+        from .extension import BargainExtension
+        from .models import Bargain
+
+        register_activity_model(Bargain)
+        register_checkout_extension(BargainExtension())
