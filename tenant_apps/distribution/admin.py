@@ -77,7 +77,7 @@ class DistributionSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
 
 
 @admin.register(Distributor, site=shop_admin_site)
-class DistributorAdmin(ServiceErrorsAdmin, ReadOnly):
+class DistributorAdmin(ReadOnly):
     """Approvals go through the actions; the one editable field is the Stripe connected account for payouts."""
 
     manage_permission = Permission.DISTRIBUTION_MANAGE
