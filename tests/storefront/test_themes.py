@@ -19,7 +19,7 @@ def test_classic_manifest_loads_with_defaults():
     assert set(theme.templates) == {
         "home", "category", "categories", "search", "product", "cart", "account", "not_found",
         "checkout", "pay", "pay_result", "orders", "order", "aftersale", "distribution",
-        "coupons", "my_coupons", "checkin", "points", "group_buy", "group",
+        "coupons", "my_coupons", "checkin", "points", "group_buy", "group", "bargain", "bargain_session",
     }  # fmt: skip
     assert all((theme.templates_dir / name).is_file() for name in theme.templates.values())
 
