@@ -150,3 +150,14 @@ def test_cash_on_delivery_counts_at_shipment_and_refunds_are_kept(analytics_shop
         assert selectors.summary(DAY1, DAY1)["paid_orders"] == 0
         day2 = selectors.summary(DAY2, DAY2)
         assert (day2["paid_orders"], day2["gmv_amount"], day2["refunded_amount"]) == (1, 2000, 500)
+
+
+def test_events_without_an_order_are_left_alone(analytics_shop):
+    from tenant_apps.analytics.models import OrderFact
+
+    deliver(analytics_shop, "order.paid", {"order_id": 1, "lines": [{"product_id": 1, "quantity": 1}]})
+    with tenant_context(analytics_shop):
+        from tenant_apps.events.models import OutboxEvent
+
+        assert OutboxEvent.objects.get().status == "delivered"
+        assert not OrderFact.objects.exists()
