@@ -307,7 +307,8 @@ def record_commission(*, payload: dict) -> int:
 
     First the buyer is bound when the order carries a share code (`ref`, captured at placement) and the buyer
     is not bound yet, so the distributor who brought this first order earns on it."""
-    bind_from_order(member_id=payload["member_id"], code=payload.get("ref") or "")
+    if payload.get("ref") and payload.get("member_id"):
+        bind_from_order(member_id=payload["member_id"], code=payload["ref"])
     settings = selectors.distribution_settings()
     if not settings.enabled or CommissionEntry.objects.filter(order_id=payload["order_id"]).exists():
         return 0
