@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -34,13 +36,25 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(shop_timezone()).date()
 
 
+LEVELS_CACHE_SECONDS = 300
+
+
+def levels_cache_key() -> str:
+    return f"loyalty:levels:{connection.schema_name}"
+
+
 def level_rules() -> list[LevelRule]:
-    return [
-        LevelRule(
-            id=row.pk, name=row.name, growth_threshold=row.growth_threshold, discount_percent=row.discount_percent
+    """The shop's levels, lowest first; cached (services drop the entry when levels change), so pricing a
+    signed-in member's checkout costs no query in a shop without levels."""
+    rows = cache.get(levels_cache_key())
+    if rows is None:
+        rows = list(
+            MemberLevel.objects.order_by("growth_threshold").values_list(
+                "pk", "name", "growth_threshold", "discount_percent"
+            )
         )
-        for row in MemberLevel.objects.order_by("growth_threshold")
-    ]
+        cache.set(levels_cache_key(), rows, LEVELS_CACHE_SECONDS)
+    return [LevelRule(*row) for row in rows]
 
 
 @dataclass(frozen=True)

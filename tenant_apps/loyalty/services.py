@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -62,6 +63,13 @@ def _whole(value) -> bool:
 
 
 # --- settings and levels -----------------------------------------------------------------------------------
+
+
+def _forget_levels() -> None:
+    """Drop the cached levels now and again after commit (a reader may have cached the old rows meanwhile)."""
+    key = selectors.levels_cache_key()
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def _check_levels(levels) -> tuple[list[dict], list[str]]:
@@ -153,6 +161,7 @@ def update_settings(*, levels: list | None = None, **values: Any) -> LoyaltySett
     if clean_levels is not None:
         MemberLevel.objects.all().delete()
         MemberLevel.objects.bulk_create(MemberLevel(**level) for level in clean_levels)
+        _forget_levels()
     return row
 
 
@@ -168,12 +177,15 @@ def save_level(*, level: MemberLevel) -> MemberLevel:
         raise Invalid(errors={"growth_threshold": [_("Two levels cannot have the same growth threshold.")]})
     level.name = level.name.strip()
     level.save()
+    _forget_levels()
     return level
 
 
 @transaction.atomic
 def delete_levels(*, level_ids: list[int]) -> int:
-    return MemberLevel.objects.filter(pk__in=level_ids).delete()[1].get(MemberLevel._meta.label, 0)
+    deleted = MemberLevel.objects.filter(pk__in=level_ids).delete()[1].get(MemberLevel._meta.label, 0)
+    _forget_levels()
+    return deleted
 
 
 # --- the points ledger -------------------------------------------------------------------------------------
