@@ -44,19 +44,17 @@ def levels_cache_key() -> str:
 
 
 def level_rules() -> list[LevelRule]:
-    """The shop's levels, lowest first, from one cache entry per shop (services drop it when levels change): every
-    quote of a signed-in member asks for them, and a shop without levels must cost no query there."""
-    key = levels_cache_key()
-    rules = cache.get(key)
-    if rules is None:
-        rules = [
-            LevelRule(
-                id=row.pk, name=row.name, growth_threshold=row.growth_threshold, discount_percent=row.discount_percent
+    """The shop's levels, lowest first; cached (services drop the entry when levels change), so pricing a
+    signed-in member's checkout costs no query in a shop without levels."""
+    rows = cache.get(levels_cache_key())
+    if rows is None:
+        rows = list(
+            MemberLevel.objects.order_by("growth_threshold").values_list(
+                "pk", "name", "growth_threshold", "discount_percent"
             )
-            for row in MemberLevel.objects.order_by("growth_threshold")
-        ]
-        cache.set(key, rules, LEVELS_CACHE_SECONDS)
-    return rules
+        )
+        cache.set(levels_cache_key(), rows, LEVELS_CACHE_SECONDS)
+    return [LevelRule(*row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,13 @@ def _whole(value) -> bool:
 # --- settings and levels -----------------------------------------------------------------------------------
 
 
+def _forget_levels() -> None:
+    """Drop the cached levels now and again after commit (a reader may have cached the old rows meanwhile)."""
+    key = selectors.levels_cache_key()
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def _check_levels(levels) -> tuple[list[dict], list[str]]:
     if not isinstance(levels, list) or len(levels) > MAX_LEVELS:
         return [], [_("Give at most %(count)d levels.") % {"count": MAX_LEVELS}]
@@ -154,15 +161,8 @@ def update_settings(*, levels: list | None = None, **values: Any) -> LoyaltySett
     if clean_levels is not None:
         MemberLevel.objects.all().delete()
         MemberLevel.objects.bulk_create(MemberLevel(**level) for level in clean_levels)
-        _levels_changed()
+        _forget_levels()
     return row
-
-
-def _levels_changed() -> None:
-    """Drop the cached levels now and again once the change commits (a quote in between may re-cache the old)."""
-    key = selectors.levels_cache_key()
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
 
 
 @transaction.atomic
@@ -177,14 +177,14 @@ def save_level(*, level: MemberLevel) -> MemberLevel:
         raise Invalid(errors={"growth_threshold": [_("Two levels cannot have the same growth threshold.")]})
     level.name = level.name.strip()
     level.save()
-    _levels_changed()
+    _forget_levels()
     return level
 
 
 @transaction.atomic
 def delete_levels(*, level_ids: list[int]) -> int:
     deleted = MemberLevel.objects.filter(pk__in=level_ids).delete()[1].get(MemberLevel._meta.label, 0)
-    _levels_changed()
+    _forget_levels()
     return deleted
 
 

@@ -196,8 +196,7 @@ def test_cart_and_preview_query_budgets_do_not_grow_with_lines(shop_a, shopper_a
     with tenant_context(shop_a):
         skus = [one_sku(f"商品{i}", images=[f"shops/test/products/{i}.jpg"]) for i in range(12)]
     add(client, skus[0])
-    # warm the per-shop snapshots marketing keeps in the cache (member levels, live promotions): built once per shop
-    client.post("/api/v1/store/checkout/preview", {"items": [{"sku_id": skus[0], "quantity": 1}]}, "application/json")
+    cost("post", "/api/v1/store/checkout/preview", {"items": [{"sku_id": skus[0], "quantity": 1}]})  # warm caches
     small = (
         cost("get", CART),
         cost("post", "/api/v1/store/checkout/preview", {"items": [{"sku_id": skus[0], "quantity": 1}]}),
