@@ -49,7 +49,8 @@ def test_search_open_product_pick_sku_and_add_to_cart(live_server, dress_shop, b
 
     page.goto(base + "/")
     assert page.title() == "Shop alpha"
-    assert page.locator(".section h2").all_inner_texts() == ["新品推荐", "热销商品"]
+    # visible sections only: 猜你喜欢 stays hidden until the shop has something to suggest
+    assert page.locator(".section:visible h2").all_inner_texts() == ["新品推荐", "热销商品"]
     assert page.locator(".catnav a").first.inner_text().endswith("女装")
     page.screenshot(path=str(ARTIFACTS / "storefront-home.png"), full_page=True)
 
