@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid, NotFound
+from tenant_apps.coupons import interface as coupons
 from tenant_apps.distribution import interface as distribution
 from tenant_apps.events.interface import publish
 from tenant_apps.members.interface import Member
@@ -464,12 +465,12 @@ def delete_segments(*, segment_ids: list[int]) -> int:
 
 
 def issue_coupon_to_segment(*, segment_id: int, coupon_id: int) -> int:
-    """HOOK for the marketing app (built in parallel): give coupon `coupon_id` to every member of the segment.
-
-    Marketing has not landed on this branch, so this refuses (409) instead of pretending; wire it to
-    marketing's interface (e.g. `issue_coupon(coupon_id=, member_ids=)`) when it exists.
-    """
+    """Give one coupon of template `coupon_id` to every member of the segment (all or nothing, through the coupons
+    app: its stock covers them all or nobody gets one). Returns how many were issued."""
     segment = Segment.objects.filter(pk=segment_id).first()
     if segment is None:
         raise NotFound(_("No such segment in this shop."))
-    raise Conflict(_("Coupons cannot be issued yet: the marketing module is not installed."))
+    member_ids = sorted(crm.segment_members(segment))
+    if not member_ids:
+        raise Conflict(_("This segment has no members to give a coupon to."))
+    return coupons.issue_to_members(coupon_id, member_ids, reason=f"segment:{segment.pk}")

@@ -1,6 +1,8 @@
 """Member CRM: the member list (spend net of refunds, paid orders, last visit, source, distributor, tags), manual
 and rule-based tags, saved segments, the coupon hook; bad input 400, foreign shop ids 404, roles 403."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -8,6 +10,8 @@ from django_tenants.utils import tenant_context
 from shared_apps.accounts.services import issue_token
 from shared_apps.tenancy.models import MembershipRole
 from tenant_apps.analytics import services
+from tenant_apps.coupons.models import MemberCoupon
+from tenant_apps.coupons.services import create_coupon
 from tenant_apps.members.models import Member
 from tests.conftest import host_client, staff_of
 from tests.storefront.conftest import make_category, make_product
@@ -91,8 +95,20 @@ def test_manual_tags_and_segments(shop_a, manager_a, people):
     assert segment.status_code == 201 and segment.json()["members"] == 1
     members = manager_a.get("/api/v1/manage/crm/members", {"segment": segment.json()["id"]}).json()["results"]
     assert [row["id"] for row in members] == [people["small"]]
-    hook = post(manager_a, f"segments/{segment.json()['id']}/issue-coupon", {"coupon_id": 1})
-    assert hook.status_code == 409  # marketing is not installed yet: refused, not pretended
+    with tenant_context(shop_a):
+        window = {"valid_from": timezone.now(), "valid_to": timezone.now() + timedelta(days=7)}
+        coupon = create_coupon(name="团长券", kind="fixed", amount=500, total_quantity=5, **window)
+        scarce = create_coupon(name="限量券", kind="fixed", amount=500, total_quantity=1, **window)
+    issued = post(manager_a, f"segments/{segment.json()['id']}/issue-coupon", {"coupon_id": coupon.pk})
+    assert issued.status_code == 200 and issued.json() == {"issued": 1}
+    with tenant_context(shop_a):
+        assert list(MemberCoupon.objects.values_list("member_id", flat=True)) == [people["small"]]
+    # a segment bigger than the coupon's stock gets nothing (all or nothing)
+    everyone = post(manager_a, "segments", {"name": "所有团长", "rule": {"tag_ids": [tag["id"]]}}).json()
+    refused = post(manager_a, f"segments/{everyone['id']}/issue-coupon", {"coupon_id": scarce.pk})
+    assert refused.status_code == 409
+    with tenant_context(shop_a):
+        assert MemberCoupon.objects.filter(coupon=scarce).count() == 0
 
 
 @pytest.mark.parametrize(

@@ -130,11 +130,11 @@ class SegmentDetailView(CrmView):
 
 
 class SegmentIssueCouponView(CrmView):
-    """Hook for marketing: 409 until the marketing module provides coupons."""
+    """One coupon of a template to every member of the segment (coupons' stock covers them all, or 409)."""
 
-    @extend_schema(request=s.CrmIssueCouponSerializer, responses={200: None})
+    @extend_schema(request=s.CrmIssueCouponSerializer, responses={200: s.CrmIssuedSerializer})
     def post(self, request, segment_id: int):
         body = s.CrmIssueCouponSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.issue_coupon_to_segment(segment_id=segment_id, coupon_id=body.validated_data["coupon_id"])
-        return Response(status=status.HTTP_200_OK)
+        issued = services.issue_coupon_to_segment(segment_id=segment_id, coupon_id=body.validated_data["coupon_id"])
+        return Response({"issued": issued}, status=status.HTTP_200_OK)

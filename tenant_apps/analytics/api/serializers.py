@@ -202,3 +202,7 @@ class CrmMemberQuery(serializers.Serializer):
 
 class CrmIssueCouponSerializer(serializers.Serializer):
     coupon_id = serializers.IntegerField(min_value=1)
+
+
+class CrmIssuedSerializer(serializers.Serializer):
+    issued = serializers.IntegerField(help_text="coupons issued, one per member of the segment")
