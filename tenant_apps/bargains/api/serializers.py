@@ -100,7 +100,7 @@ class HelperSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
 
 
-class StoreSessionSerializer(serializers.Serializer):
+class StoreBargainSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     activity_id = serializers.IntegerField()
     title = serializers.CharField()

@@ -194,7 +194,7 @@ class StoreStartView(StoreView):
 
 
 class StoreSessionView(StoreView):
-    @extend_schema(tags=STORE_TAGS, responses={200: s.StoreSessionSerializer, 404: NOT_FOUND})
+    @extend_schema(tags=STORE_TAGS, responses={200: s.StoreBargainSessionSerializer, 404: NOT_FOUND})
     def get(self, request, session_id: int):
         return Response(session_body(request, found_session(session_id)))
 
