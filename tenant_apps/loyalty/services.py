@@ -286,10 +286,13 @@ def settle_refund(*, payload: Mapping[str, Any]) -> dict[str, int]:
     member_id, order_id = payload.get("member_id"), payload["order_id"]
     if member_id is None:
         return {"returned": 0, "clawed": 0}
+    total, refunded = payload["total_amount"], payload.get("refunded_amount", 0)
     if not (
         PointsEntry.objects.filter(order_id=order_id).exists() or OrderRecord.objects.filter(order_id=order_id).exists()
-    ):
-        return {"returned": 0, "clawed": 0}  # no points spent or earned on this order: nothing to settle
+    ):  # no points spent or earned on this order: no account to open, only a first order's invitation to settle
+        if refunded >= total:
+            _invitation_order_refunded(member_id=member_id, order_id=order_id)
+        return {"returned": 0, "clawed": 0}
     _lock_account(member_id)
     total, refunded = payload["total_amount"], payload.get("refunded_amount", 0)
     held = selectors.order_points(order_id=order_id, member_id=member_id)
