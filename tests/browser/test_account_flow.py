@@ -6,6 +6,7 @@ import pytest
 from django.db import connections
 
 from .conftest import ARTIFACTS
+from .steps import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,11 +102,7 @@ def test_a_token_of_another_shop_is_dropped(live_server, no_members_left, browse
     port = live_server.thread.port
     # given a member registered on shop B's page, and their token
     page.goto(f"http://beta.localhost:{port}/account")
-    page.click("[data-tab=register]")
-    form = page.locator("[data-form=register]")
-    form.locator("input[name=login]").fill("b@example.com")
-    form.locator("input[name=password]").fill("Lotus-Pond-2026")
-    form.locator("button[type=submit]").click()
+    register(page, "b@example.com")
     page.locator("[data-signed-in]").wait_for(state="visible")
     token_of_b = page.evaluate("localStorage.getItem('mm-member-token')")
     assert token_of_b.startswith("mms_")

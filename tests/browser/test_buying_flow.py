@@ -14,6 +14,7 @@ from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, t
 
 from ..storefront.conftest import make_product
 from .conftest import ARTIFACTS
+from .steps import cart_to_checkout, fill_new_address, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,31 +29,13 @@ def test_shopper_buys_merchant_ships_shopper_confirms(live_server, shop, browser
 
     # The shopper registers on 我的, then buys.
     page.goto(base + "/account")
-    page.click("[data-tab=register]")
-    form = page.locator("[data-form=register]")
-    form.locator("input[name=login]").fill("buyer@example.com")
-    form.locator("input[name=password]").fill("Lotus-Pond-2026")
-    form.locator("button[type=submit]").click()
+    register(page, "buyer@example.com")
     page.wait_for_selector("[data-my-orders]:visible")
 
-    page.goto(f"{base}/p/{tea.pk}")
-    page.click("[data-add-to-cart]")
-    page.wait_for_selector("[data-toast]:has-text('已加入购物车')")
-    page.goto(base + "/cart")
-    page.wait_for_selector("[data-cart-page][data-loaded]")
-    page.click("[data-cart-checkout]")
-    page.wait_for_url("**/checkout")
+    cart_to_checkout(page, base, tea.pk)
 
     # No address yet: the form is open; the new address is picked and the preview priced by the server.
-    address = page.locator("[data-address-form]")
-    address.locator("input[name=name]").fill("张三")
-    address.locator("input[name=phone]").fill("13800138000")
-    address.locator("input[name=province]").fill("浙江")
-    address.locator("input[name=city]").fill("杭州市")
-    address.locator("input[name=district]").fill("西湖区")
-    address.locator("input[name=line1]").fill("文三路 1 号")
-    address.locator("button[type=submit]").click()
-    page.wait_for_selector(".address-list input[type=radio]:checked")
+    fill_new_address(page)
     page.wait_for_selector("[data-total]:has-text('¥129.00')")
     assert page.locator(".order-line .title").all_inner_texts() == ["明前龙井 250g"]
     page.screenshot(path=str(ARTIFACTS / "buying-checkout.png"), full_page=True)

@@ -17,6 +17,7 @@ from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, t
 
 from ..storefront.conftest import make_product
 from .conftest import ARTIFACTS
+from .steps import fill_new_address, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,11 +39,7 @@ def test_claim_pick_at_checkout_pay_and_see_it_used(live_server, shop, browser_p
     base = f"http://alpha.localhost:{live_server.thread.port}"
 
     page.goto(base + "/account")
-    page.click("[data-tab=register]")
-    form = page.locator("[data-form=register]")
-    form.locator("input[name=login]").fill("coupons@example.com")
-    form.locator("input[name=password]").fill("Lotus-Pond-2026")
-    form.locator("button[type=submit]").click()
+    register(page, "coupons@example.com")
     page.wait_for_selector("[data-my-orders]:visible")
 
     # 领券中心: claim both; the button turns to 已领取.
@@ -66,14 +63,7 @@ def test_claim_pick_at_checkout_pay_and_see_it_used(live_server, shop, browser_p
     page.wait_for_selector("[data-cart-page][data-loaded]")
     page.click("[data-cart-checkout]")
     page.wait_for_url("**/checkout")
-    address = page.locator("[data-address-form]")
-    address.locator("input[name=name]").fill("张三")
-    address.locator("input[name=phone]").fill("13800138000")
-    address.locator("input[name=province]").fill("浙江")
-    address.locator("input[name=city]").fill("杭州市")
-    address.locator("input[name=district]").fill("西湖区")
-    address.locator("input[name=line1]").fill("文三路 1 号")
-    address.locator("button[type=submit]").click()
+    fill_new_address(page)
     page.wait_for_selector("[data-total]:has-text('¥129.00')")
 
     # The picker lists both coupons, best first, with what each saves; picking one reprices the order.

@@ -2,21 +2,19 @@
 (the ref cookie binds them), buys and pays (test gateway), and the commission shows as pending in the centre."""
 
 import pytest
-from django.db import connections
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalog.models import Product, ProductStatus, Sku
 from tenant_apps.distribution import services
 from tenant_apps.events.services import drain_due_events
 from tenant_apps.members.models import Member
+from tests.committed import truncate_shop_tables
 from tests.orders.conftest import make_address
 
 from .conftest import ARTIFACTS
+from .steps import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TABLES = ("members_member, catalog_product, events_outboxevent, distribution_distributionsettings, "
-          "distribution_rateoverride, distribution_tier")  # fmt: skip
 
 
 @pytest.fixture
@@ -29,28 +27,13 @@ def distribution_shop(shop_a, settings):
         )  # fmt: skip
         product = Product.objects.create(title="西湖龙井", status=ProductStatus.ACTIVE, min_price_amount=12900)
         sku = Sku.objects.create(product=product, code="TEA", price_amount=12900, stock=10)
-    try:
-        yield shop_a, sku
-    finally:
-        wrapper = connections.create_connection("default")
-        try:
-            wrapper.set_schema(shop_a.schema_name)
-            with wrapper.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {TABLES} CASCADE")
-            wrapper.set_schema_to_public()
-            with wrapper.cursor() as cursor:
-                cursor.execute("DELETE FROM tenancy_pendingeventsmark WHERE shop_id = %s", [shop_a.pk])
-        finally:
-            wrapper.close()
+    yield shop_a, sku
+    truncate_shop_tables(shop_a)  # the live server committed members, orders, events
 
 
-def register(page, base: str, login: str) -> None:
+def register_at(page, base: str, login: str) -> None:
     page.goto(base + "/account")
-    page.click("[data-tab=register]")
-    form = page.locator("[data-form=register]")
-    form.locator("input[name=login]").fill(login)
-    form.locator("input[name=password]").fill("Lotus-Pond-2026")
-    form.locator("button[type=submit]").click()
+    register(page, login)
     page.locator("[data-signed-in]").wait_for(state="visible")
 
 
@@ -59,7 +42,7 @@ def test_shared_link_registration_purchase_shows_pending_commission(live_server,
     base = f"http://alpha.localhost:{live_server.thread.port}"
     seller = browser_page
 
-    register(seller, base, "seller@example.com")
+    register_at(seller, base, "seller@example.com")
     seller.goto(base + "/distribution")
     seller.click("[data-dist-apply-button]")
     seller.locator("[data-dist-main]").wait_for(state="visible")
@@ -72,7 +55,7 @@ def test_shared_link_registration_purchase_shows_pending_commission(live_server,
         friend = friend_context.new_page()
         friend.set_default_timeout(10_000)
         friend.goto(link)
-        register(friend, base, "friend@example.com")
+        register_at(friend, base, "friend@example.com")
         with tenant_context(shop):
             address_id = make_address(Member.objects.get(email="friend@example.com"))
         status = friend.evaluate(

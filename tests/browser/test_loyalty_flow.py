@@ -2,20 +2,16 @@
 tap is impossible), sees the points on 我的 and in the history of 我的积分, and the checkout offers the points."""
 
 import pytest
-from django.db import connections
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalog.models import Product, ProductStatus, Sku
 from tenant_apps.loyalty import services
+from tests.committed import truncate_shop_tables
 
 from .conftest import ARTIFACTS
-from .test_distribution_flow import register
+from .test_distribution_flow import register_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TABLES = (
-    "members_member, catalog_product, events_outboxevent, loyalty_loyaltysettings, loyalty_memberlevel, checkout_cart"
-)
 
 
 @pytest.fixture
@@ -24,19 +20,8 @@ def loyalty_shop(shop_a):
         services.update_settings(checkin_rewards=[500], redeem_points_per_yuan=100, max_redeem_percent=50)
         product = Product.objects.create(title="西湖龙井", status=ProductStatus.ACTIVE, min_price_amount=12900)
         sku = Sku.objects.create(product=product, code="TEA", price_amount=12900, stock=10)
-    try:
-        yield shop_a, sku
-    finally:
-        wrapper = connections.create_connection("default")
-        try:
-            wrapper.set_schema(shop_a.schema_name)
-            with wrapper.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {TABLES} CASCADE")
-            wrapper.set_schema_to_public()
-            with wrapper.cursor() as cursor:
-                cursor.execute("DELETE FROM tenancy_pendingeventsmark WHERE shop_id = %s", [shop_a.pk])
-        finally:
-            wrapper.close()
+    yield shop_a, sku
+    truncate_shop_tables(shop_a)  # the live server committed members, orders, events
 
 
 def test_check_in_then_see_points_and_use_them_at_checkout(live_server, loyalty_shop, browser_page):
@@ -44,7 +29,7 @@ def test_check_in_then_see_points_and_use_them_at_checkout(live_server, loyalty_
     base = f"http://alpha.localhost:{live_server.thread.port}"
     page = browser_page
 
-    register(page, base, "13812345678")
+    register_at(page, base, "13812345678")
     page.goto(base + "/checkin")
     page.locator("[data-loyalty-main]").wait_for(state="visible")
     assert "0" in page.locator("[data-streak]").inner_text()

@@ -2,11 +2,11 @@
 never overrun, whatever the interleaving."""
 
 import pytest
-from django.db import connection
 from django_tenants.utils import tenant_context
 
 from tenant_apps.flash_sales.models import FlashSaleParticipation, FlashSaleQuota
 from tenant_apps.orders.models import Order
+from tests.committed import truncate_shop_tables
 from tests.conftest import ensure_shop
 from tests.orders.test_concurrency import race
 
@@ -19,15 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def shop(shop_schemas):
     shop = ensure_shop("alpha")
     yield shop
-    connection.close()
-    with tenant_context(shop), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT string_agg(format('%%I.%%I', schemaname, tablename), ', ') FROM pg_tables"
-            " WHERE schemaname = %s AND tablename <> 'django_migrations'",
-            [shop.schema_name],
-        )
-        (tables,) = cursor.fetchone()
-        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    truncate_shop_tables(shop)
 
 
 def test_forty_buyers_ten_flash_units_exactly_ten_orders(shop):

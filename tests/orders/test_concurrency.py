@@ -13,6 +13,7 @@ from shared_apps.tenancy.models import Shop
 from tenant_apps.catalog.models import StockAdjustment
 from tenant_apps.events.models import OutboxEvent
 from tenant_apps.orders.models import Order, Payment
+from tests.committed import truncate_shop_tables
 from tests.conftest import ensure_shop
 from tests.stripe_fake import webhooks
 
@@ -29,15 +30,7 @@ def shop(shop_schemas):
     """Shop alpha with committed rows; its schema's tables are emptied afterwards (flush only empties public)."""
     shop = ensure_shop("alpha")
     yield shop
-    connection.close()
-    with tenant_context(shop), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT string_agg(format('%%I.%%I', schemaname, tablename), ', ') FROM pg_tables"
-            " WHERE schemaname = %s AND tablename <> 'django_migrations'",
-            [shop.schema_name],
-        )
-        (tables,) = cursor.fetchone()
-        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    truncate_shop_tables(shop)
 
 
 def race(fn, args) -> list:
