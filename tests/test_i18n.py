@@ -51,6 +51,10 @@ def _copy_sources(target: Path) -> None:
     for top in ("platform", "shared_apps", "tenant_apps", "billing", "themes", "locale"):
         if (root / top).exists():
             shutil.copytree(root / top, target / top, ignore=ignore)
+    # deploy/'s Python: the messages of `make run` (deploy/run.py)
+    for source in (root / "deploy").glob("**/*.py"):
+        (target / source.relative_to(root)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target / source.relative_to(root))
 
 
 def test_no_string_of_the_code_is_missing_from_the_catalogues(tmp_path, settings):

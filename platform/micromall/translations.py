@@ -1,7 +1,7 @@
 """Where the zh-Hans catalogues live and how they are built; used by `manage.py translations` and tests/test_i18n.py.
 
 Convention (docs/backoffice.md): English msgids; each app keeps `<app>/locale/zh_Hans/LC_MESSAGES/django.po`;
-strings outside an app with a catalogue (platform/, themes/) go to the project-level `locale/`.
+strings outside an app with a catalogue (platform/, themes/, deploy/run.py) go to the project-level `locale/`.
 """
 
 import re
@@ -11,8 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGE = "zh_Hans"
 EXTENSIONS = ["html", "txt", "py"]
-# Folders that hold no shipped strings (tests assert on them, bench is tooling).
-IGNORE = [".venv", ".data", "tests", "bench", "deploy", "docs", "test-artifacts", "node_modules", "*/demo/*"]
+# Folders that hold no shipped strings (tests assert on them, bench is tooling). deploy/ is extracted: the
+# messages of `make run` (deploy/run.py) are in the project-level catalogue; its other .py files have none.
+IGNORE = [".venv", ".data", "tests", "bench", "docs", "test-artifacts", "node_modules", "*/demo/*"]
 STATS = re.compile(r"(?P<n>\d+) (?P<kind>translated|fuzzy|untranslated) message")
 
 

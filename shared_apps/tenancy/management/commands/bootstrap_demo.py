@@ -50,7 +50,7 @@ def ensure_demo_shop(*, name: str, subdomain: str, owner: User) -> tuple[Shop, b
 
 
 class Command(BaseCommand):
-    help = "Create the demo operator, the demo shop and its owner when missing (idempotent). 创建演示账号和店铺。"
+    help = "Create the demo operator, the demo shop and its owner when missing (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument("--password", help="password for accounts created now (default: random, printed)")
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         shop, shop_created = ensure_demo_shop(name=options["shop_name"], subdomain=options["subdomain"], owner=owner)
 
         def state(created: bool) -> str:
-            return "created 已创建" if created else "exists 已存在"
+            return "created" if created else "exists"
 
         self.stdout.write(f"operator {operator.email}: {state(operator_created)}")
         self.stdout.write(f"owner {owner.email}: {state(owner_created)}")
