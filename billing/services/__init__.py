@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid, NotFound
@@ -515,25 +516,52 @@ def resume_shop(*, shop_id: int, reason: str, by, now: datetime | None = None) -
 # --- technical-fee ledger ------------------------------------------------------------------------------------------
 
 
+def _event_time(name: str, payload: dict, fallback: datetime) -> datetime:
+    """When the order was paid (order.paid) or the refund happened, from the payload; a late delivery (after a month
+    end) still counts in the month of the payment. Missing or unreadable: the delivery time."""
+    for key in ("paid_at", "occurred_at") if name == "order.paid" else ("occurred_at",):
+        value = payload.get(key)
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is not None:
+            return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return fallback
+
+
+def _rate_at(shop: Shop, at: datetime) -> int:
+    """The technical fee rate of the plan the shop was on at `at` (a plan change after it does not re-rate it)."""
+    subscription = Subscription.objects.filter(shop=shop).select_related("plan").first()
+    if subscription is None:  # a shop without a subscription pays the default plan's rate
+        return _trial_plan(settings.BILLING_DEFAULT_PLAN).technical_fee_bps
+    later = SubscriptionChange.objects.filter(subscription=subscription, at__gt=at).select_related("from_plan")
+    change = later.order_by("at", "id").first()
+    return (change.from_plan if change else subscription.plan).technical_fee_bps
+
+
+def _order_id(payload: dict) -> int | None:
+    value = payload.get("order_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
 def record_order_event(
     *, shop: Shop, event_id: uuid.UUID, name: str, payload: dict, now: datetime | None = None
 ) -> FeeEntry | None:
     """order.paid adds the order's total to GMV, order.refunded subtracts the refund; fee = amount x plan bps.
 
-    Runs in the events door's transaction (idempotent by event id there, and by the unique event_id here)."""
-    if name == "order.paid":
-        gmv = int(payload.get("total_amount") or 0)
-    elif name == "order.refunded":
-        gmv = -int(payload.get("refund_amount") or 0)
-    else:
+    Dated when the order was paid (payload `paid_at`) or refunded (`occurred_at`), not when delivered. An event
+    without an order id (a partial test event) is skipped. Runs in the events door's transaction (idempotent by event
+    id there, and by the unique event_id here)."""
+    order_id = _order_id(payload)
+    if name not in ("order.paid", "order.refunded") or order_id is None:
         return None
-    paid = FeeEntry.objects.filter(shop=shop, order_id=int(payload.get("order_id") or 0), event_name="order.paid")
-    subscription = Subscription.objects.filter(shop=shop).select_related("plan").first()
-    bps = (
-        subscription.plan.technical_fee_bps if subscription else _plan(settings.BILLING_DEFAULT_PLAN).technical_fee_bps
-    )
-    if name == "order.refunded" and paid.exists():
-        bps = paid.first().technical_fee_bps  # a refund reverses the fee at the rate the order paid
+    existing = FeeEntry.objects.filter(event_id=event_id).first()
+    if existing is not None:
+        return existing
+    gmv = int(payload.get("total_amount") or 0) if name == "order.paid" else -int(payload.get("refund_amount") or 0)
+    occurred = _event_time(name, payload, _now(now))
+    bps = _rate_at(shop, occurred)
+    paid = FeeEntry.objects.filter(shop=shop, order_id=order_id, event_name="order.paid").first()
+    if name == "order.refunded" and paid is not None:
+        bps = paid.technical_fee_bps  # a refund reverses the fee at the rate the order paid
     stripe = payload.get("gateway") == "stripe"
     fee = fee_amount(gmv, bps)
     if stripe and name == "order.paid" and payload.get("application_fee_amount") is not None:
@@ -543,7 +571,7 @@ def record_order_event(
         defaults={
             "shop": shop,
             "event_name": name,
-            "order_id": int(payload.get("order_id") or 0),
+            "order_id": order_id,
             "order_number": str(payload.get("order_number") or "")[:40],
             "gmv_amount": gmv,
             "technical_fee_bps": bps,
@@ -551,7 +579,7 @@ def record_order_event(
             "currency": payload.get("currency") or shop.currency,
             "gateway": str(payload.get("gateway") or "")[:20],
             "collected_by_stripe": stripe,
-            "occurred_at": _now(now),
+            "occurred_at": occurred,
         },
     )
     return entry
