@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from micromall.errors import Conflict, Invalid, NotFound
 from shared_apps.tenancy.models import Shop, ShopMembership, ShopStatus
@@ -129,25 +130,36 @@ def start_trial(*, shop: Shop, plan_code: str | None = None, now: datetime | Non
     return subscription
 
 
-def _usage_errors(shop: Shop, plan: Plan) -> dict[str, list[str]]:
-    from shared_apps.tenancy.interface import run_in_shop
-    from tenant_apps.catalog.interface import product_count
+def _staff_seats_used(shop: Shop) -> int:
+    return ShopMembership.objects.filter(shop=shop).count()
 
-    errors: dict[str, list[str]] = {}
-    seats = ShopMembership.objects.filter(shop=shop).count()
-    if seats > plan.staff_seats:
-        errors.setdefault("plan", []).append(
-            _("This plan allows %(limit)d staff seats; the shop uses %(used)d.")
-            % {"limit": plan.staff_seats, "used": seats}
-        )
-    if plan.max_products:
-        products = run_in_shop(shop, product_count)
-        if products > plan.max_products:
-            errors.setdefault("plan", []).append(
-                _("This plan allows %(limit)d products; the shop has %(used)d.")
-                % {"limit": plan.max_products, "used": products}
-            )
-    return errors
+
+def _products_used(shop: Shop) -> int:
+    from shared_apps.tenancy.interface import run_in_shop
+    from tenant_apps.catalog import interface as catalog
+
+    return run_in_shop(shop, catalog.product_count)
+
+
+# Every limit a plan defines: (Plan field, the shop's usage, message naming the limit and the usage). 0 = unlimited.
+# A plan change is refused (400, nothing changed) when the shop uses more than any of them allows; a new limit field
+# on Plan must be listed here (tests/billing/test_plans_and_subscription.py checks that every one is).
+PLAN_LIMITS = (
+    ("staff_seats", _staff_seats_used, gettext_noop("This plan allows %(limit)d staff seats; the shop uses %(used)d.")),
+    ("max_products", _products_used, gettext_noop("This plan allows %(limit)d products; the shop has %(used)d.")),
+)
+
+
+def _usage_errors(shop: Shop, plan: Plan) -> dict[str, list[str]]:
+    messages = []
+    for field_name, usage, message in PLAN_LIMITS:
+        limit = getattr(plan, field_name)
+        if not limit:
+            continue
+        used = usage(shop)
+        if used > limit:
+            messages.append(_(message) % {"limit": limit, "used": used})
+    return {"plan": messages} if messages else {}
 
 
 def change_plan(*, shop: Shop, plan_code: str, by=None, now: datetime | None = None) -> Subscription:
