@@ -109,6 +109,40 @@ class Subscription(models.Model):
         return f"{self.shop} · {self.plan} · {self.status}"
 
 
+class ConsolidatedSubscription(models.Model):
+    """Stripe mode: an agency's one Stripe subscription per billing interval, each client shop an item on it, so
+    the agency gets one consolidated Stripe invoice per cycle (its row keys the creation's idempotency)."""
+
+    account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, related_name="consolidated_subscriptions")
+    interval = models.CharField(max_length=8, choices=Interval.choices)
+    stripe_subscription_id = models.CharField(max_length=64, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "interval"], name="uniq_consolidated_interval")]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.interval} · {self.stripe_subscription_id or '-'}"
+
+
+class BillingTransfer(models.Model):
+    """A hand-over of a shop's billing from its agency to the shop itself (the ledger row whose id keys the Stripe
+    calls: the shop's item leaves the agency's subscription, a subscription starts on the client's customer)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="transfers")
+    from_account = models.ForeignKey(BillingAccount, on_delete=models.PROTECT, related_name="+")
+    to_account = models.ForeignKey(BillingAccount, on_delete=models.PROTECT, related_name="+")
+    from_stripe_subscription_id = models.CharField(max_length=64, blank=True, default="")
+    from_stripe_item_id = models.CharField(max_length=64, blank=True, default="")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.subscription.shop_id}: {self.from_account_id} -> {self.to_account_id}"
+
+
 class BillingPage(Subscription):
     """The shop back office's 套餐与账单 screen (billing/backoffice.py) hangs off this proxy."""
 

@@ -26,6 +26,7 @@ from shared_apps.tenancy.services import set_status
 
 from ..models import (
     BillingAccount,
+    BillingTransfer,
     FeeEntry,
     Invoice,
     InvoiceLine,
@@ -202,6 +203,7 @@ def _restart(subscription: Subscription, now: datetime) -> None:
     subscription.status = SubscriptionStatus.ACTIVE
     subscription.canceled_at = None
     subscription.stripe_subscription_id = ""  # a canceled Stripe subscription cannot restart: a new one is made
+    subscription.stripe_item_id = ""
     subscription.trial_end = None
     subscription.current_period_start = now
     subscription.current_period_end = period_after(now, subscription.plan.interval)
@@ -391,11 +393,29 @@ def renew(*, subscription_id: int, now: datetime | None = None) -> str:
         if subscription.cancel_at_period_end:
             subscription.status = SubscriptionStatus.CANCELED
             subscription.canceled_at = subscription.current_period_end
+            if stripe_sync.is_consolidated(subscription) and subscription.stripe_item_id:
+                # a client shop's item leaves the agency's subscription (the others go on being billed)
+                stripe_sync.after_commit_leave(
+                    subscription.stripe_subscription_id,
+                    subscription.stripe_item_id,
+                    key=f"subscription-{subscription.pk}-cancel-{subscription.stripe_item_id}",
+                )
+                subscription.stripe_subscription_id, subscription.stripe_item_id = "", ""
             subscription.save()
             _suspend(subscription.shop, _("Subscription canceled."), None, BILLING, now)
             return "canceled"
         if stripe_sync.enabled():  # Stripe runs the cycle; its webhooks move the period
-            return "stripe"
+            if not (stripe_sync.is_consolidated(subscription) and not subscription.stripe_item_id):
+                return "stripe"
+            # an agency client shop's trial ran here: it now joins the agency's consolidated Stripe subscription
+            subscription.status = SubscriptionStatus.ACTIVE
+            subscription.current_period_start = subscription.current_period_end
+            subscription.current_period_end = period_after(
+                subscription.current_period_start, subscription.plan.interval
+            )
+            subscription.save()
+            stripe_sync.after_commit_join(subscription)
+            return "renewed"
         start = subscription.current_period_end
         subscription.current_period_start = start
         subscription.current_period_end = period_after(start, subscription.plan.interval)
@@ -597,12 +617,35 @@ def record_order_event(
     return entry
 
 
-def move_billing_to_shop(*, shop: Shop, email: str = "") -> None:
-    """The shop's subscription (and its pending lines) are paid by the shop's own account from now on."""
+def move_billing_to_shop(*, shop: Shop, email: str = "", now: datetime | None = None) -> BillingTransfer | None:
+    """The shop's subscription (and its pending lines) are paid by the shop's own account from now on.
+
+    Both modes move the same state (account, status, period, pending lines); a BillingTransfer row records it. In
+    Stripe mode, after commit, the shop's item leaves the agency's consolidated subscription (no proration: the agency
+    paid the current period) and a subscription starts on the client's own customer, first charged when the period
+    the agency paid for ends."""
+    now = _now(now)
     with transaction.atomic():
         account = account_for_shop(shop)
         if email and account.email != email:
             account.email = email
             account.save(update_fields=["email"])
-        Subscription.objects.filter(shop=shop).update(account=account, updated=timezone.now())
+        subscription = Subscription.objects.select_for_update().filter(shop=shop).first()
         InvoiceLine.objects.filter(shop=shop, invoice__isnull=True).update(account=account)
+        if subscription is None or subscription.account_id == account.pk:
+            return None
+        transfer = BillingTransfer.objects.create(
+            subscription=subscription,
+            from_account_id=subscription.account_id,
+            to_account=account,
+            from_stripe_subscription_id=subscription.stripe_subscription_id,
+            from_stripe_item_id=subscription.stripe_item_id,
+            at=now,
+        )
+        subscription.account = account
+        subscription.stripe_subscription_id, subscription.stripe_item_id, subscription.stripe_state_at = "", "", 0
+        subscription.save(
+            update_fields=["account", "stripe_subscription_id", "stripe_item_id", "stripe_state_at", "updated"]
+        )
+        stripe_sync.after_commit_transfer(transfer)
+    return transfer
