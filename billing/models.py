@@ -197,6 +197,10 @@ class Invoice(models.Model):
         ordering = ["-issued_at", "-id"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
+        permissions = [
+            ("mark_invoice_paid", "Can mark invoices paid (money received offline)"),
+            ("view_revenue", "Can view the revenue report"),
+        ]
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
@@ -286,6 +290,7 @@ class StripeEvent(models.Model):
         ordering = ["-id"]
         verbose_name = _("Stripe event")
         verbose_name_plural = _("Stripe events")
+        permissions = [("reprocess_stripeevent", "Can process failed Stripe events again")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
@@ -305,6 +310,7 @@ class ShopStatusChange(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("suspension audit")
         verbose_name_plural = _("suspension audit")
+        permissions = [("suspend_shop", "Can suspend and resume shops (with a reason)")]
 
     def __str__(self) -> str:
         return f"{self.action} ({self.source}): {self.reason}"

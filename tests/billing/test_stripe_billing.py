@@ -221,9 +221,9 @@ def test_an_agency_is_one_stripe_customer_with_one_consolidated_invoice(
     group = ConsolidatedSubscription.objects.get()
     sent = [(r.method, r.path, r.idempotency_key) for r in fake.requests]
     assert sent[:4] == [
-        ("POST", "/v1/customers", f"billing-account-{account.pk}-customer"),
         ("POST", "/v1/products", "plan-basic-monthly-product"),
         ("POST", "/v1/prices", "plan-basic-monthly-price-9900"),
+        ("POST", "/v1/customers", f"billing-account-{account.pk}-customer"),
         ("POST", "/v1/subscriptions", f"consolidated-{group.pk}-create"),
     ]
     [(method, path, key)] = sent[4:]  # the second shop joins with prorations, keyed by its subscription row
