@@ -173,6 +173,7 @@ def apply_change(*, change_id: int) -> None:
                 subscription.stripe_item_id,
                 key=f"subscription-change-{change.pk}-leave",
                 exclude=subscription.pk,
+                proration="create_prorations",
             )
             Subscription.objects.filter(pk=subscription.pk).update(stripe_subscription_id="", stripe_item_id="")
             subscription.stripe_item_id = ""
@@ -271,9 +272,12 @@ def join_consolidated(*, subscription_id: int) -> None:
         subscription.save()
 
 
-def leave_consolidated(stripe_subscription_id: str, item_id: str, *, key: str, exclude: int | None = None) -> None:
-    """A shop's item leaves a Stripe subscription without proration (the period was paid); the last one to leave
-    cancels the subscription (Stripe keeps at least one item), and the agency's next shop creates a new one."""
+def leave_consolidated(
+    stripe_subscription_id: str, item_id: str, *, key: str, exclude: int | None = None, proration: str = "none"
+) -> None:
+    """A shop's item leaves a Stripe subscription: without proration after a hand-over or at the period end (the
+    period was paid), with a credit for the unused time when the shop moves to another interval. The last one to
+    leave cancels the subscription (Stripe keeps at least one item); the agency's next shop creates a new one."""
     from ..models import ConsolidatedSubscription, Subscription
 
     if not (stripe_subscription_id and item_id):
@@ -282,7 +286,7 @@ def leave_consolidated(stripe_subscription_id: str, item_id: str, *, key: str, e
     if others.exists():
         client().v1.subscriptions.update(
             stripe_subscription_id,
-            params={"items": [{"id": item_id, "deleted": True}], "proration_behavior": "none"},
+            params={"items": [{"id": item_id, "deleted": True}], "proration_behavior": proration},
             options={"idempotency_key": key},
         )
         return

@@ -354,3 +354,43 @@ def test_a_handed_over_shop_leaves_the_agency_subscription_and_starts_its_own(
         (client.pk, "owner"),
         (boss.pk, "staff"),
     }
+
+
+def test_a_client_shop_changing_interval_or_cancelling_moves_only_its_item(
+    stripe_billing, shop_a, shop_b, django_capture_on_commit_callbacks
+):
+    from billing.models import ConsolidatedSubscription
+    from tests.factories import UserFactory
+
+    fake = stripe_billing
+    _agency, first, second = consolidated_life_until_first_renewal(
+        fake, shop_a, shop_b, UserFactory(), django_capture_on_commit_callbacks
+    )
+    monthly = ConsolidatedSubscription.objects.get(interval="month").stripe_subscription_id
+    now = T0 + timedelta(days=20)
+    at(fake, now)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_plan(shop=shop_b, plan_code="pro-yearly", now=now)
+    change = SubscriptionChange.objects.get()
+    [leave] = [r for r in fake.requests if r.idempotency_key == f"subscription-change-{change.pk}-leave"]
+    assert leave.params["proration_behavior"] == "create_prorations"  # credit for the unused month
+    second.refresh_from_db()
+    yearly = ConsolidatedSubscription.objects.get(interval="year").stripe_subscription_id
+    assert second.stripe_subscription_id == yearly != monthly
+    assert fake.get(yearly)["items"]["data"][0]["price"]["unit_amount"] == 299_000
+    assert [i["id"] for i in fake.get(monthly)["items"]["data"]] == [first.stripe_item_id]
+
+    # the first shop cancels at the period end: ours alone (the agency's subscription is not cancelled for it)
+    requests_before = len(fake.requests)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_cancel_at_period_end(shop=shop_a, cancel=True, now=now)
+    assert len(fake.requests) == requests_before
+    first.refresh_from_db()
+    end = first.current_period_end
+    at(fake, end)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.run_billing(now=end + timedelta(minutes=1))
+    first.refresh_from_db()
+    assert (first.status, first.stripe_item_id) == ("canceled", "")
+    assert fake.get(monthly)["status"] == "canceled"  # it was the last item on the monthly subscription
+    assert fake.get(yearly)["status"] == "active"
