@@ -245,7 +245,12 @@ def join_consolidated(*, subscription_id: int) -> None:
                     "items": [item],
                     "metadata": {"billing_account_id": str(account.pk), "consolidated_id": str(group.pk)},
                 },
-                options={"idempotency_key": f"consolidated-{group.pk}-create"},
+                # keyed by the group and the joining shop's period: a retry replays it, while a group whose last
+                # item left (its subscription cancelled) gets a new subscription under a new key
+                options={
+                    "idempotency_key": f"consolidated-{group.pk}-create-{subscription.pk}-"
+                    f"{_ts(subscription.current_period_start)}"
+                },
             )
             group.stripe_subscription_id = stripe_subscription.id
             group.save(update_fields=["stripe_subscription_id"])

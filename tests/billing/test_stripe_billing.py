@@ -224,7 +224,11 @@ def test_an_agency_is_one_stripe_customer_with_one_consolidated_invoice(
         ("POST", "/v1/products", "plan-basic-monthly-product"),
         ("POST", "/v1/prices", "plan-basic-monthly-price-9900"),
         ("POST", "/v1/customers", f"billing-account-{account.pk}-customer"),
-        ("POST", "/v1/subscriptions", f"consolidated-{group.pk}-create"),
+        (
+            "POST",
+            "/v1/subscriptions",
+            f"consolidated-{group.pk}-create-{first.pk}-{int((T0 + timedelta(days=14)).timestamp())}",
+        ),
     ]
     [(method, path, key)] = sent[4:]  # the second shop joins with prorations, keyed by its subscription row
     assert (method, path) == ("POST", f"/v1/subscriptions/{group.stripe_subscription_id}")
@@ -394,3 +398,14 @@ def test_a_client_shop_changing_interval_or_cancelling_moves_only_its_item(
     assert (first.status, first.stripe_item_id) == ("canceled", "")
     assert fake.get(monthly)["status"] == "canceled"  # it was the last item on the monthly subscription
     assert fake.get(yearly)["status"] == "active"
+
+    # back to monthly: the yearly subscription loses its last item; the monthly group gets a NEW subscription
+    later = end + timedelta(hours=1)
+    at(fake, later)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_plan(shop=shop_b, plan_code="basic-monthly", now=later)
+    second.refresh_from_db()
+    renewed = ConsolidatedSubscription.objects.get(interval="month").stripe_subscription_id
+    assert second.stripe_subscription_id == renewed not in ("", monthly)
+    assert fake.get(renewed)["status"] == "active"
+    assert fake.get(yearly)["status"] == "canceled"
