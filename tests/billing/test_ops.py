@@ -32,6 +32,7 @@ def test_non_operators_get_401_or_403_and_nothing_changes(shop_a, owner_a):
             f"/api/v1/ops/shops/{shop_a.pk}/suspend", {"reason": "x"}, content_type="application/json"
         )
         assert response.status_code == expected
+        assert client.post("/api/v1/ops/invoices/1/mark-paid").status_code == expected
     shop_a.refresh_from_db()
     assert shop_a.status == "active"
     assert not ShopStatusChange.objects.exists()
