@@ -13,7 +13,7 @@ from micromall.errors import ApplicationError
 from shared_apps.tenancy.admin import ShopAdmin
 from shared_apps.tenancy.models import Shop
 
-from . import pages, selectors, services
+from . import operators, pages, selectors, services
 from .models import (
     FeeEntry,
     Invoice,
@@ -24,6 +24,7 @@ from .models import (
     Subscription,
 )
 from .money import yuan
+from .operators import is_operator
 from .services import stripe_billing as stripe_sync
 
 
@@ -97,7 +98,10 @@ class InvoiceAdmin(admin.ModelAdmin):
     def total(self, invoice: Invoice) -> str:
         return yuan(invoice.total_amount, invoice.currency)
 
-    @admin.action(description=gettext_lazy("Mark paid (money received offline)"))
+    def has_mark_paid_permission(self, request) -> bool:
+        return is_operator(request.user, operators.MARK_PAID)
+
+    @admin.action(description=gettext_lazy("Mark paid (money received offline)"), permissions=["mark_paid"])
     def mark_paid(self, request, queryset):
         for invoice in queryset:
             services.mark_invoice_paid(invoice_id=invoice.pk, by=request.user)
@@ -155,7 +159,10 @@ class StripeEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # stored events are the dedupe record: deleting one would let Stripe's retry apply twice
 
-    @admin.action(description=gettext_lazy("Process again"))
+    def has_reprocess_permission(self, request) -> bool:
+        return is_operator(request.user, operators.REPROCESS)
+
+    @admin.action(description=gettext_lazy("Process again"), permissions=["reprocess"])
     def reprocess(self, request, queryset):
         fixed = stripe_sync.reprocess_failed(queryset.values_list("pk", flat=True))
         self.message_user(request, _("Processed again: %(count)d event(s).") % {"count": fixed}, messages.INFO)
@@ -238,11 +245,14 @@ class ShopBillingAdmin(ShopAdmin):
             self.message_user(request, text % {"shops": ", ".join(done)}, messages.SUCCESS)
         return None
 
-    @admin.action(description=gettext_lazy("Suspend (with a reason)"))
+    def has_suspend_permission(self, request) -> bool:
+        return is_operator(request.user, operators.SUSPEND)
+
+    @admin.action(description=gettext_lazy("Suspend (with a reason)"), permissions=["suspend"])
     def suspend(self, request, queryset):
         return self._with_reason(request, queryset, "suspend")
 
-    @admin.action(description=gettext_lazy("Resume (with a reason)"))
+    @admin.action(description=gettext_lazy("Resume (with a reason)"), permissions=["suspend"])
     def resume(self, request, queryset):
         return self._with_reason(request, queryset, "resume")
 

@@ -15,11 +15,12 @@ def start_trial(*, shop) -> None:
     _start_trial(shop=shop)
 
 
-def move_billing_to_shop(*, shop, email: str = "") -> None:
-    """After a hand-over the shop pays for itself (its own billing account), no longer its agency."""
+def move_billing_to_shop(*, shop, email: str = "", now=None) -> None:
+    """After a hand-over the shop pays for itself (its own billing account), no longer its agency (in Stripe mode
+    its item leaves the agency's subscription and a subscription starts on the client's own customer)."""
     from .services import move_billing_to_shop as _move
 
-    _move(shop=shop, email=email)
+    _move(shop=shop, email=email, now=now)
 
 
 def shop_billing_summary(shop_ids) -> dict[int, dict]:

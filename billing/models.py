@@ -109,6 +109,40 @@ class Subscription(models.Model):
         return f"{self.shop} · {self.plan} · {self.status}"
 
 
+class ConsolidatedSubscription(models.Model):
+    """Stripe mode: an agency's one Stripe subscription per billing interval, each client shop an item on it, so
+    the agency gets one consolidated Stripe invoice per cycle (its row keys the creation's idempotency)."""
+
+    account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, related_name="consolidated_subscriptions")
+    interval = models.CharField(max_length=8, choices=Interval.choices)
+    stripe_subscription_id = models.CharField(max_length=64, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "interval"], name="uniq_consolidated_interval")]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.interval} · {self.stripe_subscription_id or '-'}"
+
+
+class BillingTransfer(models.Model):
+    """A hand-over of a shop's billing from its agency to the shop itself (the ledger row whose id keys the Stripe
+    calls: the shop's item leaves the agency's subscription, a subscription starts on the client's customer)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="transfers")
+    from_account = models.ForeignKey(BillingAccount, on_delete=models.PROTECT, related_name="+")
+    to_account = models.ForeignKey(BillingAccount, on_delete=models.PROTECT, related_name="+")
+    from_stripe_subscription_id = models.CharField(max_length=64, blank=True, default="")
+    from_stripe_item_id = models.CharField(max_length=64, blank=True, default="")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.subscription.shop_id}: {self.from_account_id} -> {self.to_account_id}"
+
+
 class BillingPage(Subscription):
     """The shop back office's 套餐与账单 screen (billing/backoffice.py) hangs off this proxy."""
 
@@ -163,6 +197,10 @@ class Invoice(models.Model):
         ordering = ["-issued_at", "-id"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
+        permissions = [
+            ("mark_invoice_paid", "Can mark invoices paid (money received offline)"),
+            ("view_revenue", "Can view the revenue report"),
+        ]
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
@@ -252,6 +290,7 @@ class StripeEvent(models.Model):
         ordering = ["-id"]
         verbose_name = _("Stripe event")
         verbose_name_plural = _("Stripe events")
+        permissions = [("reprocess_stripeevent", "Can process failed Stripe events again")]
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
@@ -271,6 +310,7 @@ class ShopStatusChange(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("suspension audit")
         verbose_name_plural = _("suspension audit")
+        permissions = [("suspend_shop", "Can suspend and resume shops (with a reason)")]
 
     def __str__(self) -> str:
         return f"{self.action} ({self.source}): {self.reason}"

@@ -3,6 +3,7 @@ inline SVG chart of MRR and GMV (no CDN)."""
 
 from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -12,6 +13,7 @@ from micromall.errors import NotFound
 from . import selectors
 from .models import Invoice
 from .money import yuan
+from .operators import SEE_REVENUE, is_operator
 
 
 def _invoice_context(invoice: Invoice) -> dict:
@@ -75,7 +77,9 @@ def _chart(rows: list[dict]) -> dict:
 
 
 def revenue_page(request):
-    """Operator admin: the last 12 months (or ?month=YYYY-MM as the last one)."""
+    """Operator admin: the last 12 months (or ?month=YYYY-MM as the last one). Needs billing.view_revenue."""
+    if not is_operator(request.user, SEE_REVENUE):
+        raise PermissionDenied
     today = timezone.localdate()
     last = date(today.year, today.month, 1)
     raw = request.GET.get("month", "")

@@ -14,6 +14,7 @@ from shared_apps.tenancy.roles import Permission, role_has
 from shared_apps.tenancy.selectors import membership_role
 
 from .models import FeeEntry, Invoice, InvoiceLine, InvoiceStatus, LineKind, Plan, Subscription, SubscriptionStatus
+from .operators import is_operator
 
 # Who reads and changes billing comes from the one role table (shared_apps/tenancy/roles.py).
 BILLING_READ = Permission.BILLING_VIEW
@@ -69,7 +70,7 @@ def invoice_visible_to(*, user, invoice_id: int) -> Invoice:
     invoice = invoice.first()
     if invoice is None:
         raise NotFound(_("No such invoice."))
-    if getattr(user, "is_staff", False):
+    if is_operator(user, "billing.view_invoice"):
         return invoice
     for shop in Shop.objects.filter(pk__in={line.shop_id for line in invoice.lines.all()}):
         if role_has(membership_role(user=user, shop=shop), BILLING_READ):

@@ -26,3 +26,18 @@ def stripe_apply_change(change_id: int) -> None:
 @shared_task(name="billing.stripe_sync_cancel_flag", ignore_result=True, autoretry_for=(Exception,), retry_backoff=30)
 def stripe_sync_cancel_flag(subscription_id: int) -> None:
     stripe_sync.sync_cancel_flag(subscription_id=subscription_id)
+
+
+@shared_task(name="billing.stripe_join_consolidated", ignore_result=True, autoretry_for=(Exception,), retry_backoff=30)
+def stripe_join_consolidated(subscription_id: int) -> None:
+    stripe_sync.join_consolidated(subscription_id=subscription_id)
+
+
+@shared_task(name="billing.stripe_leave_consolidated", ignore_result=True, autoretry_for=(Exception,), retry_backoff=30)
+def stripe_leave_consolidated(stripe_subscription_id: str, item_id: str, key: str) -> None:
+    stripe_sync.leave_consolidated(stripe_subscription_id, item_id, key=key)
+
+
+@shared_task(name="billing.stripe_apply_transfer", ignore_result=True, autoretry_for=(Exception,), retry_backoff=30)
+def stripe_apply_transfer(transfer_id: int) -> None:
+    stripe_sync.apply_transfer(transfer_id=transfer_id)

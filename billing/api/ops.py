@@ -1,4 +1,5 @@
-"""Operator API (platform host, operator staff = is_staff users only): shops, suspend/resume, revenue, invoices."""
+"""Operator API (platform host): shops, suspend/resume, revenue, invoices. Operator staff only: a staff account with
+the permission of the call (the "operator" group, billing/operators.py; superusers hold all); others get 403."""
 
 import re
 from datetime import date
@@ -12,7 +13,8 @@ from rest_framework.views import APIView
 from micromall.api.pagination import PageNumberPagination, page_of
 from shared_apps.tenancy.models import ShopStatus
 
-from .. import selectors, services
+from .. import operators, selectors, services
+from ..operators import is_operator
 from .serializers import InvoiceSerializer, OpsShopSerializer, ReasonSerializer, RevenueSerializer
 
 
@@ -20,11 +22,12 @@ class IsOperator(permissions.BasePermission):
     message = "Operator staff only."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+        return is_operator(request.user, view.operator_permission)
 
 
 class OpsView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsOperator]
+    operator_permission = operators.SEE_SHOPS
 
 
 def shop_rows(shops) -> list[dict]:
@@ -63,6 +66,7 @@ class OpsShopsView(OpsView):
 
 class OpsShopActionView(OpsView):
     action_name = "suspend"
+    operator_permission = operators.SUSPEND
 
     @extend_schema(request=ReasonSerializer, responses={200: OpsShopSerializer}, tags=["ops"])
     def post(self, request, shop_id: int):
@@ -75,6 +79,8 @@ class OpsShopActionView(OpsView):
 
 
 class OpsRevenueView(OpsView):
+    operator_permission = operators.SEE_REVENUE
+
     @extend_schema(
         parameters=[OpenApiParameter("month", str, required=True, description="YYYY-MM")],
         responses={200: RevenueSerializer},
@@ -91,6 +97,8 @@ class OpsRevenueView(OpsView):
 
 class OpsInvoicePaidView(OpsView):
     """Offline billing: the operator records that the money of an invoice arrived."""
+
+    operator_permission = operators.MARK_PAID
 
     @extend_schema(request=None, responses={200: InvoiceSerializer}, tags=["ops"])
     def post(self, request, invoice_id: int):

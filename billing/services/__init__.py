@@ -16,7 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from micromall.errors import Conflict, Invalid, NotFound
 from shared_apps.tenancy.models import Shop, ShopMembership, ShopStatus
@@ -24,6 +26,7 @@ from shared_apps.tenancy.services import set_status
 
 from ..models import (
     BillingAccount,
+    BillingTransfer,
     FeeEntry,
     Invoice,
     InvoiceLine,
@@ -128,25 +131,36 @@ def start_trial(*, shop: Shop, plan_code: str | None = None, now: datetime | Non
     return subscription
 
 
-def _usage_errors(shop: Shop, plan: Plan) -> dict[str, list[str]]:
-    from shared_apps.tenancy.interface import run_in_shop
-    from tenant_apps.catalog.interface import product_count
+def _staff_seats_used(shop: Shop) -> int:
+    return ShopMembership.objects.filter(shop=shop).count()
 
-    errors: dict[str, list[str]] = {}
-    seats = ShopMembership.objects.filter(shop=shop).count()
-    if seats > plan.staff_seats:
-        errors.setdefault("plan", []).append(
-            _("This plan allows %(limit)d staff seats; the shop uses %(used)d.")
-            % {"limit": plan.staff_seats, "used": seats}
-        )
-    if plan.max_products:
-        products = run_in_shop(shop, product_count)
-        if products > plan.max_products:
-            errors.setdefault("plan", []).append(
-                _("This plan allows %(limit)d products; the shop has %(used)d.")
-                % {"limit": plan.max_products, "used": products}
-            )
-    return errors
+
+def _products_used(shop: Shop) -> int:
+    from shared_apps.tenancy.interface import run_in_shop
+    from tenant_apps.catalog import interface as catalog
+
+    return run_in_shop(shop, catalog.product_count)
+
+
+# Every limit a plan defines: (Plan field, the shop's usage, message naming the limit and the usage). 0 = unlimited.
+# A plan change is refused (400, nothing changed) when the shop uses more than any of them allows; a new limit field
+# on Plan must be listed here (tests/billing/test_plans_and_subscription.py checks that every one is).
+PLAN_LIMITS = (
+    ("staff_seats", _staff_seats_used, gettext_noop("This plan allows %(limit)d staff seats; the shop uses %(used)d.")),
+    ("max_products", _products_used, gettext_noop("This plan allows %(limit)d products; the shop has %(used)d.")),
+)
+
+
+def _usage_errors(shop: Shop, plan: Plan) -> dict[str, list[str]]:
+    messages = []
+    for field_name, usage, message in PLAN_LIMITS:
+        limit = getattr(plan, field_name)
+        if not limit:
+            continue
+        used = usage(shop)
+        if used > limit:
+            messages.append(_(message) % {"limit": limit, "used": used})
+    return {"plan": messages} if messages else {}
 
 
 def change_plan(*, shop: Shop, plan_code: str, by=None, now: datetime | None = None) -> Subscription:
@@ -189,6 +203,7 @@ def _restart(subscription: Subscription, now: datetime) -> None:
     subscription.status = SubscriptionStatus.ACTIVE
     subscription.canceled_at = None
     subscription.stripe_subscription_id = ""  # a canceled Stripe subscription cannot restart: a new one is made
+    subscription.stripe_item_id = ""
     subscription.trial_end = None
     subscription.current_period_start = now
     subscription.current_period_end = period_after(now, subscription.plan.interval)
@@ -378,11 +393,29 @@ def renew(*, subscription_id: int, now: datetime | None = None) -> str:
         if subscription.cancel_at_period_end:
             subscription.status = SubscriptionStatus.CANCELED
             subscription.canceled_at = subscription.current_period_end
+            if stripe_sync.is_consolidated(subscription) and subscription.stripe_item_id:
+                # a client shop's item leaves the agency's subscription (the others go on being billed)
+                stripe_sync.after_commit_leave(
+                    subscription.stripe_subscription_id,
+                    subscription.stripe_item_id,
+                    key=f"subscription-{subscription.pk}-cancel-{subscription.stripe_item_id}",
+                )
+                subscription.stripe_subscription_id, subscription.stripe_item_id = "", ""
             subscription.save()
             _suspend(subscription.shop, _("Subscription canceled."), None, BILLING, now)
             return "canceled"
         if stripe_sync.enabled():  # Stripe runs the cycle; its webhooks move the period
-            return "stripe"
+            if not (stripe_sync.is_consolidated(subscription) and not subscription.stripe_item_id):
+                return "stripe"
+            # an agency client shop's trial ran here: it now joins the agency's consolidated Stripe subscription
+            subscription.status = SubscriptionStatus.ACTIVE
+            subscription.current_period_start = subscription.current_period_end
+            subscription.current_period_end = period_after(
+                subscription.current_period_start, subscription.plan.interval
+            )
+            subscription.save()
+            stripe_sync.after_commit_join(subscription)
+            return "renewed"
         start = subscription.current_period_end
         subscription.current_period_start = start
         subscription.current_period_end = period_after(start, subscription.plan.interval)
@@ -515,25 +548,52 @@ def resume_shop(*, shop_id: int, reason: str, by, now: datetime | None = None) -
 # --- technical-fee ledger ------------------------------------------------------------------------------------------
 
 
+def _event_time(name: str, payload: dict, fallback: datetime) -> datetime:
+    """When the order was paid (order.paid) or the refund happened, from the payload; a late delivery (after a month
+    end) still counts in the month of the payment. Missing or unreadable: the delivery time."""
+    for key in ("paid_at", "occurred_at") if name == "order.paid" else ("occurred_at",):
+        value = payload.get(key)
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is not None:
+            return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return fallback
+
+
+def _rate_at(shop: Shop, at: datetime) -> int:
+    """The technical fee rate of the plan the shop was on at `at` (a plan change after it does not re-rate it)."""
+    subscription = Subscription.objects.filter(shop=shop).select_related("plan").first()
+    if subscription is None:  # a shop without a subscription pays the default plan's rate
+        return _trial_plan(settings.BILLING_DEFAULT_PLAN).technical_fee_bps
+    later = SubscriptionChange.objects.filter(subscription=subscription, at__gt=at).select_related("from_plan")
+    change = later.order_by("at", "id").first()
+    return (change.from_plan if change else subscription.plan).technical_fee_bps
+
+
+def _order_id(payload: dict) -> int | None:
+    value = payload.get("order_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
 def record_order_event(
     *, shop: Shop, event_id: uuid.UUID, name: str, payload: dict, now: datetime | None = None
 ) -> FeeEntry | None:
     """order.paid adds the order's total to GMV, order.refunded subtracts the refund; fee = amount x plan bps.
 
-    Runs in the events door's transaction (idempotent by event id there, and by the unique event_id here)."""
-    if name == "order.paid":
-        gmv = int(payload.get("total_amount") or 0)
-    elif name == "order.refunded":
-        gmv = -int(payload.get("refund_amount") or 0)
-    else:
+    Dated when the order was paid (payload `paid_at`) or refunded (`occurred_at`), not when delivered. An event
+    without an order id (a partial test event) is skipped. Runs in the events door's transaction (idempotent by event
+    id there, and by the unique event_id here)."""
+    order_id = _order_id(payload)
+    if name not in ("order.paid", "order.refunded") or order_id is None:
         return None
-    paid = FeeEntry.objects.filter(shop=shop, order_id=int(payload.get("order_id") or 0), event_name="order.paid")
-    subscription = Subscription.objects.filter(shop=shop).select_related("plan").first()
-    bps = (
-        subscription.plan.technical_fee_bps if subscription else _plan(settings.BILLING_DEFAULT_PLAN).technical_fee_bps
-    )
-    if name == "order.refunded" and paid.exists():
-        bps = paid.first().technical_fee_bps  # a refund reverses the fee at the rate the order paid
+    existing = FeeEntry.objects.filter(event_id=event_id).first()
+    if existing is not None:
+        return existing
+    gmv = int(payload.get("total_amount") or 0) if name == "order.paid" else -int(payload.get("refund_amount") or 0)
+    occurred = _event_time(name, payload, _now(now))
+    bps = _rate_at(shop, occurred)
+    paid = FeeEntry.objects.filter(shop=shop, order_id=order_id, event_name="order.paid").first()
+    if name == "order.refunded" and paid is not None:
+        bps = paid.technical_fee_bps  # a refund reverses the fee at the rate the order paid
     stripe = payload.get("gateway") == "stripe"
     fee = fee_amount(gmv, bps)
     if stripe and name == "order.paid" and payload.get("application_fee_amount") is not None:
@@ -543,7 +603,7 @@ def record_order_event(
         defaults={
             "shop": shop,
             "event_name": name,
-            "order_id": int(payload.get("order_id") or 0),
+            "order_id": order_id,
             "order_number": str(payload.get("order_number") or "")[:40],
             "gmv_amount": gmv,
             "technical_fee_bps": bps,
@@ -551,18 +611,41 @@ def record_order_event(
             "currency": payload.get("currency") or shop.currency,
             "gateway": str(payload.get("gateway") or "")[:20],
             "collected_by_stripe": stripe,
-            "occurred_at": _now(now),
+            "occurred_at": occurred,
         },
     )
     return entry
 
 
-def move_billing_to_shop(*, shop: Shop, email: str = "") -> None:
-    """The shop's subscription (and its pending lines) are paid by the shop's own account from now on."""
+def move_billing_to_shop(*, shop: Shop, email: str = "", now: datetime | None = None) -> BillingTransfer | None:
+    """The shop's subscription (and its pending lines) are paid by the shop's own account from now on.
+
+    Both modes move the same state (account, status, period, pending lines); a BillingTransfer row records it. In
+    Stripe mode, after commit, the shop's item leaves the agency's consolidated subscription (no proration: the agency
+    paid the current period) and a subscription starts on the client's own customer, first charged when the period
+    the agency paid for ends."""
+    now = _now(now)
     with transaction.atomic():
         account = account_for_shop(shop)
         if email and account.email != email:
             account.email = email
             account.save(update_fields=["email"])
-        Subscription.objects.filter(shop=shop).update(account=account, updated=timezone.now())
+        subscription = Subscription.objects.select_for_update().filter(shop=shop).first()
         InvoiceLine.objects.filter(shop=shop, invoice__isnull=True).update(account=account)
+        if subscription is None or subscription.account_id == account.pk:
+            return None
+        transfer = BillingTransfer.objects.create(
+            subscription=subscription,
+            from_account_id=subscription.account_id,
+            to_account=account,
+            from_stripe_subscription_id=subscription.stripe_subscription_id,
+            from_stripe_item_id=subscription.stripe_item_id,
+            at=now,
+        )
+        subscription.account = account
+        subscription.stripe_subscription_id, subscription.stripe_item_id, subscription.stripe_state_at = "", "", 0
+        subscription.save(
+            update_fields=["account", "stripe_subscription_id", "stripe_item_id", "stripe_state_at", "updated"]
+        )
+        stripe_sync.after_commit_transfer(transfer)
+    return transfer

@@ -60,7 +60,14 @@ def _enqueue(task_name: str, *args) -> None:
     transaction.on_commit(lambda: task.delay(*args), robust=True)
 
 
+def is_consolidated(subscription) -> bool:
+    """An agency's client shop: billed as an item of the agency's one Stripe subscription, not on its own."""
+    return bool(subscription.account.agency_id)
+
+
 def after_commit_create(subscription) -> None:
+    if is_consolidated(subscription):
+        return  # the trial runs here; the shop joins the agency's subscription when it ends (services.renew)
     _enqueue("stripe_sync_subscription", subscription.pk)
 
 
@@ -69,7 +76,21 @@ def after_commit_change(subscription, change) -> None:
 
 
 def after_commit_cancel_flag(subscription) -> None:
+    if is_consolidated(subscription):
+        return  # ours alone: at the period end the shop's item leaves the agency's subscription (services.renew)
     _enqueue("stripe_sync_cancel_flag", subscription.pk)
+
+
+def after_commit_join(subscription) -> None:
+    _enqueue("stripe_join_consolidated", subscription.pk)
+
+
+def after_commit_leave(stripe_subscription_id: str, item_id: str, *, key: str) -> None:
+    _enqueue("stripe_leave_consolidated", stripe_subscription_id, item_id, key)
+
+
+def after_commit_transfer(transfer) -> None:
+    _enqueue("stripe_apply_transfer", transfer.pk)
 
 
 # --- outbound ------------------------------------------------------------------------------------------------------
@@ -137,11 +158,29 @@ def sync_subscription(*, subscription_id: int, key_suffix: str = "create") -> No
 
 
 def apply_change(*, change_id: int) -> None:
-    """Our plan change on Stripe: swap the item's price with prorations (or a new subscription after a cancel)."""
-    from ..models import SubscriptionChange
+    """Our plan change on Stripe: swap the item's price with prorations (or a new subscription after a cancel).
+    An agency client shop's item moves to the agency's subscription of the new interval when the interval changes."""
+    from ..models import Subscription, SubscriptionChange, SubscriptionStatus
 
-    change = SubscriptionChange.objects.select_related("subscription__plan", "to_plan").get(pk=change_id)
+    change = SubscriptionChange.objects.select_related(
+        "subscription__plan", "subscription__account", "from_plan", "to_plan"
+    ).get(pk=change_id)
     subscription = change.subscription
+    if is_consolidated(subscription):
+        if subscription.stripe_item_id and change.from_plan.interval != change.to_plan.interval:
+            leave_consolidated(
+                subscription.stripe_subscription_id,
+                subscription.stripe_item_id,
+                key=f"subscription-change-{change.pk}-leave",
+                exclude=subscription.pk,
+                proration="create_prorations",
+            )
+            Subscription.objects.filter(pk=subscription.pk).update(stripe_subscription_id="", stripe_item_id="")
+            subscription.stripe_item_id = ""
+        if not subscription.stripe_item_id:
+            if subscription.status != SubscriptionStatus.TRIALING:  # a trial switches plans here alone
+                join_consolidated(subscription_id=subscription.pk)
+            return
     if not subscription.stripe_subscription_id:  # never synced, or restarted after a cancel
         sync_subscription(subscription_id=subscription.pk, key_suffix=f"change-{change.pk}")
         return
@@ -168,6 +207,140 @@ def sync_cancel_flag(*, subscription_id: int) -> None:
         params={"cancel_at_period_end": flag},
         options={"idempotency_key": f"subscription-{subscription.pk}-cancel-{int(flag)}-{_ts(subscription.updated)}"},
     )
+
+
+# --- agencies: one consolidated Stripe subscription (per interval), a client shop = one item ------------------------
+
+
+def _as_dict(obj) -> dict:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def join_consolidated(*, subscription_id: int) -> None:
+    """Put an agency client shop on the agency's consolidated Stripe subscription of its plan's interval: created
+    with this shop's item if the agency has none yet (charged now), else the item is added with prorations (on the
+    agency's next invoice). Serialised on the agency's row, so concurrent joins make one Stripe subscription."""
+    from ..models import ConsolidatedSubscription, Subscription, SubscriptionStatus
+
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update().select_related("plan", "account", "shop").get(pk=subscription_id)
+        )
+        if subscription.stripe_item_id or subscription.status == SubscriptionStatus.CANCELED:
+            return
+        if not is_consolidated(subscription):
+            sync_subscription(subscription_id=subscription.pk)
+            return
+        account, plan = subscription.account, subscription.plan
+        ConsolidatedSubscription.objects.get_or_create(account=account, interval=plan.interval)
+        group = ConsolidatedSubscription.objects.select_for_update().get(account=account, interval=plan.interval)
+        item = {
+            "price": ensure_price(plan),
+            "metadata": {"subscription_id": str(subscription.pk), "shop_id": str(subscription.shop_id)},
+        }
+        if not group.stripe_subscription_id:
+            stripe_subscription = client().v1.subscriptions.create(
+                params={
+                    "customer": ensure_customer(account),
+                    "items": [item],
+                    "metadata": {"billing_account_id": str(account.pk), "consolidated_id": str(group.pk)},
+                },
+                # keyed by the group and the joining shop's period: a retry replays it, while a group whose last
+                # item left (its subscription cancelled) gets a new subscription under a new key
+                options={
+                    "idempotency_key": f"consolidated-{group.pk}-create-{subscription.pk}-"
+                    f"{_ts(subscription.current_period_start)}"
+                },
+            )
+            group.stripe_subscription_id = stripe_subscription.id
+            group.save(update_fields=["stripe_subscription_id"])
+        else:
+            stripe_subscription = client().v1.subscriptions.update(
+                group.stripe_subscription_id,
+                params={"items": [item], "proration_behavior": "create_prorations"},
+                options={
+                    "idempotency_key": f"subscription-{subscription.pk}-join-{group.pk}-"
+                    f"{_ts(subscription.current_period_start)}"
+                },
+            )
+        data = _as_dict(stripe_subscription)
+        mine = next(
+            i for i in data["items"]["data"] if (i.get("metadata") or {}).get("subscription_id") == str(subscription.pk)
+        )
+        start, end = (
+            mine.get("current_period_start") or data.get("current_period_start"),
+            mine.get("current_period_end") or data.get("current_period_end"),
+        )
+        subscription.stripe_subscription_id, subscription.stripe_item_id = data["id"], mine["id"]
+        if start and end:
+            subscription.current_period_start, subscription.current_period_end = _dt(start), _dt(end)
+        subscription.save()
+
+
+def leave_consolidated(
+    stripe_subscription_id: str, item_id: str, *, key: str, exclude: int | None = None, proration: str = "none"
+) -> None:
+    """A shop's item leaves a Stripe subscription: without proration after a hand-over or at the period end (the
+    period was paid), with a credit for the unused time when the shop moves to another interval. The last one to
+    leave cancels the subscription (Stripe keeps at least one item); the agency's next shop creates a new one."""
+    from ..models import ConsolidatedSubscription, Subscription
+
+    if not (stripe_subscription_id and item_id):
+        return
+    others = Subscription.objects.filter(stripe_subscription_id=stripe_subscription_id).exclude(pk=exclude)
+    if others.exists():
+        client().v1.subscriptions.update(
+            stripe_subscription_id,
+            params={"items": [{"id": item_id, "deleted": True}], "proration_behavior": proration},
+            options={"idempotency_key": key},
+        )
+        return
+    stripe_client = client()
+    if stripe_client.v1.subscriptions.retrieve(stripe_subscription_id).status != "canceled":
+        stripe_client.v1.subscriptions.cancel(stripe_subscription_id)
+    ConsolidatedSubscription.objects.filter(stripe_subscription_id=stripe_subscription_id).update(
+        stripe_subscription_id=""
+    )
+
+
+def apply_transfer(*, transfer_id: int) -> None:
+    """A handed-over shop on Stripe: its item leaves the agency's subscription, and a subscription starts on the
+    client's own customer, its first charge when the period the agency paid for ends (a trial until then)."""
+    from ..models import BillingTransfer, Subscription, SubscriptionStatus
+
+    transfer = BillingTransfer.objects.select_related("subscription__plan", "to_account").get(pk=transfer_id)
+    leave_consolidated(
+        transfer.from_stripe_subscription_id,
+        transfer.from_stripe_item_id,
+        key=f"transfer-{transfer.pk}-leave",
+        exclude=transfer.subscription_id,
+    )
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().select_related("plan").get(pk=transfer.subscription_id)
+        if (
+            subscription.stripe_subscription_id
+            or subscription.status == SubscriptionStatus.CANCELED
+            or subscription.account_id != transfer.to_account_id
+        ):
+            return
+        metadata = {
+            "subscription_id": str(subscription.pk),
+            "shop_id": str(subscription.shop_id),
+            "transfer_id": str(transfer.pk),
+        }
+        params: dict = {"customer": ensure_customer(transfer.to_account), "metadata": metadata}
+        paid_through = subscription.current_period_end
+        if paid_through > transfer.at:
+            params["trial_end"] = _ts(paid_through)
+            if subscription.status != SubscriptionStatus.TRIALING:
+                metadata["paid_through"] = "1"  # Stripe says trialing: for us the shop is active, already paid
+        params["items"] = [{"price": ensure_price(subscription.plan)}]
+        created = client().v1.subscriptions.create(
+            params=params, options={"idempotency_key": f"transfer-{transfer.pk}-subscription"}
+        )
+        subscription.stripe_subscription_id = created.id
+        subscription.stripe_item_id = created["items"].data[0].id
+        subscription.save(update_fields=["stripe_subscription_id", "stripe_item_id", "updated"])
 
 
 def push_fee_lines(*, now: datetime) -> list[int]:
@@ -234,6 +407,16 @@ def _invoice_subscription(obj: dict) -> str | None:
     return details.get("subscription")
 
 
+def _line_item_id(line: dict) -> str | None:
+    if isinstance(line.get("subscription_item"), str):
+        return line["subscription_item"]
+    parent = line.get("parent") or {}
+    for key in ("subscription_item_details", "invoice_item_details"):
+        if (parent.get(key) or {}).get("subscription_item"):
+            return parent[key]["subscription_item"]
+    return None
+
+
 def _line_is_proration(line: dict) -> bool:
     if "proration" in line:
         return bool(line["proration"])
@@ -256,54 +439,75 @@ def process_event(event: dict) -> str:
 
 
 def _subscription_event(obj: dict, created: int, *, deleted: bool) -> str:
-    from ..models import Subscription, SubscriptionStatus
-    from . import BILLING, _recover, _suspend
+    """Apply a subscription's state to ours: every client shop on an agency's consolidated subscription (each with
+    the period of its own item), or the one shop of a shop's own subscription."""
+    from ..models import Subscription
 
     with transaction.atomic():
-        subscription = (
+        subscriptions = list(
             Subscription.objects.select_for_update()
-            .select_related("shop")
+            .select_related("shop", "account")
             .filter(stripe_subscription_id=obj["id"])
-            .first()
+            .order_by("pk")
         )
-        if subscription is None:
+        if not subscriptions:
             local_id = (obj.get("metadata") or {}).get("subscription_id")
-            subscription = (
-                Subscription.objects.select_for_update().select_related("shop").filter(pk=local_id).first()
+            subscriptions = list(
+                Subscription.objects.select_for_update()
+                .select_related("shop", "account")
+                .filter(pk=local_id, stripe_subscription_id__in=["", obj["id"]])
                 if str(local_id or "").isdigit()
-                else None
+                else []
             )
-        if subscription is None or created < subscription.stripe_state_at:
-            return "ignored"  # not ours, or older than what we already applied
-        status = "canceled" if deleted else SUBSCRIPTION_STATUS.get(obj.get("status"), subscription.status)
-        now = _dt(created) or timezone.now()
-        start, end = _period(obj)
-        subscription.stripe_subscription_id = obj["id"]
-        subscription.stripe_state_at = created
+        applied = [_apply_subscription_state(subscription, obj, created, deleted) for subscription in subscriptions]
+    return "processed" if any(applied) else "ignored"  # not ours, or older than what we already applied
+
+
+def _item_period(obj: dict, item_id: str) -> tuple[int | None, int | None]:
+    for item in (obj.get("items") or {}).get("data") or []:
+        if item.get("id") == item_id and item.get("current_period_end"):
+            return item.get("current_period_start"), item.get("current_period_end")
+    return _period(obj)
+
+
+def _apply_subscription_state(subscription, obj: dict, created: int, deleted: bool) -> bool:
+    from ..models import SubscriptionStatus
+    from . import BILLING, _recover, _suspend
+
+    if created < subscription.stripe_state_at:
+        return False
+    status = "canceled" if deleted else SUBSCRIPTION_STATUS.get(obj.get("status"), subscription.status)
+    if status == "trialing" and (obj.get("metadata") or {}).get("paid_through"):
+        status = "active"  # a handed-over shop's new subscription waits for the end of the period already paid
+    now = _dt(created) or timezone.now()
+    start, end = _item_period(obj, subscription.stripe_item_id)
+    subscription.stripe_subscription_id = obj["id"]
+    subscription.stripe_state_at = created
+    if not is_consolidated(subscription):  # the agency's subscription never ends for one shop: ours decides
         subscription.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
-        if start and end:
-            subscription.current_period_start, subscription.current_period_end = _dt(start), _dt(end)
-        if obj.get("trial_end"):
-            subscription.trial_end = _dt(obj["trial_end"])
-        previous = subscription.status
-        if status == "past_due":
-            if previous != SubscriptionStatus.SUSPENDED:  # dunning, not Stripe, decides the suspension
-                subscription.status = SubscriptionStatus.PAST_DUE
-                subscription.past_due_since = subscription.past_due_since or _dt(created)
-        elif status == "canceled":
-            subscription.status = SubscriptionStatus.CANCELED
-            subscription.canceled_at = _dt(obj.get("canceled_at") or created)
-        else:
-            subscription.status = status
-            subscription.past_due_since = None
-        subscription.save()
-        if status == "canceled" and previous != SubscriptionStatus.CANCELED:
-            _suspend(subscription.shop, _("Subscription canceled."), None, BILLING, now)
-        if status in ("active", "trialing") and previous in (SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED):
-            subscription.status = previous  # let _recover lift it (and resume the shop) when nothing is unpaid
-            subscription.save(update_fields=["status"])
-            _recover(subscription.account, now)
-    return "processed"
+    if start and end:
+        subscription.current_period_start, subscription.current_period_end = _dt(start), _dt(end)
+    if obj.get("trial_end") and status == "trialing":
+        subscription.trial_end = _dt(obj["trial_end"])
+    previous = subscription.status
+    if status == "past_due":
+        if previous != SubscriptionStatus.SUSPENDED:  # dunning, not Stripe, decides the suspension
+            subscription.status = SubscriptionStatus.PAST_DUE
+            subscription.past_due_since = subscription.past_due_since or _dt(created)
+    elif status == "canceled":
+        subscription.status = SubscriptionStatus.CANCELED
+        subscription.canceled_at = _dt(obj.get("canceled_at") or created)
+    else:
+        subscription.status = status
+        subscription.past_due_since = None
+    subscription.save()
+    if status == "canceled" and previous != SubscriptionStatus.CANCELED:
+        _suspend(subscription.shop, _("Subscription canceled."), None, BILLING, now)
+    if status in ("active", "trialing") and previous in (SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED):
+        subscription.status = previous  # let _recover lift it (and resume the shop) when nothing is unpaid
+        subscription.save(update_fields=["status"])
+        _recover(subscription.account, now)
+    return True
 
 
 INVOICE_RANK = {"draft": 0, "open": 1, "uncollectible": 1, "paid": 2, "void": 2}
@@ -336,7 +540,9 @@ def _invoice_event(kind: str, obj: dict, created: int) -> str:
 def _create_local_invoice(account, obj: dict):
     from ..models import Invoice, InvoiceLine, InvoiceStatus, LineKind, Subscription
 
-    subscription = Subscription.objects.filter(stripe_subscription_id=_invoice_subscription(obj) or "-").first()
+    on_invoice = Subscription.objects.filter(stripe_subscription_id=_invoice_subscription(obj) or "-").order_by("pk")
+    by_item = {s.stripe_item_id: s.shop_id for s in on_invoice if s.stripe_item_id}
+    fallback_shop = on_invoice.values_list("shop_id", flat=True).first()
     issued = _dt(obj.get("effective_at") or obj.get("created")) or timezone.now()
     invoice = Invoice.objects.create(
         account=account,
@@ -356,7 +562,8 @@ def _create_local_invoice(account, obj: dict):
         if metadata.get("kind") == "technical_fee" and str(local_line_id or "").isdigit():
             InvoiceLine.objects.filter(pk=local_line_id, account=account).update(invoice=invoice, position=position)
             continue
-        shop_id = (subscription.shop_id if subscription else None) or metadata.get("shop_id")
+        # a consolidated invoice: each subscription line (and proration) names its item, hence its client shop
+        shop_id = by_item.get(_line_item_id(line)) or metadata.get("shop_id") or fallback_shop
         if not shop_id:
             continue
         InvoiceLine.objects.create(

@@ -67,7 +67,7 @@ def add_member(*, agency_id: int, email: str, role: str, by) -> AgencyMembership
     return membership
 
 
-def transfer_shop(*, shop_id: int, email: str, keep_agency_access: bool, by) -> Shop:
+def transfer_shop(*, shop_id: int, email: str, keep_agency_access: bool, by, now=None) -> Shop:
     """Hand a shop over: the user with `email` becomes its owner and pays for it from now on.
 
     The previous owner (and the agency) keep access as staff when `keep_agency_access`, else lose it."""
@@ -87,14 +87,18 @@ def transfer_shop(*, shop_id: int, email: str, keep_agency_access: bool, by) -> 
         previous_owners = ShopMembership.objects.filter(shop=shop, role=MembershipRole.OWNER).exclude(user=new_owner)
         if keep_agency_access:
             previous_owners.update(role=MembershipRole.STAFF)
-            if shop.agency_id and by.pk != shop.owner_id:
-                ShopMembership.objects.get_or_create(shop=shop, user=by, defaults={"role": MembershipRole.STAFF})
+            # the previous owner and the agency member handing over keep access as staff, even when they reached
+            # the shop through the agency (no membership row of their own)
+            for user_id in {shop.owner_id, by.pk} - {None, new_owner.pk}:
+                ShopMembership.objects.get_or_create(
+                    shop=shop, user_id=user_id, defaults={"role": MembershipRole.STAFF}
+                )
         else:
             previous_owners.delete()
         ShopMembership.objects.update_or_create(shop=shop, user=new_owner, defaults={"role": MembershipRole.OWNER})
         shop.owner, shop.agency = new_owner, None  # agency-derived access ends with the hand-over
         shop.save(update_fields=["owner", "agency"])
-        move_billing_to_shop(shop=shop, email=new_owner.email)
+        move_billing_to_shop(shop=shop, email=new_owner.email, now=now)
     forget_hosts(shop_hosts(shop))
     return shop
 

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils import timezone
+
 from tenant_apps.events.interface import publish
 
 from .models import Order
@@ -30,6 +32,7 @@ def order_payload(order: Order) -> dict[str, Any]:
         "refunded_amount": order.refunded_amount,
         "payment_method": order.payment_method,
         "ref": order.ref_code,
+        "paid_at": order.paid_at.isoformat() if order.paid_at else None,
         "lines": [
             {
                 "order_line_id": line.pk,
@@ -44,4 +47,5 @@ def order_payload(order: Order) -> dict[str, Any]:
 
 
 def publish_order_event(name: str, order: Order, **extra: Any) -> None:
-    publish(name, {**order_payload(order), **extra})
+    """`occurred_at`: when this happened (the event may be delivered much later, e.g. after a month end)."""
+    publish(name, {**order_payload(order), "occurred_at": timezone.now().isoformat(), **extra})

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django_tenants.utils import tenant_context
 
 from billing import services
-from billing.models import Invoice, Subscription
+from billing.models import BillingTransfer, Invoice, Subscription
 from shared_apps.agencies.models import Agency, AgencyMembership
 from shared_apps.tenancy.models import ShopMembership
 from tests.factories import UserFactory
@@ -113,7 +113,7 @@ def test_transfer_hands_ownership_and_billing_to_the_client(shop_a, owner_a):
     ShopMembership.objects.filter(shop=shop_a).update(user=boss)  # the agency opened the shop
     shop_a.owner = boss
     shop_a.save(update_fields=["owner"])
-    services.start_trial(shop=shop_a, now=T0)
+    before = services.start_trial(shop=shop_a, now=T0)
     assert Subscription.objects.get().account.agency_id == agency.pk
 
     response = api(boss).post(
@@ -129,8 +129,17 @@ def test_transfer_hands_ownership_and_billing_to_the_client(shop_a, owner_a):
         client.pk: "owner",
         boss.pk: "staff",
     }
-    assert Subscription.objects.get().account.shop_id == shop_a.pk
-    assert Subscription.objects.get().account.email == "client@example.com"
+    subscription = Subscription.objects.get()
+    assert subscription.account.shop_id == shop_a.pk
+    assert subscription.account.email == "client@example.com"
+    # offline mode: the same state moves (plan, status, period), recorded as a transfer from the agency's account
+    assert (subscription.plan.code, subscription.status, subscription.current_period_end) == (
+        before.plan.code,
+        before.status,
+        before.current_period_end,
+    )
+    transfer = BillingTransfer.objects.get()
+    assert (transfer.from_account.agency_id, transfer.to_account_id) == (agency.pk, subscription.account_id)
 
 
 def test_transfer_bad_input_changes_nothing(shop_a, owner_a, shop_b):

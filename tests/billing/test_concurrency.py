@@ -82,3 +82,32 @@ def test_two_billing_runs_at_once_issue_one_invoice(plans):
     invoice = Invoice.objects.get()
     assert [(line.position, line.kind, line.amount) for line in invoice.lines.all()] == [(1, "subscription", 9_900)]
     assert Subscription.objects.get().status == "active"
+
+
+def test_two_client_shops_joining_at_once_make_one_consolidated_stripe_subscription(plans, stripe_fake):
+    from billing.models import ConsolidatedSubscription
+    from billing.services import stripe_billing as stripe_sync
+    from shared_apps.agencies.models import Agency
+
+    stripe_fake.clock = lambda: int((T0 + timedelta(days=14, hours=1)).timestamp())
+    agency = Agency.objects.create(name="杭州代运营")
+    ids = []
+    for subdomain in ("alpha", "beta"):
+        shop = ensure_shop(subdomain, agency=agency)
+        subscription = services.start_trial(shop=shop, now=T0)
+        Subscription.objects.filter(pk=subscription.pk).update(status="active")  # the trial is over
+        ids.append(subscription.pk)
+    lock = threading.Lock()
+
+    def join():
+        with lock:
+            subscription_id = ids.pop()
+        stripe_sync.join_consolidated(subscription_id=subscription_id)
+
+    together(2, join)
+
+    group = ConsolidatedSubscription.objects.get()
+    assert len(stripe_fake.objects_of("subscription")) == 1 and len(stripe_fake.objects_of("customer")) == 1
+    items = {item["id"] for item in stripe_fake.get(group.stripe_subscription_id)["items"]["data"]}
+    assert set(Subscription.objects.values_list("stripe_item_id", flat=True)) == items
+    assert len(items) == 2

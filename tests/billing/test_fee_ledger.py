@@ -1,16 +1,21 @@
 """Technical fee: GMV (paid orders minus refunds) x the plan's bps, fed by order events through the events door."""
 
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from billing import services
-from billing.models import FeeEntry, Invoice
+from billing.models import FeeEntry, Invoice, InvoiceLine, Plan, Subscription
 from tenant_apps.events import services as events
 from tenant_apps.events.interface import publish
+from tenant_apps.events.models import Delivery, EventStatus, OutboxEvent
+from tenant_apps.events.registry import PLATFORM_PREFIX
 
-from .conftest import T0
+from .conftest import SHANGHAI, T0
+
+LEDGER = f"{PLATFORM_PREFIX}billing.technical_fee_ledger"
 
 
 def order_event(shop, name: str, **payload) -> None:
@@ -19,6 +24,12 @@ def order_event(shop, name: str, **payload) -> None:
         with transaction.atomic():
             publish(name, {"currency": "CNY", **payload})
         events.drain_due_events()
+
+
+def ledger_deliveries(shop) -> int:
+    with tenant_context(shop):
+        assert not any("technical_fee_ledger" in e for e in OutboxEvent.objects.values_list("last_error", flat=True))
+        return Delivery.objects.filter(handler=LEDGER).count()
 
 
 def test_fee_is_gmv_of_paid_orders_minus_refunds_times_bps_to_the_fen(trial_a, shop_a, owner_api):
@@ -66,3 +77,59 @@ def test_a_redelivered_event_counts_once(trial_a, shop_a):
     )
 
     assert FeeEntry.objects.count() == 1
+
+
+def test_a_fee_is_dated_when_the_order_was_paid_and_a_late_event_counts_in_that_month(trial_a, shop_a):
+    """The drain may deliver an order.paid after the month end: the fee belongs to the month of the payment."""
+    jan_31 = datetime(2026, 1, 31, 23, 50, tzinfo=SHANGHAI)
+    feb_1 = datetime(2026, 2, 1, 0, 10, tzinfo=SHANGHAI)
+    services.run_billing(now=T0 + timedelta(days=14, hours=1))  # trial over, first invoice
+    order_event(shop_a, "order.paid", order_id=1, total_amount=10_000, gateway="test", paid_at=jan_31.isoformat())
+    order_event(shop_a, "order.paid", order_id=2, total_amount=20_000, gateway="test", paid_at=feb_1.isoformat())
+    late, february = FeeEntry.objects.order_by("order_id")
+    assert (late.occurred_at, february.occurred_at) == (jan_31, feb_1)  # not the delivery time
+    # a refund is dated when it happened
+    order_event(shop_a, "order.refunded", order_id=1, refund_amount=1_000, occurred_at=feb_1.isoformat())
+    assert FeeEntry.objects.get(event_name="order.refunded").occurred_at == feb_1
+
+    services.run_billing(now=datetime(2026, 2, 1, 3, 0, tzinfo=SHANGHAI))  # the monthly run: January's fees only
+    [line] = InvoiceLine.objects.filter(kind="technical_fee")
+    assert (line.amount, line.period_start, line.period_end) == (60, jan_31, datetime(2026, 2, 1, tzinfo=SHANGHAI))
+    assert list(line.fee_entries.values_list("order_id", flat=True)) == [1]
+    assert FeeEntry.objects.filter(invoice_line__isnull=True).count() == 2  # February's wait for March
+
+
+def test_a_fee_is_rated_by_the_plan_in_force_when_the_order_was_paid(trial_a, shop_a):
+    paid_at = T0 + timedelta(days=1)
+    services.change_plan(shop=shop_a, plan_code="pro-monthly", now=T0 + timedelta(days=2))  # 60 -> 40 bps
+    order_event(shop_a, "order.paid", order_id=1, total_amount=10_000, paid_at=paid_at.isoformat())
+    order_event(shop_a, "order.paid", order_id=2, total_amount=10_000, paid_at=(T0 + timedelta(days=3)).isoformat())
+    assert list(FeeEntry.objects.order_by("order_id").values_list("technical_fee_bps", "fee_amount")) == [
+        (60, 60),
+        (40, 40),
+    ]
+
+
+def test_the_ledger_handler_survives_an_emptied_plan_table_and_partial_test_events(shop_a):
+    """The log noise: after a transactional test flushes the public schema (the seeded plans go with it), the next
+    order event of a shop without a subscription failed the handler ('Unknown plan.', an input error raised while
+    looking up the default rate); and bare test events without an order id were booked as order 0. Now the rate
+    lookup re-seeds the default plans like signup does, and an event without an order id is skipped."""
+    Subscription.objects.all().delete()
+    Plan.objects.all().delete()  # what TransactionTestCase's flush leaves behind
+    order_event(shop_a, "order.paid", lines=[{"product_id": 1, "quantity": 1}])  # a bare test event
+    order_event(shop_a, "order.paid", order_id=7, total_amount=10_000)
+    assert ledger_deliveries(shop_a) == 2  # the billing handler ran (and succeeded) for each of them
+    [entry] = FeeEntry.objects.all()
+    assert (entry.order_id, entry.technical_fee_bps, entry.fee_amount) == (7, 60, 60)
+    # redelivered (a lost acknowledgement): still one entry, and the handler does not fail
+    with tenant_context(shop_a):
+        OutboxEvent.objects.update(status=EventStatus.PENDING)
+        Delivery.objects.all().delete()
+        events.drain_due_events()
+    assert ledger_deliveries(shop_a) == 2
+    assert FeeEntry.objects.count() == 1
+    assert (
+        services.record_order_event(shop=shop_a, event_id=uuid.uuid4(), name="order.paid", payload={"order_id": "x"})
+        is None
+    )

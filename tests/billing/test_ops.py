@@ -1,11 +1,14 @@
-"""Operator API: is_staff only; shops with plan, status and GMV; suspend/resume with a reason (audited); revenue."""
+"""Operator API and console: operator staff only (the "operator" group, not superusers); shops with plan, status
+and GMV; suspend/resume with a reason (audited); revenue."""
 
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
 from billing import services
-from billing.models import FeeEntry, ShopStatusChange
+from billing.models import FeeEntry, Invoice, ShopStatusChange
+from billing.services.operators import ensure_operator_group, make_operators
 from tests.factories import UserFactory
 
 from .conftest import T0, api
@@ -13,11 +16,15 @@ from .conftest import T0, api
 
 @pytest.fixture
 def operator(db):
-    return UserFactory(is_staff=True)
+    """A staff account in the operator group, not a superuser."""
+    user = UserFactory(is_staff=True)
+    user.groups.add(ensure_operator_group())
+    return user
 
 
 def test_non_operators_get_401_or_403_and_nothing_changes(shop_a, owner_a):
-    for user, expected in ((None, 401), (owner_a, 403)):
+    staff_without_group = UserFactory(is_staff=True)
+    for user, expected in ((None, 401), (owner_a, 403), (staff_without_group, 403)):
         client = api(user)
         assert client.get("/api/v1/ops/shops").status_code == expected
         assert client.get("/api/v1/ops/revenue?month=2026-01").status_code == expected
@@ -25,6 +32,7 @@ def test_non_operators_get_401_or_403_and_nothing_changes(shop_a, owner_a):
             f"/api/v1/ops/shops/{shop_a.pk}/suspend", {"reason": "x"}, content_type="application/json"
         )
         assert response.status_code == expected
+        assert client.post("/api/v1/ops/invoices/1/mark-paid").status_code == expected
     shop_a.refresh_from_db()
     assert shop_a.status == "active"
     assert not ShopStatusChange.objects.exists()
@@ -110,3 +118,79 @@ def test_revenue_of_a_month(operator, shop_a, trial_a):
     }
     for bad in ("2026-13", "2026-1", "jan", ""):
         assert api(operator).get(f"/api/v1/ops/revenue?month={bad}").status_code == 400
+
+
+def console(user) -> Client:
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def test_the_operator_console_works_for_an_operator_who_is_not_a_superuser(operator, shop_a, trial_a):
+    run = services.run_billing(now=T0 + timedelta(days=14, hours=1))
+    invoice = Invoice.objects.get(pk=run.invoices[0])
+    admin = console(operator)
+    for url in (
+        "/admin/",
+        "/admin/billing/invoice/",
+        f"/admin/billing/invoice/{invoice.pk}/change/",
+        f"/admin/billing/invoice/{invoice.pk}/print/",
+        "/admin/billing/invoice/revenue/?month=2026-01",
+        "/admin/billing/plan/",
+        "/admin/billing/subscription/",
+        "/admin/billing/feeentry/",
+        "/admin/billing/stripeevent/",
+        "/admin/billing/shopstatuschange/",
+        "/admin/tenancy/shop/",
+        "/admin/agencies/agency/",
+    ):
+        assert admin.get(url).status_code == 200, url
+    # the actions: mark paid, suspend with a reason (audited)
+    response = admin.post(
+        "/admin/billing/invoice/", {"action": "mark_paid", "_selected_action": [invoice.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.marked_paid_by_id) == ("paid", operator.pk)
+    admin.post(
+        "/admin/tenancy/shop/",
+        {"action": "suspend", "_selected_action": [shop_a.pk], "apply": "1", "reason": "违规商品"},
+    )
+    shop_a.refresh_from_db()
+    assert shop_a.status == "suspended"
+    assert ShopStatusChange.objects.get().by_id == operator.pk
+
+
+def test_staff_outside_the_operator_group_get_403_in_the_console(shop_a, trial_a):
+    run = services.run_billing(now=T0 + timedelta(days=14, hours=1))
+    invoice_id = run.invoices[0]
+    admin = console(UserFactory(is_staff=True))
+    for url in (
+        "/admin/billing/invoice/",
+        "/admin/billing/invoice/revenue/?month=2026-01",
+        "/admin/tenancy/shop/",
+        "/admin/billing/plan/",
+    ):
+        assert admin.get(url).status_code == 403, url
+    assert admin.get(f"/admin/billing/invoice/{invoice_id}/print/").status_code in (403, 404)
+    admin.post("/admin/billing/invoice/", {"action": "mark_paid", "_selected_action": [invoice_id]})
+    admin.post(
+        "/admin/tenancy/shop/", {"action": "suspend", "_selected_action": [shop_a.pk], "apply": "1", "reason": "x"}
+    )
+    assert Invoice.objects.get(pk=invoice_id).status == "open"
+    shop_a.refresh_from_db()
+    assert shop_a.status == "active" and not ShopStatusChange.objects.exists()
+
+
+def test_the_operator_group_command_makes_operators(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    user = UserFactory(email="ops@example.com")
+    call_command("operator_group", "--add", "OPS@example.com", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    user.refresh_from_db()
+    assert user.is_staff and not user.is_superuser
+    assert user.has_perm("billing.mark_invoice_paid") and user.has_perm("billing.suspend_shop")
+    with pytest.raises(CommandError):
+        call_command("operator_group", "--add", "nobody@example.com")
+    assert make_operators([]) == []

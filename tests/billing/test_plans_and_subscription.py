@@ -126,5 +126,41 @@ def test_downgrade_below_current_staff_seats_is_400(trial_a, shop_a, owner_api):
     assert Subscription.objects.get().plan.code == "pro-monthly"
 
 
+def test_a_downgrade_is_checked_against_every_limit_and_names_each_one(trial_a, shop_a, owner_api, monkeypatch):
+    from tenant_apps.catalog import interface as catalog
+
+    services.change_plan(shop=shop_a, plan_code="flagship-monthly", now=T0)
+    for _ in range(3):  # owner + 3 = 4 seats, basic allows 3
+        ShopMembership.objects.create(shop=shop_a, user=UserFactory(), role="staff")
+    monkeypatch.setattr(catalog, "product_count", lambda: 501)  # basic allows 500
+    before = list(Subscription.objects.values())
+
+    for plan in ("basic-monthly", "basic-yearly"):
+        response = owner_api.post(
+            f"/api/v1/shops/{shop_a.pk}/subscription", {"plan": plan}, content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert response.json()["errors"]["plan"] == [
+            "此套餐最多 3 个员工席位，店铺已使用 4 个。",
+            "此套餐最多 500 个商品，店铺已有 501 个。",
+        ]
+    assert list(Subscription.objects.values()) == before
+    assert SubscriptionChange.objects.count() == 1  # only the upgrade to flagship
+    # within the limits (pro: 10 seats, 5,000 products) the downgrade goes through
+    response = owner_api.post(
+        f"/api/v1/shops/{shop_a.pk}/subscription", {"plan": "pro-monthly"}, content_type="application/json"
+    )
+    assert (response.status_code, Subscription.objects.get().plan.code) == (200, "pro-monthly")
+
+
+def test_every_limit_a_plan_defines_is_checked_on_a_plan_change(db):
+    limit_fields = {
+        f.name
+        for f in Plan._meta.get_fields()
+        if f.name.startswith(("max_", "staff_", "limit_")) or f.name.endswith(("_limit", "_seats"))
+    }
+    assert limit_fields == {name for name, _usage, _message in services.PLAN_LIMITS}
+
+
 def test_plan_names_are_translated_msgids(db):
     assert set(Plan.objects.values_list("name", flat=True)) == {"Basic", "Professional", "Flagship"}

@@ -474,12 +474,12 @@ class FakeStripe:
         days = {"day": 1, "week": 7, "month": 30, "year": 365}[price["recurring"]["interval"]]
         return start + days * price["recurring"]["interval_count"] * 86400
 
-    def _subscription_item(self, subscription_id: str, price: dict, quantity: int) -> dict:
+    def _subscription_item(self, subscription_id: str, price: dict, quantity: int, metadata=None) -> dict:
         item = spec.fixture("subscription_item")
         item.update(
             id=self._new_id("si"),
             created=self.clock(),
-            metadata={},
+            metadata=dict(metadata or {}),
             price=json.loads(json.dumps(price)),
             quantity=quantity,
             subscription=subscription_id,
@@ -515,7 +515,9 @@ class FakeStripe:
         items = []
         for entry in params["items"]:
             price = self._load(account, "price", entry["price"], "items[0][price]")
-            items.append(self._subscription_item(subscription["id"], price, entry.get("quantity", 1)))
+            items.append(
+                self._subscription_item(subscription["id"], price, entry.get("quantity", 1), entry.get("metadata"))
+            )
         subscription["items"] = {
             "object": "list",
             "data": items,
@@ -557,18 +559,37 @@ class FakeStripe:
             subscription["cancel_at"] = subscription["current_period_end"] if params["cancel_at_period_end"] else None
         subscription["metadata"].update(params.get("metadata") or {})
         behavior = params.get("proration_behavior", "create_prorations")
-        for entry in params.get("items") or []:
-            old = next((i for i in subscription["items"]["data"] if i["id"] == entry.get("id")), None)
-            if entry.get("id") and old is None:
+        prorating = behavior != "none" and subscription["status"] == "active"
+        entries = params.get("items") or []
+        for entry in entries:
+            if entry.get("id") and not any(i["id"] == entry["id"] for i in subscription["items"]["data"]):
                 raise _missing("subscription_item", entry["id"], "items[0][id]")
-            price = self._load(account, "price", entry["price"], "items[0][price]")
-            if old is None:
-                subscription["items"]["data"].append(self._subscription_item(subscription_id, price, 1))
+        deleted = {entry["id"] for entry in entries if entry.get("deleted") and entry.get("id")}
+        if deleted and len(subscription["items"]["data"]) - len(deleted) + sum(not e.get("id") for e in entries) < 1:
+            raise StripeError(400, "invalid_request_error", "A subscription must have at least one active plan.")
+        for entry in entries:
+            old = next((i for i in subscription["items"]["data"] if i["id"] == entry.get("id")), None)
+            if old is not None and entry.get("deleted"):  # the item leaves: credit for its unused time
+                if prorating:
+                    self._prorate(account, subscription, old, old["price"], None, now, behavior)
+                subscription["items"]["data"].remove(old)
                 continue
-            if behavior != "none" and subscription["status"] == "active":
-                self._prorate(account, subscription, old, price, now, behavior)
-            old["price"] = json.loads(json.dumps(price))
+            price = self._load(account, "price", entry["price"], "items[0][price]") if entry.get("price") else None
+            if old is None:
+                if price is None:
+                    raise StripeError(400, "invalid_request_error", "Missing required param: items[0][price].")
+                item = self._subscription_item(subscription_id, price, entry.get("quantity", 1), entry.get("metadata"))
+                subscription["items"]["data"].append(item)
+                if prorating:  # a new item: charge for the rest of the period
+                    self._prorate(account, subscription, item, None, price, now, behavior)
+                continue
+            if price is not None:
+                if prorating:
+                    self._prorate(account, subscription, old, old["price"], price, now, behavior)
+                old["price"] = json.loads(json.dumps(price))
             old["quantity"] = entry.get("quantity", old["quantity"])
+            if isinstance(entry.get("metadata"), dict):
+                old["metadata"].update(entry["metadata"])
         if params.get("trial_end") == "now" and subscription["status"] == "trialing":
             subscription.update(status="active", trial_end=now, current_period_start=now)
             subscription["current_period_end"] = self._period_end(now, subscription["items"]["data"][0]["price"])
@@ -578,11 +599,15 @@ class FakeStripe:
                 subscription["status"] = "past_due"
         return self._checked("subscription", subscription)
 
-    def _prorate(self, account, subscription, item, new_price, now, behavior):
+    def _prorate(self, account, subscription, item, old_price, new_price, now, behavior):
+        """Proration invoice items of one subscription item: a credit for the old price's unused time (none for a
+        new item) and a charge for the rest of the period on the new price (none for a deleted item)."""
         start, end = subscription["current_period_start"], subscription["current_period_end"]
         remaining, total = max(end - now, 0), max(end - start, 1)
         pending = []
-        for price, sign, text in ((item["price"], -1, "Unused time on"), (new_price, 1, "Remaining time on")):
+        for price, sign, text in ((old_price, -1, "Unused time on"), (new_price, 1, "Remaining time on")):
+            if price is None:
+                continue
             amount = sign * round(price["unit_amount"] * item["quantity"] * remaining / total)
             pending.append(
                 self._new_invoice_item(
@@ -595,6 +620,7 @@ class FakeStripe:
                     proration=True,
                     period={"start": now, "end": end},
                     price=price,
+                    subscription_item=item["id"],
                 )
             )
         if behavior == "always_invoice":
@@ -616,6 +642,7 @@ class FakeStripe:
         period=None,
         price=None,
         metadata=None,
+        subscription_item=None,
     ) -> dict:
         now = self.clock()
         item = self._base(
@@ -637,6 +664,8 @@ class FakeStripe:
             discountable=True,
         )
         item.pop("subscription_item", None)  # optional, and never null
+        if subscription_item:
+            item["subscription_item"] = subscription_item
         item["price"] = json.loads(json.dumps(price)) if price else self._one_time_price(account, amount, currency)
         return self._store(account, "invoiceitem", item) and item
 
@@ -697,10 +726,16 @@ class FakeStripe:
             tax_amounts=[],
             tax_rates=[],
         )
+        line.pop("subscription_item", None)
+        if item.get("subscription_item"):  # a proration names the subscription item it prorates
+            line["subscription_item"] = item["subscription_item"]
         return line
 
-    def _subscription_line(self, subscription: dict) -> dict:
-        item = subscription["items"]["data"][0]
+    def _subscription_lines(self, subscription: dict) -> list[dict]:
+        """One line per subscription item (several items = one invoice with a line each)."""
+        return [self._subscription_line(subscription, item) for item in subscription["items"]["data"]]
+
+    def _subscription_line(self, subscription: dict, item: dict) -> dict:
         line = spec.fixture("line_item")
         amount = item["price"]["unit_amount"] * item["quantity"]
         line.update(
@@ -805,7 +840,7 @@ class FakeStripe:
 
     def _invoice_for_subscription(self, account, subscription, reason) -> dict:
         invoice = self._draft_invoice(account, subscription["customer"], subscription["id"], reason)
-        invoice["lines"]["data"].insert(0, self._subscription_line(subscription))
+        invoice["lines"]["data"][0:0] = self._subscription_lines(subscription)
         invoice["period_start"] = subscription["current_period_start"]
         invoice["period_end"] = subscription["current_period_end"]
         self._totals(invoice)
