@@ -28,7 +28,11 @@ def on_paid_late(event: Event) -> None:
 @subscriber("order.refunded", handler="flash_sales.return_refunded_units")
 def on_refunded(event: Event) -> None:
     """Refunded units of a paid order give back their quota (and flash stock while the session is on)."""
-    if event.payload.get("order_id") and event.payload.get("refunded_lines"):
+    payload = event.payload
+    total, refunded = payload.get("total_amount"), payload.get("refunded_amount") or 0
+    if payload.get("order_id"):
         services.return_refunded_units(
-            order_id=event.payload["order_id"], refunded_lines=event.payload["refunded_lines"]
+            order_id=payload["order_id"],
+            refunded_lines=payload.get("refunded_lines") or (),
+            in_full=isinstance(total, int) and refunded >= total,
         )

@@ -385,15 +385,22 @@ def refund_late_orders(*, limit: int = 100) -> dict[str, int]:
 
 
 @transaction.atomic
-def return_refunded_units(*, order_id: int, refunded_lines: Sequence[Mapping]) -> int:
+def return_refunded_units(*, order_id: int, refunded_lines: Sequence[Mapping], in_full: bool = False) -> int:
     """order.refunded of a paid flash-sale order: each refunded unit gives back its member quota (the member no
     longer holds it) and, while the session is not over (scheduled, running or paused), its flash stock (it was
     not sold after all; once the session ended there is nothing left to sell). A participation whose every unit
-    was refunded becomes `refunded`. Exactly once per event (the events app's Delivery rows); returns the units."""
+    was refunded becomes `refunded`. A refund in full without lines (made on the gateway's side) returns every unit
+    not yet returned. Exactly once per event (the events app's Delivery rows); returns the units."""
     wanted: dict[int, int] = {}
     for line in refunded_lines or ():
         if isinstance(line, Mapping) and _whole(line.get("sku_id")) and _whole(line.get("quantity")):
             wanted[line["sku_id"]] = wanted.get(line["sku_id"], 0) + line["quantity"]
+    if not wanted and in_full:
+        wanted = dict(
+            FlashSaleParticipation.objects.filter(order_id=order_id, status=ParticipationStatus.PAID).values_list(
+                "sku_id", "quantity"
+            )
+        )
     if not wanted:
         return 0
     parts = list(

@@ -23,12 +23,15 @@ from tests.orders.test_stripe import pay_stripe, stripe_shop, succeeded_event  #
 from .conftest import buy, create_sale, deliver, held, in_shop, remaining, stock_of
 
 
-def late_paid(shop, stripe_fake, buyer, sale, sku, *, before_payment=lambda: None) -> int:
-    """A flash order paid by card after the timer cancelled it (and after `before_payment` ran)."""
+def late_paid(shop, stripe_fake, buyer, sale, sku, *, before_payment=lambda: None, by_shopper=False) -> int:
+    """A flash order paid by card after the timer (or the shopper) cancelled it and `before_payment` ran."""
     order_id = buy(buyer, sale, sku).json()["id"]
     assert pay_stripe(buyer, order_id).status_code == 200
     intent_id = in_shop(shop, lambda: Payment.objects.get(order_id=order_id).stripe_payment_intent_id)
-    in_shop(shop, lambda: run_due_timers(now=timezone.now() + timedelta(minutes=6)))
+    if by_shopper:
+        assert buyer.client.post(f"/api/v1/store/orders/{order_id}/cancel").status_code == 200
+    else:
+        in_shop(shop, lambda: run_due_timers(now=timezone.now() + timedelta(minutes=6)))
     deliver(shop)
     assert in_shop(shop, lambda: Order.objects.get(pk=order_id).status) == "cancelled"
     before_payment()
@@ -130,6 +133,21 @@ def test_a_late_payment_is_refunded_when_the_goods_are_gone_even_with_flash_stoc
     assert in_shop(shop, lambda: Order.objects.get(pk=order_id).status) == "cancelled"
 
 
+def test_a_late_payment_for_an_order_the_shopper_cancelled_is_refunded_not_kept(
+    stripe_shop,  # noqa: F811
+    stripe_fake,
+    catalog_a,
+    buyer_a,
+    sale_a,
+):
+    order_id = late_paid(stripe_shop, stripe_fake, buyer_a, sale_a, catalog_a.tea, by_shopper=True)
+
+    assert part_status(stripe_shop, order_id) == "refunding"
+    assert remaining(stripe_shop, sale_a) == 5 and held(stripe_shop, sale_a, buyer_a) == 0
+    assert in_shop(stripe_shop, lambda: services.refund_late_orders()) == {"refunded": 1, "refund_errors": 0}
+    assert in_shop(stripe_shop, lambda: Order.objects.get(pk=order_id).status) == "cancelled"
+
+
 def test_late_payment_events_without_an_order_or_of_other_orders_change_nothing(shop_a, catalog_a, buyer_a, sale_a):
     from tenant_apps.events.interface import Event
     from tenant_apps.flash_sales.handlers import on_paid_late, on_refunded
@@ -204,4 +222,22 @@ def test_after_the_session_ended_a_refund_gives_back_the_quota_but_not_the_flash
     deliver(shop_a)
 
     assert remaining(shop_a, sale_a) == 4 and held(shop_a, sale_a, buyer_a) == 0
+    assert part_status(shop_a, order_id) == "refunded"
+
+
+def test_a_refund_in_full_made_on_the_gateways_side_without_lines_gives_everything_back(
+    paying, shop_a, catalog_a, buyer_a, sale_a
+):
+    from tenant_apps.events.interface import Event
+    from tenant_apps.flash_sales.handlers import on_refunded
+
+    order_id = paid_flash_order(buyer_a, sale_a, catalog_a.tea)
+    deliver(shop_a)
+    partial = {"order_id": order_id, "total_amount": 9900, "refunded_amount": 5000}  # charge.refunded, no lines
+    in_shop(shop_a, lambda: on_refunded(Event(id=None, name="order.refunded", payload=partial, created=timezone.now())))
+    assert remaining(shop_a, sale_a) == 4 and held(shop_a, sale_a, buyer_a) == 1
+
+    full = {**partial, "refunded_amount": 9900}
+    in_shop(shop_a, lambda: on_refunded(Event(id=None, name="order.refunded", payload=full, created=timezone.now())))
+    assert remaining(shop_a, sale_a) == 5 and held(shop_a, sale_a, buyer_a) == 0
     assert part_status(shop_a, order_id) == "refunded"

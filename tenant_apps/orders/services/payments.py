@@ -174,6 +174,7 @@ def keep_late_payment(*, order_id: int) -> Order:
         return order
     if (
         order.status != OrderStatus.CANCELLED
+        or order.cancel_reason != "timeout"  # a shopper or merchant who cancelled meant it: refund instead
         or payment is None
         or not payment.needs_refund
         or payment.refunded_amount
