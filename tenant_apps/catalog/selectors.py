@@ -284,6 +284,16 @@ def stock_alerts() -> dict[str, int]:
     }
 
 
+def sku_prices(product_ids: Iterable[int]) -> list[tuple[int, int, int]]:
+    """[(sku id, product id, list price)] of the SKUs of these products that are on sale, in one query (what the
+    pricing seam needs to price them for a shopper: the storefront's member prices)."""
+    ids = sorted({int(pk) for pk in product_ids if isinstance(pk, int) and 0 < pk < 2**63})
+    if not ids:
+        return []
+    rows = Sku.objects.filter(product_id__in=ids, product__status=ProductStatus.ACTIVE).order_by("product_id", "pk")
+    return list(rows.values_list("pk", "product_id", "price_amount"))
+
+
 def products_on_sale() -> int:
     return Product.objects.filter(status=ProductStatus.ACTIVE).count()
 

@@ -16,3 +16,23 @@ def on_cancelled(event: Event) -> None:
 def on_paid(event: Event) -> None:
     if event.payload.get("order_id"):
         services.mark_paid(order_id=event.payload["order_id"])
+
+
+@subscriber("order.paid_late", handler="flash_sales.settle_late_payment")
+def on_paid_late(event: Event) -> None:
+    """The payment came after the unpaid window released the order: take the flash stock again or refund."""
+    if event.payload.get("order_id"):
+        services.settle_late_payment(order_id=event.payload["order_id"])
+
+
+@subscriber("order.refunded", handler="flash_sales.return_refunded_units")
+def on_refunded(event: Event) -> None:
+    """Refunded units of a paid order give back their quota (and flash stock while the session is on)."""
+    payload = event.payload
+    total, refunded = payload.get("total_amount"), payload.get("refunded_amount") or 0
+    if payload.get("order_id"):
+        services.return_refunded_units(
+            order_id=payload["order_id"],
+            refunded_lines=payload.get("refunded_lines") or (),
+            in_full=isinstance(total, int) and refunded >= total,
+        )

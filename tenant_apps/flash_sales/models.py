@@ -5,7 +5,9 @@ a flash price and a flash stock per SKU, separate from the SKU's own stock, and 
 - FlashSaleQuota is one row per (item, member), grown by INSERT ... ON CONFLICT DO UPDATE ... WHERE the new
   total stays within the limit, so two orders of one member never both pass the quota;
 - FlashSaleParticipation snapshots what the order got (price, limits) and is released when the unpaid order
-  is cancelled (order.cancelled event), which gives the flash stock and the quota back.
+  is cancelled (order.cancelled event), which gives the flash stock and the quota back; a payment arriving after
+  that takes them again or is refunded (order.paid_late), and refunded units of a paid order give back their
+  quota and, while the session is on, their flash stock (order.refunded). docs/flash_sales.md says why.
 """
 
 from django.db import models
@@ -94,6 +96,10 @@ class ParticipationStatus(models.TextChoices):
     PLACED = "placed", _("Awaiting payment")
     PAID = "paid", _("Paid")
     RELEASED = "released", _("Released")
+    # The payment arrived after the release and the flash stock was gone: the order is being refunded in full.
+    REFUNDING = "refunding", _("Refund due")
+    # Refunded: a late payment given back, or every unit of a paid order refunded (see `returned`).
+    REFUNDED = "refunded", _("Refunded")
 
 
 class FlashSaleParticipation(models.Model):
@@ -109,6 +115,8 @@ class FlashSaleParticipation(models.Model):
     price_amount = models.PositiveBigIntegerField()
     snapshot = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=ParticipationStatus.choices, default=ParticipationStatus.PLACED)
+    # Units of a paid order refunded since: their quota (and, while the session is on, flash stock) came back.
+    returned = models.PositiveIntegerField(default=0, verbose_name=_("refunded units"))
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,16 +5,18 @@ are enforced by the database under concurrency: a guarded UPDATE on the item row
 upsert of the member's quota row that only applies while the new total stays within the limit.
 """
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from micromall.errors import Conflict, Invalid, NotFound
+from micromall.errors import ApplicationError, Conflict, Invalid, NotFound
 from tenant_apps.catalog.interface import MAX_PRICE_AMOUNT, skus_for_sale
-from tenant_apps.marketing.interface import ActivityStatus, change_activity_status, check_window
+from tenant_apps.marketing.interface import ActivityStatus, change_activity_status, check_window, effective_status
 
 from .models import (
     DEFAULT_PAY_MINUTES,
@@ -26,9 +28,12 @@ from .models import (
     ParticipationStatus,
 )
 
+log = logging.getLogger(__name__)
 MAX_ITEMS = 50
 MAX_LIMIT = 9999
 OPEN_STATUSES = (ActivityStatus.DRAFT, ActivityStatus.SCHEDULED, ActivityStatus.RUNNING, ActivityStatus.PAUSED)
+# A session in one of these (effective) states may still sell: refunded units go back to its flash stock.
+SELLING_STATUSES = (ActivityStatus.SCHEDULED, ActivityStatus.RUNNING, ActivityStatus.PAUSED)
 # One writer of flash-sale sessions per shop at a time, so two overlapping sessions of a SKU cannot both pass
 # the overlap check (transaction-level advisory lock; the key is per schema because search_path is).
 _CREATE_LOCK = 0x7F1A5_5A1E
@@ -200,6 +205,37 @@ RETURNING bought
 """
 
 
+def _take(item: FlashSaleItem, member_id: int, quantity: int) -> None:
+    """Take `quantity` of the item's flash stock (guarded UPDATE) and of the member's quota (guarded upsert);
+    Conflict (reason sold_out / per_member_limit) when either is short. In the caller's transaction."""
+    taken = FlashSaleItem.objects.filter(pk=item.pk, remaining__gte=quantity).update(
+        remaining=F("remaining") - quantity
+    )
+    if not taken:
+        raise Conflict(
+            _("“%(title)s” is sold out in this flash sale.") % {"title": item.title},
+            sku_id=item.sku_id,
+            reason="sold_out",
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_QUOTA, [item.pk, member_id, quantity, item.per_member_limit])
+        within = cursor.fetchone()
+    if within is None:
+        raise Conflict(
+            _("You can buy at most %(limit)d of “%(title)s” in this flash sale.")
+            % {"limit": item.per_member_limit, "title": item.title},
+            sku_id=item.sku_id,
+            reason="per_member_limit",
+        )
+
+
+def _give_back(item_id: int, member_id: int, quantity: int, *, stock: bool = True) -> None:
+    """Return `quantity` of the member's quota and (with stock) of the item's flash stock."""
+    if stock:
+        FlashSaleItem.objects.filter(pk=item_id).update(remaining=F("remaining") + quantity)
+    FlashSaleQuota.objects.filter(item_id=item_id, member_id=member_id).update(bought=F("bought") - quantity)
+
+
 def take_for_order(
     *,
     sale: FlashSale,
@@ -220,25 +256,7 @@ def take_for_order(
                 sku_id=item.sku_id,
                 reason="per_order_limit",
             )
-        taken = FlashSaleItem.objects.filter(pk=item.pk, remaining__gte=quantity).update(
-            remaining=F("remaining") - quantity
-        )
-        if not taken:
-            raise Conflict(
-                _("“%(title)s” is sold out in this flash sale.") % {"title": item.title},
-                sku_id=item.sku_id,
-                reason="sold_out",
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(_TAKE_QUOTA, [item.pk, member_id, quantity, item.per_member_limit])
-            within = cursor.fetchone()
-        if within is None:
-            raise Conflict(
-                _("You can buy at most %(limit)d of “%(title)s” in this flash sale.")
-                % {"limit": item.per_member_limit, "title": item.title},
-                sku_id=item.sku_id,
-                reason="per_member_limit",
-            )
+        _take(item, member_id, quantity)
     FlashSaleParticipation.objects.bulk_create(
         FlashSaleParticipation(
             sale=sale,
@@ -277,10 +295,7 @@ def release_order(*, order_id: int) -> int:
         .order_by("item_id")
     )
     for part in released:
-        FlashSaleItem.objects.filter(pk=part.item_id).update(remaining=F("remaining") + part.quantity)
-        FlashSaleQuota.objects.filter(item_id=part.item_id, member_id=part.member_id).update(
-            bought=F("bought") - part.quantity
-        )
+        _give_back(part.item_id, part.member_id, part.quantity)
     if released:
         FlashSaleParticipation.objects.filter(pk__in=[part.pk for part in released]).update(
             status=ParticipationStatus.RELEASED
@@ -295,6 +310,121 @@ def mark_paid(*, order_id: int) -> int:
     return FlashSaleParticipation.objects.filter(order_id=order_id, status=ParticipationStatus.PLACED).update(
         status=ParticipationStatus.PAID
     )
+
+
+@transaction.atomic
+def settle_late_payment(*, order_id: int) -> str:
+    """order.paid_late: money arrived after the unpaid window released the order's flash stock and quota.
+
+    Re-checked under the participation rows' locks: when the stock and quota are still there (and the session was
+    not invalidated) they are taken again and orders keeps the order (cancelled -> paid, its goods reserved again);
+    otherwise nothing is taken and the order is marked for a full refund through the gateway, which
+    `refund_late_orders` sends after this transaction (a Celery task queued on commit). Returns "kept",
+    "refunding" or "" (not a flash-sale order, or already settled: a redelivery changes nothing)."""
+    from tenant_apps.orders.interface import keep_late_payment
+
+    parts = list(
+        FlashSaleParticipation.objects.select_for_update()
+        .filter(order_id=order_id)
+        .select_related("sale", "item")
+        .order_by("item_id")
+    )
+    if not parts or any(part.status != ParticipationStatus.RELEASED for part in parts):
+        return ""
+    try:
+        with transaction.atomic():  # a savepoint: a refusal takes nothing back
+            if parts[0].sale.status == ActivityStatus.INVALIDATED:
+                raise Conflict(_("This flash sale was invalidated."), reason="invalidated")
+            for part in parts:
+                _take(part.item, part.member_id, part.quantity)
+            keep_late_payment(order_id=order_id)
+    except Conflict:
+        FlashSaleParticipation.objects.filter(pk__in=[part.pk for part in parts]).update(
+            status=ParticipationStatus.REFUNDING
+        )
+        transaction.on_commit(_queue_late_refunds, robust=True)
+        return "refunding"
+    FlashSaleParticipation.objects.filter(pk__in=[part.pk for part in parts]).update(status=ParticipationStatus.PAID)
+    return "kept"
+
+
+def _queue_late_refunds() -> None:
+    from .tasks import refund_late_orders as task
+
+    task.delay()
+
+
+def refund_late_orders(*, limit: int = 100) -> dict[str, int]:
+    """Refund in full every order whose late payment found its flash stock gone (orders' refund_order_in_full:
+    through the gateway, outside our transactions, idempotent); each becomes `refunded` once the money is back.
+    A gateway refusal leaves it `refunding` for the next run."""
+    from tenant_apps.orders.interface import refund_order_in_full
+
+    done = {"refunded": 0, "refund_errors": 0}
+    due = list(
+        FlashSaleParticipation.objects.filter(status=ParticipationStatus.REFUNDING)
+        .order_by("order_id")
+        .values_list("order_id", flat=True)
+        .distinct()[:limit]
+    )
+    for order_id in due:
+        try:
+            refund_order_in_full(
+                order_id=order_id, reason=_("The flash sale sold out before the payment arrived: full refund.")
+            )
+        except ApplicationError as error:
+            log.warning("flash sale: refunding the late payment of order %s failed: %s", order_id, error)
+            done["refund_errors"] += 1
+            continue
+        with transaction.atomic():
+            FlashSaleParticipation.objects.filter(order_id=order_id, status=ParticipationStatus.REFUNDING).update(
+                status=ParticipationStatus.REFUNDED
+            )
+        done["refunded"] += 1
+    return done
+
+
+@transaction.atomic
+def return_refunded_units(*, order_id: int, refunded_lines: Sequence[Mapping], in_full: bool = False) -> int:
+    """order.refunded of a paid flash-sale order: each refunded unit gives back its member quota (the member no
+    longer holds it) and, while the session is not over (scheduled, running or paused), its flash stock (it was
+    not sold after all; once the session ended there is nothing left to sell). A participation whose every unit
+    was refunded becomes `refunded`. A refund in full without lines (made on the gateway's side) returns every unit
+    not yet returned. Exactly once per event (the events app's Delivery rows); returns the units."""
+    wanted: dict[int, int] = {}
+    for line in refunded_lines or ():
+        if isinstance(line, Mapping) and _whole(line.get("sku_id")) and _whole(line.get("quantity")):
+            wanted[line["sku_id"]] = wanted.get(line["sku_id"], 0) + line["quantity"]
+    if not wanted and in_full:
+        wanted = dict(
+            FlashSaleParticipation.objects.filter(order_id=order_id, status=ParticipationStatus.PAID).values_list(
+                "sku_id", "quantity"
+            )
+        )
+    if not wanted:
+        return 0
+    parts = list(
+        FlashSaleParticipation.objects.select_for_update()
+        .filter(order_id=order_id, status=ParticipationStatus.PAID, sku_id__in=list(wanted))
+        .select_related("sale")
+        .order_by("item_id")
+    )
+    now = timezone.now()
+    given = 0
+    for part in parts:
+        units = min(wanted[part.sku_id], part.quantity - part.returned)
+        if units <= 0:
+            continue
+        sale = part.sale
+        on = effective_status(sale.status, sale.starts_at, sale.ends_at, now) in SELLING_STATUSES
+        _give_back(part.item_id, part.member_id, units, stock=on)
+        part.returned += units
+        part.status = ParticipationStatus.REFUNDED if part.returned >= part.quantity else part.status
+        part.save(update_fields=["returned", "status"])
+        given += units
+        if on:
+            forget_sold_out_items({(part.sale_id, part.sku_id)})
+    return given
 
 
 def forget_sold_out_items(items) -> None:

@@ -287,16 +287,15 @@ def settle_refund(*, payload: Mapping[str, Any]) -> dict[str, int]:
     if member_id is None:
         return {"returned": 0, "clawed": 0}
     total, refunded = payload["total_amount"], payload.get("refunded_amount", 0)
+    full = refunded >= total
     if not (
         PointsEntry.objects.filter(order_id=order_id).exists() or OrderRecord.objects.filter(order_id=order_id).exists()
     ):  # no points spent or earned on this order: no account to open, only a first order's invitation to settle
-        if refunded >= total:
+        if full:
             _invitation_order_refunded(member_id=member_id, order_id=order_id)
         return {"returned": 0, "clawed": 0}
     _lock_account(member_id)
-    total, refunded = payload["total_amount"], payload.get("refunded_amount", 0)
     held = selectors.order_points(order_id=order_id, member_id=member_id)
-    full = refunded >= total
     returned = _return_spent(
         member_id=member_id, order_id=order_id,
         target=held["spent"] if full else rules.share(held["spent"], refunded, total),

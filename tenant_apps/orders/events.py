@@ -15,6 +15,12 @@ PAID, SHIPPED, COMPLETED, REFUNDED, CANCELLED = (
     "order.refunded",
     "order.cancelled",
 )
+# Money arrived for an order cancelled meanwhile (its unpaid timer): the payment is kept with `needs_refund`; the
+# app that priced the order (a flash sale) decides to keep it (keep_late_payment) or to refund it in full.
+PAID_LATE = "order.paid_late"
+# That late payment refunded in full while the order stays cancelled. Not `order.refunded`: the order was never
+# paid (no order.paid), so nothing that counted a payment or a sale has anything to undo.
+LATE_PAYMENT_REFUNDED = "order.late_payment_refunded"
 
 
 def order_payload(order: Order) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
     pending_payment --pay--> paid --ship--> shipped --complete--> completed
     pending_payment --cancel--> cancelled
+    cancelled --keep_late--> paid                      (money arrived after the timer; the activity took its stock
+                                                        again: orders.services.keep_late_payment)
     paid | shipped | completed --close--> closed      (everything refunded: after-sales)
 
 Callers lock the order row (select_for_update) first, then call `advance`; an illegal move raises Conflict
@@ -44,6 +46,12 @@ TRANSITIONS: dict[str, Transition] = {
         S.CANCELLED,
         "cancelled_at",
         gettext_lazy("Only an order awaiting payment can be cancelled."),
+    ),
+    "keep_late": Transition(
+        frozenset({S.CANCELLED}),
+        S.PAID,
+        "paid_at",
+        gettext_lazy("Only a cancelled order whose payment arrived late can be kept."),
     ),
     "close": Transition(
         frozenset({S.PAID, S.SHIPPED, S.COMPLETED}),

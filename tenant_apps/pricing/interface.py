@@ -53,6 +53,7 @@ __all__ = [
     "Gift",
     "ItemOffer",
     "LineInput",
+    "MemberUnitPrice",
     "PointsRedemption",
     "PricedLine",
     "PricedOrder",
@@ -68,6 +69,7 @@ __all__ = [
     "current_time",
     "default_shipping_rule",
     "display_prices",
+    "member_unit_prices",
     "price_order",
     "price_window_token",
     "product_price_range",
@@ -175,6 +177,32 @@ def sku_unit_prices(
     skus = list(skus)
     offers = item_offers(sku_ids=[sku.sku_id for sku in skus], now=now, member_id=member_id)
     return {sku.sku_id: item_unit_price(sku.sku_id, sku.list_price_amount, offers)[0] for sku in skus}
+
+
+@dataclass(frozen=True)
+class MemberUnitPrice:
+    sku_id: int
+    product_id: int
+    anyone_price_amount: int  # what any shopper pays now (list price or a limited-time discount)
+    price_amount: int  # what this member pays now: the same step-2 answer checkout charges them
+    source: str  # "list" or the winning offer's kind ("member_price", "level", "limited_discount"...)
+
+
+def member_unit_prices(
+    skus: Iterable[SkuPrice], *, member_id: int, now: datetime | None = None
+) -> dict[int, MemberUnitPrice]:
+    """{sku_id: MemberUnitPrice}: a signed-in member's unit price of each SKU next to everyone's (member prices and
+    level discounts are offers for `member_id` only). Product pages and cards show it to the member after the
+    cached page loaded; checkout's quote prices the line with the same offers, so the figures agree."""
+    skus = list(skus)
+    now = now or current_time()
+    anyone = sku_unit_prices(skus, now=now)
+    offers = item_offers(sku_ids=[sku.sku_id for sku in skus], now=now, member_id=member_id)
+    result = {}
+    for sku in skus:
+        price, source = item_unit_price(sku.sku_id, sku.list_price_amount, offers)
+        result[sku.sku_id] = MemberUnitPrice(sku.sku_id, sku.product_id, anyone[sku.sku_id], price, source)
+    return result
 
 
 def display_prices(

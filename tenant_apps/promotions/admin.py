@@ -408,14 +408,20 @@ class MemberPriceAdmin(MarketingAdmin):
 class PromotionUseAdmin(ShopModelAdmin):
     backoffice_group = "marketing"
     backoffice_order = 40
-    list_display = ["order_id", "code", "name", "off", "voided", "created"]
+    list_display = ["order_id", "code", "name", "off", "refunded_off", "voided", "created"]
     list_filter = ["voided"]
     search_fields = ["=order_id", "code"]
-    readonly_fields = ["order_id", "member_id", "code", "name", "amount", "snapshot", "voided", "created"]
+    readonly_fields = [
+        "order_id", "member_id", "code", "name", "amount", "refunded_amount", "snapshot", "voided", "created",
+    ]  # fmt: skip
 
     @admin.display(description=_("amount off"))
     def off(self, use):
         return format_money(use.amount)
+
+    @admin.display(description=_("refunded discount"))
+    def refunded_off(self, use):
+        return format_money(use.refunded_amount) if use.refunded_amount else "-"
 
     def has_add_permission(self, request):
         return False

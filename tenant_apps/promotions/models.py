@@ -131,6 +131,10 @@ class PromotionUse(models.Model):
     amount = models.BigIntegerField(default=0, verbose_name=_("amount"))
     snapshot = models.JSONField(default=dict, verbose_name=_("snapshot"))
     voided = models.BooleanField(default=False, verbose_name=_("voided"))
+    # Refunds of some of the order's units: the discount those units took (their allocated share) no longer counts;
+    # {sku id: units refunded} is kept so that several partial refunds add up exactly (services.return_uses).
+    refunded_amount = models.BigIntegerField(default=0, verbose_name=_("refunded discount"))
+    refunded_units = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from tenant_apps.checkout.interface import quote
@@ -47,11 +47,15 @@ def status_of(activity, now=None) -> str:
 
 
 def use_totals(codes: Sequence[str]) -> dict[str, dict]:
-    """{code: {"orders", "amount"}} over orders not cancelled."""
+    """{code: {"orders", "amount"}} over orders not cancelled nor refunded in full; partly refunded orders count
+    the discount their kept units got."""
     rows = (
         PromotionUse.objects.filter(code__in=codes)
         .values("code")
-        .annotate(orders=Count("id", filter=Q(voided=False)), amount=Sum("amount", filter=Q(voided=False)))
+        .annotate(
+            orders=Count("id", filter=Q(voided=False)),
+            amount=Sum(F("amount") - F("refunded_amount"), filter=Q(voided=False)),
+        )
     )
     return {row["code"]: {"orders": row["orders"], "amount": row["amount"] or 0} for row in rows}
 

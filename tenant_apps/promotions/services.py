@@ -540,3 +540,60 @@ def record_uses(*, order_id: int, member_id: int | None, uses: list[dict]) -> No
 def void_uses(*, order_id: int) -> int:
     """A cancelled (or fully refunded) order no longer counts for its rules. Idempotent."""
     return PromotionUse.objects.filter(order_id=order_id, voided=False).update(voided=True)
+
+
+def _units_by_sku(lines) -> dict[int, int]:
+    units: dict[int, int] = {}
+    for line in lines or ():
+        if isinstance(line, Mapping) and _whole(line.get("sku_id")) and _whole(line.get("quantity")):
+            units[line["sku_id"]] = units.get(line["sku_id"], 0) + max(line["quantity"], 0)
+    return units
+
+
+def _refunded_share(snapshot_line: Mapping, bought: int, refunded: int) -> int:
+    """The discount a line's refunded units took: a rule's allocated amount in proportion to the units (floor, so
+    partial refunds never return more than the whole; all units return all of it), or an item price's saving per
+    unit times the units."""
+    if "amount" in snapshot_line:
+        amount = snapshot_line["amount"] or 0
+        return amount if refunded >= bought else amount * refunded // max(bought, 1)
+    saving = (snapshot_line.get("list_price_amount") or 0) - (snapshot_line.get("unit_price_amount") or 0)
+    return max(saving, 0) * min(refunded, bought)
+
+
+@transaction.atomic
+def return_uses(*, order_id: int, payload: Mapping) -> int:
+    """order.refunded: the rules, limited-time discounts and member prices the order used count only what its kept
+    units got (PROMOTIONS.md: a refund returns each line's allocated share, thresholds are not re-run). Refunded
+    lines (after-sales) return their units' share, cumulatively; a full refund voids the uses as a cancellation
+    does; a partial money refund without lines (a gateway-side refund) changes nothing. Exactly once per event
+    (the events app's Delivery rows). Returns the uses changed."""
+    uses = list(PromotionUse.objects.select_for_update().filter(order_id=order_id, voided=False).order_by("pk"))
+    if not uses:
+        return 0
+    total, refunded = payload.get("total_amount"), payload.get("refunded_amount") or 0
+    if _whole(total) and refunded >= total:
+        return PromotionUse.objects.filter(pk__in=[use.pk for use in uses]).update(voided=True)
+    returned = _units_by_sku(payload.get("refunded_lines"))
+    if not returned:
+        return 0
+    bought = _units_by_sku(payload.get("lines"))
+    changed = 0
+    for use in uses:  # every use keeps the order's refunded units, so each knows when all of them are back
+        lines = [line for line in (use.snapshot or {}).get("lines", []) if isinstance(line, Mapping)]
+        units = dict(use.refunded_units or {})
+        for sku_id, quantity in returned.items():
+            units[str(sku_id)] = min(units.get(str(sku_id), 0) + quantity, bought.get(sku_id, 0))
+        use.refunded_units = units
+        use.refunded_amount = min(
+            use.amount,
+            sum(
+                _refunded_share(line, bought.get(line["sku_id"], 0), units.get(str(line["sku_id"]), 0))
+                for line in lines
+                if _whole(line.get("sku_id"))
+            ),
+        )
+        use.voided = bool(bought) and all(units.get(str(sku), 0) >= qty for sku, qty in bought.items())
+        use.save(update_fields=["refunded_units", "refunded_amount", "voided"])
+        changed += 1
+    return changed

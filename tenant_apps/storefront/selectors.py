@@ -13,10 +13,18 @@ from tenant_apps.catalog.interface import (
     product_is_on_sale,
     product_on_sale,
     search_products,
+    sku_prices,
     sku_stocks,
     with_price_range,
 )
-from tenant_apps.pricing.interface import ProductPrice, SkuPrice, display_prices, product_price_range, sku_unit_prices
+from tenant_apps.pricing.interface import (
+    ProductPrice,
+    SkuPrice,
+    display_prices,
+    member_unit_prices,
+    product_price_range,
+    sku_unit_prices,
+)
 from themes.registry import Theme, get_theme, merged_settings, theme_or_default
 
 from .caching import NOT_READ, cached_by_catalog, pinned_theme_settings
@@ -216,3 +224,44 @@ def product_page(spec: ProductFilter, page: int, currency: str, *, per_page: int
         }
 
     return cached_by_catalog(f"page:{currency}:{digest([repr(spec), page, per_page])}", compute)
+
+
+MEMBER_PRICE_PRODUCTS = 48
+
+
+def member_prices(product_ids: list[int], *, member_id: int) -> dict[str, list[dict]]:
+    """What a signed-in member pays below everyone's price (会员价, level discounts), for the products of a page:
+    `products` (the card / product-page price: the lowest of the member's SKU prices, "起" when they differ) and
+    `skus` (the product page's picker). Only lower prices are listed. Priced by the pricing seam with the same
+    offers checkout's quote uses; never cached (per member), and pages stay cacheable: the theme fetches it."""
+    rows = sku_prices(product_ids[:MEMBER_PRICE_PRODUCTS])
+    prices = member_unit_prices((SkuPrice(sku, product, price) for sku, product, price in rows), member_id=member_id)
+    by_product: dict[int, list] = {}
+    for price in prices.values():
+        by_product.setdefault(price.product_id, []).append(price)
+    products = []
+    for product_id, skus in by_product.items():
+        cheapest = min(skus, key=lambda sku: (sku.price_amount, sku.sku_id))
+        anyone = min(sku.anyone_price_amount for sku in skus)
+        if cheapest.price_amount < anyone:
+            products.append(
+                {
+                    "product_id": product_id,
+                    "price_amount": cheapest.price_amount,
+                    "from_price": max(sku.price_amount for sku in skus) > cheapest.price_amount,
+                    "anyone_price_amount": anyone,
+                    "source": cheapest.source,
+                }
+            )
+    skus = [
+        {
+            "sku_id": price.sku_id,
+            "product_id": price.product_id,
+            "price_amount": price.price_amount,
+            "anyone_price_amount": price.anyone_price_amount,
+            "source": price.source,
+        }
+        for price in prices.values()
+        if price.price_amount < price.anyone_price_amount
+    ]
+    return {"products": products, "skus": skus}

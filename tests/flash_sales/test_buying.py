@@ -7,10 +7,8 @@ import pytest
 from django.utils import timezone
 
 from tenant_apps.flash_sales.models import FlashSaleParticipation
-from tenant_apps.orders.models import Order, Payment
+from tenant_apps.orders.models import Order
 from tenant_apps.orders.services import run_due_timers
-from tests.orders.test_stripe import deliver as deliver_webhook
-from tests.orders.test_stripe import pay_stripe, stripe_shop, succeeded_event  # noqa: F401
 
 from .conftest import FLASH_PRICE, buy, create_sale, deliver, flash, held, in_shop, place, remaining, stock_of
 
@@ -169,31 +167,3 @@ def test_after_a_sell_out_the_crowd_is_refused_before_any_query(
         refused = buy(buyer_a2, sale, catalog_a.tea)
 
     assert refused.status_code == 409 and refused.json()["reason"] == "sold_out"
-
-
-def test_a_payment_arriving_after_the_release_is_kept_for_refund_and_takes_no_flash_stock(
-    stripe_shop,  # noqa: F811
-    stripe_fake,
-    catalog_a,
-    buyer_a,
-    buyer_a2,
-    sale_a,
-):
-    """The 5-minute window closed, the unit went to another buyer; then the first buyer's card payment lands:
-    the order stays cancelled, the money is flagged for refund (orders' Payment.needs_refund) and the flash
-    stock is not taken twice."""
-    shop_a = stripe_shop
-    order_id = buy(buyer_a, sale_a, catalog_a.tea).json()["id"]
-    pay_stripe(buyer_a, order_id)
-    intent_id = in_shop(shop_a, lambda: Payment.objects.get().stripe_payment_intent_id)
-    in_shop(shop_a, lambda: run_due_timers(now=timezone.now() + timedelta(minutes=6)))
-    deliver(shop_a)
-    assert remaining(shop_a, sale_a) == 5
-    assert buy(buyer_a2, sale_a, catalog_a.tea).status_code == 201  # someone else takes the released unit
-
-    assert deliver_webhook(succeeded_event(stripe_fake, intent_id)).status_code == 200
-    deliver(shop_a)
-
-    assert in_shop(shop_a, lambda: Order.objects.get(pk=order_id).status) == "cancelled"
-    assert in_shop(shop_a, lambda: Payment.objects.get(order_id=order_id).needs_refund) is True
-    assert remaining(shop_a, sale_a) == 4 and held(shop_a, sale_a, buyer_a) == 0

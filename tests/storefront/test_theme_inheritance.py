@@ -50,6 +50,7 @@ def test_a_child_home_page_layers_its_stylesheet_texts_and_blocks_over_classic(s
     assert '<nav class="tabbar" aria-label="主导航">' in page
     assert scripts(page) == [
         "/static/themes/classic/js/cart.js",
+        "/static/themes/classic/js/member_prices.js",
         "/static/themes/classic/js/carousel.js",
         "/static/themes/classic/js/recommendations.js",
     ]
@@ -66,6 +67,7 @@ def test_a_child_inherits_the_pages_it_does_not_override_with_its_own_look(shop_
     assert 'id="product-data"' in page  # ... with its spec picker data and scripts
     assert scripts(page) == [
         "/static/themes/classic/js/cart.js",
+        "/static/themes/classic/js/member_prices.js",
         "/static/themes/classic/js/carousel.js",
         "/static/themes/classic/js/product.js",
         "/static/themes/classic/js/coupons.js",

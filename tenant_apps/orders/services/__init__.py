@@ -11,7 +11,7 @@ from .lifecycle import (
     run_due_timers,
     update_order_settings,
 )
-from .payments import handle_stripe_event, pay_order
+from .payments import handle_stripe_event, keep_late_payment, pay_order
 from .placing import place_order
 from .shipping import ship_order
 
@@ -22,6 +22,7 @@ __all__ = [
     "complete_order",
     "confirm_receipt",
     "handle_stripe_event",
+    "keep_late_payment",
     "order_settings",
     "pay_order",
     "place_order",

@@ -10,7 +10,18 @@ from django.utils.translation import gettext as _
 from micromall.errors import Conflict
 from shared_apps.tenancy.interface import current_shop
 
-from ..models import AfterSale, AfterSaleLine, AfterSaleStatus, AfterSaleType, Order, OrderStatus, Refund, RefundStatus
+from ..models import (
+    AfterSale,
+    AfterSaleLine,
+    AfterSaleStatus,
+    AfterSaleType,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
 from .aftersales import (
     _claimed_money,
     _finish_refunded,
@@ -53,7 +64,9 @@ def refund_order_in_full(*, order_id: int, reason: str, shop=None) -> Order:
     Idempotent: a closed order is left as it is; a second call finds every unit claimed and only retries the
     gateway for refunds still pending. Pending shopper requests are rejected first (their units are refunded
     here). Stock returns as for any refund before shipment; the `order.refunded` event it publishes is what
-    gives coupons and points back. Raises Conflict for unpaid, cancelled or shipped orders.
+    gives coupons and points back. Raises Conflict for unpaid, cancelled or shipped orders — except a cancelled
+    order whose payment arrived after its timer (Payment.needs_refund, `order.paid_late`): that payment is refunded
+    in full the same way, without putting stock back (the cancellation did) and the order stays cancelled.
     """
     shop = shop or current_shop()
     reason = (reason or "").strip()[:REASON_CHARS]
@@ -61,7 +74,8 @@ def refund_order_in_full(*, order_id: int, reason: str, shop=None) -> Order:
         order = locked_order(order_id)
         if order.status == OrderStatus.CLOSED:
             return order
-        if order.status in (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED):
+        late = order.status == OrderStatus.CANCELLED and _late_payment(order)
+        if order.status == OrderStatus.PENDING_PAYMENT or (order.status == OrderStatus.CANCELLED and not late):
             raise Conflict(_("Only a paid order can be refunded."), status=order.status)
         if order.shipments.exists():
             raise Conflict(_("This order has been shipped: it cannot be refunded in full here."), status=order.status)
@@ -72,7 +86,7 @@ def refund_order_in_full(*, order_id: int, reason: str, shop=None) -> Order:
             pending.decided_at = now
             pending.save(update_fields=["status", "reject_reason", "decided_at"])
             _publish_decision(order, pending, "rejected")
-        _refund_unclaimed(order, reason, now)
+        _refund_unclaimed(order, reason, now, put_back=not late)
         pending_refunds = list(
             Refund.objects.filter(payment__order=order, status=RefundStatus.PENDING).values_list("pk", flat=True)
         )
@@ -81,7 +95,12 @@ def refund_order_in_full(*, order_id: int, reason: str, shop=None) -> Order:
     return Order.objects.get(pk=order_id)
 
 
-def _refund_unclaimed(order: Order, reason: str, now) -> None:
+def _late_payment(order: Order) -> bool:
+    """A cancelled order with a succeeded payment: money that came after the cancellation (refunded or not yet)."""
+    return Payment.objects.filter(order=order, status=PaymentStatus.SUCCEEDED).exists()
+
+
+def _refund_unclaimed(order: Order, reason: str, now, *, put_back: bool = True) -> None:
     money = _claimed_money(order)
     wanted = []
     for line in order.lines.all():
@@ -106,6 +125,7 @@ def _refund_unclaimed(order: Order, reason: str, now) -> None:
         line.aftersale = aftersale
     AfterSaleLine.objects.bulk_create(wanted)
     _publish_decision(order, aftersale, "approved")
-    _release_unshipped(order, aftersale)
+    if put_back:  # a cancelled order's units went back to stock when it was cancelled
+        _release_unshipped(order, aftersale)
     if _open_refund(order, aftersale) is None:
         _finish_refunded(order, aftersale, None)  # nothing was paid (a free order): done at once

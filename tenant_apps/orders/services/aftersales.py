@@ -373,7 +373,8 @@ def complete_refund(order: Order, refund: Refund) -> bool:
     refund.succeeded_at = timezone.now()
     refund.save(update_fields=["status", "succeeded_at"])
     payment.refunded_amount += refund.amount
-    payment.save(update_fields=["refunded_amount"])
+    payment.needs_refund = payment.needs_refund and payment.refunded_amount < payment.amount  # a late payment, done
+    payment.save(update_fields=["refunded_amount", "needs_refund"])
     order.refunded_amount += refund.amount
     order.save(update_fields=["refunded_amount"])
     _finish_refunded(order, AfterSale.objects.select_for_update().get(pk=refund.aftersale_id), refund)
@@ -397,7 +398,7 @@ def _finish_refunded(order: Order, aftersale: AfterSale, refund: Refund | None) 
         finish_shipping(order)  # the refunded units were the only ones left to ship
     by_line = {line.pk: line for line in lines}
     events.publish_order_event(
-        events.REFUNDED,
+        events.LATE_PAYMENT_REFUNDED if order.status == OrderStatus.CANCELLED else events.REFUNDED,
         order,
         gateway=refund.payment.method if refund else order.payment_method,
         payment_id=refund.payment_id if refund else None,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.errors import ApplicationError, Conflict
+from tenant_apps.catalog.interface import reserve_stock
 
 from .. import events, states
 from ..models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus
@@ -42,9 +43,10 @@ def _check_payable(order: Order) -> None:
         raise Conflict(_("This order is not awaiting payment."), status=order.status)
 
 
-def _mark_paid(order: Order, payment: Payment, *, due_on_delivery: bool = False) -> None:
-    """pending_payment -> paid (cash on delivery: paid = shippable, the money comes at delivery)."""
-    fields = states.advance(order, "pay")
+def _mark_paid(order: Order, payment: Payment, *, due_on_delivery: bool = False, action: str = "pay") -> None:
+    """pending_payment -> paid (cash on delivery: paid = shippable, the money comes at delivery); with
+    action="keep_late", cancelled -> paid for a payment that arrived after the timer."""
+    fields = states.advance(order, action)
     order.payment_method = payment.method
     order.save(update_fields=[*fields, "payment_method"])
     if not due_on_delivery:
@@ -148,12 +150,43 @@ def _intent_succeeded(intent: dict) -> str:
     # Money arrived for an order that was cancelled (timer) or paid another way meanwhile: keep it visible.
     payment.needs_refund = True
     fields = ["stripe_payment_intent_id", "needs_refund"]
-    if not order.payments.filter(status=PaymentStatus.SUCCEEDED).exists():
+    first = not order.payments.filter(status=PaymentStatus.SUCCEEDED).exists()
+    if first:
         payment.status, payment.succeeded_at = PaymentStatus.SUCCEEDED, timezone.now()
         fields += ["status", "succeeded_at"]
+    late = first and order.status == OrderStatus.CANCELLED
     payment.save(update_fields=fields)
     log.error("stripe: payment %s succeeded for order %s in state %s", payment.pk, order.number, order.status)
+    if late:  # the app that priced the order may keep it or refund it (a flash sale does; others stay flagged)
+        events.publish_order_event(events.PAID_LATE, order, gateway=payment.method, payment_id=payment.pk)
     return "needs_refund"
+
+
+@transaction.atomic
+def keep_late_payment(*, order_id: int) -> Order:
+    """Keep an order whose payment arrived after its unpaid timer cancelled it (the caller, e.g. a flash sale,
+    took its activity stock again in this transaction): its units are reserved again (InsufficientStock, a
+    Conflict, when the goods are gone: nothing changes), cancelled -> paid, the payment no longer awaits a refund,
+    and `order.paid` is published. Idempotent (a kept order is returned as it is); Conflict for any other order."""
+    order = locked_order(order_id)
+    payment = Payment.objects.select_for_update().filter(order=order, status=PaymentStatus.SUCCEEDED).first()
+    if order.status == OrderStatus.PAID and payment is not None and not payment.needs_refund:
+        return order
+    if (
+        order.status != OrderStatus.CANCELLED
+        or order.cancel_reason != "timeout"  # a shopper or merchant who cancelled meant it: refund instead
+        or payment is None
+        or not payment.needs_refund
+        or payment.refunded_amount
+        or payment.refunds.exists()
+    ):
+        raise Conflict(_("Only a cancelled order whose payment arrived late can be kept."), status=order.status)
+    for line in sorted(order.lines.all(), key=lambda line: line.sku_id):
+        reserve_stock(sku_id=line.sku_id, quantity=line.quantity, note=order.number)
+    payment.needs_refund = False
+    payment.save(update_fields=["needs_refund"])
+    _mark_paid(order, payment, action="keep_late")
+    return order
 
 
 def _intent_failed(intent: dict) -> str:

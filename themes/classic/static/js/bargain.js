@@ -113,7 +113,7 @@
       });
     };
     $("[data-bg-buy]").onclick = function () {
-      var q = new URLSearchParams({ activity: "bargain", id: s.activity_id, sku: s.sku_id, qty: 1, group: s.id });
+      var q = new URLSearchParams({ activity: "bargain", activity_id: s.activity_id, sku: s.sku_id, qty: 1, group: s.id });
       location.href = "/checkout?" + q.toString();
     };
     $("[data-bg-copy]").onclick = function () {

@@ -14,7 +14,7 @@
   function show(on) { root.querySelectorAll("[data-gb-ready]").forEach(function (e) { e.hidden = !on; }); }
   function signedIn() { try { return !!localStorage.getItem("mm-member-token"); } catch (e) { return false; } }
   function buy(activityId, skuId, extra) {
-    var q = new URLSearchParams({ activity: "group_buy", id: activityId, sku: skuId, qty: 1 });
+    var q = new URLSearchParams({ activity: "group_buy", activity_id: activityId, sku: skuId, qty: 1 });
     Object.keys(extra || {}).forEach(function (k) { q.set(k, extra[k]); });
     var target = "/checkout?" + q.toString();
     location.href = signedIn() ? target : "/account?next=" + encodeURIComponent(target);

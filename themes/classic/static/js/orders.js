@@ -38,10 +38,12 @@
 
   // --- checkout --------------------------------------------------------------------------------------------
   // An activity's "buy now" checks out that one SKU with the activity, outside the cart (the cart is left as it is):
-  // 拼团 /checkout?activity=group_buy&id=1&sku=5&qty=1&group=9&size=3, 秒杀 /checkout?activity=flash_sale&activity_id=3&sku=12.
+  // /checkout?activity=<type>&activity_id=<id>&sku=<sku id>&qty=1[&group=<group or bargain session>&size=<group size>],
+  // e.g. 拼团 ?activity=group_buy&activity_id=1&sku=5&qty=1&group=9&size=3, 秒杀 ?activity=flash_sale&activity_id=3&sku=12.
+  // `activity_id` is the one name; `id` (what 拼团/砍价 links used before) is still read for links already out there.
   function activityFromQuery() {
     var q = new URLSearchParams(location.search), sku = parseInt(q.get("sku"), 10);
-    var id = parseInt(q.get("id") || q.get("activity_id"), 10), qty = parseInt(q.get("qty") || "1", 10);
+    var id = parseInt(q.get("activity_id") || q.get("id"), 10), qty = parseInt(q.get("qty") || "1", 10);
     if (!q.get("activity") || !(id > 0) || !(sku > 0) || !(qty > 0)) return null;
     var activity = { type: q.get("activity"), id: id };
     if (parseInt(q.get("group"), 10) > 0) activity.group_id = parseInt(q.get("group"), 10);

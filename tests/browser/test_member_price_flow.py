@@ -1,0 +1,48 @@
+"""会员价 on a phone: a signed-in member of a level with a 5% discount sees their own price on the product card and the
+product page (filled in by js/member_prices.js after the cached page loaded), the same figure checkout charges; a
+guest sees the same page without it."""
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from tenant_apps.loyalty import services as loyalty
+from tests.loyalty.conftest import SETTINGS
+from tests.orders.conftest import make_buyer
+from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated afterwards)
+
+from ..storefront.conftest import make_product
+from .conftest import ARTIFACTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_member_sees_their_level_price_on_cards_and_the_product_page(live_server, shop, browser_page):  # noqa: F811
+    with tenant_context(shop):
+        tea = make_product("明前龙井 250g", skus=[{"specs": {}, "price_amount": 12900, "stock": 50}])
+        sku_id = tea.skus.get().pk
+        loyalty.update_settings(levels=[{"name": "VIP", "growth_threshold": 0, "discount_percent": 5}], **SETTINGS)
+    buyer = make_buyer(shop, "member@example.com")
+    page = browser_page
+    base = f"http://alpha.localhost:{live_server.thread.port}"
+
+    page.goto(base + f"/p/{tea.pk}")  # a guest first: the slot stays hidden, no member request
+    page.wait_for_selector("[data-price]:has-text('¥129.00')")
+    assert page.locator("[data-member-price]").is_hidden()
+
+    page.evaluate("token => localStorage.setItem('mm-member-token', token)", buyer.token)
+    page.goto(base + f"/p/{tea.pk}")
+    slot = page.wait_for_selector("[data-member-price]:visible")
+    assert "会员价" in slot.inner_text() and "¥122.55" in slot.inner_text()
+    assert page.locator("[data-price]").inner_text() == "¥129.00"  # everyone's price stays as it was
+    page.screenshot(path=str(ARTIFACTS / "member-price-product.png"), full_page=True)
+
+    page.goto(base + "/")
+    card = page.wait_for_selector(f".card[data-product-id='{tea.pk}'] [data-member-price]:visible")
+    assert "¥122.55" in card.inner_text()
+
+    preview = buyer.client.post(
+        "/api/v1/store/checkout/preview",
+        {"items": [{"sku_id": sku_id, "quantity": 1}]},
+        content_type="application/json",
+    ).json()
+    assert preview["lines"][0]["unit_price_amount"] == 12255  # what the page showed
