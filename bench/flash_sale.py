@@ -4,7 +4,8 @@
         [--flash-rounds 3] [--flash-buyers 500] [--flash-units 100]
 
 gunicorn with the product's config (deploy/gunicorn.conf.py, sync workers, WEB_CONCURRENCY, default 2) and
-the product's settings minus DRF throttles (bench.storefront_settings: every buyer comes from 127.0.0.1 here),
+the product's settings with their throttles (bench.storefront_settings; an order counts against its member's
+own bucket, so the buyers sharing 127.0.0.1 do not limit each other),
 DEBUG off, on a database of its own (BENCH_DATABASE_NAME, default mm_bench_flash): one shop `flash.localhost`,
 one active product with one SKU, `--buyers` members with a token and an address each.
 
@@ -272,6 +273,26 @@ def web_cpu_seconds(master_pid: int) -> float:
     return total / ticks
 
 
+def db_cpu_seconds() -> float:
+    """CPU used so far by the PostgreSQL backends of the bench database's other connections (the web workers'
+    persistent ones), from /proc: PostgreSQL runs on this machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -321,9 +342,11 @@ def main() -> int:
         steady = None
         if args.seconds > 0:
             restock(sku_id, 10**6)
-            cpu_before = web_cpu_seconds(server.proc.pid)
+            cpu_before, db_before = web_cpu_seconds(server.proc.pid), db_cpu_seconds()
+            client_before = time.process_time()
             results, wall = asyncio.run(sustained(args.port, host, sku_id, buyers, args.seconds))
-            cpu_used = web_cpu_seconds(server.proc.pid) - cpu_before
+            client_used = time.process_time() - client_before
+            cpu_used, db_used = web_cpu_seconds(server.proc.pid) - cpu_before, db_cpu_seconds() - db_before
             outcome = sale_outcome(sku_id)
             steady = {
                 "wall": wall,
@@ -333,6 +356,8 @@ def main() -> int:
                 "latencies": [seconds for _, seconds in results],
                 "consistent": outcome["orders"] == outcome["units"] == -outcome["ledger"],
                 "cpu_ms_per_order": cpu_used * 1000 / max(1, len(results)),
+                "db_cpu_ms_per_order": db_used * 1000 / max(1, len(results)),
+                "client_cpu_ms_per_order": client_used * 1000 / max(1, len(results)),
             }
         flash_rounds = []
         for _ in range(args.flash_rounds):
@@ -403,10 +428,12 @@ def main() -> int:
                 f"{r['created'] / r['wall']:.0f} | {pct(r['latencies'], 0.5):.0f} | {pct(r['latencies'], 0.99):.0f} |"
             )
     if steady:
-        per_order = steady["cpu_ms_per_order"]
+        per_order, db = steady["cpu_ms_per_order"], steady["db_cpu_ms_per_order"]
         print(
-            f"\nsustained: web workers used {per_order:.1f} ms CPU per order (Python side only; PostgreSQL's share "
-            f"not counted): at most {2000 / per_order:.0f} orders/s on 2 otherwise idle cores for the web tier alone"
+            f"\nsustained: CPU per order: web workers {per_order:.1f} ms, PostgreSQL backends {db:.1f} ms (the "
+            f"load generator: {steady['client_cpu_ms_per_order']:.1f} ms). On 2 otherwise idle cores: at most "
+            f"{2000 / per_order:.0f} orders/s for the web tier alone, {2000 / (per_order + db):.0f} orders/s for web "
+            "and database together (Redis and the client not counted)"
         )
     failures = []
     if any(r["oversold"] for r in rounds):

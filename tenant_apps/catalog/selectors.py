@@ -235,17 +235,26 @@ def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, Sk
 # row fields that change without a bump are read fresh on every call.
 _snapshots: dict[str, tuple[int, dict[int, SkuForSale]]] = {}
 MAX_SNAPSHOT_SHOPS = 1000
-_SKU_LIVE = f"SELECT id, stock, weight_grams, code FROM {Sku._meta.db_table} WHERE id = ANY(%s)"
+# The catalog version and the SKU rows' live fields in one round trip (one row with NULLs when no SKU matches).
+_SKU_LIVE = (
+    f"SELECT v.version, s.id, s.stock, s.weight_grams, s.code"
+    f" FROM (SELECT coalesce(sum(value), 0) AS version FROM {CatalogVersion._meta.db_table}) v"
+    f" LEFT JOIN {Sku._meta.db_table} s ON s.id = ANY(%s)"
+)
 
 
 def skus_for_order(sku_ids: Iterable[int]) -> dict[int, SkuForSale]:
-    """skus_for_sale() for the order path: the same answer, in two plain queries (the catalog version and the
+    """skus_for_sale() for the order path: the same answer, in one plain query (the catalog version with the
     SKU rows' live fields) when this process already holds the SKUs' snapshot of the current catalog version,
     instead of three ORM queries (SKU + product, spec order, images)."""
     ids = sorted({int(pk) for pk in sku_ids})
     if not ids:
         return {}
-    version = catalog_version()
+    with connection.cursor() as cursor:
+        cursor.execute(_SKU_LIVE, [ids])
+        rows = cursor.fetchall()
+    version = int(rows[0][0])
+    live = [row[1:] for row in rows if row[1] is not None]
     schema = connection.schema_name
     held_version, held = _snapshots.get(schema, (None, {}))
     if held_version != version or any(pk not in held for pk in ids):
@@ -257,9 +266,6 @@ def skus_for_order(sku_ids: Iterable[int]) -> dict[int, SkuForSale]:
             _snapshots[schema] = (version, held)
         held.update(fresh)
         return fresh
-    with connection.cursor() as cursor:
-        cursor.execute(_SKU_LIVE, [ids])
-        live = cursor.fetchall()
     return {pk: replace(held[pk], stock=stock, weight_grams=weight, code=code) for pk, stock, weight, code in live}
 
 

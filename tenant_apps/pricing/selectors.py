@@ -2,6 +2,8 @@
 
 from django.db.models import QuerySet
 
+from micromall.compiled import CompiledQuery
+
 from .models import ShippingTemplate
 
 
@@ -13,5 +15,9 @@ def shipping_template(template_id: int) -> ShippingTemplate | None:
     return ShippingTemplate.objects.filter(pk=template_id).first()
 
 
+# Read by every quote (cart, checkout preview, order placement): compiled once per process.
+_DEFAULT_TEMPLATE = CompiledQuery(lambda: ShippingTemplate.objects.filter(is_default=True)[:1])
+
+
 def default_shipping_template() -> ShippingTemplate | None:
-    return ShippingTemplate.objects.filter(is_default=True).first()
+    return _DEFAULT_TEMPLATE.first()

@@ -126,4 +126,5 @@ def _empty_deadline_index():
 
     get_redis_connection("default").delete(_key())
     placing._sold_out.clear()  # ids are reused between tests (rolled back or truncated)
+    placing._noted_deadlines.clear()
     yield

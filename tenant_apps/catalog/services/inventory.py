@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid
@@ -37,11 +38,25 @@ class StockChange:
     adjustment: StockAdjustment
 
 
+def _ledger_columns() -> str:
+    names = ("sku", "delta", "reason", "note", "actor_user_id", "stock_after", "created")
+    return ", ".join(StockAdjustment._meta.get_field(name).column for name in names)
+
+
+# The guarded UPDATE and its ledger row in one statement (one round trip while the SKU row is locked): no row
+# comes back when the guard refuses, and then nothing was written.
 _GUARDED_UPDATE = f"""
-    UPDATE {Sku._meta.db_table} SET stock = stock + %s
-    WHERE id = %s AND stock + %s >= 0 AND (%s <= 0 OR stock + %s <= %s)
-    RETURNING stock, low_stock_threshold, product_id
-"""  # table name from model meta; values are parameters
+    WITH changed AS (
+        UPDATE {Sku._meta.db_table} SET stock = stock + %(delta)s
+        WHERE id = %(sku)s AND stock + %(delta)s >= 0 AND (%(delta)s <= 0 OR stock + %(delta)s <= %(max)s)
+        RETURNING stock, low_stock_threshold, product_id
+    ), entry AS (
+        INSERT INTO {StockAdjustment._meta.db_table} ({_ledger_columns()})
+        SELECT %(sku)s, %(delta)s, %(reason)s, %(note)s, %(actor)s, stock, %(created)s FROM changed
+        RETURNING id
+    )
+    SELECT changed.stock, changed.low_stock_threshold, changed.product_id, entry.id FROM changed, entry
+"""  # table and column names from model meta; values are parameters
 
 
 def catalog_settings() -> CatalogSettings:
@@ -66,24 +81,26 @@ def _adjust_stock(*, sku_id: int, delta: int, reason: str, actor_user_id: int | 
     """adjust_stock's work, in the caller's transaction (adjust_stock adds the transaction or savepoint)."""
     if reason not in StockReason.values:
         raise Invalid(errors={"reason": [_("Unknown stock reason.")]})
+    adjustment = StockAdjustment(
+        sku_id=sku_id, delta=delta, reason=reason, note=note[:200], actor_user_id=actor_user_id,
+        created=timezone.now(),
+    )  # fmt: skip
+    params = {
+        "delta": delta, "sku": sku_id, "max": MAX_STOCK, "reason": reason, "note": adjustment.note,
+        "actor": actor_user_id, "created": adjustment.created,
+    }  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(_GUARDED_UPDATE, [delta, sku_id, delta, delta, delta, MAX_STOCK])
+        cursor.execute(_GUARDED_UPDATE, params)
         row = cursor.fetchone()
     if row is None:
         available = Sku.objects.filter(pk=sku_id).values_list("stock", flat=True).first()
         if available is not None and delta > 0:
             raise StockLimitExceeded(sku_id=sku_id, requested=delta, available=available)
         raise InsufficientStock(sku_id=sku_id, requested=-delta, available=available)
-    stock_after, threshold, product_id = row
+    stock_after, threshold, product_id, adjustment.pk = row
+    adjustment.stock_after = stock_after
+    adjustment._state.adding, adjustment._state.db = False, connection.alias
     stock_before = stock_after - delta
-    adjustment = StockAdjustment.objects.create(
-        sku_id=sku_id,
-        delta=delta,
-        reason=reason,
-        note=note[:200],
-        actor_user_id=actor_user_id,
-        stock_after=stock_after,
-    )
     if threshold and stock_before > threshold >= stock_after:
         from ..tasks import notify_low_stock  # tasks import services: import here to avoid the cycle
 

@@ -5,6 +5,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from micromall.compiled import CompiledQuery
 from micromall.errors import Invalid, NotFound
 from tenant_apps.catalog.interface import release_stock
 
@@ -18,7 +19,11 @@ TIMER_BATCH = 200
 
 def order_settings() -> OrderSettings:
     """The shop's order settings; an unsaved row with the defaults until the merchant changes something."""
-    return OrderSettings.objects.filter(pk=1).first() or OrderSettings(pk=1)
+    return _ORDER_SETTINGS.first() or OrderSettings(pk=1)
+
+
+# Read by every order placement: compiled once per process.
+_ORDER_SETTINGS = CompiledQuery(lambda: OrderSettings.objects.filter(pk=1)[:1])
 
 
 @transaction.atomic

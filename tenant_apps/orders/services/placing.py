@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from micromall.compiled import CompiledInsert
 from micromall.errors import Conflict, Invalid
 from tenant_apps.catalog.interface import InsufficientStock, reserve_stock, skus_for_sale
 from tenant_apps.checkout.interface import PlacedLine, PlacedOrder, extensions, quote
@@ -40,12 +41,32 @@ def forget_sold_out(sku_ids) -> None:
         _sold_out.pop((connection.schema_name, sku_id), None)
 
 
-def next_order_number() -> str:
-    """Local date + a per-shop sequence, e.g. 20261202000123: readable, unique, and lock-free (a sequence)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval('orders_order_number_seq')")
-        (value,) = cursor.fetchone()
-    return f"{timezone.localdate():%Y%m%d}{value:06d}"
+# The pay deadline this process last put in the due-shops index, per shop: {schema: (epoch seconds, when noted)}.
+# Each new order's deadline is later than the last one's, so the index's ZADD LT would change nothing: for a
+# second the Redis round trip is skipped. (Should the index lose that shop meanwhile, the next order after the
+# second, or the daily sweep, puts it back.)
+DEADLINE_MEMO_SECONDS = 1.0
+_noted_deadlines: dict[str, tuple[float, float]] = {}
+
+
+def _note_pay_deadline(when) -> None:
+    schema, at, now = connection.schema_name, when.timestamp(), time.monotonic()
+    noted = _noted_deadlines.get(schema)
+    if noted is not None and noted[0] <= at and now - noted[1] < DEADLINE_MEMO_SECONDS:
+        return
+    note_deadline(when, schema)
+    _noted_deadlines[schema] = (at, now)
+
+
+# Order numbers: local date + a per-shop sequence, e.g. 20261202000123: readable, unique, and lock-free (a
+# sequence). The INSERT takes the next value itself (no round trip of its own); the number is read back.
+# The sequence part has at least 6 digits and is never cut (1234567 stays whole, as f"{n:06d}" would).
+NUMBER_SQL = (
+    "(SELECT %s || lpad(n::text, greatest(6, length(n::text)), '0')"
+    " FROM (SELECT nextval('orders_order_number_seq') AS n) AS seq)"
+)
+_INSERT_ORDER = CompiledInsert(Order, expressions={"number": NUMBER_SQL}, returning=("number",))
+_INSERT_LINES = CompiledInsert(OrderLine)
 
 
 def _merge(items: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -115,8 +136,8 @@ def place_order(
     )
     request = priced.request
     with transaction.atomic():
-        order = Order.objects.create(
-            number=next_order_number(),
+        order = Order(
+            number=f"{timezone.localdate():%Y%m%d}",  # the date part; the INSERT appends the sequence
             member=member,
             status=OrderStatus.PENDING_PAYMENT,
             currency=priced.currency,
@@ -143,7 +164,8 @@ def place_order(
             ship_line1=address.line1,
             ship_postal_code=address.postal_code or "",
         )
-        lines = OrderLine.objects.bulk_create(
+        _INSERT_ORDER.insert([order])
+        lines = _INSERT_LINES.insert(
             [
                 OrderLine(
                     order=order,
@@ -173,7 +195,7 @@ def place_order(
                 title = priced.skus[sku_id].title if sku_id in priced.skus else gift_skus[sku_id].title
                 raise _short(sku_id, title, short.available) from None
         run_place_hooks(order, lines, priced)
-        transaction.on_commit(lambda: note_deadline(order.pay_deadline))
+        transaction.on_commit(lambda: _note_pay_deadline(order.pay_deadline))
     # Returned with its lines (and no shipments) loaded: the caller answers without reading it back.
     order._prefetched_objects_cache = {"lines": lines, "shipments": []}
     return order

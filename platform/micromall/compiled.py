@@ -1,0 +1,115 @@
+"""ORM queries compiled once per process, then run as plain SQL: for the few reads on a hot path.
+
+Building and compiling a QuerySet costs far more CPU than PostgreSQL spends answering a primary-key lookup
+(order placement profile: ~0.5 ms of Python per small query). A `CompiledQuery` keeps the ORM as the one
+place the SQL comes from (models, ordering, table names), compiles it once with placeholder values, and
+afterwards only binds the parameters, runs the statement through Django's cursor (query logging, execute
+wrappers and query budgets still see it) and builds model instances with the field converters the ORM
+would apply.
+
+    _ADDRESS = CompiledQuery(lambda pk, member_id: Address.objects.filter(pk=pk, member_id=member_id))
+    address = _ADDRESS.first(7, 3)
+
+The builder takes integer parameters only (each is replaced by a marker value while compiling), and must
+return a plain queryset of its model: no select_related, only(), values() or annotations.
+"""
+
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+
+# Distinctive integers standing for the parameters while compiling (within bigint, never a real id).
+_MARK_BASE = 7_264_019_305_118_000
+
+
+class CompiledQuery:
+    def __init__(self, build: Callable[..., QuerySet], arity: int | None = None):
+        self._build = build
+        self._arity = build.__code__.co_argcount if arity is None else arity
+        self._compiled: dict[str, tuple] = {}
+
+    def _compile(self, alias: str) -> tuple:
+        marks = [_MARK_BASE + index for index in range(self._arity)]
+        queryset = self._build(*marks)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        model = queryset.model
+        names = [column.target.attname for column, _sql, _alias in compiler.select]
+        if compiler.klass_info is None or compiler.klass_info["model"] is not model or compiler.annotation_col_map:
+            raise ValueError("CompiledQuery needs a plain queryset of one model")
+        if len(names) != len(model._meta.concrete_fields):
+            raise ValueError("CompiledQuery needs every concrete field of the model selected")
+        # Each parameter: ("arg", index) for a caller's value, ("const", value) for one fixed by the builder.
+        binding = tuple(
+            ("arg", param - _MARK_BASE) if isinstance(param, int) and param in marks else ("const", param)
+            for param in params
+        )
+        if sum(1 for kind, _value in binding if kind == "arg") != self._arity:
+            raise ValueError("every parameter must appear exactly once in the compiled SQL")
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+        compiled = (sql, binding, model, names, compiler, converters)
+        self._compiled[alias] = compiled
+        return compiled
+
+    def all(self, *args, using: str = "default") -> list[Model]:
+        sql, binding, model, names, compiler, converters = self._compiled.get(using) or self._compile(using)
+        params = [args[value] if kind == "arg" else value for kind, value in binding]
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        return [model.from_db(using, names, row) for row in rows]
+
+    def first(self, *args, using: str = "default") -> Model | None:
+        """The first row of the query (give the builder an ordering and a [:1] slice), or None."""
+        found = self.all(*args, using=using)
+        return found[0] if found else None
+
+
+class CompiledInsert:
+    """INSERT of model instances with the SQL built once per process (per row count): what `bulk_create`
+    writes for a model whose primary key the database assigns, without the ORM's per-call compilation.
+
+    Values are prepared by each field as the ORM does (`pre_save` sets auto_now_add, `get_db_prep_save`).
+    `expressions` replaces a column's placeholder with an SQL expression around it (`%s` = the field's value),
+    and `returning` names fields read back from the database (besides the primary key) onto the instances.
+    """
+
+    def __init__(self, model: type[Model], *, expressions: dict[str, str] | None = None, returning: tuple = ()):
+        meta = model._meta
+        self._model = model
+        self._fields = [field for field in meta.local_concrete_fields if field is not meta.pk]
+        self._returning = [meta.pk, *(meta.get_field(name) for name in returning)]
+        expressions = expressions or {}
+        self._row = "(" + ", ".join(expressions.get(field.name, "%s") for field in self._fields) + ")"
+        self._head = "INSERT INTO {} ({}) VALUES ".format(
+            meta.db_table, ", ".join(f'"{field.column}"' for field in self._fields)
+        )
+        self._tail = " RETURNING " + ", ".join(f'"{field.column}"' for field in self._returning)
+        self._sql: dict[int, str] = {}
+
+    def insert(self, objs: list[Model], using: str = "default") -> list[Model]:
+        if not objs:
+            return objs
+        connection = connections[using]
+        params = []
+        for obj in objs:
+            for field in self._fields:
+                value = field.pre_save(obj, True)
+                if hasattr(value, "resolve_expression"):  # a db_default or an expression: leave it to the ORM
+                    raise ValueError(f"{field.name}: CompiledInsert takes plain values only")
+                params.append(field.get_db_prep_save(value, connection))
+        sql = self._sql.get(len(objs))
+        if sql is None:
+            sql = self._sql[len(objs)] = self._head + ", ".join([self._row] * len(objs)) + self._tail
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for obj, row in zip(objs, rows, strict=True):
+            for field, value in zip(self._returning, row, strict=True):
+                setattr(obj, field.attname, value)
+            obj._state.adding, obj._state.db = False, using
+        return objs

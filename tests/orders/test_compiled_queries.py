@@ -1,0 +1,87 @@
+"""micromall.compiled on the order path's models: the same rows and instances as the ORM, in a shop's schema."""
+
+import pytest
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from micromall.compiled import CompiledInsert, CompiledQuery
+from tenant_apps.checkout.models import Address
+from tenant_apps.orders.models import Order, OrderLine
+from tenant_apps.pricing.models import ShippingTemplate
+
+from .conftest import place
+
+ADDRESS = CompiledQuery(lambda pk, member_id: Address.objects.filter(pk=pk, member_id=member_id).order_by("pk")[:1])
+TEMPLATES = CompiledQuery(lambda: ShippingTemplate.objects.filter(is_default=False).order_by("pk"))
+
+
+def test_a_compiled_query_binds_its_parameters_and_builds_the_orms_instances(shop_a, buyer_a, buyer_a2):
+    with tenant_context(shop_a):
+        found = ADDRESS.first(buyer_a.address_id, buyer_a.member.pk)
+        expected = Address.objects.get(pk=buyer_a.address_id)
+
+        assert found is not None and not found._state.adding and found._state.db == "default"
+        assert [(f.attname, getattr(found, f.attname)) for f in Address._meta.concrete_fields] == [
+            (f.attname, getattr(expected, f.attname)) for f in Address._meta.concrete_fields
+        ]
+        assert ADDRESS.first(buyer_a.address_id, buyer_a2.member.pk) is None  # another member's address
+        assert ADDRESS.first(buyer_a2.address_id, buyer_a2.member.pk).pk == buyer_a2.address_id
+
+
+def test_a_compiled_query_applies_the_field_converters(shop_a):
+    with tenant_context(shop_a):
+        ShippingTemplate.objects.create(name="偏远", province_surcharges={"新疆": 1500})
+
+        (template,) = TEMPLATES.all()
+
+        assert template.province_surcharges == {"新疆": 1500}  # JSON decoded, as the ORM gives it
+
+
+def test_a_compiled_query_refuses_what_it_cannot_rebuild(shop_a):
+    joined = CompiledQuery(lambda pk: Address.objects.select_related("member").filter(pk=pk))
+    partial = CompiledQuery(lambda pk: Address.objects.filter(pk=pk).only("name"))
+
+    with tenant_context(shop_a):
+        with pytest.raises(ValueError):
+            joined.all(1)
+        with pytest.raises(ValueError):
+            partial.all(1)
+
+
+def test_a_compiled_insert_writes_what_the_orm_would(shop_a, catalog_a, buyer_a):
+    order_id = place(buyer_a, (catalog_a.tea.pk, 1)).json()["id"]
+    with tenant_context(shop_a):
+        order = Order.objects.get(pk=order_id)
+        copies = [
+            OrderLine(order=order, sku_id=catalog_a.tea.pk, product_id=catalog_a.tea.product_id, title=f"副本 {n}",
+                      specs={"规格": "250g"}, quantity=n, unit_price_amount=100, subtotal_amount=100 * n,
+                      total_amount=100 * n, allocations=[{"kind": "test"}])
+            for n in (1, 2)
+        ]  # fmt: skip
+
+        CompiledInsert(OrderLine).insert(copies)
+
+        assert all(line.pk and not line._state.adding for line in copies)
+        stored = {line.pk: line for line in OrderLine.objects.filter(pk__in=[line.pk for line in copies])}
+        for line in copies:
+            assert (stored[line.pk].title, stored[line.pk].specs, stored[line.pk].quantity) == (
+                line.title, {"规格": "250g"}, line.quantity,
+            )  # fmt: skip
+            assert stored[line.pk].allocations == [{"kind": "test"}]
+
+
+def test_order_numbers_past_six_digits_keep_every_digit(shop_a, catalog_a, buyer_a):
+    def jump(value):
+        with tenant_context(shop_a), connection.cursor() as cursor:
+            cursor.execute("SELECT last_value FROM orders_order_number_seq")
+            (before,) = cursor.fetchone()
+            cursor.execute("SELECT setval('orders_order_number_seq', %s)", [value])
+        return before
+
+    before = jump(1_234_566)
+    try:
+        number = place(buyer_a, (catalog_a.tea.pk, 1)).json()["number"]
+    finally:
+        jump(max(before, 1_234_567))  # never back: a sequence must not repeat a number
+
+    assert number.endswith("1234567") and len(number) == 8 + 7
