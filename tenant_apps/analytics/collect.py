@@ -136,8 +136,10 @@ def record(
     source: str = "",
     ref: str = "",
     at: float | None = None,
+    schema: str = "",
 ) -> None:
     """Buffer one event of the current shop; never raises. `at`: a Unix time (imports, tests); now by default.
+    `schema`: the shop's schema when the caller knows it (reading it from the connection proxy costs µs).
 
     With ANALYTICS_LOCAL_BUFFER = N > 0 (default 100) the event first joins this process's list as a tuple, pushed
     to Redis in one pipelined round trip when N events are waiting or after ANALYTICS_LOCAL_SECONDS (1 s, a daemon
@@ -146,7 +148,7 @@ def record(
     """
     if not collecting():
         return
-    item = (connection.schema_name, kind, time.time() if at is None else at, visitor, member_id, product_id,
+    item = (schema or connection.schema_name, kind, time.time() if at is None else at, visitor, member_id, product_id,
             share_code, source, ref)  # fmt: skip
     limit = getattr(settings, "ANALYTICS_LOCAL_BUFFER", 100)
     if limit <= 0:
@@ -258,7 +260,8 @@ def track_page(kind: str = EventKind.VIEW_SHOP, *, product_kwarg: str | None = N
             if "share_code" in came and came["share_code"] == share_code_of(visitor):
                 came = {"source": Source.DIRECT}  # one's own shared link
             product_id = kwargs.get(product_kwarg) if product_kwarg else None
-            record(kind, visitor=visitor, product_id=product_id, **came)
+            shop = getattr(request, "shop", None)
+            record(kind, visitor=visitor, product_id=product_id, schema=shop.schema_name if shop else "", **came)
             return response
 
         return wrapper
