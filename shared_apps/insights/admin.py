@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path, re_path
 from django.utils import timezone
@@ -26,6 +27,16 @@ MAX_DAYS = 366
 class PeriodForm(forms.Form):
     start = forms.DateField(required=False)
     end = forms.DateField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or timezone.localdate()
+        start = data.get("start") or end - timedelta(days=29)
+        if start > end:
+            raise forms.ValidationError(gettext("The start date is after the end date."))
+        if (end - start).days + 1 > MAX_DAYS:
+            raise forms.ValidationError(gettext("A date range covers at most 366 days."))
+        return data
 
     def period(self):
         end = timezone.localdate()
@@ -100,7 +111,10 @@ class ShopDayStatAdmin(GroupedModelAdmin):
         return TemplateResponse(request, "insights/report.html", context)
 
     def report_export(self, request, fmt: str):
-        start, end = PeriodForm(request.GET or None).period()
+        form = PeriodForm(request.GET or None)
+        if form.is_bound and not form.is_valid():  # a download of another period than asked would mislead
+            return HttpResponseBadRequest(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        start, end = form.period()
         report = selectors.operator_report(start, end)
         header = [gettext("Shop"), gettext("Visitors"), gettext("Orders placed"), gettext("Paid orders"),
                   gettext("Paid amount (yuan)")]  # fmt: skip

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path, re_path, reverse
 from django.utils import timezone
@@ -262,7 +262,9 @@ class AnalyticsSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
             raise Http404
         if name != "summary" and name not in TABLES:
             raise Http404
-        start, end, _product, _form = period_of(request)
+        start, end, _product, form = period_of(request)
+        if form.is_bound and not form.is_valid():  # a download of another period than asked would mislead
+            return HttpResponseBadRequest(" ".join(str(e) for errors in form.errors.values() for e in errors))
         data = report(start, end)
         if name == "summary":
             rows = exports.summary_rows(data["kpis"])

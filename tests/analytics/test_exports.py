@@ -171,6 +171,18 @@ def test_exports_refuse_unknown_tables_roles_and_foreign_hosts(shop_a, shop_b, s
     assert b_rows[1:] == []  # B's own (empty) ranking, never A's
 
 
+@pytest.mark.parametrize(
+    "period", [{"start": "2026-03-05", "end": "2026-03-01"}, {"start": "2025-03-01", "end": "2026-03-02"}, {"end": "x"}]
+)
+def test_a_bad_period_is_a_400_not_another_period(shop_a, period):
+    for fmt in ("csv", "xlsx"):
+        response = signed_in(shop_a).get(EXPORT.format("products", fmt), period)
+        assert response.status_code == 400 and response.content
+    operator = Client(HTTP_HOST="localhost")
+    operator.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert operator.get("/admin/insights/shopdaystat/report.xlsx", period).status_code == 400
+
+
 def test_member_list_xlsx(shop_a, shop_b):
     with tenant_context(shop_a):
         member = Member.objects.create(phone="13900000001", password="!", nickname="=cmd|' /C calc'!A0")
