@@ -81,7 +81,7 @@ class VisitorMorsel(Morsel):
     line = ""
 
     def OutputString(self, attrs=None):
-        return self.line
+        return self.line or super().OutputString(attrs)  # a copy or an unpickled one: the standard way
 
 
 def _template(secure: bool) -> tuple[dict, str]:

@@ -183,3 +183,6 @@ def test_the_visitor_cookie_header_is_the_standard_librarys(secure):
         dict(morsel),
     )
     assert collect.VISITOR_RE.match(collect.new_visitor_id())
+    import pickle
+
+    assert pickle.loads(pickle.dumps(response.cookies)).output() == expected.output()  # e.g. a cached response
