@@ -1,24 +1,38 @@
-"""Data-centre benchmark: storefront product-page throughput with event collection on vs off.
+"""Data-centre benchmark: storefront product-page throughput with event collection on vs off, in the same run.
 
-    .venv/bin/python bench/analytics.py [--seconds 3] [--rounds 3] [--pairs 15] [--block 200] [--port 8340]
+    .venv/bin/python bench/analytics.py [--seconds 2] [--rounds 8] [--pairs 15] [--block 300] [--port 8340]
 
-Two gunicorns side by side (deploy/gunicorn.conf.py, WEB_CONCURRENCY=2 sync workers, the product's settings
-with throttles on), identical but for ANALYTICS_COLLECT=1 / 0, against the storefront benchmark's data
-(bench/storefront.py prepare_data: one shop, 1,000 products). wrk -t1 -c4 on GET /p/<id> (the whole-page
-cache serves it, the common case), interleaved rounds, medians. Every request comes without cookies, so with
-collection on each one is a *new* visitor: an id is made, a Set-Cookie header sent and one event buffered
-(RPUSH + SADD in one pipelined Redis round trip): the worst case. Goal: the "on" server keeps >= 95% of the
-"off" server's requests/s. The buffered events are deleted afterwards (no Celery flush runs here).
+Goal (issue 13): with collection on, the product page keeps >= 95% of its throughput with collection off.
+
+1. HTTP. Two gunicorns side by side (deploy/gunicorn.conf.py, WEB_CONCURRENCY=2 sync workers, the product's
+   settings with throttles on), identical but for ANALYTICS_COLLECT=1 / 0, on the storefront benchmark's data
+   (bench/storefront.py prepare_data: one shop, 1,000 products). wrk -t1 -c4 on GET /p/<id> (a whole-page cache
+   hit, the common case). Each round measures on and off back to back, the order flipped every round
+   (on off, off on, on off ...), so load from the rest of a shared machine hits both alike; the figure is the
+   median over rounds of the in-round ratio on / off. Two cases: new visitors (no cookie: an id is made and a
+   Set-Cookie sent, the worst case) and returning visitors (5,000 browsers with their `mm_vid` cookie).
+2. In process, the same comparison through Django's WSGI handler (no sockets, no HTTP parsing, which cost the
+   same either way, so the relative cost is larger here: an upper bound): blocks of `--block` requests with
+   collection on and off alternating, `--pairs` times.
+3. The collection's own cost per view: the @track_page decorator around a view that returns at once (best of
+   7 x 20,000 calls), next to what a page-cache hit costs in process (best of 7 x 300); their ratio is the cost
+   with the least noise from the rest of the machine (the HTTP ratio also depends on how busy the machine is).
+
+The events buffered by the 'on' server are deleted afterwards (no Celery flush runs here). The 1-minute load
+average is printed with the figures: on a loaded 2-core machine the rounds swing far more than 5%.
 """
 
 import argparse
 import datetime
+import io
 import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import timeit
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[1] / "platform")]
@@ -28,6 +42,7 @@ from bench._common import ROOT, Gunicorn, django_env, ensure_wrk, machine  # noq
 from bench.storefront import prepare_data  # noqa: E402
 
 GOAL = 0.95
+CASES = ("new visitors", "returning visitors")
 LUA = """
 local i = 0
 request = function()
@@ -41,6 +56,11 @@ end
 """
 # returning visitors: 5,000 browsers that already have their visitor cookie
 RETURNING = 'headers["Cookie"] = string.format("mm_vid=bench-returning-%%06d", n)'
+RETURNING_COOKIE = "mm_vid=bench-returning-000001"
+
+
+def load() -> float:
+    return os.getloadavg()[0]
 
 
 def run_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> tuple[float, int]:
@@ -54,122 +74,194 @@ def run_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> t
     return rps, int(non2xx.group(1)) if non2xx else 0
 
 
-def in_process(host: str, path: str, pairs: int, block: int) -> dict[str, list[float]]:
-    """Ratios on/off of Django's WSGI handler called directly (what gunicorn calls, minus sockets and HTTP
-    parsing, which cost the same either way: so this is an upper bound of the relative cost). On and off
-    alternate in blocks of `block` requests, `pairs` times per case: each ratio compares neighbours in time,
-    so the load of a shared machine drifting between measurements cancels out."""
-    import io
-    import time
+def flipped(n: int) -> tuple[bool, bool]:
+    """The order of round n: (on, off), then (off, on), ..."""
+    return (True, False) if n % 2 == 0 else (False, True)
 
+
+def over_http(args, hosts: list[str], path: str, log: Path) -> dict:
+    """{case: {"on": [req/s per round], "off": [...], "load": [load per round]}} from the two gunicorns."""
+    servers = {
+        on: Gunicorn(django_env("bench.storefront_settings", WEB_CONCURRENCY="2", ANALYTICS_COLLECT=str(int(on))),
+                     args.port + (0 if on else 1), log)
+        for on in (True, False)
+    }  # fmt: skip
+    results = {case: {"on": [], "off": [], "load": []} for case in CASES}
+    try:
+        for server in servers.values():
+            server.wait_ready(hosts[0])
+        for server in servers.values():
+            for returning in (False, True):
+                run_wrk(server.port, path, hosts[0], 1, returning)  # warm: page cache, connections, pusher thread
+        for n in range(args.rounds):
+            for case in CASES:
+                results[case]["load"].append(load())
+                for on in flipped(n):
+                    rps, errors = run_wrk(servers[on].port, path, hosts[0], args.seconds, case != "new visitors")
+                    if errors:
+                        raise SystemExit(f"collection {'on' if on else 'off'}: {errors} errors/non-2xx; see {log}")
+                    results[case]["on" if on else "off"].append(rps)
+    finally:
+        for server in servers.values():
+            server.stop()
+    return results
+
+
+def environ(host: str, path: str, cookie: str) -> dict:
+    env = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": host, "SERVER_PORT": "80",
+           "HTTP_HOST": host, "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
+           "HTTP_X_FORWARDED_FOR": "10.0.0.1", "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
+    if cookie:
+        env["HTTP_COOKIE"] = cookie
+    return env
+
+
+def in_process(host: str, path: str, pairs: int, block: int) -> dict:
+    """{case: {"on": [µs per request per block], "off": [...]}}: Django's WSGI handler called directly, on and off
+    alternating in blocks (order flipped every pair), so each pair compares neighbours in time."""
     from django.core.handlers.wsgi import WSGIHandler
     from django.test.utils import override_settings
 
     handler = WSGIHandler()
 
-    def environ(cookie: str) -> dict:
-        env = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": host,
-               "SERVER_PORT": "80", "HTTP_HOST": host, "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""),
-               "HTTP_X_FORWARDED_FOR": "10.0.0.1", "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
-        if cookie:
-            env["HTTP_COOKIE"] = cookie
-        return env
-
-    def seconds(on: bool, cookie: str) -> float:
+    def micros(on: bool, cookie: str) -> float:
         with override_settings(ANALYTICS_COLLECT=on):
             started = time.perf_counter()
             for _ in range(block):
-                response = handler(environ(cookie), lambda status, headers: None)
+                response = handler(environ(host, path, cookie), lambda status, headers: None)
                 b"".join(response)
                 response.close()
-            return time.perf_counter() - started
+            return (time.perf_counter() - started) / block * 1e6
 
-    seconds(True, "")  # warm the page cache and the pusher thread
-    ratios: dict[str, list[float]] = {}
-    for _ in range(pairs):
-        for visitors, cookie in (("new visitors", ""), ("returning visitors", "mm_vid=bench-returning-000001")):
-            off, on = seconds(False, cookie), seconds(True, cookie)
-            ratios.setdefault(visitors, []).append(off / on)  # throughput on / throughput off
-    from tenant_apps.analytics.collect import push_pending
-
-    push_pending()
-    return ratios
+    micros(True, "")  # warm the page cache and the pusher thread
+    results = {case: {"on": [], "off": []} for case in CASES}
+    for n in range(pairs):
+        for case, cookie in zip(CASES, ("", RETURNING_COOKIE), strict=True):
+            for on in flipped(n):
+                results[case]["on" if on else "off"].append(micros(on, cookie))
+    return results
 
 
-def report(title: str, results: dict[tuple[str, str], list[float]]) -> None:
-    print(f"\n{title}\n\n| visitors | collection | req/s (median) | req/s per round |\n|---|---|---|---|")
-    for (visitors, name), values in results.items():
-        print(f"| {visitors} | {name} | {statistics.median(values):.0f} | {' '.join(f'{v:.0f}' for v in values)} |")
-    print()
-    for visitors in ("new visitors", "returning visitors"):
-        on, off = results[(visitors, "collection on")], results[(visitors, "collection off")]
-        ratio = statistics.median(a / b for a, b in zip(on, off, strict=True))
-        verdict = "met" if ratio >= GOAL else "NOT met"
-        print(f"{visitors}: on / off = {ratio:.3f} (median of per-round ratios; goal >= {GOAL}: {verdict})")
+def best_micros(fn, number: int) -> float:
+    return min(timeit.repeat(fn, number=number, repeat=7)) / number * 1e6
+
+
+def ratio(on: list[float], off: list[float], *, per_request: bool = False) -> list[float]:
+    """Per round throughput on / off (from req/s, or from µs per request)."""
+    return [b / a if per_request else a / b for a, b in zip(on, off, strict=True)]
+
+
+def quartiles(values: list[float]) -> str:
+    q = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
+    return f"{q[0]:.3f} .. {q[2]:.3f}"
+
+
+def verdict(value: float) -> str:
+    return "met" if value >= GOAL else "NOT met"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=3, help="seconds per wrk measurement (default 3)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    parser.add_argument("--seconds", type=int, default=2, help="seconds per wrk measurement (default 2)")
+    parser.add_argument("--rounds", type=int, default=8, help="rounds, each measuring on and off (default 8)")
     parser.add_argument("--port", type=int, default=8340)
     parser.add_argument("--pairs", type=int, default=15, help="in-process on/off pairs per case (default 15)")
-    parser.add_argument("--block", type=int, default=200, help="in-process requests per block (default 200)")
+    parser.add_argument("--block", type=int, default=300, help="in-process requests per block (default 300)")
     args = parser.parse_args()
     ensure_wrk()
     hosts, product_id = prepare_data(1)  # also sets Django up with bench.settings (REDIS_URL as given)
     log = ROOT / ".data" / "logs" / "bench-analytics-gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     path = f"/p/{product_id}"
-    servers = {
-        "collection on": Gunicorn(django_env("bench.storefront_settings", WEB_CONCURRENCY="2", ANALYTICS_COLLECT="1"),
-                                  args.port, log),
-        "collection off": Gunicorn(django_env("bench.storefront_settings", WEB_CONCURRENCY="2", ANALYTICS_COLLECT="0"),
-                                   args.port + 1, log),
-    }  # fmt: skip
-    cases = [(visitors, name) for visitors in ("new visitors", "returning visitors") for name in servers]
-    results: dict[tuple[str, str], list[float]] = {case: [] for case in cases}
-    try:
-        for server in servers.values():
-            server.wait_ready(hosts[0])
-        load_before = os.getloadavg()[0]
-        for server in servers.values():
-            run_wrk(server.port, path, hosts[0], 2, False)  # warm: page cache, connections
-        for _ in range(args.rounds):
-            for visitors, name in cases:
-                rps, errors = run_wrk(servers[name].port, path, hosts[0], args.seconds, visitors != "new visitors")
-                if errors:
-                    raise SystemExit(f"{name}: {errors} errors/non-2xx responses; see {log}")
-                results[(visitors, name)].append(rps)
-    finally:
-        for server in servers.values():
-            server.stop()
-        from django.core.cache import cache
-        from django_redis import get_redis_connection
 
-        from tenant_apps.analytics.collect import buffer_key, shops_key
+    from django_redis import get_redis_connection
 
-        buffered = get_redis_connection("default").llen(buffer_key("sfb_000"))
-        get_redis_connection("default").delete(buffer_key("sfb_000"), shops_key())
-        cache.close()
+    from tenant_apps.analytics.collect import buffer_key, push_pending, shops_key
 
-    load_mid = os.getloadavg()[0]
+    redis = get_redis_connection("default")
+    load_before = load()
+    http = over_http(args, hosts, path, log)
+    buffered = redis.llen(buffer_key("sfb_000"))
     local = in_process(hosts[0], path, args.pairs, args.block)
-    get_redis_connection("default").delete(buffer_key("sfb_000"), shops_key())
+    cost = per_view_cost(hosts[0], path)
+    push_pending()
+    redis.delete(buffer_key("sfb_000"), shops_key())
+
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"\nData-centre collection benchmark — {now}\nmachine: {machine()}")
-    loads = f"{load_before:.2f} / {load_mid:.2f} / {os.getloadavg()[0]:.2f}"
-    print(f"GET {path} (page cache hit); 1-min load average before / between / after: {loads}")
-    print(f"events buffered by the 'on' gunicorn: {buffered}")
-    report(f"gunicorn (2 sync workers) + wrk -t1 -c4 -d{args.seconds}s, {args.rounds} interleaved rounds", results)
-    print(f"\nin process (Django's WSGI handler), {args.pairs} alternating on/off pairs of {args.block} requests\n")
-    for visitors, values in local.items():
-        ratio = statistics.median(values)
-        quartiles = statistics.quantiles(values, n=4)
-        verdict = "met" if ratio >= GOAL else "NOT met"
-        print(f"{visitors}: on / off = {ratio:.3f} (median; quartiles {quartiles[0]:.3f} .. {quartiles[2]:.3f}; "
-              f"goal >= {GOAL}: {verdict})")  # fmt: skip
+    print(f"GET {path} (page-cache hit); 1-minute load average {load_before:.2f} before, {load():.2f} after")
+    print(f"events buffered by the 'on' gunicorn: {buffered}\n")
+    print(f"1. gunicorn (2 sync workers) + wrk -t1 -c4 -d{args.seconds}s, {args.rounds} rounds (on/off order flipped "
+          "every round)\n")  # fmt: skip
+    print("| visitors | round | load | on req/s | off req/s | on / off |\n|---|---|---|---|---|---|")
+    for case in CASES:
+        figures = http[case]
+        for n, (on, off, at) in enumerate(zip(figures["on"], figures["off"], figures["load"], strict=True), 1):
+            print(f"| {case} | {n} | {at:.1f} | {on:.0f} | {off:.0f} | {on / off:.3f} |")
+    print()
+    for case in CASES:
+        ratios = ratio(http[case]["on"], http[case]["off"])
+        median = statistics.median(ratios)
+        print(f"{case}: on / off = {median:.3f} (median of {len(ratios)} in-round ratios, quartiles "
+              f"{quartiles(ratios)}; goal >= {GOAL}: {verdict(median)})")  # fmt: skip
+    print(f"\n2. in process (Django's WSGI handler), {args.pairs} alternating on/off pairs of {args.block} requests\n")
+    for case in CASES:
+        on, off = local[case]["on"], local[case]["off"]
+        ratios = ratio(on, off, per_request=True)
+        median = statistics.median(ratios)
+        print(f"{case}: {statistics.median(off):.0f} µs off, {statistics.median(on):.0f} µs on per request; on / off"
+              f" = {median:.3f} (quartiles {quartiles(ratios)}; goal >= {GOAL}: {verdict(median)})")  # fmt: skip
+    print("\n3. the collection's own cost per view (best of 7 repeats)\n")
+    page = cost["page hit, collection off"]
+    for name, micros in cost.items():
+        print(f"{name}: {micros:.1f} µs")
+    for case in CASES:
+        share = cost[f"@track_page, {case}"] / page
+        print(f"{case}: collection = {share * 100:.1f}% of an in-process page-cache hit -> throughput on / off "
+              f"= {1 / (1 + share):.3f} at most (goal >= {GOAL}: {verdict(1 / (1 + share))})")  # fmt: skip
     return 0
+
+
+def per_view_cost(host: str, path: str) -> dict[str, float]:
+    """µs per call: the @track_page decorator around a view that returns at once, for a new and a returning
+    visitor (best of 7 x 20,000), and a whole page-cache hit through the WSGI handler with collection off (best of
+    7 x 300)."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.test.utils import override_settings
+
+    from shared_apps.tenancy.models import Shop
+    from tenant_apps.analytics.collect import track_page
+    from tenant_apps.analytics.models import EventKind
+
+    handler = WSGIHandler()
+
+    def page_hit():
+        response = handler(environ(host, path, ""), lambda status, headers: None)
+        b"".join(response)
+        response.close()
+
+    with override_settings(ANALYTICS_COLLECT=False):
+        page_hit()
+        page = best_micros(page_hit, 300)
+    ready = HttpResponse(b"<html>")
+    view = track_page(EventKind.VIEW_PRODUCT, product_kwarg="product_id")(lambda request, product_id: ready)
+    factory = RequestFactory()
+    returning = factory.get(path, HTTP_HOST=host, HTTP_COOKIE=RETURNING_COOKIE)
+    new = factory.get(path, HTTP_HOST=host)
+    new.shop = returning.shop = Shop.objects.get(schema_name="sfb_000")  # as the routing middleware does
+
+    def new_visitor():
+        ready.cookies.clear()
+        view(new, product_id=1)
+
+    with override_settings(ANALYTICS_COLLECT=True):
+        costs = {
+            "@track_page, new visitors": best_micros(new_visitor, 20000) - best_micros(ready.cookies.clear, 20000),
+            "@track_page, returning visitors": best_micros(lambda: view(returning, product_id=1), 20000),
+        }
+    return {"page hit, collection off": page, **costs}
 
 
 if __name__ == "__main__":

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from micromall import backoffice
@@ -38,22 +38,24 @@ KPIS = [
     ("fission_rate", _("Fission coefficient"), "ratio"),
     ("paying_members", _("Paying members"), "count"),
 ]
+ADDED_TO_CART = pgettext_lazy("data centre", "Added to cart")
 FUNNEL_STEPS = {
     "visitors": _("Visited"),
     "product_visitors": _("Viewed a product"),
-    "cart_visitors": _("Added to cart"),
-    "orders": _("Ordered"),
-    "paid_orders": _("Paid"),
+    # a context of their own: other apps' "Added to cart" / "Ordered" / "Paid" are a toast and order states
+    "cart_visitors": pgettext_lazy("funnel step", "Added to cart"),
+    "orders": pgettext_lazy("funnel step", "Ordered"),
+    "paid_orders": pgettext_lazy("funnel step", "Paid"),
 }
 TABLES = {
     "products": [("label", _("Product")), ("views", _("Views")), ("visitors", _("Visitors")),
-                 ("cart_visitors", _("Added to cart")), ("paid_orders", _("Paid orders")), ("units", _("Units")),
+                 ("cart_visitors", ADDED_TO_CART), ("paid_orders", _("Paid orders")), ("units", _("Units")),
                  ("amount", _("Paid amount (yuan)"))],
     "categories": [("label", _("Category")), ("views", _("Views")), ("visitors", _("Visitors")),
-                   ("cart_visitors", _("Added to cart")), ("paid_orders", _("Paid orders")), ("units", _("Units")),
+                   ("cart_visitors", ADDED_TO_CART), ("paid_orders", _("Paid orders")), ("units", _("Units")),
                    ("amount", _("Paid amount (yuan)"))],
     "distributors": [("label", _("Distributor code")), ("visitors", _("Visitors brought")),
-                     ("cart_visitors", _("Added to cart")), ("buyers", _("Buyers")), ("paid_orders", _("Paid orders")),
+                     ("cart_visitors", ADDED_TO_CART), ("buyers", _("Buyers")), ("paid_orders", _("Paid orders")),
                      ("amount", _("Paid amount (yuan)"))],
     "sources": [("label", _("Source")), ("visitors", _("Visitors")), ("paying_members", _("Paying members"))],
     "daily": [("date", _("Date")), ("visitors", _("Visitors (UV)")), ("pv", _("Page views (PV)")),
@@ -61,6 +63,15 @@ TABLES = {
               ("gmv_amount", _("Paid amount (yuan)")), ("conversion_rate", _("Payment conversion"))],
     "funnel": [("label", _("Step")), ("value", _("Count"))],
 }  # fmt: skip
+SHEET_TITLES = {
+    "summary": _("Key figures"),
+    "daily": _("Sales trend"),
+    "funnel": _("Conversion funnel"),
+    "products": _("Products"),
+    "categories": _("Categories"),
+    "distributors": _("Distributors"),
+    "sources": _("Sources"),
+}
 
 
 def can_view(request) -> bool:
@@ -114,6 +125,9 @@ def kpi_rows(figures: dict, previous: dict) -> list[dict]:
         {
             "key": key,
             "label": str(label),
+            "kind": kind,
+            "value": figures[key],
+            "previous": previous[key],
             "text": fmt(figures[key], kind),
             "previous_text": fmt(previous[key], kind),
             "change_text": change_text(figures[key], previous[key]),
@@ -148,8 +162,20 @@ def table(name: str, rows: list[dict]) -> dict:
                 for key, _label in columns
             ]
         )  # fmt: skip
-    export = reverse("shop_admin:analytics_export", args=[name], current_app="shop_admin")
-    return {"name": name, "headers": [str(label) for _key, label in columns], "rows": cells, "export": export}
+    return {
+        "name": name,
+        "headers": [str(label) for _key, label in columns],
+        "rows": cells,
+        "export": export_urls(name),
+    }
+
+
+def export_urls(name: str) -> dict[str, str]:
+    """{"csv": url, "xlsx": url} of a data-centre table's downloads."""
+    return {
+        fmt: reverse("shop_admin:analytics_export", args=[name, fmt], current_app="shop_admin")
+        for fmt in exports.FORMATS
+    }
 
 
 @admin.register(AnalyticsSettings, site=shop_admin_site)
@@ -173,7 +199,11 @@ class AnalyticsSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
         site = self.admin_site
         return [
             path("overview/", site.admin_view(self.overview_view), name="analytics_overview"),
-            path("export/<str:name>.csv", site.admin_view(self.export_view), name="analytics_export"),
+            re_path(
+                r"^export/(?P<name>[a-z_]+)\.(?P<fmt>csv|xlsx)$",
+                site.admin_view(self.export_view),
+                name="analytics_export",
+            ),
             *super().get_urls(),
         ]
 
@@ -194,8 +224,7 @@ class AnalyticsSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
             "kpis": data["kpis"],
             "tables": [table(name, data[name]) for name in ("products", "categories", "distributors", "sources")],
             "export_query": query,
-            "exports": {name: reverse("shop_admin:analytics_export", args=[name]) for name in TABLES}
-            | {"summary": reverse("shop_admin:analytics_export", args=["summary"])},
+            "exports": {name: export_urls(name) for name in [*TABLES, "summary"]},
             "chart_data": {
                 "daily": [
                     {**row, "date": row["date"].isoformat(), "gmv_yuan": row["gmv_amount"] / 100}
@@ -228,21 +257,21 @@ class AnalyticsSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "analytics/overview.html", context)
 
-    def export_view(self, request, name: str):
+    def export_view(self, request, name: str, fmt: str):
         if not can_view(request):
             raise Http404
-        start, end, _product, _form = period_of(request)
-        filename = f"{name}-{start.isoformat()}-{end.isoformat()}.csv"
-        if name == "summary":
-            data = report(start, end)
-            return exports.csv_response(exports.summary_rows(data["kpis"]), filename)
-        if name not in TABLES:
+        if name != "summary" and name not in TABLES:
             raise Http404
+        start, end, _product, form = period_of(request)
+        if form.is_bound and not form.is_valid():  # a download of another period than asked would mislead
+            return HttpResponseBadRequest(" ".join(str(e) for errors in form.errors.values() for e in errors))
         data = report(start, end)
-        rows = data[name]
-        if name == "daily":
-            rows = [{**row, "conversion_rate": f"{row['conversion_rate'] * 100:.2f}%"} for row in rows]
-        return exports.csv_response(exports.table_rows([(k, str(v)) for k, v in TABLES[name]], rows), filename)
+        if name == "summary":
+            rows = exports.summary_rows(data["kpis"])
+        else:
+            rows = exports.table_rows([(k, str(v)) for k, v in TABLES[name]], data[name])
+        basename = f"{name}-{start.isoformat()}-{end.isoformat()}"
+        return exports.export_response(fmt, rows, basename, title=str(SHEET_TITLES[name]))
 
 
 backoffice.add_link(
@@ -343,7 +372,7 @@ class MemberTagAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     def get_queryset(self, request):
         return crm.tags()
 
-    @admin.display(description=_("Members"))
+    @admin.display(description=pgettext_lazy("member count", "Members"))
     def member_count(self, tag):
         return tag.members
 
@@ -366,7 +395,9 @@ class MemberTagAdmin(ServiceErrorsAdmin, ShopModelAdmin):
         site = self.admin_site
         return [
             path("members/", site.admin_view(self.members_view), name="analytics_members"),
-            path("members.csv", site.admin_view(self.members_export), name="analytics_members_export"),
+            re_path(
+                r"^members\.(?P<fmt>csv|xlsx)$", site.admin_view(self.members_export), name="analytics_members_export"
+            ),
             *super().get_urls(),
         ]
 
@@ -400,21 +431,21 @@ class MemberTagAdmin(ServiceErrorsAdmin, ShopModelAdmin):
             "chosen_tag": request.GET.get("tag", ""),
             "chosen_segment": request.GET.get("segment", ""),
             "table": {"headers": [str(label) for _key, label in MEMBER_COLUMNS], "rows": cells},
-            "export": reverse("shop_admin:analytics_members_export") + "?" + request.GET.urlencode(),
+            "exports": {
+                fmt: reverse("shop_admin:analytics_members_export", args=[fmt]) + "?" + request.GET.urlencode()
+                for fmt in exports.FORMATS
+            },
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "analytics/members.html", context)
 
-    def members_export(self, request):
+    def members_export(self, request, fmt: str):
         if not can_manage_members(request):
             raise Http404
-        rows = [
-            {**row, "tags": "、".join(row["tags"]),
-             "last_visit": timezone.localtime(row["last_visit"]).isoformat() if row["last_visit"] else ""}
-            for row in self._members(request)
-        ]  # fmt: skip
-        columns = [("spent_amount" if k == "spent_amount" else k, str(v)) for k, v in MEMBER_COLUMNS]
-        return exports.csv_response(exports.table_rows(columns, rows), "members.csv")
+        rows = [{**row, "tags": "、".join(row["tags"])} for row in self._members(request)]
+        columns = [(key, str(label)) for key, label in MEMBER_COLUMNS]
+        title = gettext("Member insights")
+        return exports.export_response(fmt, exports.table_rows(columns, rows), "members", title=title)
 
 
 @backoffice.register(Segment, site=shop_admin_site, group="customers", order=40, icon="groups")
@@ -426,7 +457,7 @@ class SegmentAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     delete_permission = Permission.MEMBERS_MANAGE
     service_error_fields = RULE_FIELDS
 
-    @admin.display(description=_("Members"))
+    @admin.display(description=pgettext_lazy("member count", "Members"))
     def member_count(self, segment):
         return len(crm.segment_members(segment))
 

@@ -1,4 +1,5 @@
-"""Back office: the data overview (charts from our static files, tables, period comparison), CSV exports,
+"""Back office: the data overview (charts from our static files, tables, period comparison), CSV exports (XLSX:
+test_exports.py),
 the home page's cards from real data, the retention setting through the service; roles and foreign hosts."""
 
 import pytest
@@ -58,7 +59,7 @@ def test_csv_exports_of_every_table(shop_a):
         body = b"".join(response.streaming_content).decode()
         assert body.startswith("\ufeff") and len(body.splitlines()) >= 2, name
     daily = b"".join(client.get("/admin/analytics/analyticssettings/export/daily.csv", period).streaming_content)
-    assert "2026-03-02,1,1,0,1,129.00,100.00%" in daily.decode()
+    assert '"2026-03-02","1","1","0","1","129.00","100.00%"' in daily.decode()  # every cell quoted (OWASP)
     assert client.get("/admin/analytics/analyticssettings/export/nope.csv").status_code == 404
 
 

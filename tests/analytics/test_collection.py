@@ -157,3 +157,32 @@ def test_the_process_buffer_goes_to_redis_in_one_round_trip(shop_a, settings):
     assert sorted(row[3] for row in rows) == [f"visitor-00000000000{n}" for n in range(1, 5)]
     assert len({row[0] for row in rows}) == 4  # distinct uids
     assert collect.buffered_shops() == [shop_a.schema_name]
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_the_visitor_cookie_header_is_the_standard_librarys(secure):
+    """set_visitor_cookie builds its morsel without SimpleCookie's checks (hot path): same header, same fields."""
+    from http.cookies import SimpleCookie
+
+    from django.http import HttpResponse
+
+    response = HttpResponse()
+    collect.set_visitor_cookie(response, "AbC-_0123456789abcdefg", secure=secure)
+    expected = SimpleCookie()
+    expected[collect.VISITOR_COOKIE] = "AbC-_0123456789abcdefg"
+    morsel = expected[collect.VISITOR_COOKIE]
+    morsel.update({"max-age": collect.VISITOR_COOKIE_AGE, "path": "/", "samesite": "Lax", "httponly": True})
+    if secure:
+        morsel["secure"] = True
+    assert response.cookies.output() == expected.output()
+    got = response.cookies[collect.VISITOR_COOKIE]
+    assert (got.key, got.value, got.coded_value, dict(got)) == (
+        morsel.key,
+        morsel.value,
+        morsel.coded_value,
+        dict(morsel),
+    )
+    assert collect.VISITOR_RE.match(collect.new_visitor_id())
+    import pickle
+
+    assert pickle.loads(pickle.dumps(response.cookies)).output() == expected.output()  # e.g. a cached response

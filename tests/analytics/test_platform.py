@@ -53,7 +53,7 @@ def test_operator_dashboard_page(shop_a):
     assert page.status_code == 200
     assert "¥129.00" in page.content.decode()
     csv = client.get("/admin/insights/shopdaystat/report.csv", {"start": "2026-03-02", "end": "2026-03-03"})
-    assert "129.00" in csv.content.decode()
+    assert "129.00" in b"".join(csv.streaming_content).decode()
     outsider = Client(HTTP_HOST="localhost")
     outsider.force_login(UserFactory())
     assert outsider.get("/admin/insights/shopdaystat/report/").status_code == 302  # to the sign-in page
