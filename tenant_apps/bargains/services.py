@@ -7,13 +7,19 @@ import random
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid, NotFound
 from tenant_apps.catalog.interface import MAX_PRICE_AMOUNT, skus_for_sale
-from tenant_apps.marketing.interface import ActivityStatus, change_activity_status, check_window, is_live
+from tenant_apps.marketing.interface import (
+    ActivityStatus,
+    change_activity_status,
+    check_window,
+    is_live,
+    note_boundary,
+)
 
 from . import rules
 from .models import MAX_HELPERS, MAX_HOURS, Bargain, BargainHelp, BargainSession, CutMode, SessionStatus
@@ -179,6 +185,7 @@ def start_session(*, activity_id: int, member_id: int, now: datetime | None = No
         expires_at=min(now + timedelta(hours=activity.hours), activity.ends_at),
         config=snapshot(activity),
     )
+    note_boundary(session.expires_at)  # the marketing beat pass wakes then and stores it as expired
     return session, True
 
 
@@ -202,7 +209,7 @@ def help_session(
         raise Conflict(_("You have already helped this bargain."), session_id=session.pk)
     status = rules.effective_status(session.status, session.expires_at, now)
     if status == SessionStatus.EXPIRED:
-        raise Conflict(_("This bargain has expired."), session_id=session.pk)
+        raise Conflict(_("This bargain has ended."), session_id=session.pk, status=status)
     if status != SessionStatus.ACTIVE or session.helps >= session.helpers_needed:
         raise Conflict(_("This bargain needs no more help."), session_id=session.pk)
     activity = session.activity
@@ -277,7 +284,24 @@ def release_order(*, order_id: int) -> BargainSession | None:
     Bargain.objects.filter(pk=session.activity_id, sold__gte=1).update(sold=F("sold") - 1)
     reached = session.current_price_amount == session.floor_price_amount
     session.status = SessionStatus.REACHED if reached else SessionStatus.ACTIVE
+    if timezone.now() >= session.expires_at:
+        session.status = SessionStatus.EXPIRED
     session.order_id = None
     session.order_number = ""
     session.save(update_fields=["status", "order_id", "order_number"])
     return session
+
+
+# --- the clock (registered with marketing: its beat pass runs this in each shop's schema) ----------------------
+
+
+@transaction.atomic
+def expire_sessions(now: datetime | None = None) -> datetime | None:
+    """Sessions past their time limit, not ordered, become expired (已结束): one set-based UPDATE, idempotent.
+    Returns the next time limit still to come (the beat pass indexes it)."""
+    now = now or timezone.now()
+    live = [SessionStatus.ACTIVE, SessionStatus.REACHED]
+    BargainSession.objects.filter(status__in=live, expires_at__lte=now, order_id__isnull=True).update(
+        status=SessionStatus.EXPIRED
+    )
+    return BargainSession.objects.filter(status__in=live).aggregate(next=Min("expires_at"))["next"]

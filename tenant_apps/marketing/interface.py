@@ -6,12 +6,14 @@ class FlashSale(Activity): ...                       # the tool's own model, in 
 register_activity_model(FlashSale)                   # from the tool's AppConfig.ready()
 change_activity_status(FlashSale, activity_id=..., action="publish")   # from the tool's API / admin
 is_live(sale.status, sale.starts_at, sale.ends_at, now)                # every read that sells
+register_clock(expire_sessions)      # a tool's timed rows: fn(now) -> next moment; run by the same beat pass
+note_boundary(session.expires_at)    # ... and wake that pass at a given moment
 """
 
 from .boundaries import note_boundary
 from .lifecycle import ACTIONS, TERMINAL, clock_status, effective_status, is_live, next_status
 from .models import Activity, ActivityStatus
-from .registry import activity_models, register_activity_model
+from .registry import activity_models, register_activity_model, register_clock
 from .services import change_activity_status, check_window, sync_statuses
 
 __all__ = [
@@ -28,5 +30,6 @@ __all__ = [
     "next_status",
     "note_boundary",
     "register_activity_model",
+    "register_clock",
     "sync_statuses",
 ]

@@ -13,7 +13,7 @@ from micromall.errors import Conflict, Invalid
 from . import lifecycle
 from .boundaries import note_boundary
 from .models import ActivityStatus
-from .registry import activity_models
+from .registry import activity_models, clocks
 
 ACTION_LABELS = {
     "publish": gettext_lazy("published"),
@@ -60,8 +60,9 @@ def change_activity_status(model, *, activity_id: int, action: str, now: datetim
 
 @transaction.atomic
 def sync_statuses(now: datetime | None = None) -> dict[str, int]:
-    """Catch the stored statuses of every registered activity model up with the clock (set-based UPDATEs),
-    then index the shop's next boundary. Idempotent; run by the beat task in the shop's schema."""
+    """Catch the stored statuses of every registered activity model up with the clock (set-based UPDATEs), run
+    the tools' clocks (registry.register_clock), then index the shop's next boundary. Idempotent; run by the
+    beat task in the shop's schema."""
     now = now or timezone.now()
     changed = {"started": 0, "ended": 0}
     coming = []
@@ -76,6 +77,7 @@ def sync_statuses(now: datetime | None = None) -> dict[str, int]:
             Q(status=ActivityStatus.SCHEDULED) | Q(status__in=[ActivityStatus.RUNNING, ActivityStatus.PAUSED])
         ).aggregate(start=Min("starts_at", filter=Q(status=ActivityStatus.SCHEDULED)), end=Min("ends_at"))
         coming += [moment for moment in nearest.values() if moment is not None]
+    coming += [moment for moment in (clock(now) for clock in clocks()) if moment is not None]
     if coming:
         note_boundary(min(coming))
     return changed

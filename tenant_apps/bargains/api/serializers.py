@@ -122,6 +122,20 @@ class StoreBargainSessionSerializer(serializers.Serializer):
     order_id = serializers.IntegerField(allow_null=True, help_text="shown to the owner only")
     share_url = serializers.CharField()
     qr_url = serializers.CharField()
+    poster_url = serializers.CharField()
+
+
+class MyBargainSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    activity_id = serializers.IntegerField()
+    title = serializers.CharField()
+    item_title = serializers.CharField()
+    image_url = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=SessionStatus.choices)
+    current_price_amount = serializers.IntegerField()
+    floor_price_amount = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+    order_id = serializers.IntegerField(allow_null=True)
 
 
 class BargainErrorSerializer(serializers.Serializer):
