@@ -59,9 +59,7 @@ def test_my_bargains_lists_only_mine_and_refuses_strangers(bg_shop, shop_b, cata
     start(buyer_a2, bargain.pk)
     mine = buyer_a.client.get("/api/v1/store/bargain-sessions")
     assert mine.status_code == 200
-    assert [(row["id"], row["status"], row["current_price_amount"]) for row in mine.json()] == [
-        (sid, "active", 12900)
-    ]
+    assert [(row["id"], row["status"], row["current_price_amount"]) for row in mine.json()] == [(sid, "active", 12900)]
     assert client_a.get("/api/v1/store/bargain-sessions").status_code in (401, 403)  # anonymous
     assert host_client(bg_shop, buyer_b.token).get("/api/v1/store/bargain-sessions").status_code == 401
     assert buyer_b.client.get("/api/v1/store/bargain-sessions").json() == []  # B's host: none of A's
