@@ -16,7 +16,7 @@ from tenant_apps.catalog.interface import MAX_PRICE_AMOUNT, skus_for_sale
 from tenant_apps.marketing.interface import (
     ActivityStatus,
     change_activity_status,
-    check_window,
+    check_activity,
     is_live,
     note_boundary,
 )
@@ -37,16 +37,7 @@ def _whole(value) -> bool:
 
 def _check(values: dict, sold: int = 0) -> tuple[dict[str, list[str]], int | None]:
     """Field messages for an activity's values, and the SKU's product id when the SKU is fine."""
-    errors: dict[str, list[str]] = {}
-    title = (values.get("title") or "").strip()
-    if not title:
-        errors["title"] = [_("Give the activity a title.")]
-    elif len(title) > 100:
-        errors["title"] = [_("At most 100 characters.")]
-    try:
-        check_window(values.get("starts_at"), values.get("ends_at"))
-    except Invalid as bad:
-        errors.update(bad.errors)
+    errors = check_activity(values)
     helpers = values.get("helpers_needed")
     if not _whole(helpers) or not 1 <= helpers <= MAX_HELPERS:
         errors["helpers_needed"] = [_("From 1 to %(max)s helpers.") % {"max": MAX_HELPERS}]

@@ -8,21 +8,33 @@ change_activity_status(FlashSale, activity_id=..., action="publish")   # from th
 is_live(sale.status, sale.starts_at, sale.ends_at, now)                # every read that sells
 register_clock(expire_sessions)      # a tool's timed rows: fn(now) -> next moment; run by the same beat pass
 note_boundary(session.expires_at)    # ... and wake that pass at a given moment
+class BargainAdmin(ActivityAdmin): status_service = staticmethod(services.change_status)   # the tool's admin.py
+class BargainSerializer(ActivitySerializer): ...     # API shapes: the shared fields once (also ActivityInput)
 """
 
 from .boundaries import note_boundary
 from .lifecycle import ACTIONS, TERMINAL, clock_status, effective_status, is_live, next_status
 from .models import Activity, ActivityStatus
 from .registry import activity_models, register_activity_model, register_clock
-from .services import change_activity_status, check_window, sync_statuses
+from .screens import ActivityAdmin, MarketingScreen, ReadOnlyInline, ReadOnlyScreen
+from .serializers import ActivityInput, ActivitySerializer, PartialInput
+from .services import change_activity_status, check_activity, check_window, sync_statuses
 
 __all__ = [
     "ACTIONS",
     "TERMINAL",
     "Activity",
+    "ActivityAdmin",
+    "ActivityInput",
+    "ActivitySerializer",
     "ActivityStatus",
+    "MarketingScreen",
+    "PartialInput",
+    "ReadOnlyInline",
+    "ReadOnlyScreen",
     "activity_models",
     "change_activity_status",
+    "check_activity",
     "check_window",
     "clock_status",
     "effective_status",

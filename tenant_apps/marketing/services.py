@@ -37,6 +37,21 @@ def check_window(starts_at: datetime | None, ends_at: datetime | None) -> None:
         raise Invalid(errors=errors)
 
 
+def check_activity(values: dict) -> dict[str, list[str]]:
+    """Field messages for what every activity has: a title (1-100 characters) and a non-empty window."""
+    errors: dict[str, list[str]] = {}
+    title = (values.get("title") or "").strip()
+    if not title:
+        errors["title"] = [_("Give the activity a title.")]
+    elif len(title) > 100:
+        errors["title"] = [_("At most 100 characters.")]
+    try:
+        check_window(values.get("starts_at"), values.get("ends_at"))
+    except Invalid as bad:
+        errors.update(bad.errors)
+    return errors
+
+
 @transaction.atomic
 def change_activity_status(model, *, activity_id: int, action: str, now: datetime | None = None):
     """Apply `action` (publish, pause, resume, end, invalidate) to the activity; 409 when not allowed now."""
