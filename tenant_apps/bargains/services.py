@@ -17,6 +17,7 @@ from tenant_apps.marketing.interface import (
     ActivityStatus,
     change_activity_status,
     check_activity,
+    entries_changed,
     is_live,
     note_boundary,
 )
@@ -99,6 +100,7 @@ def update_bargain(*, activity_id: int, **values) -> Bargain:
         setattr(activity, name, value)
     activity.product_id = product_id
     activity.save()
+    entries_changed()  # the product pages' 砍价 entries show the new floor price
     return activity
 
 

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import ApplicationError, Conflict, Invalid, NotFound
 from tenant_apps.catalog.interface import MAX_PRICE_AMOUNT, skus_for_sale
-from tenant_apps.marketing.interface import ActivityStatus, change_activity_status, check_activity, is_live
+from tenant_apps.marketing.interface import (
+    ActivityStatus,
+    change_activity_status,
+    check_activity,
+    entries_changed,
+    is_live,
+)
 from tenant_apps.orders.interface import refund_order_in_full, release_ship_hold, set_order_group
 
 from . import rules
@@ -190,6 +196,7 @@ def update_group_buy(*, activity_id: int, items=None, **values) -> GroupBuy:
                 for name in ("price_amount", "stock", "ladder"):
                     setattr(row, name, item[name])
                 row.save(update_fields=["price_amount", "stock", "ladder"])
+    entries_changed()  # the product pages' 拼团 entries show the new prices
     return activity
 
 

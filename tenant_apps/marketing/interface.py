@@ -10,9 +10,11 @@ register_clock(expire_sessions)      # a tool's timed rows: fn(now) -> next mome
 note_boundary(session.expires_at)    # ... and wake that pass at a given moment
 class BargainAdmin(ActivityAdmin): status_service = staticmethod(services.change_status)   # the tool's admin.py
 class BargainSerializer(ActivitySerializer): ...     # API shapes: the shared fields once (also ActivityInput)
+register_entries("bargain", provider, describe)      # 砍价 entries on product cards and pages (entries.py)
 """
 
 from .boundaries import note_boundary
+from .entries import LISTED_STATUSES, Entry, entries_changed, register_entries, unregister_entries
 from .lifecycle import ACTIONS, TERMINAL, clock_status, effective_status, is_live, next_status
 from .models import Activity, ActivityStatus
 from .registry import activity_models, register_activity_model, register_clock
@@ -22,12 +24,14 @@ from .services import change_activity_status, check_activity, check_window, sync
 
 __all__ = [
     "ACTIONS",
+    "LISTED_STATUSES",
     "TERMINAL",
     "Activity",
     "ActivityAdmin",
     "ActivityInput",
     "ActivitySerializer",
     "ActivityStatus",
+    "Entry",
     "MarketingScreen",
     "PartialInput",
     "ReadOnlyInline",
@@ -38,10 +42,13 @@ __all__ = [
     "check_window",
     "clock_status",
     "effective_status",
+    "entries_changed",
     "is_live",
     "next_status",
     "note_boundary",
     "register_activity_model",
     "register_clock",
+    "register_entries",
     "sync_statuses",
+    "unregister_entries",
 ]

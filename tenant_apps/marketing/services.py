@@ -12,6 +12,7 @@ from micromall.errors import Conflict, Invalid
 
 from . import lifecycle
 from .boundaries import note_boundary
+from .entries import entries_changed
 from .models import ActivityStatus
 from .registry import activity_models, clocks
 
@@ -69,6 +70,7 @@ def change_activity_status(model, *, activity_id: int, action: str, now: datetim
         )
     activity.status = target
     activity.save(update_fields=["status", "updated"])
+    entries_changed()
     note_boundary(activity.starts_at if target == ActivityStatus.SCHEDULED else activity.ends_at)
     return activity
 
