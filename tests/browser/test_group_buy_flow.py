@@ -7,43 +7,15 @@ import re
 import pytest
 from django_tenants.utils import tenant_context
 
-from tenant_apps.events.services import drain_due_events
 from tenant_apps.group_buys.models import Group
 from tests.orders.conftest import make_catalog
 from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated afterwards)
 
 from ..group_buys.conftest import make_group_buy
 from .conftest import ARTIFACTS
+from .shopping import add_address_and_pay, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def register(page, login: str) -> None:
-    page.click("[data-tab=register]")
-    form = page.locator("[data-form=register]")
-    form.locator("input[name=login]").fill(login)
-    form.locator("input[name=password]").fill("Lotus-Pond-2026")
-    form.locator("button[type=submit]").click()
-
-
-def add_address_and_pay(page, shop) -> int:  # noqa: F811
-    """On the checkout page: add the first address, place the order, pay with the test gateway."""
-    address = page.locator("[data-address-form]")
-    address.wait_for(state="visible")
-    for name, value in [("name", "张三"), ("phone", "13800138000"), ("province", "浙江"), ("city", "杭州市"),
-                        ("district", "西湖区"), ("line1", "文三路 1 号")]:  # fmt: skip
-        address.locator(f"input[name={name}]").fill(value)
-    address.locator("button[type=submit]").click()
-    page.wait_for_selector(".address-list input[type=radio]:checked")
-    page.wait_for_selector("[data-total]:has-text('¥99.00')")
-    page.click("[data-place-order]")
-    page.wait_for_url(re.compile(r".*/orders/\d+/pay$"))
-    order_id = int(page.url.split("/")[-2])
-    page.click("[data-pay=test]")
-    page.wait_for_url(f"**/orders/{order_id}/result")
-    with tenant_context(shop):
-        drain_due_events()  # order.paid: the payer takes a seat
-    return order_id
 
 
 def test_leader_and_friend_form_a_group(live_server, shop, browser_page, settings):  # noqa: F811

@@ -1,0 +1,41 @@
+"""Steps the browser flows share: register on the account page, and at checkout add the first address, place the
+order and pay with the test gateway (then deliver order.paid, as the Celery drain would)."""
+
+import re
+
+from django_tenants.utils import tenant_context
+
+from tenant_apps.events.services import drain_due_events
+
+
+def register(page, login: str) -> None:
+    page.click("[data-tab=register]")
+    form = page.locator("[data-form=register]")
+    form.locator("input[name=login]").fill(login)
+    form.locator("input[name=password]").fill("Lotus-Pond-2026")
+    form.locator("button[type=submit]").click()
+
+
+def add_address_and_pay(page, shop, total: str = "¥99.00", discount: str = "", screenshot: str = "") -> int:
+    """On the checkout page: add the first address, wait for the preview's `total` (and `discount`), place the
+    order, pay with the test gateway."""
+    address = page.locator("[data-address-form]")
+    address.wait_for(state="visible")
+    for name, value in [("name", "张三"), ("phone", "13800138000"), ("province", "浙江"), ("city", "杭州市"),
+                        ("district", "西湖区"), ("line1", "文三路 1 号")]:  # fmt: skip
+        address.locator(f"input[name={name}]").fill(value)
+    address.locator("button[type=submit]").click()
+    page.wait_for_selector(".address-list input[type=radio]:checked")
+    page.wait_for_selector(f"[data-total]:has-text('{total}')")
+    if discount:
+        page.wait_for_selector(f"[data-discount]:has-text('{discount}')")
+    if screenshot:
+        page.screenshot(path=screenshot, full_page=True)
+    page.click("[data-place-order]")
+    page.wait_for_url(re.compile(r".*/orders/\d+/pay$"))
+    order_id = int(page.url.split("/")[-2])
+    page.click("[data-pay=test]")
+    page.wait_for_url(f"**/orders/{order_id}/result")
+    with tenant_context(shop):
+        drain_due_events()  # order.paid
+    return order_id
