@@ -2,6 +2,7 @@
 order and pay with the test gateway (then deliver order.paid, as the Celery drain would)."""
 
 import re
+from contextlib import contextmanager
 
 from django_tenants.utils import tenant_context
 
@@ -14,6 +15,26 @@ def register(page, login: str) -> None:
     form.locator("input[name=login]").fill(login)
     form.locator("input[name=password]").fill("Lotus-Pond-2026")
     form.locator("button[type=submit]").click()
+
+
+@contextmanager
+def another_phone(page):
+    """A second shopper's phone: a browser context of its own (nothing shared but what the test hands over)."""
+    context = page.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    try:
+        other = context.new_page()
+        other.set_default_timeout(10_000)
+        yield other
+    finally:
+        context.close()
+
+
+def sign_up_through(page, button: str, login: str, then) -> None:
+    """A visitor clicks `button`, is sent to sign in, registers `login` and lands on `then` (a URL glob or regex)."""
+    page.click(button)
+    page.wait_for_url(re.compile(r".*/account\?next=.*"))
+    register(page, login)
+    page.wait_for_url(then)
 
 
 def add_address_and_pay(page, shop, total: str = "¥99.00", discount: str = "", screenshot: str = "") -> int:

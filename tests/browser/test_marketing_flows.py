@@ -23,7 +23,7 @@ from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, t
 
 from ..bargains.conftest import make_bargain
 from .conftest import ARTIFACTS
-from .shopping import add_address_and_pay, register
+from .shopping import add_address_and_pay, another_phone, register, sign_up_through
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,10 +78,7 @@ def test_a_friend_helps_a_bargain_down_and_the_owner_pays_the_displayed_price(
 
     owner.goto(f"{base}/bargains/{activity.pk}")
     owner.wait_for_selector("[data-bg-start]:visible")
-    owner.click("[data-bg-start]")
-    owner.wait_for_url(re.compile(r".*/account\?next=.*"))
-    register(owner, "owner@example.com")
-    owner.wait_for_url(f"**/bargains/{activity.pk}")
+    sign_up_through(owner, "[data-bg-start]", "owner@example.com", f"**/bargains/{activity.pk}")
     owner.wait_for_selector("[data-bg-start]:visible")
     owner.click("[data-bg-start]")
     owner.wait_for_url(re.compile(r".*/bargain-sessions/\d+$"))
@@ -95,23 +92,15 @@ def test_a_friend_helps_a_bargain_down_and_the_owner_pays_the_displayed_price(
     assert owner.locator("[data-bg-buy]").is_disabled()  # not at the floor yet
     owner.screenshot(path=str(ARTIFACTS / "bargain-started.png"), full_page=True)
 
-    friend_context = owner.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    try:  # the friend: a browser of their own, nothing shared with the owner but the link
-        friend = friend_context.new_page()
-        friend.set_default_timeout(10_000)
+    with another_phone(owner) as friend:  # nothing shared with the owner but the link
         friend.goto(link)
         friend.wait_for_selector("[data-bg-help]:visible")
-        friend.click("[data-bg-help]")
-        friend.wait_for_url(re.compile(r".*/account\?next=.*"))
-        register(friend, "friend@example.com")
-        friend.wait_for_url(f"**/bargain-sessions/{session_id}")
+        sign_up_through(friend, "[data-bg-help]", "friend@example.com", f"**/bargain-sessions/{session_id}")
         friend.wait_for_selector("[data-bg-help]:visible")
         friend.click("[data-bg-help]")
         friend.wait_for_selector("[data-bg-state]:has-text('已砍到底价')")
         assert friend.locator("[data-bg-current]").inner_text() == "¥99.00"
         friend.screenshot(path=str(ARTIFACTS / "bargain-helped-friend.png"), full_page=True)
-    finally:
-        friend_context.close()
 
     owner.reload()
     owner.wait_for_selector("[data-bg-state]:has-text('已砍到底价')")

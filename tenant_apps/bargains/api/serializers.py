@@ -86,31 +86,6 @@ class HelperSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
 
 
-class StoreBargainSessionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    activity_id = serializers.IntegerField()
-    title = serializers.CharField()
-    sku_id = serializers.IntegerField()
-    item_title = serializers.CharField()
-    image_url = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=SessionStatus.choices)
-    start_price_amount = serializers.IntegerField()
-    floor_price_amount = serializers.IntegerField()
-    current_price_amount = serializers.IntegerField()
-    helpers_needed = serializers.IntegerField()
-    helps = serializers.IntegerField()
-    helpers = HelperSerializer(many=True)
-    expires_at = serializers.DateTimeField()
-    pay_at_any_price = serializers.BooleanField()
-    is_owner = serializers.BooleanField(help_text="the signed-in member started this bargain")
-    helped = serializers.BooleanField(help_text="the signed-in member has helped this bargain")
-    can_buy = serializers.BooleanField(help_text="the owner may order it now, at current_price_amount")
-    order_id = serializers.IntegerField(allow_null=True, help_text="shown to the owner only")
-    share_url = serializers.CharField()
-    qr_url = serializers.CharField()
-    poster_url = serializers.CharField()
-
-
 class MyBargainSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     activity_id = serializers.IntegerField()
@@ -121,7 +96,22 @@ class MyBargainSessionSerializer(serializers.Serializer):
     current_price_amount = serializers.IntegerField()
     floor_price_amount = serializers.IntegerField()
     expires_at = serializers.DateTimeField()
-    order_id = serializers.IntegerField(allow_null=True)
+    order_id = serializers.IntegerField(allow_null=True, help_text="on the share page: shown to the owner only")
+
+
+class StoreBargainSessionSerializer(MyBargainSessionSerializer):
+    sku_id = serializers.IntegerField()
+    start_price_amount = serializers.IntegerField()
+    helpers_needed = serializers.IntegerField()
+    helps = serializers.IntegerField()
+    helpers = HelperSerializer(many=True)
+    pay_at_any_price = serializers.BooleanField()
+    is_owner = serializers.BooleanField(help_text="the signed-in member started this bargain")
+    helped = serializers.BooleanField(help_text="the signed-in member has helped this bargain")
+    can_buy = serializers.BooleanField(help_text="the owner may order it now, at current_price_amount")
+    share_url = serializers.CharField()
+    qr_url = serializers.CharField()
+    poster_url = serializers.CharField()
 
 
 class BargainErrorSerializer(serializers.Serializer):
