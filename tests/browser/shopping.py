@@ -38,8 +38,8 @@ def sign_up_through(page, button: str, login: str, then) -> None:
 
 
 def add_address_and_pay(page, shop, total: str = "¥99.00", discount: str = "", screenshot: str = "") -> int:
-    """On the checkout page: add the first address, wait for the preview's `total` (and `discount`), place the
-    order, pay with the test gateway."""
+    """On the checkout page: add the first address, wait for the preview's `total` (and `discount`, with the
+    applied rules listed), place the order, pay with the test gateway."""
     address = page.locator("[data-address-form]")
     address.wait_for(state="visible")
     for name, value in [("name", "张三"), ("phone", "13800138000"), ("province", "浙江"), ("city", "杭州市"),
@@ -50,6 +50,7 @@ def add_address_and_pay(page, shop, total: str = "¥99.00", discount: str = "", 
     page.wait_for_selector(f"[data-total]:has-text('{total}')")
     if discount:
         page.wait_for_selector(f"[data-discount]:has-text('{discount}')")
+        page.wait_for_selector(f"[data-applied]:visible:has-text('{discount}')")
     if screenshot:
         page.screenshot(path=screenshot, full_page=True)
     page.click("[data-place-order]")

@@ -56,6 +56,7 @@ def test_a_threshold_reduction_shows_at_checkout_and_on_the_paid_order(live_serv
     page.goto(f"{base}/orders/{order_id}")
     page.wait_for_selector("[data-status]:has-text('待发货')")
     assert page.locator("[data-discount]").inner_text() == "-¥20.00"
+    assert page.locator("[data-applied] li").all_inner_texts() == ["满100减20\n-¥20.00"]
     assert "¥109.00" in page.locator("[data-total]").inner_text()
     page.screenshot(path=str(ARTIFACTS / "promotion-paid-order.png"), full_page=True)
     with tenant_context(shop):
