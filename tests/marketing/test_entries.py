@@ -3,6 +3,7 @@ and 砍价 ("发起砍价") linking to their pages, product cards on the home pa
 paused or an ended activity or another shop. Anonymous pages stay cached (a hit costs no query) and change as soon
 as an activity is published or ends; the entries cost no query while the marketing snapshot is cached."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -95,23 +96,27 @@ def test_a_cached_page_shows_a_new_activity_at_once_and_drops_it_at_its_end(
     assert entries_block(page(client_a, path)) == ""  # ended: the page's key moved on at the end
 
 
-def test_entries_cost_no_query_once_the_snapshot_is_cached(shop_a, catalog_a, client_a):
-    path = f"/p/{catalog_a.tea.product_id}"
+@pytest.mark.parametrize("path", ["/p/{product}", "/"])
+def test_entries_cost_no_query_once_the_snapshot_is_cached(shop_a, catalog_a, client_a, path):
+    path = path.format(product=catalog_a.tea.product_id)
 
-    def cold() -> int:
+    def cold() -> tuple[int, str]:
         cache.delete_pattern("sf:*")
         clear_local_cache()
         with CaptureQueriesContext(connection) as queries:
-            assert client_a.get(path).status_code == 200
-        return len(queries)
+            response = client_a.get(path)
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
 
     client_a.get(path)
-    without = cold()
+    without, _page = cold()
     make_group_buy(shop_a, catalog_a.tea)
     make_bargain(shop_a, catalog_a.tea)
     cache.delete_pattern("marketing:entries:*")
     client_a.get("/api/v1/store/categories")  # builds the snapshot (one query per tool)
-    assert cold() == without
+    count, html = cold()
+    assert re.search(r"(badge|entry)-group_buy", html) and re.search(r"(badge|entry)-bargain", html)
+    assert count == without
 
 
 def test_a_floor_price_edit_changes_the_entry(shop_a, catalog_a, client_a, django_capture_on_commit_callbacks):
