@@ -19,7 +19,7 @@ from .lifecycle import ACTIONS, TERMINAL, clock_status, effective_status, is_liv
 from .models import Activity, ActivityStatus
 from .registry import activity_models, register_activity_model, register_clock
 from .screens import ActivityAdmin, MarketingScreen, ReadOnlyInline, ReadOnlyScreen
-from .serializers import ActivityInput, ActivitySerializer, PartialInput
+from .serializers import ActivityInput, ActivitySerializer, PartialInput, ScopeInput
 from .services import change_activity_status, check_activity, check_window, sync_statuses
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "PartialInput",
     "ReadOnlyInline",
     "ReadOnlyScreen",
+    "ScopeInput",
     "activity_models",
     "change_activity_status",
     "check_activity",

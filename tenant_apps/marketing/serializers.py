@@ -26,3 +26,17 @@ class ActivitySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActivityStatus.choices)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
+
+
+def id_list() -> serializers.ListField:
+    return serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False)
+
+
+class ScopeInput(serializers.Serializer):
+    """Which products a coupon or a rule covers: include and exclude lists of product and category ids (each tool
+    names its own subclass, so the API schema keeps one component per tool)."""
+
+    products = id_list()
+    categories = id_list()
+    exclude_products = id_list()
+    exclude_categories = id_list()
