@@ -37,6 +37,16 @@ def sign_up_through(page, button: str, login: str, then) -> None:
     page.wait_for_url(then)
 
 
+def add_to_cart_and_check_out(page, base: str) -> None:
+    """On a product page: add the product to the cart, open the cart and go to checkout with it."""
+    page.click("[data-add-to-cart]")
+    page.wait_for_selector("[data-toast]:has-text('已加入购物车')")
+    page.goto(base + "/cart")
+    page.wait_for_selector("[data-cart-page][data-loaded]")
+    page.click("[data-cart-checkout]")
+    page.wait_for_url("**/checkout")
+
+
 def add_address_and_pay(page, shop, total: str = "¥99.00", discount: str = "", screenshot: str = "") -> int:
     """On the checkout page: add the first address, wait for the preview's `total` (and `discount`, with the
     applied rules listed), place the order, pay with the test gateway."""

@@ -14,6 +14,7 @@ from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, t
 
 from ..storefront.conftest import make_product
 from .conftest import ARTIFACTS
+from .shopping import add_to_cart_and_check_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,12 +37,7 @@ def test_shopper_buys_merchant_ships_shopper_confirms(live_server, shop, browser
     page.wait_for_selector("[data-my-orders]:visible")
 
     page.goto(f"{base}/p/{tea.pk}")
-    page.click("[data-add-to-cart]")
-    page.wait_for_selector("[data-toast]:has-text('已加入购物车')")
-    page.goto(base + "/cart")
-    page.wait_for_selector("[data-cart-page][data-loaded]")
-    page.click("[data-cart-checkout]")
-    page.wait_for_url("**/checkout")
+    add_to_cart_and_check_out(page, base)
 
     # No address yet: the form is open; the new address is picked and the preview priced by the server.
     address = page.locator("[data-address-form]")

@@ -23,7 +23,7 @@ from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, t
 
 from ..bargains.conftest import make_bargain
 from .conftest import ARTIFACTS
-from .shopping import add_address_and_pay, another_phone, register, sign_up_through
+from .shopping import add_address_and_pay, add_to_cart_and_check_out, another_phone, register, sign_up_through
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,12 +44,7 @@ def test_a_threshold_reduction_shows_at_checkout_and_on_the_paid_order(live_serv
     register(page, "shopper@example.com")
     page.wait_for_selector("[data-my-orders]:visible")
     page.goto(f"{base}/p/{catalog.tea.product_id}")
-    page.click("[data-add-to-cart]")
-    page.wait_for_selector("[data-toast]:has-text('已加入购物车')")
-    page.goto(base + "/cart")
-    page.wait_for_selector("[data-cart-page][data-loaded]")
-    page.click("[data-cart-checkout]")
-    page.wait_for_url("**/checkout")
+    add_to_cart_and_check_out(page, base)
     preview = str(ARTIFACTS / "promotion-checkout.png")
     order_id = add_address_and_pay(page, shop, total="¥109.00", discount="-¥20.00", screenshot=preview)
 
