@@ -6,19 +6,12 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from micromall.admin_forms import ServiceErrorsAdmin
 from micromall.money import YuanField, format_money
-from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
+from shared_apps.tenancy.interface import shop_admin_site
+from tenant_apps.marketing.interface import ActivityAdmin, ReadOnlyInline, ReadOnlyScreen
 
 from . import selectors, services
 from .models import Bargain, BargainHelp, BargainSession, SessionStatus
-
-ACTIONS = ("publish", "pause", "resume", "end", "invalidate")
-
-
-class MarketingScreen(ServiceErrorsAdmin, ShopModelAdmin):
-    manage_permission = Permission.MARKETING_MANAGE
-    delete_permission = Permission.MARKETING_MANAGE
 
 
 class BargainForm(forms.ModelForm):
@@ -31,22 +24,11 @@ class BargainForm(forms.ModelForm):
 
 
 @admin.register(Bargain, site=shop_admin_site)
-class BargainAdmin(MarketingScreen):
+class BargainAdmin(ActivityAdmin):
     form = BargainForm
+    status_service = staticmethod(services.change_status)
     list_display = ["title", "shown_status", "sku_id", "floor_price", "helpers_needed", "hours", "stock_summary",
                     "starts_at", "ends_at"]  # fmt: skip
-    list_filter = ["status"]
-    search_fields = ["title"]
-    actions = [f"action_{name}" for name in ACTIONS]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # activities end or are invalidated, never deleted (orders refer to them)
-
-    @admin.display(description=_("status"))
-    def shown_status(self, row):
-        from tenant_apps.marketing.interface import ActivityStatus
-
-        return ActivityStatus(selectors.activity_status(row, timezone.now())).label
 
     @admin.display(description=_("floor price"))
     def floor_price(self, row):
@@ -64,58 +46,19 @@ class BargainAdmin(MarketingScreen):
         else:
             obj.pk = services.create_bargain(**data).pk
 
-    def _run(self, request, queryset, action):
-        done = 0
-        for row in queryset:
-            if self.call_service(request, services.change_status, activity_id=row.pk, action=action, label=row.title):
-                done += 1
-        if done:
-            self.message_user(request, _("%(n)s activities updated.") % {"n": done})
 
-    @admin.action(description=_("Publish"))
-    def action_publish(self, request, queryset):
-        self._run(request, queryset, "publish")
-
-    @admin.action(description=_("Pause"))
-    def action_pause(self, request, queryset):
-        self._run(request, queryset, "pause")
-
-    @admin.action(description=_("Resume"))
-    def action_resume(self, request, queryset):
-        self._run(request, queryset, "resume")
-
-    @admin.action(description=_("End"))
-    def action_end(self, request, queryset):
-        self._run(request, queryset, "end")
-
-    @admin.action(description=_("Invalidate"))
-    def action_invalidate(self, request, queryset):
-        self._run(request, queryset, "invalidate")
-
-
-class HelpInline(admin.TabularInline):
+class HelpInline(ReadOnlyInline):
     model = BargainHelp
-    extra = 0
     fields = ["helper_member_id", "cut", "created"]
     readonly_fields = fields
-    can_delete = False
 
     @admin.display(description=_("cut"))
     def cut(self, row):
         return format_money(row.cut_amount)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BargainSession, site=shop_admin_site)
-class BargainSessionAdmin(MarketingScreen):
+class BargainSessionAdmin(ReadOnlyScreen):
     list_display = ["id", "activity", "member_id", "shown_status", "start_price", "current_price", "floor_price",
                     "progress", "expires_at", "order_number"]  # fmt: skip
     list_filter = ["status", "activity"]
@@ -125,15 +68,6 @@ class BargainSessionAdmin(MarketingScreen):
     readonly_fields = ["activity", "member_id", "shown_status", "start_price", "current_price", "floor_price",
                        "progress", "expires_at", "order_number", "created"]  # fmt: skip
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("status"))
     def shown_status(self, row):

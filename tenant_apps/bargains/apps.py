@@ -9,11 +9,17 @@ class BargainsConfig(AppConfig):
 
     def ready(self) -> None:
         from tenant_apps.checkout.interface import register_checkout_extension
-        from tenant_apps.marketing.interface import register_activity_model
+        from tenant_apps.marketing.interface import register_activity_model, register_clock, register_entries
 
-        from . import handlers  # noqa: F401  (registers the order-event subscribers)
+        from . import (
+            entries,
+            handlers,  # noqa: F401  (registers the order-event subscribers)
+        )
         from .extension import BargainExtension
         from .models import Bargain
+        from .services import expire_sessions
 
         register_activity_model(Bargain)
+        register_entries(entries.KIND, entries.entries, entries.describe)
+        register_clock(expire_sessions)
         register_checkout_extension(BargainExtension())

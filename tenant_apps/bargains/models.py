@@ -5,7 +5,8 @@ allows it, at whatever the current price is.
     session: active --(the last helper lands on the floor)--> reached --(order placed)--> ordered
              active --(order placed at the current price, pay_at_any_price)--> ordered
              ordered --(order cancelled or refunded in full)--> active | reached (stock given back)
-             active | reached --(expires_at passed)--> reads as expired (reads never change state)
+             active | reached --(expires_at passed)--> expired 已结束 (stored by the marketing beat pass,
+                 services.expire_sessions; until it runs, reads already show it: rules.effective_status)
 
 Each help locks the session row (select_for_update) and the helper's (activity, member) advisory lock, so cuts
 never go below the floor, a helper cuts once per session and at most `per_helper_limit` sessions per activity.
@@ -62,7 +63,7 @@ class SessionStatus(models.TextChoices):
     ACTIVE = "active", _("Bargaining")
     REACHED = "reached", _("Floor reached")
     ORDERED = "ordered", _("Ordered")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", _("Ended")
 
 
 class BargainSession(models.Model):
@@ -87,7 +88,11 @@ class BargainSession(models.Model):
         ordering = ["-created", "-id"]
         verbose_name = _("bargain session")
         verbose_name_plural = _("bargain sessions")
-        indexes = [models.Index(fields=["activity", "member_id"], name="bargain_session_member")]
+        indexes = [
+            models.Index(fields=["activity", "member_id"], name="bargain_session_member"),
+            models.Index(fields=["member_id", "-created"], name="bargain_session_mine"),
+            models.Index(fields=["status", "expires_at"], name="bargain_session_due"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(current_price_amount__gte=F("floor_price_amount")), name="bargain_never_below_floor"

@@ -17,3 +17,10 @@ def activity(request, activity_id: int):
 def session(request, session_id: int):
     theme, context = page_context(request, session_id=session_id)
     return render_page(request, theme, "bargain_session", context)
+
+
+@require_safe
+def mine(request):
+    """我的砍价: the member's bargains (the list comes from the store API with the member's token)."""
+    theme, context = page_context(request)
+    return render_page(request, theme, "my_bargains", context)

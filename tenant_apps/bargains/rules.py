@@ -25,7 +25,8 @@ def next_cut(current: int, floor: int, helps_left: int, mode: str, rng: random.R
 
 
 def effective_status(status: str, expires_at: datetime, now: datetime) -> str:
-    """A session past its time limit reads as expired, unless it was ordered (reads never change state)."""
+    """A session past its time limit reads as expired (已结束) unless it was ordered, whether or not the beat pass
+    has stored it yet (reads never change state)."""
     if status in (SessionStatus.ACTIVE, SessionStatus.REACHED) and now >= expires_at:
         return SessionStatus.EXPIRED
     return status

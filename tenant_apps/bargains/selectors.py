@@ -62,11 +62,25 @@ def helpers(row: BargainSession) -> list[Helper]:
     return [Helper(rules.initial(*names.get(member_id, ("", ""))), cut, at) for member_id, cut, at in helps]
 
 
+def sessions_of(member_id: int, limit: int = 50) -> list[BargainSession]:
+    """The member's bargains, newest first ("my bargains")."""
+    rows = BargainSession.objects.select_related("activity").filter(member_id=member_id)
+    return list(rows.order_by("-created", "-id")[:limit])
+
+
+def items(rows: list[Bargain]) -> dict[int, dict]:
+    """{sku id: item} for several activities in one catalog read (see `item`)."""
+    skus = skus_for_sale(sorted({row.sku_id for row in rows}))
+    return {sku_id: _item(sku) for sku_id, sku in skus.items()}
+
+
 def item(row: Bargain) -> dict | None:
     """The activity's SKU as a shopper sees it (title, picture, list price), None when it is gone."""
     sku = skus_for_sale([row.sku_id]).get(row.sku_id)
-    if sku is None:
-        return None
+    return None if sku is None else _item(sku)
+
+
+def _item(sku) -> dict:
     return {
         "sku_id": sku.id,
         "product_id": sku.product_id,

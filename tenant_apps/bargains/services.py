@@ -7,13 +7,20 @@ import random
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid, NotFound
 from tenant_apps.catalog.interface import MAX_PRICE_AMOUNT, skus_for_sale
-from tenant_apps.marketing.interface import ActivityStatus, change_activity_status, check_window, is_live
+from tenant_apps.marketing.interface import (
+    ActivityStatus,
+    change_activity_status,
+    check_activity,
+    entries_changed,
+    is_live,
+    note_boundary,
+)
 
 from . import rules
 from .models import MAX_HELPERS, MAX_HOURS, Bargain, BargainHelp, BargainSession, CutMode, SessionStatus
@@ -31,16 +38,7 @@ def _whole(value) -> bool:
 
 def _check(values: dict, sold: int = 0) -> tuple[dict[str, list[str]], int | None]:
     """Field messages for an activity's values, and the SKU's product id when the SKU is fine."""
-    errors: dict[str, list[str]] = {}
-    title = (values.get("title") or "").strip()
-    if not title:
-        errors["title"] = [_("Give the activity a title.")]
-    elif len(title) > 100:
-        errors["title"] = [_("At most 100 characters.")]
-    try:
-        check_window(values.get("starts_at"), values.get("ends_at"))
-    except Invalid as bad:
-        errors.update(bad.errors)
+    errors = check_activity(values)
     helpers = values.get("helpers_needed")
     if not _whole(helpers) or not 1 <= helpers <= MAX_HELPERS:
         errors["helpers_needed"] = [_("From 1 to %(max)s helpers.") % {"max": MAX_HELPERS}]
@@ -102,6 +100,7 @@ def update_bargain(*, activity_id: int, **values) -> Bargain:
         setattr(activity, name, value)
     activity.product_id = product_id
     activity.save()
+    entries_changed()  # the product pages' 砍价 entries show the new floor price
     return activity
 
 
@@ -179,6 +178,7 @@ def start_session(*, activity_id: int, member_id: int, now: datetime | None = No
         expires_at=min(now + timedelta(hours=activity.hours), activity.ends_at),
         config=snapshot(activity),
     )
+    note_boundary(session.expires_at)  # the marketing beat pass wakes then and stores it as expired
     return session, True
 
 
@@ -202,7 +202,7 @@ def help_session(
         raise Conflict(_("You have already helped this bargain."), session_id=session.pk)
     status = rules.effective_status(session.status, session.expires_at, now)
     if status == SessionStatus.EXPIRED:
-        raise Conflict(_("This bargain has expired."), session_id=session.pk)
+        raise Conflict(_("This bargain has ended."), session_id=session.pk, status=status)
     if status != SessionStatus.ACTIVE or session.helps >= session.helpers_needed:
         raise Conflict(_("This bargain needs no more help."), session_id=session.pk)
     activity = session.activity
@@ -277,7 +277,24 @@ def release_order(*, order_id: int) -> BargainSession | None:
     Bargain.objects.filter(pk=session.activity_id, sold__gte=1).update(sold=F("sold") - 1)
     reached = session.current_price_amount == session.floor_price_amount
     session.status = SessionStatus.REACHED if reached else SessionStatus.ACTIVE
+    if timezone.now() >= session.expires_at:
+        session.status = SessionStatus.EXPIRED
     session.order_id = None
     session.order_number = ""
     session.save(update_fields=["status", "order_id", "order_number"])
     return session
+
+
+# --- the clock (registered with marketing: its beat pass runs this in each shop's schema) ----------------------
+
+
+@transaction.atomic
+def expire_sessions(now: datetime | None = None) -> datetime | None:
+    """Sessions past their time limit, not ordered, become expired (已结束): one set-based UPDATE, idempotent.
+    Returns the next time limit still to come (the beat pass indexes it)."""
+    now = now or timezone.now()
+    live = [SessionStatus.ACTIVE, SessionStatus.REACHED]
+    BargainSession.objects.filter(status__in=live, expires_at__lte=now, order_id__isnull=True).update(
+        status=SessionStatus.EXPIRED
+    )
+    return BargainSession.objects.filter(status__in=live).aggregate(next=Min("expires_at"))["next"]

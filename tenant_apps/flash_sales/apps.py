@@ -9,11 +9,15 @@ class FlashSalesConfig(AppConfig):
 
     def ready(self) -> None:
         from tenant_apps.checkout.interface import register_checkout_extension
-        from tenant_apps.marketing.interface import register_activity_model
+        from tenant_apps.marketing.interface import register_activity_model, register_entries
 
-        from . import handlers  # noqa: F401  (the order-event subscribers)
+        from . import (
+            entries,
+            handlers,  # noqa: F401  (the order-event subscribers)
+        )
         from .extension import FlashSaleExtension
         from .models import FlashSale
 
         register_activity_model(FlashSale)
+        register_entries(entries.KIND, entries.entries, entries.describe)
         register_checkout_extension(FlashSaleExtension())

@@ -8,20 +8,12 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from micromall.admin_forms import ServiceErrorsAdmin
 from micromall.money import YuanField, format_money
-from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
+from shared_apps.tenancy.interface import shop_admin_site
+from tenant_apps.marketing.interface import ActivityAdmin, ReadOnlyInline, ReadOnlyScreen
 
 from . import selectors, services
 from .models import Group, GroupBuy, GroupBuyItem, GroupStatus, Participation
-
-ACTIONS = ("publish", "pause", "resume", "end", "invalidate")
-
-
-class MarketingScreen(ServiceErrorsAdmin, ShopModelAdmin):
-    backoffice_group = "marketing"  # 营销 in the sidebar
-    manage_permission = Permission.MARKETING_MANAGE
-    delete_permission = Permission.MARKETING_MANAGE
 
 
 class GroupBuyForm(forms.ModelForm):
@@ -90,23 +82,12 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(GroupBuy, site=shop_admin_site)
-class GroupBuyAdmin(MarketingScreen):
+class GroupBuyAdmin(ActivityAdmin):
     form = GroupBuyForm
+    status_service = staticmethod(services.change_status)
     inlines = [ItemInline]
     list_display = ["title", "shown_status", "starts_at", "ends_at", "group_size", "hours_to_form", "groups_summary"]
-    list_filter = ["status"]
-    search_fields = ["title"]
-    actions = [f"action_{name}" for name in ACTIONS]
     service_error_fields = {"items": "__all__"}
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # activities end or are invalidated, never deleted (orders refer to them)
-
-    @admin.display(description=_("status"))
-    def shown_status(self, row):
-        from tenant_apps.marketing.interface import ActivityStatus
-
-        return ActivityStatus(selectors.activity_status(row, timezone.now())).label
 
     @admin.display(description=_("groups (formed / all)"))
     def groups_summary(self, row):
@@ -134,66 +115,16 @@ class GroupBuyAdmin(MarketingScreen):
         else:
             form.instance.pk = services.create_group_buy(items=items, **data).pk
 
-    def _run(self, request, queryset, action):
-        done = 0
-        for row in queryset:
-            if self.call_service(request, services.change_status, activity_id=row.pk, action=action, label=row.title):
-                done += 1
-        if done:
-            self.message_user(request, _("%(n)s activities updated.") % {"n": done})
 
-    @admin.action(description=_("Publish"))
-    def action_publish(self, request, queryset):
-        self._run(request, queryset, "publish")
-
-    @admin.action(description=_("Pause"))
-    def action_pause(self, request, queryset):
-        self._run(request, queryset, "pause")
-
-    @admin.action(description=_("Resume"))
-    def action_resume(self, request, queryset):
-        self._run(request, queryset, "resume")
-
-    @admin.action(description=_("End"))
-    def action_end(self, request, queryset):
-        self._run(request, queryset, "end")
-
-    @admin.action(description=_("Invalidate"))
-    def action_invalidate(self, request, queryset):
-        self._run(request, queryset, "invalidate")
-
-
-class ReadOnly(MarketingScreen):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class SeatInline(admin.TabularInline):
+class SeatInline(ReadOnlyInline):
     model = Participation
     fk_name = "group"
-    extra = 0
     fields = ["order_number", "member_id", "is_leader", "status", "quantity", "paid_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Group, site=shop_admin_site)
-class GroupAdmin(ReadOnly):
+class GroupAdmin(ReadOnlyScreen):
     list_display = ["id", "activity", "shown_status", "progress", "virtual_members", "expires_at", "created"]
     list_filter = ["status", "activity"]
     list_select_related = ["activity"]
@@ -217,7 +148,7 @@ class GroupAdmin(ReadOnly):
 
 
 @admin.register(Participation, site=shop_admin_site)
-class ParticipationAdmin(ReadOnly):
+class ParticipationAdmin(ReadOnlyScreen):
     list_display = ["order_number", "activity", "group", "member_id", "is_leader", "status", "quantity", "paid_at"]
     list_filter = ["status", "is_leader", "activity"]
     list_select_related = ["activity"]

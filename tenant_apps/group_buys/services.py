@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import ApplicationError, Conflict, Invalid, NotFound
 from tenant_apps.catalog.interface import MAX_PRICE_AMOUNT, skus_for_sale
-from tenant_apps.marketing.interface import ActivityStatus, change_activity_status, check_window, is_live
+from tenant_apps.marketing.interface import (
+    ActivityStatus,
+    change_activity_status,
+    check_activity,
+    entries_changed,
+    is_live,
+)
 from tenant_apps.orders.interface import refund_order_in_full, release_ship_hold, set_order_group
 
 from . import rules
@@ -48,16 +54,7 @@ def _whole(value) -> bool:
 
 
 def _check_activity(values: dict) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    title = (values.get("title") or "").strip()
-    if not title:
-        errors["title"] = [_("Give the activity a title.")]
-    elif len(title) > 100:
-        errors["title"] = [_("At most 100 characters.")]
-    try:
-        check_window(values.get("starts_at"), values.get("ends_at"))
-    except Invalid as bad:
-        errors.update(bad.errors)
+    errors = check_activity(values)
     size = values.get("group_size")
     if not _whole(size) or not 2 <= size <= MAX_GROUP_SIZE:
         errors["group_size"] = [_("A group has 2 to %(max)s members.") % {"max": MAX_GROUP_SIZE}]
@@ -199,6 +196,7 @@ def update_group_buy(*, activity_id: int, items=None, **values) -> GroupBuy:
                 for name in ("price_amount", "stock", "ladder"):
                     setattr(row, name, item[name])
                 row.save(update_fields=["price_amount", "stock", "ladder"])
+    entries_changed()  # the product pages' 拼团 entries show the new prices
     return activity
 
 

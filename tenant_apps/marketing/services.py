@@ -12,8 +12,9 @@ from micromall.errors import Conflict, Invalid
 
 from . import lifecycle
 from .boundaries import note_boundary
+from .entries import entries_changed
 from .models import ActivityStatus
-from .registry import activity_models
+from .registry import activity_models, clocks
 
 ACTION_LABELS = {
     "publish": gettext_lazy("published"),
@@ -37,6 +38,21 @@ def check_window(starts_at: datetime | None, ends_at: datetime | None) -> None:
         raise Invalid(errors=errors)
 
 
+def check_activity(values: dict) -> dict[str, list[str]]:
+    """Field messages for what every activity has: a title (1-100 characters) and a non-empty window."""
+    errors: dict[str, list[str]] = {}
+    title = (values.get("title") or "").strip()
+    if not title:
+        errors["title"] = [_("Give the activity a title.")]
+    elif len(title) > 100:
+        errors["title"] = [_("At most 100 characters.")]
+    try:
+        check_window(values.get("starts_at"), values.get("ends_at"))
+    except Invalid as bad:
+        errors.update(bad.errors)
+    return errors
+
+
 @transaction.atomic
 def change_activity_status(model, *, activity_id: int, action: str, now: datetime | None = None):
     """Apply `action` (publish, pause, resume, end, invalidate) to the activity; 409 when not allowed now."""
@@ -54,14 +70,16 @@ def change_activity_status(model, *, activity_id: int, action: str, now: datetim
         )
     activity.status = target
     activity.save(update_fields=["status", "updated"])
+    entries_changed()
     note_boundary(activity.starts_at if target == ActivityStatus.SCHEDULED else activity.ends_at)
     return activity
 
 
 @transaction.atomic
 def sync_statuses(now: datetime | None = None) -> dict[str, int]:
-    """Catch the stored statuses of every registered activity model up with the clock (set-based UPDATEs),
-    then index the shop's next boundary. Idempotent; run by the beat task in the shop's schema."""
+    """Catch the stored statuses of every registered activity model up with the clock (set-based UPDATEs), run
+    the tools' clocks (registry.register_clock), then index the shop's next boundary. Idempotent; run by the
+    beat task in the shop's schema."""
     now = now or timezone.now()
     changed = {"started": 0, "ended": 0}
     coming = []
@@ -76,6 +94,7 @@ def sync_statuses(now: datetime | None = None) -> dict[str, int]:
             Q(status=ActivityStatus.SCHEDULED) | Q(status__in=[ActivityStatus.RUNNING, ActivityStatus.PAUSED])
         ).aggregate(start=Min("starts_at", filter=Q(status=ActivityStatus.SCHEDULED)), end=Min("ends_at"))
         coming += [moment for moment in nearest.values() if moment is not None]
+    coming += [moment for moment in (clock(now) for clock in clocks()) if moment is not None]
     if coming:
         note_boundary(min(coming))
     return changed

@@ -32,6 +32,10 @@ class Badge:
     label: str
     ends_at: datetime | None = None  # shown as a countdown on the product page
     url: str = ""  # the activity's page, when it has one
+    # Activities a shopper joins from the product page (秒杀, 拼团, 砍价): the activity's price and the call to
+    # action ("去开团"); the product page shows such a badge as an entry block linking to `url`.
+    price_amount: int | None = None
+    action: str = ""
 
 
 @dataclass(frozen=True)

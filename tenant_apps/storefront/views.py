@@ -150,9 +150,12 @@ def product(request, product_id: int):
         return not_found(request)
     share_url = request.build_absolute_uri(reverse("storefront:product", args=[product_id]))
     badges = badges_for([BadgeProduct(detail["id"], detail.get("category_id"))], detail=True).get(detail["id"], [])
+    entries = [badge for badge in badges if badge.action]  # 秒杀 / 拼团 / 砍价: partials/activity_entries.html
+    badges = [badge for badge in badges if not badge.action]
     context.update(
         product=detail,
         badges=badges,
+        entries=entries,
         countdown=min((badge.ends_at for badge in badges if badge.ends_at), default=None),
         share_url=share_url,
         qr_url=reverse("storefront:product-qr", args=[product_id]),

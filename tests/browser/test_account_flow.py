@@ -6,7 +6,7 @@ import pytest
 from django.db import connections
 
 from .conftest import ARTIFACTS
-from .steps import register
+from .shopping import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,7 +14,7 @@ from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, t
 
 from ..storefront.conftest import make_product
 from .conftest import ARTIFACTS
-from .steps import cart_to_checkout, fill_new_address, register
+from .shopping import add_to_cart_and_check_out, fill_new_address, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,8 @@ def test_shopper_buys_merchant_ships_shopper_confirms(live_server, shop, browser
     register(page, "buyer@example.com")
     page.wait_for_selector("[data-my-orders]:visible")
 
-    cart_to_checkout(page, base, tea.pk)
+    page.goto(f"{base}/p/{tea.pk}")
+    add_to_cart_and_check_out(page, base)
 
     # No address yet: the form is open; the new address is picked and the preview priced by the server.
     fill_new_address(page)

@@ -17,7 +17,7 @@ from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, t
 
 from ..storefront.conftest import make_product
 from .conftest import ARTIFACTS
-from .steps import fill_new_address, register
+from .shopping import add_to_cart_and_check_out, fill_new_address, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,12 +57,7 @@ def test_claim_pick_at_checkout_pay_and_see_it_used(live_server, shop, browser_p
     page.goto(f"{base}/p/{tea.pk}")
     page.wait_for_selector("[data-coupon-badge]:visible")
     assert "领券" in page.locator("[data-coupon-badge]").inner_text()
-    page.click("[data-add-to-cart]")
-    page.wait_for_selector("[data-toast]:has-text('已加入购物车')")
-    page.goto(base + "/cart")
-    page.wait_for_selector("[data-cart-page][data-loaded]")
-    page.click("[data-cart-checkout]")
-    page.wait_for_url("**/checkout")
+    add_to_cart_and_check_out(page, base)
     fill_new_address(page)
     page.wait_for_selector("[data-total]:has-text('¥129.00')")
 

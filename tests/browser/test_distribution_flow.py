@@ -12,7 +12,7 @@ from tests.committed import truncate_shop_tables
 from tests.orders.conftest import make_address
 
 from .conftest import ARTIFACTS
-from .steps import register
+from .shopping import register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

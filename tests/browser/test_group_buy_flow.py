@@ -7,30 +7,15 @@ import re
 import pytest
 from django_tenants.utils import tenant_context
 
-from tenant_apps.events.services import drain_due_events
 from tenant_apps.group_buys.models import Group
 from tests.orders.conftest import make_catalog
 from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated afterwards)
 
 from ..group_buys.conftest import make_group_buy
 from .conftest import ARTIFACTS
-from .steps import fill_new_address, register
+from .shopping import add_address_and_pay, another_phone, sign_up_through
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def add_address_and_pay(page, shop) -> int:  # noqa: F811
-    """On the checkout page: add the first address, place the order, pay with the test gateway."""
-    fill_new_address(page)
-    page.wait_for_selector("[data-total]:has-text('¥99.00')")
-    page.click("[data-place-order]")
-    page.wait_for_url(re.compile(r".*/orders/\d+/pay$"))
-    order_id = int(page.url.split("/")[-2])
-    page.click("[data-pay=test]")
-    page.wait_for_url(f"**/orders/{order_id}/result")
-    with tenant_context(shop):
-        drain_due_events()  # order.paid: the payer takes a seat
-    return order_id
 
 
 def test_leader_and_friend_form_a_group(live_server, shop, browser_page, settings):  # noqa: F811
@@ -43,10 +28,7 @@ def test_leader_and_friend_form_a_group(live_server, shop, browser_page, setting
     leader.goto(f"{base}/group-buys/{activity.pk}")
     leader.wait_for_selector("[data-gb-start]")
     assert "¥99.00" in leader.locator("[data-gb-items]").inner_text()
-    leader.click("[data-gb-start]")
-    leader.wait_for_url(re.compile(r".*/account\?next=.*"))
-    register(leader, "leader@example.com")
-    leader.wait_for_url(re.compile(r".*/checkout\?.*activity=group_buy.*"))
+    sign_up_through(leader, "[data-gb-start]", "leader@example.com", re.compile(r".*/checkout\?.*activity=group_buy.*"))
     add_address_and_pay(leader, shop)
     leader.wait_for_url(re.compile(r".*/groups/\d+$"), timeout=20_000)  # the result page goes to the new group
     leader.wait_for_selector("[data-gb-state]:has-text('还差 1 人成团')")
@@ -57,23 +39,17 @@ def test_leader_and_friend_form_a_group(live_server, shop, browser_page, setting
     assert leader.locator("[data-gb-qr]").get_attribute("src") == f"/api/v1/store/groups/{group_id}/qr.svg"
     leader.screenshot(path=str(ARTIFACTS / "group-buy-forming.png"), full_page=True)
 
-    friend_context = leader.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    try:  # the friend: a browser of their own, nothing shared with the leader but the link
-        friend = friend_context.new_page()
-        friend.set_default_timeout(10_000)
+    with another_phone(leader) as friend:  # nothing shared with the leader but the link
         friend.goto(link)
         friend.wait_for_selector("[data-gb-join]:visible")
-        friend.click("[data-gb-join]")
-        friend.wait_for_url(re.compile(r".*/account\?next=.*"))
-        register(friend, "friend@example.com")
-        friend.wait_for_url(re.compile(rf".*/checkout\?.*group={group_id}.*"))
+        sign_up_through(
+            friend, "[data-gb-join]", "friend@example.com", re.compile(rf".*/checkout\?.*group={group_id}.*")
+        )
         add_address_and_pay(friend, shop)
         friend.wait_for_url(re.compile(rf".*/groups/{group_id}$"), timeout=20_000)
         friend.wait_for_selector("[data-gb-state]:has-text('拼团成功')")
         assert friend.locator("[data-gb-seated]").is_visible()
         friend.screenshot(path=str(ARTIFACTS / "group-buy-formed-friend.png"), full_page=True)
-    finally:
-        friend_context.close()
 
     leader.wait_for_selector("[data-gb-state]:has-text('拼团成功')", timeout=15_000)  # the page polls while forming
     assert leader.locator("[data-gb-progress]").inner_text() == "已拼 2/2 人"

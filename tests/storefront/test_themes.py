@@ -20,7 +20,7 @@ def test_classic_manifest_loads_with_defaults():
         "home", "category", "categories", "search", "product", "cart", "account", "not_found",
         "checkout", "pay", "pay_result", "orders", "order", "aftersale", "distribution",
         "coupons", "my_coupons", "checkin", "points", "group_buy", "group", "flash_sales", "bargain",
-        "bargain_session",
+        "bargain_session", "my_bargains",
     }  # fmt: skip
     assert all((theme.templates_dir / name).is_file() for name in theme.templates.values())
 

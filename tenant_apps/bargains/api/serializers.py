@@ -2,21 +2,18 @@
 
 from rest_framework import serializers
 
-from tenant_apps.marketing.interface import ActivityStatus
+from tenant_apps.marketing.interface import ActivityInput, ActivitySerializer, PartialInput
 
 from ..models import CutMode, SessionStatus
 
 ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 
-class BargainInput(serializers.Serializer):
-    title = serializers.CharField(max_length=100)
+class BargainInput(ActivityInput):
     sku_id = serializers.IntegerField(**ID)
     floor_price_amount = serializers.IntegerField(min_value=1, max_value=10**11)
     helpers_needed = serializers.IntegerField(min_value=1, max_value=100)
     hours = serializers.IntegerField(min_value=1, max_value=168, help_text="time limit of one bargain session")
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
     stock = serializers.IntegerField(min_value=0, max_value=10**7)
     cut_mode = serializers.ChoiceField(choices=CutMode.choices, required=False)
     pay_at_any_price = serializers.BooleanField(
@@ -27,22 +24,16 @@ class BargainInput(serializers.Serializer):
     )
 
 
-class BargainPatchInput(BargainInput):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, partial=True, **kwargs)
+class BargainPatchInput(PartialInput, BargainInput):
+    pass
 
 
-class BargainSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=ActivityStatus.choices)
+class BargainSerializer(ActivitySerializer):
     sku_id = serializers.IntegerField()
     product_id = serializers.IntegerField()
     floor_price_amount = serializers.IntegerField()
     helpers_needed = serializers.IntegerField()
     hours = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
     stock = serializers.IntegerField()
     sold = serializers.IntegerField()
     remaining = serializers.IntegerField()
@@ -65,12 +56,7 @@ class ManageSessionSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
 
 
-class StoreBargainSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=ActivityStatus.choices)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+class StoreBargainSerializer(ActivitySerializer):
     sku_id = serializers.IntegerField()
     product_id = serializers.IntegerField()
     item_title = serializers.CharField()
@@ -100,28 +86,32 @@ class HelperSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
 
 
-class StoreBargainSessionSerializer(serializers.Serializer):
+class MyBargainSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     activity_id = serializers.IntegerField()
     title = serializers.CharField()
-    sku_id = serializers.IntegerField()
     item_title = serializers.CharField()
     image_url = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=SessionStatus.choices)
-    start_price_amount = serializers.IntegerField()
-    floor_price_amount = serializers.IntegerField()
     current_price_amount = serializers.IntegerField()
+    floor_price_amount = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+    order_id = serializers.IntegerField(allow_null=True, help_text="on the share page: shown to the owner only")
+
+
+class StoreBargainSessionSerializer(MyBargainSessionSerializer):
+    sku_id = serializers.IntegerField()
+    start_price_amount = serializers.IntegerField()
     helpers_needed = serializers.IntegerField()
     helps = serializers.IntegerField()
     helpers = HelperSerializer(many=True)
-    expires_at = serializers.DateTimeField()
     pay_at_any_price = serializers.BooleanField()
     is_owner = serializers.BooleanField(help_text="the signed-in member started this bargain")
     helped = serializers.BooleanField(help_text="the signed-in member has helped this bargain")
     can_buy = serializers.BooleanField(help_text="the owner may order it now, at current_price_amount")
-    order_id = serializers.IntegerField(allow_null=True, help_text="shown to the owner only")
     share_url = serializers.CharField()
     qr_url = serializers.CharField()
+    poster_url = serializers.CharField()
 
 
 class BargainErrorSerializer(serializers.Serializer):

@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.errors import NotFound
+from micromall.money import format_money
+from micromall.posters import FESTIVE, render_poster
 from shared_apps.tenancy.interface import HasShopPermission, Permission
 from tenant_apps.members.interface import IsMember, MemberTokenAuthentication
 
@@ -62,6 +64,7 @@ def session_links(request, session_id: int) -> dict:
     return {
         "share_url": request.build_absolute_uri(f"/bargain-sessions/{session_id}"),
         "qr_url": f"/api/v1/store/bargain-sessions/{session_id}/qr.svg",
+        "poster_url": f"/api/v1/store/bargain-sessions/{session_id}/poster.png",
     }
 
 
@@ -199,6 +202,30 @@ class StoreSessionView(StoreView):
         return Response(session_body(request, found_session(session_id)))
 
 
+class StoreMySessionsView(StoreView):
+    permission_classes = [IsMember]
+
+    @extend_schema(tags=STORE_TAGS, responses=s.MyBargainSessionSerializer(many=True))
+    def get(self, request):
+        """The member's bargains, newest first (我的砍价): a session past its time limit is `expired` (已结束)."""
+        rows = selectors.sessions_of(request.user.pk)
+        found = selectors.items([row.activity for row in rows])
+        now = timezone.now()
+        return Response([my_session_body(row, found.get(row.activity.sku_id) or {}, now) for row in rows])
+
+
+def my_session_body(row, item: dict, now) -> dict:
+    return {
+        "id": row.pk,
+        "activity_id": row.activity_id,
+        "title": row.config.get("title") or row.activity.title,
+        "item_title": item.get("title", ""),
+        "image_url": default_storage.url(item["image"]) if item.get("image") else None,
+        "status": selectors.session_status(row, now),
+        **{k: getattr(row, k) for k in ("current_price_amount", "floor_price_amount", "expires_at", "order_id")},
+    }
+
+
 class StoreHelpView(StoreView):
     permission_classes = [IsMember]
 
@@ -218,3 +245,27 @@ def session_qr(request, session_id: int):
     response = HttpResponse(content_type="image/svg+xml")
     qr.save(response, kind="svg", scale=8, border=2, xmldecl=False)
     return response
+
+
+def session_poster(request, session_id: int):
+    """The share poster PNG: the item's picture and title, the price so far, what is left to cut, and the QR."""
+    row = selectors.session(session_id)
+    if row is None:
+        raise Http404
+    item = selectors.item(row.activity) or {}
+    left = row.current_price_amount - row.floor_price_amount
+    caption = (
+        _("Help me cut %(left)s more: scan to help") % {"left": format_money(left)}
+        if left > 0
+        else _("Bargained down to the floor price: scan to see")
+    )
+    png = render_poster(
+        url=session_links(request, row.pk)["share_url"],
+        shop_name=request.shop.name,
+        title=item.get("title") or row.config.get("title") or row.activity.title,
+        price_amount=row.current_price_amount,
+        image=item.get("image", ""),
+        caption=caption,
+        style=FESTIVE,
+    )
+    return HttpResponse(png, content_type="image/png")

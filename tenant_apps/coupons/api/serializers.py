@@ -1,19 +1,15 @@
 from rest_framework import serializers
 
 from tenant_apps.checkout.interface import MAX_QUANTITY
+from tenant_apps.marketing.interface import ScopeInput
 
 from ..models import CouponKind, MemberCouponStatus, Validity
 
 BIG = 2**62
 
 
-class ScopeSerializer(serializers.Serializer):
-    products = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIG), required=False)
-    categories = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIG), required=False)
-    exclude_products = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIG), required=False)
-    exclude_categories = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=BIG), required=False
-    )
+class ScopeSerializer(ScopeInput):
+    pass
 
 
 class CouponInput(serializers.Serializer):

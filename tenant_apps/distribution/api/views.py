@@ -11,12 +11,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.errors import NotFound
+from micromall.posters import render_poster
 from shared_apps.tenancy.interface import HasShopPermission, Permission
 from tenant_apps.catalog.interface import skus_for_sale
 from tenant_apps.members.interface import IsMember, MemberTokenAuthentication
 
 from .. import selectors, services
-from ..poster import render_poster
 from . import serializers as s
 
 NOT_DISTRIBUTOR = OpenApiResponse(s.ErrorSerializer, description="The member is not a distributor of this shop.")

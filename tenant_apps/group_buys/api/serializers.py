@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from tenant_apps.marketing.interface import ActivityStatus
+from tenant_apps.marketing.interface import ActivityInput, ActivitySerializer, PartialInput
 
 from ..models import GroupStatus
 
@@ -22,10 +22,7 @@ class GroupBuyItemInput(serializers.Serializer):
     ladder = GroupBuyLadderTierSerializer(many=True, required=False, help_text="other group sizes and their prices")
 
 
-class GroupBuyInput(serializers.Serializer):
-    title = serializers.CharField(max_length=100)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+class GroupBuyInput(ActivityInput):
     group_size = serializers.IntegerField(min_value=2, max_value=100)
     hours_to_form = serializers.IntegerField(min_value=1, max_value=168)
     per_order_limit = serializers.IntegerField(min_value=0, max_value=10**7, required=False, help_text="0: no limit")
@@ -37,9 +34,8 @@ class GroupBuyInput(serializers.Serializer):
     items = GroupBuyItemInput(many=True, max_length=50)
 
 
-class GroupBuyPatchInput(GroupBuyInput):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, partial=True, **kwargs)
+class GroupBuyPatchInput(PartialInput, GroupBuyInput):
+    pass
 
 
 class GroupBuyItemSerializer(serializers.Serializer):
@@ -52,12 +48,7 @@ class GroupBuyItemSerializer(serializers.Serializer):
     remaining = serializers.IntegerField()
 
 
-class GroupBuySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=ActivityStatus.choices)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+class GroupBuySerializer(ActivitySerializer):
     group_size = serializers.IntegerField()
     hours_to_form = serializers.IntegerField()
     per_order_limit = serializers.IntegerField()
@@ -118,12 +109,7 @@ class OpenGroupSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class StoreGroupBuySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=ActivityStatus.choices)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+class StoreGroupBuySerializer(ActivitySerializer):
     group_size = serializers.IntegerField()
     group_sizes = serializers.ListField(child=serializers.IntegerField())
     hours_to_form = serializers.IntegerField()

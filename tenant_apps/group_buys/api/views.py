@@ -14,12 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from micromall.errors import NotFound
+from micromall.posters import FESTIVE, render_poster
 from shared_apps.tenancy.interface import HasShopPermission, Permission
 from tenant_apps.members.interface import MemberTokenAuthentication
 
 from .. import selectors, services
 from ..models import ParticipationStatus
-from ..poster import render_group_poster
 from . import serializers as s
 
 STORE_TAGS = ["store: group buys"]
@@ -249,7 +249,7 @@ def group_poster(request, group_id: int):
     prices = row.config.get("prices") or {}
     price = prices.get(str(item["sku_id"])) if item else None
     missing = max(row.size - row.joined, 0)
-    png = render_group_poster(
+    png = render_poster(
         url=group_links(request, row.pk)["share_url"],
         shop_name=request.shop.name,
         title=item["title"] if item else row.activity.title,
@@ -257,5 +257,6 @@ def group_poster(request, group_id: int):
         image=item["image"] if item else "",
         caption=_("%(size)s-person group, %(missing)s more needed: scan to join")
         % {"size": row.size, "missing": missing},
+        style=FESTIVE,
     )
     return HttpResponse(png, content_type="image/png")

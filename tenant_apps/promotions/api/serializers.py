@@ -3,18 +3,15 @@ percent 1-99, SKUs of this shop...) and answer with the same field paths (`tiers
 
 from rest_framework import serializers
 
+from tenant_apps.marketing.interface import ScopeInput
+
 from ..models import RuleKind
 
 BIG = 2**63 - 1
 
 
-class RuleScopeSerializer(serializers.Serializer):
-    products = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIG), required=False)
-    categories = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIG), required=False)
-    exclude_products = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=BIG), required=False)
-    exclude_categories = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=BIG), required=False
-    )
+class RuleScopeSerializer(ScopeInput):
+    pass
 
 
 class TierSerializer(serializers.Serializer):

@@ -1,5 +1,5 @@
 // 砍价 pages: the activity (start my bargain) and a session's share page (current price, progress to the floor,
-// helpers with their cuts, countdown, 帮砍一刀 for visitors, buy for the owner, share link and QR). Buying goes
+// helpers with their cuts, countdown, 帮砍一刀 for visitors, buy for the owner, share link, QR and poster). Buying goes
 // through the checkout page with the activity in its query string (group = the session id). Vanilla JS.
 (function () {
   var root = document.querySelector("[data-bg-page]");
@@ -91,6 +91,7 @@
       $("[data-bg-share]").hidden = s.status !== "active";
       $("[data-bg-link]").value = s.share_url;
       $("[data-bg-qr]").src = s.qr_url;
+      $("[data-bg-poster]").href = s.poster_url;
       $("[data-bg-activity]").href = "/bargains/" + s.activity_id;
       countdown();
       show(true);
@@ -127,5 +128,24 @@
     });
   }
 
-  if (root.dataset.bgPage === "activity") activityPage(); else sessionPage();
+  function minePage() {
+    if (!signedIn()) { $("[data-bg-signin]").hidden = false; return; }
+    api("GET", "/api/v1/store/bargain-sessions").then(function (r) {
+      if (r.status === 401 || r.status === 403) { $("[data-bg-signin]").hidden = false; return; }
+      if (!r.ok) return toast((r.data && r.data.detail) || T.failed);
+      var list = $("[data-bg-mine]");
+      $("[data-bg-empty]").hidden = r.data.length > 0;
+      r.data.forEach(function (s) {
+        var li = el("li", "bg-mine-item " + s.status), a = el("a", "gb-item");
+        a.href = "/bargain-sessions/" + s.id;
+        item(a, s.item_title || s.title, s.image_url, s.current_price_amount, null);
+        a.querySelector(".info").append(el("span", "bg-status", T["status_" + s.status] || s.status));
+        li.append(a);
+        list.append(li);
+      });
+    });
+  }
+
+  var page = root.dataset.bgPage;
+  if (page === "activity") activityPage(); else if (page === "mine") minePage(); else sessionPage();
 })();

@@ -32,6 +32,16 @@
     $("[data-discount]").textContent = "-" + money(data.discount_amount);
     $("[data-shipping]").textContent = money(data.shipping_amount);
     $("[data-total]").textContent = money(data.total_amount);
+    // Every rule, coupon or points redemption the price engine applied, with its amount (满100减20 -¥20.00).
+    var applied = $("[data-applied]"), rows = (data.applied || []).filter(function (a) { return a.amount > 0; });
+    if (!applied) return;
+    applied.innerHTML = "";
+    rows.forEach(function (a) {
+      var li = el("li", "applied-" + a.kind);
+      li.append(el("span", "", a.name), el("span", "price", "-" + money(a.amount)));
+      applied.append(li);
+    });
+    applied.hidden = !rows.length;
   }
   function firstError(result) { return window.MMCart.message(result) || T.failed; }
   if (!signedIn()) { show("[data-signin]", true); return; }
