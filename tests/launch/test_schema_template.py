@@ -3,10 +3,11 @@ the template, object for object and row for row, or every test on a copied schem
 
 import re
 
+import pytest
 from django.db import connection
 
 from shared_apps.tenancy import provisioning
-from tests.schema_template import TEMPLATE_SCHEMA
+from tests.schema_template import TEMPLATE_SCHEMA, template_is_ready
 
 CATALOG = {
     "columns": (
@@ -56,6 +57,8 @@ def signature(schema: str) -> dict[str, list]:
 
 
 def test_a_copied_schema_is_the_migrated_template(db):
+    if not template_is_ready():
+        pytest.skip("no working pg_dump: every test shop schema is migrated")
     # when the suite's stand-in for the migrator makes a new schema (rolled back with the test)
     provisioning.migrate_schema("shop_copycheck")
     copy, template = signature("shop_copycheck"), signature(TEMPLATE_SCHEMA)
