@@ -2,34 +2,50 @@
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
 from shared_apps.accounts.services import issue_token
-from shared_apps.tenancy import selectors
+from shared_apps.tenancy import provisioning, selectors
 from shared_apps.tenancy.models import Domain, MembershipRole, Shop, ShopMembership
 
+from . import schema_template
 from .factories import UserFactory
 
-pytest_plugins = ["tests.stripe_fake.fixtures"]  # stripe_server / stripe_fake: the loopback Stripe API
+pytest_plugins = [
+    "tests.stripe_fake.fixtures",  # stripe_server / stripe_fake: the loopback Stripe API
+    "tests.browser.fixtures",  # browser_page: one headless Chromium per test process
+]
 
 TEST_SHOPS = {"alpha": "test_alpha", "beta": "test_beta"}
 
 
-def migrate_schema(schema_name: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"')
-    call_command("migrate_schemas", schema_name=schema_name, interactive=False, verbosity=0)
-    connection.set_schema_to_public()
+def database_is_set_up() -> bool:
+    """pytest-django creates the test database only when a collected test uses it."""
+    return connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _schema_template(django_db_setup, django_db_blocker):
+    """Tenant migrations run once per test database, into a template schema; every shop schema the run creates
+    afterwards (test shops, spares, signups) is a copy of it (tests/schema_template.py)."""
+    if not database_is_set_up():
+        yield  # no test of this run (or of this xdist worker's collection) uses the database
+        return
+    with django_db_blocker.unblock():
+        schema_template.build_template()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(provisioning, "migrate_schema", schema_template.migrate_or_clone)
+        yield
 
 
 @pytest.fixture(scope="session")
-def shop_schemas(django_db_setup, django_db_blocker):
-    """Each test shop's schema is created and migrated once per run; tests roll back their rows."""
+def shop_schemas(_schema_template, django_db_blocker):
+    """Each test shop's schema is created once per run (a copy of the migrated template); tests roll back their
+    rows."""
     with django_db_blocker.unblock():
         for schema_name in TEST_SHOPS.values():
-            migrate_schema(schema_name)
+            provisioning.migrate_schema(schema_name)
     return TEST_SHOPS
 
 
@@ -46,6 +62,8 @@ def _end_stray_sessions(django_db_setup, django_db_blocker):
     """Live-server request threads and worker threads may leave idle connections behind; end them when the
     run is over so the test database can be dropped (no test runs after this point)."""
     yield
+    if not database_is_set_up():
+        return
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"

@@ -4,7 +4,7 @@ import pytest
 
 from shared_apps.tenancy.models import Shop
 
-from ..browser.conftest import ARTIFACTS, browser_page  # noqa: F401  (fixture)
+from ..browser.fixtures import ARTIFACTS
 
 pytestmark = [pytest.mark.browser]
 
@@ -13,7 +13,7 @@ def test_pick_a_template_sign_up_and_land_in_the_back_office(
     spare_pool,
     templates,
     live_server,
-    browser_page,  # noqa: F811
+    browser_page,
     settings,
 ):
     spare_pool(1)
@@ -47,7 +47,7 @@ def test_pick_a_template_sign_up_and_land_in_the_back_office(
     page.screenshot(path=str(ARTIFACTS / "launch-storefront.png"), full_page=False)
 
 
-def test_signup_form_shows_errors_in_the_browser(clean_schemas, templates, live_server, browser_page):  # noqa: F811
+def test_signup_form_shows_errors_in_the_browser(clean_schemas, templates, live_server, browser_page):
     page = browser_page
     page.goto(f"http://localhost:{live_server.thread.port}/signup")
     page.fill("#email", "mei@example.com")
