@@ -5,6 +5,9 @@ and shared by every test of a worker, so a test that commits rows into one must 
 tests on the same worker see its members, orders and events.
 """
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -22,3 +25,19 @@ def truncate_shop_tables(shop) -> None:
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     with connection.cursor() as cursor:  # back in public
         cursor.execute("DELETE FROM tenancy_pendingeventsmark WHERE shop_id = %s", [shop.pk])
+
+
+def race(fn, args) -> list:
+    """Run fn(arg) for every arg at once (one thread each, released together), each on its own connection."""
+    args = list(args)
+    barrier = threading.Barrier(len(args))
+
+    def run(arg):
+        try:
+            barrier.wait(timeout=30)
+            return fn(arg)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(args)) as pool:
+        return list(pool.map(run, args))

@@ -10,6 +10,7 @@ from shared_apps.tenancy import provisioning, selectors
 from shared_apps.tenancy.models import Domain, MembershipRole, Shop, ShopMembership
 
 from . import schema_template
+from .committed import truncate_shop_tables
 from .factories import UserFactory
 
 pytest_plugins = [
@@ -138,3 +139,11 @@ def owner_a_token(owner_a) -> str:
 def manager_a(shop_a, owner_a_token) -> Client:
     """A client on shop A's host signed in with the token of A's owner."""
     return host_client(shop_a, owner_a_token)
+
+
+@pytest.fixture
+def shop(shop_schemas) -> Shop:
+    """Shop alpha for tests that commit rows (threads racing, a live server): its schema is emptied afterwards."""
+    shop = ensure_shop("alpha")
+    yield shop
+    truncate_shop_tables(shop)

@@ -6,16 +6,16 @@ from django_tenants.utils import tenant_context
 from shared_apps.accounts.services import issue_token
 from tenant_apps.events.models import OutboxEvent
 from tenant_apps.orders.models import AfterSale, Order, Refund
+from tests.committed import race
 from tests.conftest import host_client, staff_of
 from tests.orders.conftest import make_buyer, make_catalog
-from tests.orders.test_concurrency import race, shop  # noqa: F401  (fixture)
 
 from .conftest import ask, decide, paid_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_parallel_approvals_refund_once(shop, settings):  # noqa: F811
+def test_parallel_approvals_refund_once(shop, settings):
     settings.DEBUG = True
     catalog = make_catalog(shop)
     buyer = make_buyer(shop, "13900000003")
@@ -32,7 +32,7 @@ def test_parallel_approvals_refund_once(shop, settings):  # noqa: F811
         assert OutboxEvent.objects.filter(name="order.refunded").count() == 1
 
 
-def test_parallel_requests_never_claim_a_unit_twice(shop, settings):  # noqa: F811
+def test_parallel_requests_never_claim_a_unit_twice(shop, settings):
     settings.DEBUG = True
     catalog = make_catalog(shop)
     buyer = make_buyer(shop, "13900000004")

@@ -9,12 +9,12 @@ from django_tenants.utils import tenant_context
 
 from tenant_apps.analytics import collect, services
 from tenant_apps.analytics.models import Event, Visitor
-from tests.orders.test_concurrency import race, shop  # noqa: F401  (the committed-rows shop fixture)
+from tests.committed import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_concurrent_flushers_and_writers_store_each_event_once(shop):  # noqa: F811
+def test_concurrent_flushers_and_writers_store_each_event_once(shop):
     with tenant_context(shop):
         for n in range(1500):
             collect.record("view_shop", visitor=f"visitor-{n % 300:012d}")

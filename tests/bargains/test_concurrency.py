@@ -7,14 +7,14 @@ from django_tenants.utils import tenant_context
 
 from tenant_apps.bargains.models import Bargain, BargainHelp, BargainSession
 from tenant_apps.orders.models import Order
-from tests.orders.test_concurrency import race, shop  # noqa: F401  (the committed-rows shop fixture)
+from tests.committed import race
 
 from .conftest import FLOOR, LIST_PRICE, help_, make_bargain, make_buyer, make_catalog, order_for, start
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_many_helpers_at_once_never_cut_below_the_floor_nor_twice(shop):  # noqa: F811
+def test_many_helpers_at_once_never_cut_below_the_floor_nor_twice(shop):
     catalog = make_catalog(shop)
     activity = make_bargain(shop, catalog.tea, helpers_needed=4)
     owner = make_buyer(shop, "13900001000")
@@ -33,7 +33,7 @@ def test_many_helpers_at_once_never_cut_below_the_floor_nor_twice(shop):  # noqa
         assert sum(cut for _m, cut in cuts) == LIST_PRICE - FLOOR
 
 
-def test_one_helper_racing_over_sessions_keeps_the_cap(shop):  # noqa: F811
+def test_one_helper_racing_over_sessions_keeps_the_cap(shop):
     catalog = make_catalog(shop)
     activity = make_bargain(shop, catalog.tea, per_helper_limit=2, stock=10)
     owners = [make_buyer(shop, f"139000012{n:02d}") for n in range(5)]
@@ -47,7 +47,7 @@ def test_one_helper_racing_over_sessions_keeps_the_cap(shop):  # noqa: F811
         assert BargainHelp.objects.filter(helper_member_id=helper.member.pk).count() == 2
 
 
-def test_one_session_makes_one_order_and_the_stock_holds(shop, settings):  # noqa: F811
+def test_one_session_makes_one_order_and_the_stock_holds(shop, settings):
     settings.DEBUG = True
     catalog = make_catalog(shop, tea_stock=20)
     activity = make_bargain(shop, catalog.tea, pay_at_any_price=True, stock=2)

@@ -9,7 +9,6 @@ from django_tenants.utils import tenant_context
 from tenant_apps.analytics.models import Event, OrderFact, Visitor
 from tenant_apps.events.models import Delivery, OutboxEvent
 from tests.analytics.conftest import deliver, flush, paid_payload, push
-from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated after)
 
 from ..conftest import staff_of
 from .conftest import ARTIFACTS
@@ -19,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def seeded(shop, shop_a):  # noqa: F811  (shop: committed rows truncated after)
+def seeded(shop, shop_a):
     today = timezone.localdate()
     for n in range(12):
         visitor = f"visitor-{n:012d}"

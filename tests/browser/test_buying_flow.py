@@ -10,7 +10,6 @@ from django_tenants.utils import tenant_context
 from tenant_apps.orders.models import Order
 from tests.conftest import staff_of
 from tests.factories import PASSWORD
-from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated afterwards)
 
 from ..storefront.conftest import make_product
 from .conftest import ARTIFACTS
@@ -19,7 +18,7 @@ from .shopping import add_to_cart_and_check_out, fill_new_address, register
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_shopper_buys_merchant_ships_shopper_confirms(live_server, shop, browser_page, settings):  # noqa: F811
+def test_shopper_buys_merchant_ships_shopper_confirms(live_server, shop, browser_page, settings):
     settings.DEBUG = True  # the test payment button exists only in development
     with tenant_context(shop):
         tea = make_product("明前龙井 250g", skus=[{"specs": {}, "price_amount": 12900, "stock": 5}])
@@ -97,7 +96,7 @@ def test_shopper_buys_merchant_ships_shopper_confirms(live_server, shop, browser
         assert (order.status, order.total_amount, order.ship_name) == ("completed", 12900, "张三")
 
 
-def test_shopper_asks_for_a_return_on_a_phone(live_server, shop, browser_page, settings):  # noqa: F811
+def test_shopper_asks_for_a_return_on_a_phone(live_server, shop, browser_page, settings):
     from tenant_apps.orders import services
     from tests.orders.conftest import make_buyer, make_catalog, place
 

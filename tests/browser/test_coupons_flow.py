@@ -13,7 +13,6 @@ from tenant_apps.coupons import services as coupon_services
 from tenant_apps.coupons.models import MemberCoupon
 from tenant_apps.events.services import drain_due_events
 from tenant_apps.orders.models import Order
-from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated afterwards)
 
 from ..storefront.conftest import make_product
 from .conftest import ARTIFACTS
@@ -22,7 +21,7 @@ from .shopping import add_to_cart_and_check_out, fill_new_address, register
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_claim_pick_at_checkout_pay_and_see_it_used(live_server, shop, browser_page, settings):  # noqa: F811
+def test_claim_pick_at_checkout_pay_and_see_it_used(live_server, shop, browser_page, settings):
     settings.DEBUG = True  # the test payment button exists only in development
     now = timezone.now()
     with tenant_context(shop):

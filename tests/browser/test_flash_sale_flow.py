@@ -15,7 +15,6 @@ from tenant_apps.orders.models import Order
 from tests.conftest import staff_of
 from tests.factories import PASSWORD
 from tests.orders.conftest import make_buyer
-from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated afterwards)
 
 from ..storefront.conftest import make_product
 from .conftest import ARTIFACTS
@@ -23,7 +22,7 @@ from .conftest import ARTIFACTS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_shopper_grabs_a_flash_deal_and_is_stopped_at_the_quota(live_server, shop, browser_page):  # noqa: F811
+def test_shopper_grabs_a_flash_deal_and_is_stopped_at_the_quota(live_server, shop, browser_page):
     with tenant_context(shop):
         tea = make_product("明前龙井 250g", skus=[{"specs": {}, "price_amount": 12900, "stock": 50}])
         sku = tea.skus.get()

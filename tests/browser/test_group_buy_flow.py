@@ -9,7 +9,6 @@ from django_tenants.utils import tenant_context
 
 from tenant_apps.group_buys.models import Group
 from tests.orders.conftest import make_catalog
-from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated afterwards)
 
 from ..group_buys.conftest import make_group_buy
 from .conftest import ARTIFACTS
@@ -18,7 +17,7 @@ from .shopping import add_address_and_pay, another_phone, sign_up_through
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_leader_and_friend_form_a_group(live_server, shop, browser_page, settings):  # noqa: F811
+def test_leader_and_friend_form_a_group(live_server, shop, browser_page, settings):
     settings.DEBUG = True  # the test payment button
     catalog = make_catalog(shop)
     activity = make_group_buy(shop, catalog.tea)

@@ -19,7 +19,6 @@ from tenant_apps.bargains.models import BargainSession
 from tenant_apps.orders.models import Order
 from tenant_apps.promotions import services as promotions
 from tests.orders.conftest import make_catalog
-from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated afterwards)
 
 from ..bargains.conftest import make_bargain
 from .conftest import ARTIFACTS
@@ -28,7 +27,7 @@ from .shopping import add_address_and_pay, add_to_cart_and_check_out, another_ph
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_threshold_reduction_shows_at_checkout_and_on_the_paid_order(live_server, shop, browser_page, settings):  # noqa: F811
+def test_a_threshold_reduction_shows_at_checkout_and_on_the_paid_order(live_server, shop, browser_page, settings):
     settings.DEBUG = True  # the test payment button
     catalog = make_catalog(shop)
     now = timezone.now()
@@ -62,7 +61,7 @@ def test_a_threshold_reduction_shows_at_checkout_and_on_the_paid_order(live_serv
 
 def test_a_friend_helps_a_bargain_down_and_the_owner_pays_the_displayed_price(
     live_server,
-    shop,  # noqa: F811
+    shop,
     browser_page,
     settings,
 ):

@@ -8,7 +8,6 @@ from django_tenants.utils import tenant_context
 from tenant_apps.loyalty import services as loyalty
 from tests.loyalty.conftest import SETTINGS
 from tests.orders.conftest import make_buyer
-from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated afterwards)
 
 from ..storefront.conftest import make_product
 from .conftest import ARTIFACTS
@@ -16,7 +15,7 @@ from .conftest import ARTIFACTS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_member_sees_their_level_price_on_cards_and_the_product_page(live_server, shop, browser_page):  # noqa: F811
+def test_a_member_sees_their_level_price_on_cards_and_the_product_page(live_server, shop, browser_page):
     with tenant_context(shop):
         tea = make_product("明前龙井 250g", skus=[{"specs": {}, "price_amount": 12900, "stock": 50}])
         sku_id = tea.skus.get().pk

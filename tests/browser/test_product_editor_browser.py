@@ -15,7 +15,6 @@ from tenant_apps.catalog import services
 from tenant_apps.catalog.interface import load_catalog
 from tenant_apps.catalog.models import Category, Product, ProductImage, Sku, StockAdjustment, StockReason
 from tenant_apps.storefront.models import ThemeSettings
-from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated after)
 
 from ..conftest import staff_of
 from .conftest import ARTIFACTS
@@ -31,7 +30,7 @@ def png(colour: str, name: str) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def owner(shop, shop_a, live_server, browser_page, tmp_path):  # noqa: F811  (shop: truncated after)
+def owner(shop, shop_a, live_server, browser_page, tmp_path):
     """Shop A with the 3 × 3 dress (three pictures: red, green, blue) and a browser signed in as its owner."""
     with tenant_context(shop_a):
         load_catalog(SKIRT, tmp_path)

@@ -6,14 +6,14 @@ from django_tenants.utils import tenant_context
 
 from tenant_apps.coupons.models import Coupon, MemberCoupon
 from tenant_apps.orders.models import Order
-from tests.orders.test_concurrency import race, shop  # noqa: F401  (committed shop alpha, truncated afterwards)
+from tests.committed import race
 
 from .conftest import claim, claimed_code, make_buyer, make_catalog, make_coupon, place
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_thirty_shoppers_race_for_the_last_five_coupons(shop):  # noqa: F811
+def test_thirty_shoppers_race_for_the_last_five_coupons(shop):
     coupon = make_coupon(shop, total_quantity=8)
     early = [make_buyer(shop, f"1380000{n:04d}") for n in range(3)]
     for buyer in early:
@@ -28,7 +28,7 @@ def test_thirty_shoppers_race_for_the_last_five_coupons(shop):  # noqa: F811
         assert MemberCoupon.objects.filter(coupon=coupon).count() == 8
 
 
-def test_one_shopper_claiming_at_once_never_passes_the_limits(shop):  # noqa: F811
+def test_one_shopper_claiming_at_once_never_passes_the_limits(shop):
     total = make_coupon(shop, per_member_limit=2, total_quantity=100)
     daily = make_coupon(shop, per_member_limit=10, per_member_daily_limit=3, total_quantity=100)
     buyer = make_buyer(shop, "13900000001")
@@ -44,7 +44,7 @@ def test_one_shopper_claiming_at_once_never_passes_the_limits(shop):  # noqa: F8
         assert Coupon.objects.get(pk=daily.pk).issued_count == 3
 
 
-def test_one_coupon_on_two_simultaneous_orders_only_one_succeeds(shop):  # noqa: F811
+def test_one_coupon_on_two_simultaneous_orders_only_one_succeeds(shop):
     catalog = make_catalog(shop, tea_stock=20)
     buyer = make_buyer(shop, "13900000002")
     code = claimed_code(buyer, make_coupon(shop).pk)

@@ -22,7 +22,6 @@ from tests.orders.conftest import (  # noqa: F401
     make_address,
     make_catalog,
 )
-from tests.orders.test_concurrency import shop as committed_shop  # noqa: F401  (committed rows, truncated after)
 
 RATES = [1000, 500, 250]
 

@@ -15,8 +15,8 @@ from tenant_apps.members.models import Member
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_withdrawals_never_exceed_available(committed_shop):
-    with tenant_context(committed_shop):
+def test_concurrent_withdrawals_never_exceed_available(shop):
+    with tenant_context(shop):
         DistributionSettings.objects.create(pk=1, enabled=True, levels=1, rates_bps=[1000], min_withdrawal_amount=100)
         seller = Member.objects.create(phone="13300000001", password="!")
         distributor = Distributor.objects.create(member=seller, code="RACE0001", status="approved")
@@ -28,7 +28,7 @@ def test_concurrent_withdrawals_never_exceed_available(committed_shop):
 
     def request():
         try:
-            with tenant_context(committed_shop):
+            with tenant_context(shop):
                 barrier.wait()
                 try:
                     accepted.append(services.request_withdrawal(member=seller, amount=300).pk)
@@ -44,6 +44,6 @@ def test_concurrent_withdrawals_never_exceed_available(committed_shop):
         thread.join()
 
     assert (len(accepted), len(refused)) == (3, 3)  # 3 x 300 <= 1000 < 4 x 300
-    with tenant_context(committed_shop):
+    with tenant_context(shop):
         assert Withdrawal.objects.count() == 3
         assert selectors.balances(distributor_id=distributor.pk).available_amount == 100

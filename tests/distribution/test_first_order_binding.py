@@ -146,13 +146,13 @@ def test_binding_on_paid_is_idempotent_and_keeps_a_registration_binding(dist_a, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_members_binding_to_each_other_at_once_never_make_a_cycle(committed_shop):
+def test_two_members_binding_to_each_other_at_once_never_make_a_cycle(shop):
     """Each takes the other's code at the same moment: the per-shop binding lock lets one through; the other
     then sees the cycle and is refused. Repeated to give a race without the lock every chance to show."""
-    with tenant_context(committed_shop):
+    with tenant_context(shop):
         DistributionSettings.objects.create(pk=1, enabled=True, levels=2, rates_bps=[1000, 500])
     for round_ in range(5):
-        with tenant_context(committed_shop):
+        with tenant_context(shop):
             a = Member.objects.create(phone=f"1370000{round_:02d}01", password="!")
             b = Member.objects.create(phone=f"1370000{round_:02d}02", password="!")
             code_a = Distributor.objects.create(member=a, code=f"RACEA{round_:03d}", status="approved").code
@@ -161,7 +161,7 @@ def test_two_members_binding_to_each_other_at_once_never_make_a_cycle(committed_
 
         def bind(who, code, bound=bound, refused=refused, barrier=barrier):
             try:
-                with tenant_context(committed_shop):
+                with tenant_context(shop):
                     barrier.wait()
                     try:
                         services.bind(member=who, code=code, source="link")
@@ -177,5 +177,5 @@ def test_two_members_binding_to_each_other_at_once_never_make_a_cycle(committed_
         for thread in threads:
             thread.join()
         assert (len(bound), len(refused)) == (1, 1), round_
-        with tenant_context(committed_shop):
+        with tenant_context(shop):
             assert Binding.objects.filter(member__in=[a, b]).count() == 1

@@ -151,8 +151,8 @@ def test_payout_accounts_and_withdrawals_follow_the_roles_table(dist_a, dist_b, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_approvals_pay_one_transfer(committed_shop, stripe_fake):
-    with tenant_context(committed_shop):
+def test_concurrent_approvals_pay_one_transfer(shop, stripe_fake):
+    with tenant_context(shop):
         DistributionSettings.objects.create(pk=1, enabled=True, levels=1, rates_bps=[1000], min_withdrawal_amount=100)
         seller = Member.objects.create(phone="13800000051", password="!")
         d = Distributor.objects.create(member=seller, code="PAYRACE1", status="approved", stripe_account_id=ACCOUNT)
@@ -165,7 +165,7 @@ def test_concurrent_approvals_pay_one_transfer(committed_shop, stripe_fake):
 
     def approve():
         try:
-            with tenant_context(committed_shop):
+            with tenant_context(shop):
                 barrier.wait()
                 try:
                     paid.append(services.approve_withdrawal(withdrawal_id=wid).transfer_reference)
@@ -182,7 +182,7 @@ def test_concurrent_approvals_pay_one_transfer(committed_shop, stripe_fake):
 
     assert len(paid) == 1 and refused == [409, 409, 409]
     assert len(stripe_fake.requests_to("POST", "/v1/transfers")) == 1
-    with tenant_context(committed_shop):
+    with tenant_context(shop):
         w = Withdrawal.objects.get(pk=wid)
         assert (w.status, w.payout_method, w.transfer_reference) == ("paid", "stripe", paid[0])
         assert selectors.balances(distributor_id=d.pk).withdrawn_amount == 800

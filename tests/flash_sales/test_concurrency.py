@@ -6,20 +6,11 @@ from django_tenants.utils import tenant_context
 
 from tenant_apps.flash_sales.models import FlashSaleParticipation, FlashSaleQuota
 from tenant_apps.orders.models import Order
-from tests.committed import truncate_shop_tables
-from tests.conftest import ensure_shop
-from tests.orders.test_concurrency import race
+from tests.committed import race
 
 from .conftest import buy, create_sale, held, in_shop, make_buyer, make_catalog, remaining, stock_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shop(shop_schemas):
-    shop = ensure_shop("alpha")
-    yield shop
-    truncate_shop_tables(shop)
 
 
 def test_forty_buyers_ten_flash_units_exactly_ten_orders(shop):

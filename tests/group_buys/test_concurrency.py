@@ -8,7 +8,7 @@ from tenant_apps.events.models import Delivery, OutboxEvent
 from tenant_apps.events.services import deliver_event
 from tenant_apps.group_buys.models import Group, GroupBuyItem, GroupStatus, Participation, ParticipationStatus
 from tenant_apps.orders.models import Order
-from tests.orders.test_concurrency import race, shop  # noqa: F401  (the committed-rows shop fixture)
+from tests.committed import race
 
 from .conftest import buy, in_shop, make_buyer, make_catalog, make_group_buy, order_for, pay
 
@@ -19,7 +19,7 @@ def paid_event_of(order_id: int):
     return OutboxEvent.objects.get(name="order.paid", payload__order_id=order_id).pk
 
 
-def test_two_payers_for_the_last_seat_one_joins_the_other_opens_a_new_group(shop, settings):  # noqa: F811
+def test_two_payers_for_the_last_seat_one_joins_the_other_opens_a_new_group(shop, settings):
     settings.DEBUG = True
     catalog = make_catalog(shop)
     activity = make_group_buy(shop, catalog.tea)
@@ -60,7 +60,7 @@ def test_two_payers_for_the_last_seat_one_joins_the_other_opens_a_new_group(shop
         assert Order.objects.get(pk=joined[0]).ship_hold is False
 
 
-def test_activity_stock_is_never_oversold(shop, settings):  # noqa: F811
+def test_activity_stock_is_never_oversold(shop, settings):
     settings.DEBUG = True
     catalog = make_catalog(shop, tea_stock=50)
     activity = make_group_buy(shop, catalog.tea, items=[{"sku_id": catalog.tea.pk, "price_amount": 9900, "stock": 3}])
@@ -77,7 +77,7 @@ def test_activity_stock_is_never_oversold(shop, settings):  # noqa: F811
     assert in_shop(shop, lambda: catalog.tea.__class__.objects.get(pk=catalog.tea.pk).stock) == 47
 
 
-def test_the_per_member_quota_holds_under_parallel_orders(shop, settings):  # noqa: F811
+def test_the_per_member_quota_holds_under_parallel_orders(shop, settings):
     settings.DEBUG = True
     catalog = make_catalog(shop)
     activity = make_group_buy(shop, catalog.tea, per_member_limit=2)

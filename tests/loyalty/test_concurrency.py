@@ -10,15 +10,15 @@ from django_tenants.utils import tenant_context
 from tenant_apps.loyalty import selectors, services
 from tenant_apps.loyalty.models import CheckIn, Invitation, PointsEntry
 from tenant_apps.orders.models import Order
+from tests.committed import race
 from tests.orders.conftest import in_shop, make_buyer, make_catalog, place
-from tests.orders.test_concurrency import race, shop  # noqa: F401  (the committed-rows shop fixture)
 
 from .conftest import SETTINGS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_concurrent_orders_never_spend_the_same_points_twice(shop):  # noqa: F811
+def test_concurrent_orders_never_spend_the_same_points_twice(shop):
     in_shop(shop, lambda: services.update_settings(**SETTINGS))
     catalog = make_catalog(shop, tea_stock=20)
     buyer = make_buyer(shop, "13700000001")
@@ -35,7 +35,7 @@ def test_concurrent_orders_never_spend_the_same_points_twice(shop):  # noqa: F81
         assert PointsEntry.objects.filter(kind="consume").count() == 2
 
 
-def test_a_member_checks_in_once_per_day_however_many_taps(shop):  # noqa: F811
+def test_a_member_checks_in_once_per_day_however_many_taps(shop):
     in_shop(shop, lambda: services.update_settings(**SETTINGS))
     buyer = make_buyer(shop, "13700000002")
 
@@ -47,7 +47,7 @@ def test_a_member_checks_in_once_per_day_however_many_taps(shop):  # noqa: F811
         assert selectors.points_balance(member_id=buyer.member.pk).balance == 5
 
 
-def test_the_unique_constraint_holds_without_the_lock(shop):  # noqa: F811
+def test_the_unique_constraint_holds_without_the_lock(shop):
     """Even writers that skipped the account lock could not record two check-ins for one local date."""
     from django.db import IntegrityError, transaction
 
@@ -65,7 +65,7 @@ def test_the_unique_constraint_holds_without_the_lock(shop):  # noqa: F811
     assert sorted(race(insert, range(5))) == ["ok"] + ["refused"] * 4
 
 
-def test_an_invitation_reward_is_paid_once_under_concurrent_beats(shop):  # noqa: F811
+def test_an_invitation_reward_is_paid_once_under_concurrent_beats(shop):
     in_shop(shop, lambda: services.update_settings(**SETTINGS, invite_points=100))
     inviter = make_buyer(shop, "13700000004")
     invitee = make_buyer(shop, "13700000005")

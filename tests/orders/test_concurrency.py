@@ -1,10 +1,7 @@
 """Races on the real database (threads, committed transactions): no oversell, one payment, one outcome."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
 
@@ -13,8 +10,7 @@ from shared_apps.tenancy.models import Shop
 from tenant_apps.catalog.models import StockAdjustment
 from tenant_apps.events.models import OutboxEvent
 from tenant_apps.orders.models import Order, Payment
-from tests.committed import truncate_shop_tables
-from tests.conftest import ensure_shop
+from tests.committed import race
 from tests.stripe_fake import webhooks
 
 from .conftest import in_shop, make_buyer, make_catalog, place, stock_of
@@ -23,30 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SECRET = "whsec_race"
 ACCOUNT = "acct_1RaceShop"
-
-
-@pytest.fixture
-def shop(shop_schemas):
-    """Shop alpha with committed rows; its schema's tables are emptied afterwards (flush only empties public)."""
-    shop = ensure_shop("alpha")
-    yield shop
-    truncate_shop_tables(shop)
-
-
-def race(fn, args) -> list:
-    """Run fn(arg) for every arg at once (one thread each, released together), each on its own connection."""
-    args = list(args)
-    barrier = threading.Barrier(len(args))
-
-    def run(arg):
-        try:
-            barrier.wait(timeout=30)
-            return fn(arg)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(args)) as pool:
-        return list(pool.map(run, args))
 
 
 def test_fifty_buyers_ten_units_exactly_ten_orders(shop):

@@ -15,7 +15,6 @@ from tenant_apps.orders.models import Order, OrderLine
 from tenant_apps.orders.services import cancel_order
 from tenant_apps.promotions import services
 from tenant_apps.promotions.models import PromotionUse
-from tests.orders.test_concurrency import shop  # noqa: F401  (committed rows, truncated after)
 
 from .conftest import NOW, make_buyer, make_sku, place, window
 
@@ -162,7 +161,7 @@ def test_a_paused_or_ended_rule_stops_at_once(shop_a, client_a, cart, clock):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_orders_racing_for_the_last_gift_never_both_get_it(shop, shop_a, clock):  # noqa: F811
+def test_two_orders_racing_for_the_last_gift_never_both_get_it(shop, shop_a, clock):
     tea = make_sku(shop_a, "龙井", 12900, stock=10)
     spoon = make_sku(shop_a, "茶匙", 100, stock=1)
     with tenant_context(shop_a):
