@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from micromall import backoffice
+from micromall.backoffice import ReadOnlyMixin
 from micromall.backoffice.sites import GroupedModelAdmin
 from micromall.money import format_money
 from tenant_apps.analytics.interface import Yuan, export_response
@@ -51,18 +52,9 @@ class PeriodForm(forms.Form):
 
 
 @backoffice.register(ShopDayStat, site=admin.site, group="shops", order=90, icon="monitoring")
-class ShopDayStatAdmin(GroupedModelAdmin):
+class ShopDayStatAdmin(ReadOnlyMixin, GroupedModelAdmin):
     list_display = ["shop", "day", "visitors", "orders", "paid_orders", "gmv", "rolled_at"]
     list_filter = ["day"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("Paid amount"))
     def gmv(self, row):

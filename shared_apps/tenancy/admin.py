@@ -6,25 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from micromall.admin_forms import ServiceErrorsAdmin
+from micromall.backoffice import ReadOnlyMixin
 from micromall.backoffice.sites import GroupedModelAdmin
 
 from .models import Domain, Shop, ShopMembership, ShopStatus
 from .services import add_member, remove_member, rename_shop, set_status
 
 
-class ReadOnlyInline(TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, TabularInline):
     """Shown for reference: hosts change through custom domains, roles on the membership screen (services)."""
 
     extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class DomainInline(ReadOnlyInline):

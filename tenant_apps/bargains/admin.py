@@ -6,9 +6,10 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from micromall.backoffice import ReadOnlyInline
 from micromall.money import YuanField, format_money
 from shared_apps.tenancy.interface import shop_admin_site
-from tenant_apps.marketing.interface import ActivityAdmin, ReadOnlyInline, ReadOnlyScreen
+from tenant_apps.marketing.interface import ActivityAdmin, ReadOnlyScreen
 
 from . import selectors, services
 from .models import Bargain, BargainHelp, BargainSession, SessionStatus

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from micromall.admin_forms import ServiceErrorsAdmin
+from micromall.backoffice import ReadOnlyMixin
 from micromall.money import YuanField, format_yuan
 from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 
@@ -37,15 +38,8 @@ class DistributionScreen(ServiceErrorsAdmin, ShopModelAdmin):
     """A refusal of a distribution service comes back on the form (or as an error message for actions)."""
 
 
-class ReadOnly(DistributionScreen):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyMixin, DistributionScreen):
+    """Rows the app writes itself: listed and shown, never added, changed or deleted here."""
 
 
 class DistributionSettingsForm(forms.ModelForm):

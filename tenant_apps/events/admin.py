@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from micromall.backoffice import ReadOnlyMixin
 from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
 
 from . import services
@@ -11,7 +12,7 @@ from .models import OutboxEvent
 
 
 @admin.register(OutboxEvent, site=shop_admin_site)
-class OutboxEventAdmin(ShopModelAdmin):
+class OutboxEventAdmin(ReadOnlyMixin, ShopModelAdmin):
     list_display = ["name", "status", "attempts", "created", "delivered_at", "next_attempt_at"]
     list_filter = ["status", "name"]
     readonly_fields = [
@@ -26,15 +27,6 @@ class OutboxEventAdmin(ShopModelAdmin):
         "last_error",
     ]
     actions = ["retry"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Retry delivery"))
     def retry(self, request, queryset):

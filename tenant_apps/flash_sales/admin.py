@@ -8,6 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from micromall.admin_forms import ServiceErrorsAdmin, error_text
+from micromall.backoffice import ReadOnlyMixin
 from micromall.errors import ApplicationError
 from micromall.money import YuanField, format_money
 from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
@@ -198,7 +199,7 @@ class FlashSaleAdmin(ServiceErrorsAdmin, ShopModelAdmin):
 
 
 @admin.register(FlashSaleParticipation, site=shop_admin_site)
-class FlashSaleParticipationAdmin(ShopModelAdmin):
+class FlashSaleParticipationAdmin(ReadOnlyMixin, ShopModelAdmin):
     backoffice_group = "marketing"
     list_display = ["order_number", "sale", "item", "quantity", "price", "status", "created"]
     list_filter = ["status", "sale"]
@@ -208,12 +209,3 @@ class FlashSaleParticipationAdmin(ShopModelAdmin):
     @admin.display(description=_("flash price"))
     def price(self, part):
         return format_money(part.price_amount)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

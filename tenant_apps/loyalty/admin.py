@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from micromall.admin_forms import ServiceErrorsAdmin
+from micromall.backoffice import ReadOnlyMixin
 from micromall.money import format_yuan
 from shared_apps.tenancy.interface import Permission, ShopModelAdmin, shop_admin_site
 from tenant_apps.members.interface import Member
@@ -28,15 +29,8 @@ def points_value(points: int) -> str:
     return format_yuan(points * 100 // selectors.loyalty_settings().redeem_points_per_yuan)
 
 
-class ReadOnly(ShopModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyMixin, ShopModelAdmin):
+    """Rows the app writes itself: listed and shown, never added, changed or deleted here."""
 
 
 @admin.register(LoyaltySettings, site=shop_admin_site)

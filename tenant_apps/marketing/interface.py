@@ -18,7 +18,7 @@ from .entries import LISTED_STATUSES, Entry, entries_changed, register_entries, 
 from .lifecycle import ACTIONS, TERMINAL, clock_status, effective_status, is_live, next_status
 from .models import Activity, ActivityStatus
 from .registry import activity_models, register_activity_model, register_clock
-from .screens import ActivityAdmin, MarketingScreen, ReadOnlyInline, ReadOnlyScreen
+from .screens import ActivityAdmin, MarketingScreen, ReadOnlyScreen
 from .serializers import ActivityInput, ActivitySerializer, PartialInput, ScopeInput
 from .services import change_activity_status, check_activity, check_window, sync_statuses
 
@@ -34,7 +34,6 @@ __all__ = [
     "Entry",
     "MarketingScreen",
     "PartialInput",
-    "ReadOnlyInline",
     "ReadOnlyScreen",
     "ScopeInput",
     "activity_models",

@@ -3,14 +3,15 @@
     class BargainAdmin(ActivityAdmin):          # status shown by the clock, publish/pause/resume/end/invalidate
         status_service = staticmethod(services.change_status)     # (activity_id=, action=) -> the row
 
-`MarketingScreen` is one 营销 screen with the marketing permission; `ReadOnlyScreen` and `ReadOnlyInline` show rows
-the tool writes itself (sessions, groups, helps) without add, change or delete."""
+`MarketingScreen` is one 营销 screen with the marketing permission; `ReadOnlyScreen` (with the back-office frame's
+`ReadOnlyInline`) shows rows the tool writes itself (sessions, groups, helps) without add, change or delete."""
 
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from micromall.admin_forms import ServiceErrorsAdmin
+from micromall.backoffice import ReadOnlyMixin
 from shared_apps.tenancy.interface import Permission, ShopModelAdmin
 
 from .lifecycle import ACTIONS, effective_status
@@ -23,29 +24,8 @@ class MarketingScreen(ServiceErrorsAdmin, ShopModelAdmin):
     delete_permission = Permission.MARKETING_MANAGE
 
 
-class ReadOnlyScreen(MarketingScreen):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyScreen(ReadOnlyMixin, MarketingScreen):
+    pass
 
 
 class ActivityAdmin(MarketingScreen):

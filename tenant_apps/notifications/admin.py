@@ -2,24 +2,16 @@
 
 from django.contrib import admin
 
+from micromall.backoffice import ReadOnlyMixin
 from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
 
 from .models import SentNotice
 
 
 @admin.register(SentNotice, site=shop_admin_site)
-class SentNoticeAdmin(ShopModelAdmin):
+class SentNoticeAdmin(ReadOnlyMixin, ShopModelAdmin):
     backoffice_group = "orders"
     list_display = ["created", "kind", "audience", "recipient", "order_number", "subject"]
     list_filter = ["kind", "audience"]
     search_fields = ["=order_number", "recipient"]
     readonly_fields = ["event_id", "kind", "audience", "recipient", "subject", "order_number", "created"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

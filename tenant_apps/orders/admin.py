@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from micromall.backoffice import ReadOnlyInline
 from micromall.errors import ApplicationError, Invalid
 from micromall.money import format_money
 from shared_apps.tenancy.interface import ShopModelAdmin, shop_admin_site
@@ -37,23 +38,6 @@ from .services.shipping import left_to_ship
 def yuan(amount: int | None, currency: str = "CNY") -> str:
     """Minor units -> ¥129.00: micromall.money.format_money, the one formatter of every screen."""
     return format_money(amount, currency)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
 
 
 class OrderLineInline(ReadOnlyInline):

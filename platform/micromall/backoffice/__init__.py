@@ -7,7 +7,17 @@ shared_apps.tenancy.interface; this package imports no app.
 
 from importlib import import_module
 
-__all__ = ["Card", "GroupedAdminSite", "GroupedModelAdmin", "NavGroup", "add_link", "dashboard_card", "register"]
+__all__ = [
+    "Card",
+    "GroupedAdminSite",
+    "GroupedModelAdmin",
+    "NavGroup",
+    "ReadOnlyInline",
+    "ReadOnlyMixin",
+    "add_link",
+    "dashboard_card",
+    "register",
+]
 
 _HOMES = {
     "Card": "navigation",
@@ -17,6 +27,8 @@ _HOMES = {
     "GroupedAdminSite": "sites",
     "GroupedModelAdmin": "sites",
     "NavGroup": "sites",
+    "ReadOnlyInline": "readonly",
+    "ReadOnlyMixin": "readonly",
 }
 
 
