@@ -391,7 +391,7 @@ def two_axis_option(days: list[dict], bars: dict, line: dict, line_axis: str) ->
         ],
         "series": [
             {"type": "bar", "barMaxWidth": 28, **bars},
-            {"type": "line", "yAxisIndex": 1, "smooth": True, **line},
+            {"type": "line", "yAxisIndex": 1, **line},
         ],
     }
 

@@ -66,8 +66,8 @@
     return {
       color: [red, "#f4511e", "#fb8c00", "#7cb342"],
       tooltip: { trigger: "item", formatter: "{b}: {c}" },
-      series: [{ type: "funnel", sort: "none", left: "5%", width: "90%", top: 8, bottom: 8, minSize: "8%",
-        label: { position: "inside", formatter: "{b} {c}" }, name: f.label,
+      series: [{ type: "funnel", sort: "none", left: "4%", width: "58%", top: 8, bottom: 8, minSize: "12%",
+        label: { position: "right", formatter: "{b} {c}" }, labelLine: { show: true }, name: f.label,
         data: f.steps.map(function (s) { return { name: s.name, value: s.value }; }) }]
     };
   }
