@@ -111,3 +111,27 @@ def test_one_formatter_for_every_screen():
     assert format_money(-50) == "-¥0.50"
     assert format_money(None) == ""
     assert YuanInput().format_value(12900) == "129.00"
+
+
+def test_dashboard_chart_registry_hides_replaces_and_loads_each_script_once():
+    """dashboard_chart: a chart may hide itself (None), a key registered again replaces the first, and the scripts
+    of the shown charts come once each, in order; the frame itself knows no charting library."""
+    from django.test import RequestFactory
+
+    from micromall.backoffice import Chart, GroupedAdminSite, dashboard_chart
+
+    site = GroupedAdminSite("charts_test")
+    dashboard_chart(site=site, key="a", title="A", order=20)(
+        lambda request: Chart(data={"n": 1}, renderer="lib", scripts=("lib.js", "a.js"))
+    )
+    dashboard_chart(site=site, key="hidden", title="H", order=5)(lambda request: None)
+    dashboard_chart(site=site, key="b", title="B0", order=30)(lambda request: Chart(data=[], renderer="lib"))
+    dashboard_chart(site=site, key="b", title="B", order=10)(
+        lambda request: Chart(data=[2], renderer="lib", scripts=("lib.js", "b.js"), link="/b")
+    )
+    charts, scripts = site.dashboard_charts_for(RequestFactory().get("/"))
+    assert [(c["key"], c["title"], c["data"], c["data_id"], c["label"]) for c in charts] == [
+        ("b", "B", [2], "bo-chart-data-b", "B"),
+        ("a", "A", {"n": 1}, "bo-chart-data-a", "A"),
+    ]
+    assert scripts == ["lib.js", "b.js", "a.js"]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from micromall import backoffice
 from micromall.admin_forms import ServiceErrorsAdmin
-from micromall.backoffice.navigation import Card, dashboard_card
+from micromall.backoffice.navigation import Card, Chart, dashboard_card, dashboard_chart
 from micromall.money import format_money
 from shared_apps.tenancy.interface import Permission, ShopModelAdmin, request_can, shop_admin_site
 from tenant_apps.orders import interface as orders
@@ -151,6 +151,19 @@ def report(start: date, end: date) -> dict:
     }
 
 
+DISTRIBUTOR_FUNNEL = ("visitors", "cart_visitors", "buyers", "paid_orders")
+
+
+def distributor_funnels(rows: list[dict]) -> list[dict]:
+    """One funnel per distributor of the ranking (visitors brought → added to cart → buyers → paid orders), named
+    like the ranking table's columns; the overview draws the one picked in its selector."""
+    names = dict(TABLES["distributors"])
+    return [
+        {"label": row["label"], "steps": [{"name": str(names[key]), "value": row[key]} for key in DISTRIBUTOR_FUNNEL]}
+        for row in rows
+    ]
+
+
 def table(name: str, rows: list[dict]) -> dict:
     columns = TABLES[name]
     cells = []
@@ -240,6 +253,7 @@ class AnalyticsSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
                     for r in data["distributors"][:10]
                 ],
                 "sources": [{"label": r["label"], "visitors": r["visitors"]} for r in data["sources"]],
+                "distributor_funnels": distributor_funnels(data["distributors"]),
                 "tree": tree,
                 "words": {
                     "visitors": gettext("Visitors (UV)"),
@@ -346,6 +360,83 @@ def pending_aftersales_card(request) -> Card | None:
         link=reverse("shop_admin:orders_aftersale_changelist", current_app="shop_admin"),
         tone="warning" if count else "default",
     )
+
+
+# --- the home page's charts: the last 7 days, drawn by our vendored ECharts (dashboard.js) ----------------------
+
+ECHARTS = "analytics/vendor/echarts-5.6.0.min.js"
+CHART_SCRIPTS = (ECHARTS, "analytics/dashboard.js")
+RED, BLUE = "#e4393c", "#1e88e5"
+
+
+def _week(request) -> list[dict]:
+    """The last 7 days (today included), one row per day, computed once per request for both charts."""
+    if not hasattr(request, "_analytics_week"):
+        today = timezone.localdate()
+        request._analytics_week = selectors.daily(today - timedelta(days=6), today)
+    return request._analytics_week
+
+
+def two_axis_option(days: list[dict], bars: dict, line: dict, line_axis: str) -> dict:
+    """An ECharts option: bars on the left axis, a line on the right one (`line_axis`: the axis label template)."""
+    return {
+        "color": [bars.pop("color"), line.pop("color")],
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 8, "right": 8, "top": 36, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": [row["date"].strftime("%m-%d") for row in days]},
+        "yAxis": [
+            {"type": "value", "minInterval": 1},
+            {"type": "value", "splitLine": {"show": False}, "axisLabel": {"formatter": line_axis}},
+        ],
+        "series": [
+            {"type": "bar", "barMaxWidth": 28, **bars},
+            {"type": "line", "yAxisIndex": 1, **line},
+        ],
+    }
+
+
+@dashboard_chart(site=shop_admin_site, key="sales_7_days", title=_("Sales, last 7 days"), order=10)
+def sales_chart(request) -> Chart | None:
+    if not can_view(request):
+        return None
+    days = _week(request)
+    option = two_axis_option(
+        days,
+        bars={"name": gettext("Paid orders"), "color": BLUE, "data": [row["paid_orders"] for row in days]},
+        line={
+            "name": gettext("Paid amount (yuan)"),
+            "color": RED,
+            "data": [row["gmv_amount"] / 100 for row in days],
+        },
+        line_axis="¥{value}",
+    )
+    total = sum(row["gmv_amount"] for row in days)
+    return Chart(
+        data=option,
+        renderer="echarts",
+        scripts=CHART_SCRIPTS,
+        hint=gettext("Paid in 7 days: %(amount)s") % {"amount": format_money(total)},
+        link=_overview_link(),
+    )
+
+
+@dashboard_chart(site=shop_admin_site, key="visitors_7_days", title=_("Visitors and conversion, last 7 days"), order=20)
+def visitors_chart(request) -> Chart | None:
+    if not can_view(request):
+        return None
+    days = _week(request)
+    option = two_axis_option(
+        days,
+        bars={"name": gettext("Visitors (UV)"), "color": BLUE, "data": [row["visitors"] for row in days]},
+        line={
+            "name": gettext("Payment conversion (%)"),
+            "color": RED,
+            "data": [round(row["conversion_rate"] * 100, 2) for row in days],
+        },
+        line_axis="{value}%",
+    )
+    return Chart(data=option, renderer="echarts", scripts=CHART_SCRIPTS, link=_overview_link())
 
 
 # --- member CRM (group 客户) ------------------------------------------------------------------------------------

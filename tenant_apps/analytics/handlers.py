@@ -5,6 +5,9 @@ centre must never keep another subscriber's event failing.
 """
 
 import logging
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
 
 from tenant_apps.events.interface import Event, subscriber
 
@@ -43,5 +46,16 @@ def on_refunded(event: Event) -> None:
 
 @subscriber("group.formed", handler="analytics.record_group_formed")
 def on_group_formed(event: Event) -> None:
-    """Marketing's group buys (when they land): `{"order_ids": [...]}` count as paid when the group forms."""
-    services.record_group_formed(order_ids=list(event.payload.get("order_ids", [])), at=event.created)
+    """Group buys: `{"order_ids": [...], "formed_at": iso}`; the orders count as paid at the group's formation."""
+    order_ids = [order_id for order_id in event.payload.get("order_ids") or [] if isinstance(order_id, int)]
+    if not order_ids:
+        logger.warning("analytics: %s %s has no order_ids; skipped", event.name, event.id)
+        return
+    services.record_group_formed(order_ids=order_ids, at=_moment(event.payload.get("formed_at")) or event.created)
+
+
+def _moment(value) -> datetime | None:
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -12,6 +12,7 @@ from micromall.errors import Conflict, Invalid, NotFound
 from tenant_apps.coupons import interface as coupons
 from tenant_apps.distribution import interface as distribution
 from tenant_apps.events.interface import publish
+from tenant_apps.group_buys import interface as group_buys
 from tenant_apps.members.interface import Member
 from tenant_apps.orders import interface as orders
 
@@ -171,19 +172,25 @@ def _lines(payload: dict) -> list[dict]:
     ]
 
 
-def _counts_as_paid(payload: dict) -> bool:
-    """Cash on delivery counts as paid at shipment; a group-buy order when its group forms (PROMOTIONS.md)."""
+def _paid_at(payload: dict, at: datetime) -> datetime | None:
+    """When the order counts as paid (PROMOTIONS.md): cash on delivery at shipment (None here); a group-buy order
+    when its group forms (None while it has not, and for ever if it fails); any other order at payment (`at`)."""
     if payload.get("payment_status") == "due_on_delivery":
-        return False
-    group_status = payload.get("group_status")  # marketing's group buys: "forming" until the group forms
-    return group_status in (None, "", "formed")
+        return None
+    if payload.get("group_status") not in (None, "", "formed"):
+        return None
+    formation = group_buys.group_formation([payload["order_id"]])
+    if payload["order_id"] in formation:
+        return formation[payload["order_id"]]
+    return at
 
 
 def record_paid(*, payload: dict, at: datetime) -> OrderFact:
     with transaction.atomic():
         fact = _fact_for_update(payload)
-        if _counts_as_paid(payload) and fact.paid_at is None:
-            _mark_paid(fact, at)
+        paid_at = _paid_at(payload, at)
+        if paid_at is not None and fact.paid_at is None:
+            _mark_paid(fact, paid_at)
         fact.save()
     return fact
 
@@ -201,7 +208,8 @@ def record_shipped(*, payload: dict, at: datetime) -> OrderFact | None:
 
 
 def record_group_formed(*, order_ids: list[int], at: datetime) -> int:
-    """Hook for marketing's group buys (event `group.formed` with `order_ids`): their orders count as paid now."""
+    """Event `group.formed` (group buys): its orders count as paid at the group's formation. An order whose
+    `order.paid` has not been recorded yet gets its time from group_buys.interface.group_formation then."""
     with transaction.atomic():
         facts = list(OrderFact.objects.select_for_update().filter(order_id__in=order_ids, paid_at__isnull=True))
         for fact in facts:

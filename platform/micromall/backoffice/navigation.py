@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 from django.utils.functional import Promise
 
-from .sites import Card, DashboardCard, GroupedAdminSite, NavLink
+from .sites import Card, Chart, DashboardCard, DashboardChart, GroupedAdminSite, NavLink
 
-__all__ = ["Card", "add_link", "dashboard_card", "register"]
+__all__ = ["Card", "Chart", "add_link", "dashboard_card", "dashboard_chart", "register"]
 
 
 def register(
@@ -57,6 +57,18 @@ def dashboard_card(*, site: GroupedAdminSite, key: str, title: str | Promise, or
 
     def wrap(fn):
         site.add_dashboard_card(DashboardCard(key=key, title=title, compute=fn, order=order))
+        return fn
+
+    return wrap
+
+
+def dashboard_chart(*, site: GroupedAdminSite, key: str, title: str | Promise, order: int = 100) -> Callable:
+    """Function decorator: `fn(request) -> Chart | None` becomes a chart on the site's dashboard, below the cards.
+    Return None to hide it (a role that may not see the figures). Keep the query count small and fixed: the home
+    page is the back office's hottest page."""
+
+    def wrap(fn):
+        site.add_dashboard_chart(DashboardChart(key=key, title=title, compute=fn, order=order))
         return fn
 
     return wrap

@@ -50,6 +50,29 @@ class Card:
     title: str | Promise = field(default="")
 
 
+@dataclass
+class DashboardChart:
+    key: str
+    title: str | Promise
+    compute: Any  # callable(request) -> Chart | None
+    order: int = 100
+
+
+@dataclass
+class Chart:
+    """What a dashboard chart shows. The frame knows no charting library: `data` (JSON-serialisable, e.g. an
+    ECharts option) is put in a json_script beside an empty canvas marked `data-renderer`, and `scripts` (static
+    paths, loaded once per page in registration order) draw it."""
+
+    data: Any
+    renderer: str
+    scripts: tuple[str, ...] = ()
+    hint: str | Promise = ""
+    link: str = ""
+    label: str | Promise = ""  # the canvas' accessible name; defaults to the title
+    title: str | Promise = field(default="")
+
+
 class GroupedModelAdmin(UnfoldModelAdmin):
     """Unfold's ModelAdmin plus where the screen sits in the sidebar (see docs/backoffice.md)."""
 
@@ -73,6 +96,7 @@ class GroupedAdminSite(UnfoldAdminSite):
         super().__init__(name)
         self.nav_links: list[NavLink] = []
         self.dashboard_cards: list[DashboardCard] = []
+        self.dashboard_charts: list[DashboardChart] = []
 
     # -- registration -------------------------------------------------------------------------------
     def add_nav_link(self, link: NavLink) -> None:
@@ -81,6 +105,9 @@ class GroupedAdminSite(UnfoldAdminSite):
 
     def add_dashboard_card(self, card: DashboardCard) -> None:
         self.dashboard_cards = [existing for existing in self.dashboard_cards if existing.key != card.key] + [card]
+
+    def add_dashboard_chart(self, chart: DashboardChart) -> None:
+        self.dashboard_charts = [existing for existing in self.dashboard_charts if existing.key != chart.key] + [chart]
 
     def _check_group(self, key: str) -> None:
         if key not in {group.key for group in self.nav_groups}:
@@ -167,12 +194,38 @@ class GroupedAdminSite(UnfoldAdminSite):
             )
         return cards
 
+    def dashboard_charts_for(self, request: HttpRequest) -> tuple[list[dict[str, Any]], list[str]]:
+        """The charts this request may see, and the scripts that draw them (each once, in order)."""
+        charts, scripts = [], []
+        for chart in sorted(self.dashboard_charts, key=lambda c: c.order):
+            result = chart.compute(request)
+            if result is None:
+                continue
+            title = result.title or chart.title
+            charts.append(
+                {
+                    "key": chart.key,
+                    "title": title,
+                    "label": result.label or title,
+                    "data": result.data,
+                    "data_id": f"bo-chart-data-{chart.key}",
+                    "renderer": result.renderer,
+                    "hint": result.hint,
+                    "link": result.link,
+                }
+            )
+            scripts += [script for script in result.scripts if script not in scripts]
+        return charts, scripts
+
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        charts, chart_scripts = self.dashboard_charts_for(request)
         context = {
             **self.each_context(request),
             "title": self.dashboard_title,
             "subtitle": None,
             "cards": self.dashboard_cards_for(request),
+            "charts": charts,
+            "chart_scripts": chart_scripts,
             "quick_links": [group for group in self.get_sidebar_list(request)[1:] if group["items"]],
             **(extra_context or {}),
         }

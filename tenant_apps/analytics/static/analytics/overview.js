@@ -12,6 +12,7 @@
     var c = echarts.init(el, null, { renderer: "svg" });
     c.setOption(option);
     charts.push(c);
+    return c;
   }
   var small = window.innerWidth < 480;
   var grid = { left: 8, right: 8, top: 36, bottom: 8, containLabel: true };
@@ -58,6 +59,25 @@
   }
   ranking("dc-products", data.products, "amount_yuan", w.paid_amount);
   ranking("dc-distributors", data.distributors, "amount_yuan", w.paid_amount);
+
+  // One funnel per distributor (visitors brought → added to cart → buyers → paid orders), the one picked.
+  var funnels = data.distributor_funnels, pick = document.getElementById("dc-distributor-pick");
+  function distributorFunnel(f) {
+    return {
+      color: [red, "#f4511e", "#fb8c00", "#7cb342"],
+      tooltip: { trigger: "item", formatter: "{b}: {c}" },
+      series: [{ type: "funnel", sort: "none", left: "4%", width: "58%", top: 8, bottom: 8, minSize: "12%",
+        label: { position: "right", formatter: "{b} {c}" }, labelLine: { show: true }, name: f.label,
+        data: f.steps.map(function (s) { return { name: s.name, value: s.value }; }) }]
+    };
+  }
+  var funnelChart = chart("dc-distributor-funnel", funnels.length ? distributorFunnel(funnels[0]) : {}, !funnels.length);
+  if (pick) {
+    pick.disabled = !funnels.length;
+    pick.addEventListener("change", function () {
+      if (funnelChart) funnelChart.setOption(distributorFunnel(funnels[Number(pick.value)]), true);
+    });
+  }
 
   function node(n) {
     var name = (n.member_id ? w.member + " #" + n.member_id : w.visitor + " " + n.visitor.slice(-6));
