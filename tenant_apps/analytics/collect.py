@@ -1,6 +1,6 @@
 """The hot path: who is this visitor, and one event pushed to the shop's Redis buffer. No database access.
 
-A storefront page view appends the event to this process's list; about once a second (or every 100 events) one
+A storefront page view appends the event to this process's list; every 2 seconds (or every 2,000 events) one
 pipelined Redis round trip RPUSHes them onto each shop's list and SADDs the shops into the set of shops with
 buffered events. `tasks.flush_all` drains those buffers into `Event` rows in batches (services.flush_events).
 Redis being down loses events, never a page: errors are logged and dropped.
@@ -141,16 +141,16 @@ def record(
     """Buffer one event of the current shop; never raises. `at`: a Unix time (imports, tests); now by default.
     `schema`: the shop's schema when the caller knows it (reading it from the connection proxy costs µs).
 
-    With ANALYTICS_LOCAL_BUFFER = N > 0 (default 100) the event first joins this process's list as a tuple, pushed
-    to Redis in one pipelined round trip when N events are waiting or after ANALYTICS_LOCAL_SECONDS (1 s, a daemon
+    With ANALYTICS_LOCAL_BUFFER = N > 0 (default 2,000) the event first joins this process's list as a tuple, pushed
+    to Redis in one pipelined round trip when N events are waiting or after ANALYTICS_LOCAL_SECONDS (2 s, a daemon
     thread), and at exit: a page view costs no network round trip, and its uid and JSON are made by the pusher.
-    The price: a killed process loses at most that second of events. 0 pushes every event at once (the tests).
+    The price: a killed process loses at most those 2 seconds of events. 0 pushes every event at once (the tests).
     """
     if not collecting():
         return
     item = (schema or connection.schema_name, kind, time.time() if at is None else at, visitor, member_id, product_id,
             share_code, source, ref)  # fmt: skip
-    limit = getattr(settings, "ANALYTICS_LOCAL_BUFFER", 100)
+    limit = getattr(settings, "ANALYTICS_LOCAL_BUFFER", 2000)
     if limit <= 0:
         _push([item])
         return
@@ -219,8 +219,8 @@ def _push(items: list[tuple]) -> None:
 
 
 def _start_pusher() -> None:
-    """One daemon thread per process (started again after a fork) pushes the pending events every second,
-    or as soon as ANALYTICS_LOCAL_BUFFER of them wait."""
+    """One daemon thread per process (started again after a fork) pushes the pending events every
+    ANALYTICS_LOCAL_SECONDS, or as soon as ANALYTICS_LOCAL_BUFFER of them wait."""
     global _pusher_started
     if _pusher_started:
         return
@@ -228,7 +228,7 @@ def _start_pusher() -> None:
         if _pusher_started:
             return
         _pusher_started = True
-    seconds = getattr(settings, "ANALYTICS_LOCAL_SECONDS", 1.0)
+    seconds = getattr(settings, "ANALYTICS_LOCAL_SECONDS", 2.0)
 
     def loop() -> None:
         while True:
