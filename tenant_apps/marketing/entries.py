@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
+
+from micromall.snapshots import ShopSnapshot
 
 from .lifecycle import is_live
 from .models import ActivityStatus
@@ -58,37 +59,23 @@ def unregister_entries(kind: str) -> None:
     _providers.pop(kind, None)
 
 
-def _key() -> str:
-    return f"marketing:entries:{connection.schema_name}"
-
-
-def _changed_key() -> str:
-    return f"marketing:entries-changed:{connection.schema_name}"
-
-
 def entries_changed() -> None:
     """Call in a writing transaction that changes what a shopper may join: the snapshot is rebuilt once it
     commits, and the moment becomes a price boundary (cached pages are served afresh)."""
     if connection.schema_name == get_public_schema_name():
         return
-    key, changed_key, moment = _key(), _changed_key(), timezone.now()
-
-    def done():
-        cache.set(changed_key, moment, None)
-        cache.delete(key)
-
-    transaction.on_commit(done)
+    SNAPSHOT.changed(timezone.now())
 
 
 def snapshot() -> dict:
     if not _providers or connection.schema_name == get_public_schema_name():
         return {"entries": [], "changed": None}
-    data = cache.get(_key())
-    if data is None:
-        rows = [asdict(entry) for provider, _describe in _providers.values() for entry in provider()]
-        data = {"entries": rows, "changed": cache.get(_changed_key())}
-        cache.set(_key(), data, SNAPSHOT_SECONDS)
-    return data
+    return SNAPSHOT.get()
+
+
+def _build() -> dict:
+    rows = [asdict(entry) for provider, _describe in _providers.values() for entry in provider()]
+    return {"entries": rows, "changed": SNAPSHOT.last_change()}
 
 
 def live_entries(product_ids: Iterable[int], now: datetime) -> dict[int, list[Entry]]:
@@ -129,3 +116,6 @@ def badges(*, products: Sequence, now: datetime, detail: bool = False) -> dict[i
                 )
             )
     return found
+
+
+SNAPSHOT = ShopSnapshot("marketing:entries", _build, seconds=SNAPSHOT_SECONDS)

@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
+from micromall.snapshots import ShopSnapshot
 from tenant_apps.marketing.interface import TERMINAL, ActivityStatus
 from tenant_apps.pricing import interface as pricing
 from tenant_apps.pricing.interface import ItemOffer, Promotion, Scope, Tier
@@ -33,24 +33,10 @@ KIND_MEMBER = "member_price"
 EMPTY = {"rules": [], "excludes": {}, "discounts": [], "edits": [], "member_prices": False}
 
 
-def _key(schema: str | None = None) -> str:
-    return f"promotions:snapshot:{schema or connection.schema_name}"
-
-
 def prices_changed() -> None:
     """Call in every writing transaction: the snapshot is rebuilt once it commits, and the moment of the change
     (on the pricing clock) becomes a price boundary, so cached pages stop showing a paused or edited offer."""
-    key, changed_key, moment = _key(), _changed_key(), pricing.current_time()
-
-    def done():
-        cache.set(changed_key, moment, None)
-        cache.delete(key)
-
-    transaction.on_commit(done)
-
-
-def _changed_key(schema: str | None = None) -> str:
-    return f"promotions:changed:{schema or connection.schema_name}"
+    SNAPSHOT.changed(pricing.current_time())
 
 
 def in_a_shop() -> bool:
@@ -58,13 +44,7 @@ def in_a_shop() -> bool:
 
 
 def snapshot() -> dict:
-    if not in_a_shop():
-        return EMPTY
-    data = cache.get(_key())
-    if data is None:
-        data = build_snapshot()
-        cache.set(_key(), data, SNAPSHOT_SECONDS)
-    return data
+    return SNAPSHOT.get() if in_a_shop() else EMPTY
 
 
 def build_snapshot() -> dict:
@@ -99,7 +79,7 @@ def build_snapshot() -> dict:
         .values_list("id", "title", "status", "starts_at", "ends_at")
     ]
     last_edit = [model.objects.aggregate(last=Max("updated"))["last"] for model in (PromotionRule, LimitedDiscount)]
-    last_edit.append(cache.get(_changed_key()))
+    last_edit.append(SNAPSHOT.last_change())
     return {
         "rules": rules,
         "excludes": excludes,
@@ -268,3 +248,6 @@ def _scope_probe(product):
 
 def gift_sku_ids(rules: Iterable[Promotion]) -> set[int]:
     return {sku_id for promotion in rules for tier in promotion.tiers for sku_id in tier.gift_sku_ids}
+
+
+SNAPSHOT = ShopSnapshot("promotions", build_snapshot, seconds=SNAPSHOT_SECONDS)

@@ -1,0 +1,78 @@
+"""Per-shop snapshots: what a tool shows on every page (live promotions, activity entries) as one cache entry per
+shop schema, built on a miss, dropped when a writing transaction commits, and read from the cache once per request.
+
+    ENTRIES = ShopSnapshot("marketing:entries", build_rows)
+    ENTRIES.get()                 # the shop's snapshot (cache, else build_rows() and cache it)
+    ENTRIES.changed(moment)       # in a writing transaction: on commit, drop it and remember `moment`
+    ENTRIES.last_change()         # that moment (a price boundary for cached pages), or None
+
+Within one HTTP request (between Django's request_started and request_finished) a snapshot is read from the cache
+once and kept for the rest of the request on this thread: order placement and a page both read the promotions
+snapshot from several places. Outside requests (Celery, shells) every get() reads the cache.
+"""
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import connection, transaction
+
+_local = threading.local()
+
+
+def _memo() -> dict | None:
+    return getattr(_local, "memo", None)
+
+
+def _open_request(**_kwargs) -> None:
+    _local.memo = {}
+
+
+def _close_request(**_kwargs) -> None:
+    _local.memo = None
+
+
+request_started.connect(_open_request, dispatch_uid="micromall.snapshots.open")
+request_finished.connect(_close_request, dispatch_uid="micromall.snapshots.close")
+
+
+class ShopSnapshot:
+    def __init__(self, name: str, build: Callable[[], Any], *, seconds: int = 300):
+        self.name, self.build, self.seconds = name, build, seconds
+
+    def key(self) -> str:
+        return f"{self.name}:snapshot:{connection.schema_name}"
+
+    def changed_key(self) -> str:
+        return f"{self.name}:changed:{connection.schema_name}"
+
+    def get(self) -> Any:
+        key, memo = self.key(), _memo()
+        if memo is not None and key in memo:
+            return memo[key]
+        data = cache.get(key)
+        if data is None:
+            data = self.build()
+            cache.set(key, data, self.seconds)
+        if memo is not None:
+            memo[key] = data
+        return data
+
+    def last_change(self) -> datetime | None:
+        return cache.get(self.changed_key())
+
+    def changed(self, moment: datetime) -> None:
+        """Call in every writing transaction that changes what the snapshot holds: once it commits, the snapshot
+        is rebuilt on the next read and `moment` is remembered as the last change."""
+        key, changed_key = self.key(), self.changed_key()
+
+        def done():
+            cache.set(changed_key, moment, None)
+            cache.delete(key)
+            if (memo := _memo()) is not None:
+                memo.pop(key, None)
+
+        transaction.on_commit(done)

@@ -1,0 +1,56 @@
+"""Per-shop snapshots (micromall.snapshots): cached per shop, dropped on commit, read once per request."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django_tenants.utils import tenant_context
+
+from micromall.snapshots import ShopSnapshot
+
+pytestmark = pytest.mark.django_db
+
+MOMENT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def counted():
+    builds = []
+    return builds, ShopSnapshot("test:snapshot", lambda: builds.append(1) or {"n": len(builds)})
+
+
+def test_a_snapshot_is_per_shop_and_built_once_until_it_changes(
+    shop_a, shop_b, counted, django_capture_on_commit_callbacks
+):
+    builds, snapshot = counted
+    with tenant_context(shop_a):
+        assert snapshot.get() == {"n": 1}
+        assert snapshot.get() == {"n": 1}
+    with tenant_context(shop_b):
+        assert snapshot.get() == {"n": 2}
+    with tenant_context(shop_a):
+        with django_capture_on_commit_callbacks(execute=True):
+            snapshot.changed(MOMENT)
+        assert snapshot.last_change() == MOMENT
+        assert snapshot.get() == {"n": 3}
+    assert len(builds) == 3
+
+
+def test_within_a_request_the_cache_is_read_once_and_a_commit_drops_the_copy(
+    shop_a, counted, django_capture_on_commit_callbacks
+):
+    _builds, snapshot = counted
+    with tenant_context(shop_a):
+        request_started.send(sender=None)
+        try:
+            first = snapshot.get()
+            cache.set(snapshot.key(), {"n": "elsewhere"})  # another process rebuilt it meanwhile
+            assert snapshot.get() == first  # this request keeps what it read
+            with django_capture_on_commit_callbacks(execute=True):
+                snapshot.changed(MOMENT)  # this request's own write
+            assert snapshot.get() == {"n": 2}
+        finally:
+            request_finished.send(sender=None)
+        cache.set(snapshot.key(), {"n": "elsewhere"})
+        assert snapshot.get() == {"n": "elsewhere"}  # outside a request: the cache every time
