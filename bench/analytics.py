@@ -7,10 +7,15 @@ Goal (issue 13): with collection on, the product page keeps >= 95% of its throug
 1. HTTP. Two gunicorns side by side (deploy/gunicorn.conf.py, WEB_CONCURRENCY=2 sync workers, the product's
    settings with throttles on), identical but for ANALYTICS_COLLECT=1 / 0, on the storefront benchmark's data
    (bench/storefront.py prepare_data: one shop, 1,000 products). wrk -t1 -c4 on GET /p/<id> (a whole-page cache
-   hit, the common case). Each round measures on and off back to back, the order flipped every round
-   (on off, off on, on off ...), so load from the rest of a shared machine hits both alike; the figure is the
-   median over rounds of the in-round ratio on / off. Two cases: new visitors (no cookie: an id is made and a
-   Set-Cookie sent, the worst case) and returning visitors (5,000 browsers with their `mm_vid` cookie).
+   hit, the common case). Each round measures the two servers in two ways:
+   - together: one wrk per server, both at the same time. The servers share the machine at every instant, so
+     load from the rest of the machine and its drift hit both alike, and the scheduler gives each server's
+     workers the same CPU share: the throughput ratio is the ratio of what a request costs. The main figure.
+   - alternating: on then off (off then on in the next round), each server alone on the machine, as a user
+     would run one server; this one moves with whatever else the machine does between the two measurements.
+   The figure is the median over rounds of the in-round ratio on / off. Two cases: new visitors (no cookie: an
+   id is made and a Set-Cookie sent, the worst case) and returning visitors (5,000 browsers with their `mm_vid`
+   cookie). Each measurement also reads the web workers' CPU (user + system, /proc) per request.
 2. In process, the same comparison through Django's WSGI handler (no sockets, no HTTP parsing, which cost the
    same either way, so the relative cost is larger here: an upper bound): blocks of `--block` requests with
    collection on and off alternating, `--pairs` times.
@@ -39,10 +44,12 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).res
 os.environ.setdefault("BENCH_DATABASE_NAME", "mm_bench_storefront")
 
 from bench._common import ROOT, Gunicorn, django_env, ensure_wrk, machine  # noqa: E402
+from bench.flash_sale import web_cpu_seconds  # noqa: E402
 from bench.storefront import prepare_data  # noqa: E402
 
 GOAL = 0.95
 CASES = ("new visitors", "returning visitors")
+MODES = ("together", "alternating")
 LUA = """
 local i = 0
 request = function()
@@ -63,15 +70,29 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
-def run_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> tuple[float, int]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+def start_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> subprocess.Popen:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % (host, RETURNING if returning else "", path))
-        script.flush()
-        cmd = ["wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script.name, f"http://127.0.0.1:{port}{path}"]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
+    cmd = ["wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script.name, f"http://127.0.0.1:{port}{path}"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    proc.script = script.name
+    return proc
+
+
+def finish_wrk(proc: subprocess.Popen, seconds: int) -> tuple[float, int]:
+    """(requests/s, non-2xx and socket errors) of a wrk started by start_wrk."""
+    out, _ = proc.communicate(timeout=seconds + 30)
+    os.unlink(proc.script)
+    if proc.returncode:
+        raise SystemExit(f"wrk failed ({proc.returncode}): {out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, int(non2xx.group(1)) if non2xx else 0
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return rps, (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
+
+
+def run_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> tuple[float, int]:
+    return finish_wrk(start_wrk(port, path, host, seconds, returning), seconds)
 
 
 def flipped(n: int) -> tuple[bool, bool]:
@@ -79,14 +100,36 @@ def flipped(n: int) -> tuple[bool, bool]:
     return (True, False) if n % 2 == 0 else (False, True)
 
 
+def measure(
+    servers: dict, order: tuple[bool, ...], path: str, host: str, seconds: int, returning: bool, together: bool
+) -> dict:
+    """{on: (req/s, web-worker CPU ms per request)} for the servers in `order`: loaded at the same time
+    (`together`: one wrk each, started in that order) or one after the other."""
+    cpu = {on: web_cpu_seconds(servers[on].proc.pid) for on in order}
+    if together:
+        procs = {on: start_wrk(servers[on].port, path, host, seconds, returning) for on in order}
+        answers = {on: finish_wrk(procs[on], seconds) for on in order}
+    else:
+        answers = {on: run_wrk(servers[on].port, path, host, seconds, returning) for on in order}
+    figures = {}
+    for on, (rps, errors) in answers.items():
+        if errors:
+            raise SystemExit(f"collection {'on' if on else 'off'}: {errors} errors/non-2xx; see the gunicorn log")
+        used = web_cpu_seconds(servers[on].proc.pid) - cpu[on]
+        figures[on] = (rps, used / (rps * seconds) * 1000 if rps else float("nan"))
+    return figures
+
+
 def over_http(args, hosts: list[str], path: str, log: Path) -> dict:
-    """{case: {"on": [req/s per round], "off": [...], "load": [load per round]}} from the two gunicorns."""
+    """{mode: {case: {"on": [req/s], "off": [...], "on_cpu": [ms/request], "off_cpu": [...], "load": [...]}}}
+    from the two gunicorns, per round: both loaded at once ("together"), then each alone ("alternating")."""
     servers = {
         on: Gunicorn(django_env("bench.storefront_settings", WEB_CONCURRENCY="2", ANALYTICS_COLLECT=str(int(on))),
                      args.port + (0 if on else 1), log)
         for on in (True, False)
     }  # fmt: skip
-    results = {case: {"on": [], "off": [], "load": []} for case in CASES}
+    results = {mode: {case: {k: [] for k in ("on", "off", "on_cpu", "off_cpu", "load")} for case in CASES}
+               for mode in MODES}  # fmt: skip
     try:
         for server in servers.values():
             server.wait_ready(hosts[0])
@@ -94,13 +137,15 @@ def over_http(args, hosts: list[str], path: str, log: Path) -> dict:
             for returning in (False, True):
                 run_wrk(server.port, path, hosts[0], 1, returning)  # warm: page cache, connections, pusher thread
         for n in range(args.rounds):
-            for case in CASES:
-                results[case]["load"].append(load())
-                for on in flipped(n):
-                    rps, errors = run_wrk(servers[on].port, path, hosts[0], args.seconds, case != "new visitors")
-                    if errors:
-                        raise SystemExit(f"collection {'on' if on else 'off'}: {errors} errors/non-2xx; see {log}")
-                    results[case]["on" if on else "off"].append(rps)
+            for mode in MODES:
+                for case in CASES:
+                    figures = results[mode][case]
+                    figures["load"].append(load())
+                    measured = measure(servers, flipped(n), path, hosts[0], args.seconds, case != "new visitors",
+                                       together=mode == "together")  # fmt: skip
+                    for on, (rps, cpu_ms) in measured.items():
+                        figures["on" if on else "off"].append(rps)
+                        figures["on_cpu" if on else "off_cpu"].append(cpu_ms)
     finally:
         for server in servers.values():
             server.stop()
@@ -191,19 +236,28 @@ def main() -> int:
     print(f"\nData-centre collection benchmark — {now}\nmachine: {machine()}")
     print(f"GET {path} (page-cache hit); 1-minute load average {load_before:.2f} before, {load():.2f} after")
     print(f"events buffered by the 'on' gunicorn: {buffered}\n")
-    print(f"1. gunicorn (2 sync workers) + wrk -t1 -c4 -d{args.seconds}s, {args.rounds} rounds (on/off order flipped "
-          "every round)\n")  # fmt: skip
-    print("| visitors | round | load | on req/s | off req/s | on / off |\n|---|---|---|---|---|---|")
-    for case in CASES:
-        figures = http[case]
-        for n, (on, off, at) in enumerate(zip(figures["on"], figures["off"], figures["load"], strict=True), 1):
-            print(f"| {case} | {n} | {at:.1f} | {on:.0f} | {off:.0f} | {on / off:.3f} |")
+    print(f"1. gunicorn (2 sync workers each) + wrk -t1 -c4 -d{args.seconds}s per server, {args.rounds} rounds; "
+          "each round measures both servers at once (together), then one after the other (alternating), the order "
+          "flipped every round. CPU: the web workers' user + system CPU per request, from /proc.\n")  # fmt: skip
+    print("| mode | visitors | round | load | on req/s | off req/s | on / off | on CPU ms/req | off CPU ms/req |\n"
+          "|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+    for mode in MODES:
+        for case in CASES:
+            f = http[mode][case]
+            rows = zip(f["on"], f["off"], f["on_cpu"], f["off_cpu"], f["load"], strict=True)
+            for n, (on, off, on_cpu, off_cpu, at) in enumerate(rows, 1):
+                print(f"| {mode} | {case} | {n} | {at:.1f} | {on:.0f} | {off:.0f} | {on / off:.3f} | {on_cpu:.3f} "
+                      f"| {off_cpu:.3f} |")  # fmt: skip
     print()
-    for case in CASES:
-        ratios = ratio(http[case]["on"], http[case]["off"])
-        median = statistics.median(ratios)
-        print(f"{case}: on / off = {median:.3f} (median of {len(ratios)} in-round ratios, quartiles "
-              f"{quartiles(ratios)}; goal >= {GOAL}: {verdict(median)})")  # fmt: skip
+    for mode in MODES:
+        for case in CASES:
+            f = http[mode][case]
+            ratios = ratio(f["on"], f["off"])
+            median = statistics.median(ratios)
+            cpu = statistics.median(f["off_cpu"]) / statistics.median(f["on_cpu"])
+            print(f"{mode}, {case}: throughput on / off = {median:.3f} (median of {len(ratios)} in-round ratios, "
+                  f"quartiles {quartiles(ratios)}; goal >= {GOAL}: {verdict(median)}); web CPU per request "
+                  f"off / on = {cpu:.3f}")  # fmt: skip
     print(f"\n2. in process (Django's WSGI handler), {args.pairs} alternating on/off pairs of {args.block} requests\n")
     for case in CASES:
         on, off = local[case]["on"], local[case]["off"]
