@@ -5,11 +5,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from micromall.snapshots import ShopSnapshot
 from shared_apps.tenancy.interface import current_shop
 from tenant_apps.members.interface import Member
 
@@ -36,25 +35,21 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(shop_timezone()).date()
 
 
-LEVELS_CACHE_SECONDS = 300
+def _level_rows() -> list[tuple]:
+    return list(
+        MemberLevel.objects.order_by("growth_threshold").values_list(
+            "pk", "name", "growth_threshold", "discount_percent"
+        )
+    )
 
 
-def levels_cache_key() -> str:
-    return f"loyalty:levels:{connection.schema_name}"
+# The shop's levels: one cache entry per shop, dropped when a transaction that changes them commits (services).
+LEVELS = ShopSnapshot("loyalty:levels", _level_rows)
 
 
 def level_rules() -> list[LevelRule]:
-    """The shop's levels, lowest first; cached (services drop the entry when levels change), so pricing a
-    signed-in member's checkout costs no query in a shop without levels."""
-    rows = cache.get(levels_cache_key())
-    if rows is None:
-        rows = list(
-            MemberLevel.objects.order_by("growth_threshold").values_list(
-                "pk", "name", "growth_threshold", "discount_percent"
-            )
-        )
-        cache.set(levels_cache_key(), rows, LEVELS_CACHE_SECONDS)
-    return [LevelRule(*row) for row in rows]
+    """The shop's levels, lowest first, from the snapshot: pricing a signed-in member's checkout costs no query."""
+    return [LevelRule(*row) for row in LEVELS.get()]
 
 
 @dataclass(frozen=True)

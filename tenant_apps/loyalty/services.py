@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -66,10 +65,8 @@ def _whole(value) -> bool:
 
 
 def _forget_levels() -> None:
-    """Drop the cached levels now and again after commit (a reader may have cached the old rows meanwhile)."""
-    key = selectors.levels_cache_key()
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """The levels changed in this transaction: the snapshot is rebuilt once it commits."""
+    selectors.LEVELS.changed(timezone.now())
 
 
 def _check_levels(levels) -> tuple[list[dict], list[str]]:
