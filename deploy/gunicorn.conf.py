@@ -5,7 +5,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
-worker_class = "sync"
+# gunicorn's sync worker that closes a finished connection without waiting for the client's FIN when nothing
+# of the request is left unread (micromall/gunicorn_worker.py); `GUNICORN_WORKER_CLASS=sync` is the stock one.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "micromall.gunicorn_worker.SyncWorker")
 pythonpath = "platform"
 wsgi_app = "micromall.wsgi:application"
 keepalive = 5
