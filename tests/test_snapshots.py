@@ -54,3 +54,25 @@ def test_within_a_request_the_cache_is_read_once_and_a_commit_drops_the_copy(
             request_finished.send(sender=None)
         cache.set(snapshot.key(), {"n": "elsewhere"})
         assert snapshot.get() == {"n": "elsewhere"}  # outside a request: the cache every time
+
+
+def test_the_first_read_of_a_request_fetches_every_snapshot_of_the_shop_in_one_round_trip(shop_a, counted):
+    _builds, first = counted
+    second = ShopSnapshot("test:second", lambda: {"second": True})
+    with tenant_context(shop_a):
+        first.get(), second.get()  # cached outside a request
+        cache.set(first.key(), {"n": "cached"})
+        cache.set(second.key(), {"second": "cached"})
+        request_started.send(sender=None)
+        try:
+            calls = []
+            real_get_many = cache.get_many
+            cache.get_many = lambda keys: calls.append(set(keys)) or real_get_many(keys)
+            try:
+                assert first.get() == {"n": "cached"}
+                assert second.get() == {"second": "cached"}
+            finally:
+                del cache.get_many
+            assert len(calls) == 1 and {first.key(), second.key()} <= calls[0]
+        finally:
+            request_finished.send(sender=None)
