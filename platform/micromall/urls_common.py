@@ -1,5 +1,7 @@
 """URL patterns served on every host: health, OpenAPI schema and offline Swagger UI."""
 
+from importlib import import_module
+
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -28,6 +30,19 @@ def common_patterns(urlconf: str) -> list:
         # No CSRF token: a cached anonymous storefront page cannot carry one, and a forged post only sets a language.
         path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     ]
+
+
+def flat(*modules: str) -> list:
+    """The urlpatterns of `modules`, in order, as one list. Under a shared prefix (`api/v1/`, or the root for the
+    pages), one include per app made Django try each earlier app's patterns in a resolver of its own, raise and
+    catch Resolver404 and copy its `tried` list, for every request; one flat list does the same matching in order
+    without that. The modules must not declare an `app_name` (their names are not namespaced)."""
+    patterns = []
+    for module in modules:
+        loaded = import_module(module)
+        assert not hasattr(loaded, "app_name"), f"{module} is namespaced: include() it on its own"
+        patterns += loaded.urlpatterns
+    return patterns
 
 
 def not_found(request, exception=None):
