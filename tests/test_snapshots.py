@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from micromall.snapshots import ShopSnapshot
@@ -76,3 +77,16 @@ def test_the_first_read_of_a_request_fetches_every_snapshot_of_the_shop_in_one_r
             assert len(calls) == 1 and {first.key(), second.key()} <= calls[0]
         finally:
             request_finished.send(sender=None)
+
+
+def test_a_transaction_reads_its_own_change_uncached_and_a_rollback_leaves_the_cache_as_it_was(shop_a, counted):
+    _builds, snapshot = counted
+    with tenant_context(shop_a):
+        assert snapshot.get() == {"n": 1}
+        with pytest.raises(RuntimeError), transaction.atomic():
+            snapshot.changed(MOMENT)
+            assert snapshot.get() == {"n": 2}  # built from the database: the transaction sees its own writes
+            assert snapshot.get() == {"n": 3}  # and again: nothing uncommitted was cached
+            raise RuntimeError
+        assert snapshot.get() == {"n": 1}
+        assert snapshot.last_change() is None

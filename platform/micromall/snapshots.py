@@ -56,6 +56,8 @@ class ShopSnapshot:
 
     def get(self) -> Any:
         key, memo = self.key(), _memo()
+        if _changed_by_open_transaction(key):
+            return self.build()  # this transaction changed it: read its own writes, cache nothing
         if memo is None:
             data = cache.get(key)
         else:
@@ -73,17 +75,27 @@ class ShopSnapshot:
         return cache.get(self.changed_key())
 
     def changed(self, moment: datetime) -> None:
-        """Call in every writing transaction that changes what the snapshot holds: once it commits, the snapshot
-        is rebuilt on the next read and `moment` is remembered as the last change."""
+        """Call in every writing transaction that changes what the snapshot holds: until it ends, get() in this
+        thread builds from the database (the transaction's own writes, never cached); once it commits, the
+        snapshot is rebuilt on the next read everywhere and `moment` is remembered as the last change."""
         key, changed_key = self.key(), self.changed_key()
 
         def done():
+            done.snapshot_key = None
             cache.set(changed_key, moment, None)
             cache.delete(key)
             if (memo := _memo()) is not None:
                 memo.pop(key, None)
 
+        done.snapshot_key = key
         transaction.on_commit(done)
+
+
+def _changed_by_open_transaction(key: str) -> bool:
+    """Whether the open transaction has changed this snapshot: its `done` is still waiting for the commit (a
+    rollback, of the transaction or of the savepoint it was registered in, discards it)."""
+    waiting = connection.run_on_commit
+    return bool(waiting) and any(getattr(func, "snapshot_key", None) == key for _sids, func, _robust in waiting)
 
 
 def _prefetch(memo: dict, key: str) -> None:

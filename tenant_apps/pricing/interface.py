@@ -41,7 +41,7 @@ from .engine import (
 )
 from .engine import price_order as run_engine
 from .regions import PROVINCES, canonical_province
-from .selectors import default_shipping_template
+from .selectors import default_shipping_rule
 
 __all__ = [
     "PROVINCES",
@@ -231,11 +231,6 @@ def product_price_range(unit_prices: Iterable[int]) -> DisplayPrice | None:
     if not prices:
         return None
     return DisplayPrice(price_amount=min(prices), from_price=max(prices) > min(prices))
-
-
-def default_shipping_rule() -> ShippingRule | None:
-    template = default_shipping_template()
-    return template.as_rule() if template else None
 
 
 def price_order(

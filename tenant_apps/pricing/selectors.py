@@ -2,8 +2,9 @@
 
 from django.db.models import QuerySet
 
-from micromall.compiled import CompiledQuery
+from micromall.snapshots import ShopSnapshot
 
+from .engine import ShippingRule
 from .models import ShippingTemplate
 
 
@@ -15,9 +16,15 @@ def shipping_template(template_id: int) -> ShippingTemplate | None:
     return ShippingTemplate.objects.filter(pk=template_id).first()
 
 
-# Read by every quote (cart, checkout preview, order placement): compiled once per process.
-_DEFAULT_TEMPLATE = CompiledQuery(lambda: ShippingTemplate.objects.filter(is_default=True)[:1])
+def _default_rule() -> dict:
+    template = ShippingTemplate.objects.filter(is_default=True).first()
+    return {"rule": template.as_rule() if template else None}
 
 
-def default_shipping_template() -> ShippingTemplate | None:
-    return _DEFAULT_TEMPLATE.first()
+# Read by every quote (cart, checkout preview, order placement): one cache entry per shop, fetched with the
+# shop's other snapshots, dropped when a transaction that writes templates commits (services).
+DEFAULT_RULE = ShopSnapshot("pricing:default-shipping", _default_rule)
+
+
+def default_shipping_rule() -> ShippingRule | None:
+    return DEFAULT_RULE.get()["rule"]

@@ -3,12 +3,14 @@
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.errors import Invalid, NotFound
 
 from .models import ShippingKind, ShippingTemplate
 from .regions import canonical_province
+from .selectors import DEFAULT_RULE
 
 MAX_AMOUNT = 10**10  # 100 million yuan: anything above is a typo
 MAX_GRAMS = 10**7  # 10 tonnes
@@ -86,11 +88,13 @@ def clean_shipping_fields(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _serialize_template_writes() -> None:
+def _begin_template_write() -> None:
+    """First step of every template write: serialize it, and drop the cached default rule once it commits."""
     # Who is the default depends on rows that may not exist yet, so row locks cannot order concurrent writers:
     # a transaction-scoped advisory lock per shop schema does.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{connection.schema_name}:shipping-templates"])
+    DEFAULT_RULE.changed(timezone.now())
 
 
 def _make_default(template: ShippingTemplate) -> None:
@@ -105,7 +109,7 @@ def create_shipping_template(*, data: dict[str, Any]) -> ShippingTemplate:
     if "name" not in fields:
         raise Invalid(errors={"name": [_("Give the template a name.")]})
     make_default = fields.pop("is_default", False)
-    _serialize_template_writes()
+    _begin_template_write()
     has_default = ShippingTemplate.objects.filter(is_default=True).exists()
     template = ShippingTemplate.objects.create(**fields)
     if make_default or not has_default:
@@ -115,7 +119,7 @@ def create_shipping_template(*, data: dict[str, Any]) -> ShippingTemplate:
 
 @transaction.atomic
 def update_shipping_template(*, template_id: int, data: dict[str, Any]) -> ShippingTemplate:
-    _serialize_template_writes()
+    _begin_template_write()
     template = ShippingTemplate.objects.select_for_update().filter(pk=template_id).first()
     if template is None:
         raise NotFound(_("No such shipping template."))
@@ -133,7 +137,7 @@ def update_shipping_template(*, template_id: int, data: dict[str, Any]) -> Shipp
 
 @transaction.atomic
 def delete_shipping_template(*, template_id: int) -> None:
-    _serialize_template_writes()
+    _begin_template_write()
     template = ShippingTemplate.objects.select_for_update().filter(pk=template_id).first()
     if template is None:
         raise NotFound(_("No such shipping template."))

@@ -8,7 +8,7 @@ from micromall.errors import Conflict, Invalid
 from tenant_apps.catalog.models import Product, ProductStatus
 from tenant_apps.checkout.interface import quote
 from tenant_apps.checkout.models import Address
-from tenant_apps.pricing.services import create_shipping_template
+from tenant_apps.pricing.services import create_shipping_template, update_shipping_template
 
 from .conftest import make_product
 
@@ -122,6 +122,29 @@ def test_lock_skus_takes_row_locks_inside_the_callers_transaction(shop_a):
                     assert cursor.fetchone()[0] >= 1
         finally:
             Product.objects.all().delete()
+
+
+def test_a_new_default_shipping_template_prices_the_next_quote_once_it_commits(
+    shop_a, shopper_a, client_a, django_capture_on_commit_callbacks
+):
+    client, _member = shopper_a
+    with tenant_context(shop_a):
+        sku = skus_of(make_product("茶", skus=[{"specs": {"规格": "50g"}, "price_amount": 6800, "stock": 5}]))[0]
+        first = create_shipping_template(data={"name": "标准", "flat_fee_amount": 800}).pk
+
+    def shipping() -> int:
+        body = {"items": [{"sku_id": sku, "quantity": 1}]}
+        return client.post("/api/v1/store/checkout/preview", body, content_type="application/json").json()[
+            "shipping_amount"
+        ]
+
+    assert shipping() == 800  # now in the shop's snapshot
+    with tenant_context(shop_a), django_capture_on_commit_callbacks(execute=True):
+        update_shipping_template(template_id=first, data={"flat_fee_amount": 1200})
+    assert shipping() == 1200
+    with tenant_context(shop_a), django_capture_on_commit_callbacks(execute=True):
+        create_shipping_template(data={"name": "包邮", "flat_fee_amount": 0, "is_default": True})
+    assert shipping() == 0
 
 
 def test_preview_api_answers_the_contract_shape(shop_a, shopper_a, client_a):

@@ -114,6 +114,20 @@ def test_the_shop_setting_sets_the_unpaid_window(shop_a, catalog_a, buyer_a):
     assert in_shop(shop_a, lambda: OrderSettings.objects.get().auto_complete_days) == 3
 
 
+def test_a_settings_change_reaches_the_next_order_once_it_commits(
+    shop_a, catalog_a, buyer_a, django_capture_on_commit_callbacks
+):
+    place(buyer_a, (catalog_a.tea.pk, 1))  # the default settings are now in the shop's snapshot
+    with django_capture_on_commit_callbacks(execute=True):
+        in_shop(shop_a, lambda: services.update_order_settings(auto_cancel_minutes=7))
+    before = timezone.now()
+
+    order_id = place(buyer_a, (catalog_a.tea.pk, 1)).json()["id"]
+
+    deadline = in_shop(shop_a, lambda: Order.objects.get(pk=order_id).pay_deadline)
+    assert timedelta(minutes=7) <= deadline - before < timedelta(minutes=7, seconds=30)
+
+
 def test_bad_order_settings_are_refused(shop_a):
     with tenant_context(shop_a):
         with pytest.raises(Invalid) as refused:

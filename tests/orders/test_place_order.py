@@ -186,17 +186,18 @@ def test_the_delivery_address_is_copied_onto_the_order(shop_a, catalog_a, buyer_
 def test_placing_an_order_has_a_fixed_query_budget(shop_a, catalog_a, buyer_a, django_assert_num_queries):
     place(buyer_a, (catalog_a.tea.pk, 1), (catalog_a.cup.pk, 1))  # warm the shop routing and the SKU snapshots
 
-    # 7 + 1 per SKU: token, address, catalog version with the SKUs' live fields, shipping template, order
-    # settings, the order (its number's sequence inside the INSERT), its lines (one INSERT), then per SKU the
-    # guarded stock UPDATE with its ledger row (one statement). Was 12 + 4 per SKU; nothing grows with the
-    # shop's data. BEGIN/COMMIT and the connection's health check are not logged; here the order's atomic block
-    # is a SAVEPOINT/RELEASE pair inside the test's transaction (in production it is the transaction itself).
-    with django_assert_num_queries(9 + 2) as queries:
+    # 5 + 1 per SKU: token, address, catalog version with the SKUs' live fields, the order (its number's sequence
+    # inside the INSERT), its lines (one INSERT), then per SKU the guarded stock UPDATE with its ledger row (one
+    # statement). The default shipping rule and the order settings come with the shop's snapshots from Redis. Was
+    # 12 + 4 per SKU; nothing grows with the shop's data. BEGIN/COMMIT and the connection's health check are not
+    # logged; here the order's atomic block is a SAVEPOINT/RELEASE pair inside the test's transaction (in
+    # production it is the transaction itself).
+    with django_assert_num_queries(7 + 2) as queries:
         response = place(buyer_a, (catalog_a.tea.pk, 1), (catalog_a.cup.pk, 1))
 
     assert response.status_code == 201
     statements = [query["sql"] for query in queries.captured_queries if "SAVEPOINT" not in query["sql"]]
-    assert len(statements) == 9
+    assert len(statements) == 7
     assert sum(1 for sql in statements if "orders_orderline" in sql) == 1
 
 

@@ -5,8 +5,8 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from micromall.compiled import CompiledQuery
 from micromall.errors import Invalid, NotFound
+from micromall.snapshots import ShopSnapshot
 from tenant_apps.catalog.interface import release_stock
 
 from .. import events, states
@@ -17,13 +17,18 @@ CANCEL_REASONS = ("shopper", "timeout", "merchant")
 TIMER_BATCH = 200
 
 
+def _settings_row() -> OrderSettings:
+    return OrderSettings.objects.filter(pk=1).first() or OrderSettings(pk=1)
+
+
+# Read by every order placement: one cache entry per shop, fetched with the shop's other snapshots, dropped when
+# update_order_settings commits.
+SETTINGS = ShopSnapshot("orders:settings", _settings_row)
+
+
 def order_settings() -> OrderSettings:
-    """The shop's order settings; an unsaved row with the defaults until the merchant changes something."""
-    return _ORDER_SETTINGS.first() or OrderSettings(pk=1)
-
-
-# Read by every order placement: compiled once per process.
-_ORDER_SETTINGS = CompiledQuery(lambda: OrderSettings.objects.filter(pk=1)[:1])
+    """The shop's order settings (read-only; an unsaved row with the defaults until the merchant changes one)."""
+    return SETTINGS.get()
 
 
 @transaction.atomic
@@ -33,7 +38,7 @@ def update_order_settings(
     auto_complete_days: int | None = None,
     return_window_days: int | None = None,
 ):
-    row = order_settings()
+    row = OrderSettings.objects.select_for_update().filter(pk=1).first() or OrderSettings(pk=1)
     errors = {}
     if auto_cancel_minutes is not None:
         if not 1 <= auto_cancel_minutes <= MAX_CANCEL_MINUTES:
@@ -50,6 +55,7 @@ def update_order_settings(
     if errors:
         raise Invalid(errors=errors)
     row.save()
+    SETTINGS.changed(timezone.now())
     return row
 
 
