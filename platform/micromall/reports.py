@@ -37,5 +37,5 @@ class ReportCommand(BaseCommand):
         return parser
 
     def execute(self, *args, **options):
-        with translation.override(report_language(options["language"])):
+        with translation.override(report_language(options.get("language") or settings.LANGUAGE_CODE)):
             return super().execute(*args, **options)
