@@ -306,6 +306,35 @@ def manage(env: dict, *args: str, capture: bool = False) -> str:
     return result.stdout or ""
 
 
+def report(env: dict, *args: str) -> str:
+    """A command that reports to the user (a micromall.reports.ReportCommand): its report in this script's language,
+    which the product's own Django does not know (it ignores MICROMALL_LANGUAGE)."""
+    return manage(env, *args, "--language", chosen_language(), capture=True)
+
+
+def prepare(env: dict) -> str:
+    """Migrate every schema, collect static files and create the demo data when missing; the demo password."""
+    say(_("Migrating the shared schema"))
+    manage(env, "migrate_schemas", "--shared", "--noinput", "-v", "0")
+    say(_("Migrating every shop schema"))
+    manage(env, "migrate_schemas", "--tenant", "--noinput", "-v", "0")
+    # Signups claim a pre-migrated spare schema (docs/launch.md); migrate_schemas does not touch spares.
+    say(_("Migrating the spare shop schemas and topping up their pool"))
+    for line in report(env, "migrate_spares").splitlines():
+        info(line)
+    say(_("Collecting static files into %(path)s") % {"path": shown(DATA / "static")})
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    say(_("Creating the demo operator and the demo shop when missing"))
+    password = demo_password()
+    for line in report(env, "bootstrap_demo", "--password", password).splitlines():
+        if password not in line:  # the welcome banner shows it once, with the logins
+            info(line)
+    say(_("Creating the gallery's read-only live demo shops when missing"))
+    for line in report(env, "create_demo_shops").splitlines():
+        info(line)
+    return password
+
+
 def demo_password() -> str:
     """One password per data folder, so the printed login stays right across restarts."""
     path = DATA / "demo-password.txt"
@@ -385,23 +414,7 @@ def run() -> int:
             env["REDIS_URL"] = start_embedded_redis(children)
         ensure_database(env["DATABASE_URL"])
 
-        say(_("Migrating the shared schema"))
-        manage(env, "migrate_schemas", "--shared", "--noinput", "-v", "0")
-        say(_("Migrating every shop schema"))
-        manage(env, "migrate_schemas", "--tenant", "--noinput", "-v", "0")
-        # Signups claim a pre-migrated spare schema (docs/launch.md); migrate_schemas does not touch spares.
-        say(_("Migrating the spare shop schemas and topping up their pool"))
-        info(manage(env, "migrate_spares", capture=True).strip().replace("\n", "; "))
-        say(_("Collecting static files into %(path)s") % {"path": shown(DATA / "static")})
-        manage(env, "collectstatic", "--noinput", "-v", "0")
-        say(_("Creating the demo operator and the demo shop when missing"))
-        password = demo_password()
-        report = manage(env, "bootstrap_demo", "--password", password, capture=True)
-        for line in report.splitlines():
-            if not line.startswith("password "):
-                info(line)
-        say(_("Creating the gallery's read-only live demo shops when missing"))
-        info(manage(env, "create_demo_shops", capture=True).strip())
+        password = prepare(env)
 
         logs = DATA / "logs"
         say(_("Starting gunicorn on %(address)s, a Celery worker and Celery beat") % {"address": f"127.0.0.1:{port}"})

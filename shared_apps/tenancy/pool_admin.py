@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from micromall.backoffice.sites import GroupedModelAdmin
 
+from . import pool_reports
 from .models import SpareSchema
 from .provisioning import code_fingerprint, migrate_spares, top_up_pool
 
@@ -31,9 +32,8 @@ class SpareSchemaAdmin(GroupedModelAdmin):
 
     @admin.action(description=_("Top the pool up"))
     def top_up(self, request, queryset):
-        self.message_user(request, f"created: {top_up_pool()}", messages.SUCCESS)
+        self.message_user(request, pool_reports.topped_up(top_up_pool()), messages.SUCCESS)
 
     @admin.action(description=_("Migrate spare schemas"))
     def migrate(self, request, queryset):
-        counts = migrate_spares()
-        self.message_user(request, ", ".join(f"{k}: {v}" for k, v in counts.items()), messages.SUCCESS)
+        self.message_user(request, pool_reports.migrated(migrate_spares()), messages.SUCCESS)

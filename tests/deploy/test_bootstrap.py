@@ -1,9 +1,11 @@
 """`manage.py bootstrap_demo`: creates the dev stack's operator, demo shop and owner once, and only once."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django_tenants.utils import tenant_context
 
@@ -12,6 +14,8 @@ from shared_apps.tenancy.models import Domain, MembershipRole, Shop, ShopMembers
 from tenant_apps.catalog.models import Product
 
 pytestmark = pytest.mark.django_db
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
 def bootstrap(**options) -> str:
@@ -45,20 +49,25 @@ def test_bootstrap_creates_operator_demo_shop_and_owner_then_changes_nothing(db)
     assert shop.template == "classic"
     with tenant_context(shop):
         assert Product.objects.filter(status="active").count() >= 12  # the classic template's demo catalog
-    assert "password Demo-Pass-9000" in first
-    assert "shop demo.localhost" in first and "created" in first
+    # the report is in zh-Hans unless asked otherwise (make run passes its language)
+    assert "平台管理员 admin@micromall.localhost：已创建" in first
+    assert "店主 demo@micromall.localhost：已创建" in first
+    assert "店铺 demo.localhost（" in first and "）：已创建" in first
+    assert "密码 Demo-Pass-9000" in first
+    assert "created" not in first and "password" not in first
     # Second run: same rows, passwords untouched, no password printed.
     assert Shop.objects.filter(subdomain="demo").count() == 1
     assert User.objects.filter(email__endswith="@micromall.localhost").count() == 2
     assert ShopMembership.objects.filter(shop=shop).count() == 1
     assert not operator.check_password("Other-Pass-1234")
-    assert "created" not in second and "password" not in second
+    assert "已创建" not in second and "密码" not in second
+    assert "店铺 demo.localhost（" in second and "）：已存在" in second
 
 
 def test_bootstrap_adds_missing_owner_membership_to_an_existing_shop_without_reprovisioning(shop_a):
     User.objects.create_user(email="demo@micromall.localhost", password="Existing-Pass-77")
 
-    out = bootstrap(subdomain="alpha", password="Demo-Pass-9000")
+    out = bootstrap(subdomain="alpha", password="Demo-Pass-9000", language="en")
 
     assert Shop.objects.filter(subdomain="alpha").count() == 1
     assert Shop.objects.get(subdomain="alpha").schema_name == "test_alpha"
@@ -69,3 +78,13 @@ def test_bootstrap_adds_missing_owner_membership_to_an_existing_shop_without_rep
     assert User.objects.get(email="admin@micromall.localhost").is_superuser
     assert "owner demo@micromall.localhost: exists" in out
     assert "operator admin@micromall.localhost: created" in out
+    assert "shop alpha.localhost (test_alpha): exists" in out
+    assert "password Demo-Pass-9000" in out
+    assert CJK.search(out) is None
+
+
+def test_an_unknown_report_language_is_refused_before_anything_is_created():
+    with pytest.raises(CommandError, match="xx"):
+        bootstrap(password="Demo-Pass-9000", language="xx")
+
+    assert not User.objects.filter(email__endswith="@micromall.localhost").exists()

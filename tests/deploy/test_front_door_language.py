@@ -83,6 +83,61 @@ def test_run_py_treats_any_other_value_as_zh_hans():
     assert "微商城已启动。" in run_py_output("fr")
 
 
+# ---------------------------------------------------------------- the management commands run.py runs
+
+# Stands in for `python manage.py ...`: records each command line and prints a report like bootstrap_demo's.
+FAKE_MANAGE = """#!/usr/bin/env bash
+shift  # manage.py
+echo "$*" >> "$FAKE_MANAGE_LOG"
+echo "report of $1"
+if [ "$1" = bootstrap_demo ]; then echo "password $3"; fi
+"""
+
+RUN_PY_PREPARE = textwrap.dedent(
+    """
+    import os
+    import sys
+    sys.path.insert(0, "deploy")
+    import run
+
+    run.use_language()
+    run.PY = os.environ["FAKE_PYTHON"]
+    run.prepare(os.environ.copy())
+    """
+)
+
+
+def run_py_prepare(tmp_path: Path, language: str | None) -> tuple[str, list[str]]:
+    """deploy/run.py's migrate-and-demo-data steps with a fake manage.py: what it printed, the commands it ran."""
+    fake = tmp_path / "python"
+    fake.write_text(FAKE_MANAGE)
+    fake.chmod(0o755)
+    log = tmp_path / "manage.log"
+    env = {k: v for k, v in os.environ.items() if k != "MICROMALL_LANGUAGE"}
+    env |= {"FAKE_PYTHON": str(fake), "FAKE_MANAGE_LOG": str(log), "MICROMALL_DATA_DIR": str(tmp_path / "data")}
+    (tmp_path / "data").mkdir()
+    if language is not None:
+        env["MICROMALL_LANGUAGE"] = language
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_PY_PREPARE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout, log.read_text().splitlines()
+
+
+@pytest.mark.parametrize(("language", "code"), [(None, "zh-hans"), ("fr", "zh-hans"), ("en", "en"), ("EN_us", "en")])
+def test_run_py_asks_the_management_commands_for_its_language(tmp_path, language, code):
+    out, commands = run_py_prepare(tmp_path, language)
+
+    # the commands that report to the user get run.py's language; the silent ones (-v 0) need none
+    reports = [line for line in commands if "--language" in line]
+    assert [line.split()[0] for line in reports] == ["migrate_spares", "bootstrap_demo", "create_demo_shops"]
+    assert all(line.endswith(f"--language {code}") for line in reports)
+    assert not any("--language" in line for line in commands if line.startswith(("migrate_schemas", "collectstatic")))
+    # their reports are shown, except the password line (the welcome banner shows it once)
+    assert "    report of migrate_spares" in out and "    report of create_demo_shops" in out
+    assert "    report of bootstrap_demo" in out and "password" not in out
+
+
 SAY = 'source deploy/scripts/say.sh; say "Starting Redis" "正在启动 Redis"; say_err "Redis failed" "Redis 无法启动"'
 
 

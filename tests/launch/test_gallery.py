@@ -120,6 +120,22 @@ def test_signup_page_shows_field_errors_and_creates_nothing(platform_client, tem
     assert Shop.objects.count() == 0
 
 
+def test_create_demo_shops_reports_in_zh_hans_unless_asked_for_english(templates, spare_pool):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Template.objects.exclude(slug="classic").update(is_active=False)  # one demo shop is enough here
+    spare_pool(1)
+    first, second = StringIO(), StringIO()
+
+    call_command("create_demo_shops", stdout=first)
+    call_command("create_demo_shops", language="en", stdout=second)
+
+    assert first.getvalue().strip() == "已创建演示店铺：demo-classic"
+    assert second.getvalue().strip() == "Demo shops created: -"
+
+
 def test_demo_shops_are_read_only_and_ownerless(templates, spare_pool, platform_client):
     spare_pool(1)
     created = ensure_demo_shops()

@@ -158,11 +158,18 @@ def test_pool_commands_top_up_and_migrate(templates, clean_schemas):
 
     out = StringIO()
     call_command("top_up_spares", size=2, stdout=out)
-    assert out.getvalue().strip() == "created: 2"
+    assert out.getvalue().strip() == "新建备用 schema 2 个"
     SpareSchema.objects.filter(pk=SpareSchema.objects.first().pk).update(migration_state="0" * 64)
     out = StringIO()
     call_command("migrate_spares", no_top_up=True, stdout=out)
-    assert out.getvalue().strip() == "migrated: 1, dropped: 0, current: 1"
+    assert out.getvalue().strip() == "备用 schema 已迁移 1 个，已删除 0 个，1 个已是最新"
+    out = StringIO()
+    call_command("migrate_spares", no_top_up=True, language="en", stdout=out)
+    call_command("top_up_spares", size=2, language="en", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Spare schemas migrated: 0, dropped: 0, already current: 2",
+        "Spare schemas created: 0",
+    ]
     assert fresh_spare_count() == 2
     assert clean_schemas() == set(SpareSchema.objects.values_list("schema_name", flat=True))
 

@@ -7,9 +7,11 @@ shop is never re-provisioned (only a missing schema or owner membership is repai
 import secrets
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from micromall.reports import ReportCommand
 from shared_apps.accounts.interface import User
 from shared_apps.tenancy.models import MembershipRole, Shop, ShopMembership
 from shared_apps.tenancy.services import add_member, provision_shop
@@ -49,7 +51,7 @@ def ensure_demo_shop(*, name: str, subdomain: str, owner: User) -> tuple[Shop, b
     return shop, False
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = "Create the demo operator, the demo shop and its owner when missing (idempotent)."
 
     def add_arguments(self, parser):
@@ -66,10 +68,16 @@ class Command(BaseCommand):
         shop, shop_created = ensure_demo_shop(name=options["shop_name"], subdomain=options["subdomain"], owner=owner)
 
         def state(created: bool) -> str:
-            return "created" if created else "exists"
+            return pgettext("demo data", "created") if created else pgettext("demo data", "exists")
 
-        self.stdout.write(f"operator {operator.email}: {state(operator_created)}")
-        self.stdout.write(f"owner {owner.email}: {state(owner_created)}")
-        self.stdout.write(f"shop {shop.subdomain}.{settings.ROOT_DOMAIN} ({shop.schema_name}): {state(shop_created)}")
+        address = f"{shop.subdomain}.{settings.ROOT_DOMAIN}"
+        self.stdout.write(
+            _("operator %(email)s: %(state)s") % {"email": operator.email, "state": state(operator_created)}
+        )
+        self.stdout.write(_("owner %(email)s: %(state)s") % {"email": owner.email, "state": state(owner_created)})
+        self.stdout.write(
+            _("shop %(address)s (%(schema)s): %(state)s")
+            % {"address": address, "schema": shop.schema_name, "state": state(shop_created)}
+        )
         if operator_created or owner_created:
-            self.stdout.write(f"password {password}")
+            self.stdout.write(_("password %(password)s") % {"password": password})

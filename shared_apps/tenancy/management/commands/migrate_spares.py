@@ -1,9 +1,9 @@
-from django.core.management.base import BaseCommand
-
+from micromall.reports import ReportCommand
+from shared_apps.tenancy import pool_reports
 from shared_apps.tenancy.provisioning import migrate_spares, top_up_pool
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = (
         "Bring every spare shop schema to the code's migrations (run right after migrate_schemas; "
         "migrate_schemas only migrates shops), drop broken spares, then top the pool up."
@@ -13,7 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-top-up", action="store_true", help="Only migrate existing spares.")
 
     def handle(self, *args, **options):
-        counts = migrate_spares()
-        self.stdout.write(", ".join(f"{key}: {value}" for key, value in counts.items()))
+        self.stdout.write(pool_reports.migrated(migrate_spares()))
         if not options["no_top_up"]:
-            self.stdout.write(f"created: {top_up_pool()}")
+            self.stdout.write(pool_reports.topped_up(top_up_pool()))

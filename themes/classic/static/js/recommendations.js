@@ -14,7 +14,11 @@
     var meta = document.createElement("div"); meta.className = "card-meta";
     var price = document.createElement("span"); price.className = "price";
     price.textContent = window.MMCart ? window.MMCart.money(p.price_amount, p.currency) : String(p.price_amount / 100);
-    meta.appendChild(price); body.appendChild(h); body.appendChild(meta);
+    meta.appendChild(price);
+    // 会员价: the same hidden slot as a server-rendered card, filled by js/member_prices.js for a signed-in member.
+    var memberPrice = window.MMMemberPrices && window.MMMemberPrices.slot(p.id, p.currency);
+    if (memberPrice) meta.appendChild(memberPrice);
+    body.appendChild(h); body.appendChild(meta);
     a.appendChild(thumb); a.appendChild(body);
     return a;
   }
@@ -26,6 +30,7 @@
         var grid = section.querySelector(".grid");
         body.results.forEach(function (p) { grid.appendChild(card(p)); });
         section.hidden = false;
+        if (window.MMMemberPrices) window.MMMemberPrices.fill(grid);
       })
       .catch(function () {});
   });
