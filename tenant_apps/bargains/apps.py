@@ -10,16 +10,18 @@ class BargainsConfig(AppConfig):
     def ready(self) -> None:
         from tenant_apps.checkout.interface import register_checkout_extension
         from tenant_apps.marketing.interface import register_activity_model, register_clock, register_entries
+        from tenant_apps.orders.interface import register_late_payment_hook
 
         from . import (
             entries,
             handlers,  # noqa: F401  (registers the order-event subscribers)
         )
-        from .extension import BargainExtension
+        from .extension import TYPE, BargainExtension
         from .models import Bargain
-        from .services import expire_sessions
+        from .services import expire_sessions, retake_for_late_payment
 
         register_activity_model(Bargain)
         register_entries(entries.KIND, entries.entries, entries.describe)
         register_clock(expire_sessions)
         register_checkout_extension(BargainExtension())
+        register_late_payment_hook(TYPE, retake_for_late_payment)

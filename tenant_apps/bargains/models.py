@@ -5,6 +5,7 @@ allows it, at whatever the current price is.
     session: active --(the last helper lands on the floor)--> reached --(order placed)--> ordered
              active --(order placed at the current price, pay_at_any_price)--> ordered
              ordered --(order cancelled or refunded in full)--> active | reached (stock given back)
+             active | reached | expired --(the cancelled order paid late, kept: orders' hook)--> ordered
              active | reached --(expires_at passed)--> expired 已结束 (stored by the marketing beat pass,
                  services.expire_sessions; until it runs, reads already show it: rules.effective_status)
 

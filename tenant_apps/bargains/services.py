@@ -21,6 +21,7 @@ from tenant_apps.marketing.interface import (
     is_live,
     note_boundary,
 )
+from tenant_apps.orders.interface import LateOrder
 
 from . import rules
 from .models import MAX_HELPERS, MAX_HOURS, Bargain, BargainHelp, BargainSession, CutMode, SessionStatus
@@ -283,6 +284,33 @@ def release_order(*, order_id: int) -> BargainSession | None:
     session.order_number = ""
     session.save(update_fields=["status", "order_id", "order_number"])
     return session
+
+
+def retake_for_late_payment(order: LateOrder) -> None:
+    """Orders' late-payment hook (orders.interface.register_late_payment_hook), in orders' transaction: the order
+    was paid after its timer cancelled it, which freed its session and gave its unit back. The session is tied to
+    the order again, and one unit of activity stock taken, when nobody ordered the session since, its price is
+    still the one paid (no help cut it further meanwhile), and the activity was not invalidated. A session whose
+    time ran out meanwhile is kept too: the order was placed in time. Otherwise Conflict: orders refunds in full."""
+    session = (
+        BargainSession.objects.select_for_update()
+        .select_related("activity")
+        .filter(pk=order.group_id or 0, activity_id=order.activity_id, member_id=order.member_id)
+        .first()
+    )
+    if session is None or session.order_id is not None:
+        raise Conflict(_("This bargain has already been ordered."), order_id=order.order_id)
+    if session.activity.status == ActivityStatus.INVALIDATED:
+        raise Conflict(_("This bargain is not running."), session_id=session.pk)
+    if [price for _sku, _quantity, price in order.lines] != [session.current_price_amount]:
+        raise Conflict(_("The bargain's price changed since this order."), session_id=session.pk)
+    taken = Bargain.objects.filter(pk=session.activity_id, sold__lt=F("stock")).update(sold=F("sold") + 1)
+    if not taken:
+        raise Conflict(_("This bargain is sold out."), session_id=session.pk)
+    session.status = SessionStatus.ORDERED
+    session.order_id = order.order_id
+    session.order_number = order.number
+    session.save(update_fields=["status", "order_id", "order_number"])
 
 
 # --- the clock (registered with marketing: its beat pass runs this in each shop's schema) ----------------------

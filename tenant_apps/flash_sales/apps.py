@@ -10,6 +10,7 @@ class FlashSalesConfig(AppConfig):
     def ready(self) -> None:
         from tenant_apps.checkout.interface import register_checkout_extension
         from tenant_apps.marketing.interface import register_activity_model, register_entries
+        from tenant_apps.orders.interface import register_late_payment_hook
 
         from . import (
             entries,
@@ -17,7 +18,9 @@ class FlashSalesConfig(AppConfig):
         )
         from .extension import FlashSaleExtension
         from .models import FlashSale
+        from .services import retake_for_late_payment
 
         register_activity_model(FlashSale)
         register_entries(entries.KIND, entries.entries, entries.describe)
         register_checkout_extension(FlashSaleExtension())
+        register_late_payment_hook("flash_sale", retake_for_late_payment)

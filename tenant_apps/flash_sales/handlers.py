@@ -18,11 +18,12 @@ def on_paid(event: Event) -> None:
         services.mark_paid(order_id=event.payload["order_id"])
 
 
-@subscriber("order.paid_late", handler="flash_sales.settle_late_payment")
-def on_paid_late(event: Event) -> None:
-    """The payment came after the unpaid window released the order: take the flash stock again or refund."""
+@subscriber("order.late_payment_refunded", handler="flash_sales.mark_late_refunded")
+def on_late_payment_refunded(event: Event) -> None:
+    """Orders refunded a payment that came after the unpaid window (orders' late-payment hook is
+    services.retake_for_late_payment): the released participations end refunded."""
     if event.payload.get("order_id"):
-        services.settle_late_payment(order_id=event.payload["order_id"])
+        services.mark_late_refunded(order_id=event.payload["order_id"])
 
 
 @subscriber("order.refunded", handler="flash_sales.return_refunded_units")

@@ -6,8 +6,9 @@ a flash price and a flash stock per SKU, separate from the SKU's own stock, and 
   total stays within the limit, so two orders of one member never both pass the quota;
 - FlashSaleParticipation snapshots what the order got (price, limits) and is released when the unpaid order
   is cancelled (order.cancelled event), which gives the flash stock and the quota back; a payment arriving after
-  that takes them again or is refunded (order.paid_late), and refunded units of a paid order give back their
-  quota and, while the session is on, their flash stock (order.refunded). docs/flash_sales.md says why.
+  that takes them again (orders' late-payment hook) or is refunded (order.late_payment_refunded), and refunded
+  units of a paid order give back their quota and, while the session is on, their flash stock (order.refunded).
+  docs/flash_sales.md says why.
 """
 
 from django.db import models
@@ -96,7 +97,7 @@ class ParticipationStatus(models.TextChoices):
     PLACED = "placed", _("Awaiting payment")
     PAID = "paid", _("Paid")
     RELEASED = "released", _("Released")
-    # The payment arrived after the release and the flash stock was gone: the order is being refunded in full.
+    # Written only before orders settled late payments itself (services/late.py); such rows end refunded.
     REFUNDING = "refunding", _("Refund due")
     # Refunded: a late payment given back, or every unit of a paid order refunded (see `returned`).
     REFUNDED = "refunded", _("Refunded")

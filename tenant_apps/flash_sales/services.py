@@ -14,9 +14,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from micromall.errors import ApplicationError, Conflict, Invalid, NotFound
+from micromall.errors import Conflict, Invalid, NotFound
 from tenant_apps.catalog.interface import MAX_PRICE_AMOUNT, skus_for_sale
 from tenant_apps.marketing.interface import ActivityStatus, change_activity_status, check_window, effective_status
+from tenant_apps.orders.interface import LateOrder
 
 from .models import (
     DEFAULT_PAY_MINUTES,
@@ -312,76 +313,34 @@ def mark_paid(*, order_id: int) -> int:
     )
 
 
-@transaction.atomic
-def settle_late_payment(*, order_id: int) -> str:
-    """order.paid_late: money arrived after the unpaid window released the order's flash stock and quota.
-
-    Re-checked under the participation rows' locks: when the stock and quota are still there (and the session was
-    not invalidated) they are taken again and orders keeps the order (cancelled -> paid, its goods reserved again);
-    otherwise nothing is taken and the order is marked for a full refund through the gateway, which
-    `refund_late_orders` sends after this transaction (a Celery task queued on commit). Returns "kept",
-    "refunding" or "" (not a flash-sale order, or already settled: a redelivery changes nothing)."""
-    from tenant_apps.orders.interface import keep_late_payment
-
+def retake_for_late_payment(order: LateOrder) -> None:
+    """Orders' late-payment hook (orders.interface.register_late_payment_hook): the payment came after the unpaid
+    window released the order's flash stock and quota. In orders' transaction, under the participation rows'
+    locks: while the session was not invalidated they are taken again with the same guarded statements as
+    checkout and the participations count as paid; Conflict (the order is refunded in full) when anything is
+    short, or when the participations were not released (settled already)."""
     parts = list(
         FlashSaleParticipation.objects.select_for_update()
-        .filter(order_id=order_id)
+        .filter(order_id=order.order_id)
         .select_related("sale", "item")
         .order_by("item_id")
     )
     if not parts or any(part.status != ParticipationStatus.RELEASED for part in parts):
-        return ""
-    try:
-        with transaction.atomic():  # a savepoint: a refusal takes nothing back
-            if parts[0].sale.status == ActivityStatus.INVALIDATED:
-                raise Conflict(_("This flash sale was invalidated."), reason="invalidated")
-            for part in parts:
-                _take(part.item, part.member_id, part.quantity)
-            keep_late_payment(order_id=order_id)
-    except Conflict:
-        FlashSaleParticipation.objects.filter(pk__in=[part.pk for part in parts]).update(
-            status=ParticipationStatus.REFUNDING
-        )
-        transaction.on_commit(_queue_late_refunds, robust=True)
-        return "refunding"
+        raise Conflict(_("This flash-sale order cannot be kept."), reason="not_released")
+    if parts[0].sale.status == ActivityStatus.INVALIDATED:
+        raise Conflict(_("This flash sale was invalidated."), reason="invalidated")
+    for part in parts:
+        _take(part.item, part.member_id, part.quantity)
     FlashSaleParticipation.objects.filter(pk__in=[part.pk for part in parts]).update(status=ParticipationStatus.PAID)
-    return "kept"
 
 
-def _queue_late_refunds() -> None:
-    from .tasks import refund_late_orders as task
-
-    task.delay()
-
-
-def refund_late_orders(*, limit: int = 100) -> dict[str, int]:
-    """Refund in full every order whose late payment found its flash stock gone (orders' refund_order_in_full:
-    through the gateway, outside our transactions, idempotent); each becomes `refunded` once the money is back.
-    A gateway refusal leaves it `refunding` for the next run."""
-    from tenant_apps.orders.interface import refund_order_in_full
-
-    done = {"refunded": 0, "refund_errors": 0}
-    due = list(
-        FlashSaleParticipation.objects.filter(status=ParticipationStatus.REFUNDING)
-        .order_by("order_id")
-        .values_list("order_id", flat=True)
-        .distinct()[:limit]
-    )
-    for order_id in due:
-        try:
-            refund_order_in_full(
-                order_id=order_id, reason=_("The flash sale sold out before the payment arrived: full refund.")
-            )
-        except ApplicationError as error:
-            log.warning("flash sale: refunding the late payment of order %s failed: %s", order_id, error)
-            done["refund_errors"] += 1
-            continue
-        with transaction.atomic():
-            FlashSaleParticipation.objects.filter(order_id=order_id, status=ParticipationStatus.REFUNDING).update(
-                status=ParticipationStatus.REFUNDED
-            )
-        done["refunded"] += 1
-    return done
+@transaction.atomic
+def mark_late_refunded(*, order_id: int) -> int:
+    """order.late_payment_refunded: the payment that came after the window went back; the order's released
+    participations (their stock and quota were given back at the cancellation) end `refunded`. Idempotent."""
+    return FlashSaleParticipation.objects.filter(
+        order_id=order_id, status__in=[ParticipationStatus.RELEASED, ParticipationStatus.REFUNDING]
+    ).update(status=ParticipationStatus.REFUNDED)
 
 
 @transaction.atomic

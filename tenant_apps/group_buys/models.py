@@ -3,6 +3,7 @@ shoppers open and join, and one participation per order.
 
     participation: pending_payment --(order paid)--> paid_waiting --(group full)--> grouped
                    pending_payment --(order cancelled)--> cancelled
+                   cancelled --(paid after the timer, units and group seat still there)--> pending_payment
                    paid_waiting --(group failed at its deadline, or the order refunded)--> refunded
     group:         forming --(last seat paid, or auto-filled at the deadline)--> formed
                    forming --(deadline passed)--> failed

@@ -21,7 +21,7 @@ from tenant_apps.marketing.interface import (
     entries_changed,
     is_live,
 )
-from tenant_apps.orders.interface import refund_order_in_full, release_ship_hold, set_order_group
+from tenant_apps.orders.interface import LateOrder, refund_order_in_full, release_ship_hold, set_order_group
 
 from . import rules
 from .deadlines import note_due
@@ -232,6 +232,24 @@ def take_part(*, order, member_id: int, offer: dict, now: datetime | None = None
     for line in order.lines:
         if not line.is_gift:
             units[line.sku_id] = units.get(line.sku_id, 0) + line.quantity
+    _take_units(activity, member_id, units)
+    return Participation.objects.create(
+        activity=activity,
+        order_id=order.order_id,
+        order_number=order.number,
+        member_id=member_id,
+        requested_group_id=offer.get("group_id"),
+        group_size=offer["group_size"],
+        quantity=sum(units.values()),
+        units={str(sku_id): count for sku_id, count in units.items()},
+        is_leader=offer.get("group_id") is None,
+        config=offer["config"],
+    )
+
+
+def _take_units(activity: GroupBuy, member_id: int, units: dict[int, int]) -> None:
+    """The member's quota (the activity row is locked by the caller) and the activity stock (guarded UPDATEs in
+    SKU order) for `units` ({sku_id: count}); Conflict when either is short."""
     quantity = sum(units.values())
     if activity.per_member_limit:
         used = (
@@ -251,18 +269,6 @@ def take_part(*, order, member_id: int, offer: dict, now: datetime | None = None
         )
         if not taken:
             raise Conflict(_("The group buy has sold out of this item."), sku_id=sku_id)
-    return Participation.objects.create(
-        activity=activity,
-        order_id=order.order_id,
-        order_number=order.number,
-        member_id=member_id,
-        requested_group_id=offer.get("group_id"),
-        group_size=offer["group_size"],
-        quantity=quantity,
-        units={str(sku_id): count for sku_id, count in units.items()},
-        is_leader=offer.get("group_id") is None,
-        config=offer["config"],
-    )
 
 
 def _give_back_stock(participation: Participation) -> None:
@@ -281,6 +287,16 @@ def _seated(group: Group, member_id: int) -> bool:
     ).exists()
 
 
+def _has_seat_for(group: Group, member_id: int, now: datetime) -> bool:
+    """The group (row locked by the caller) still forms, before its deadline, with a free seat, without the member."""
+    return (
+        group.status == GroupStatus.FORMING
+        and group.expires_at > now
+        and group.joined < group.size
+        and not _seated(group, member_id)
+    )
+
+
 @transaction.atomic
 def seat_paid_order(*, order_id: int, now: datetime | None = None) -> Participation | None:
     """order.paid: the payer takes a seat. The group row is locked, so the last seat goes to one payer only;
@@ -297,12 +313,7 @@ def seat_paid_order(*, order_id: int, now: datetime | None = None) -> Participat
             .filter(pk=participation.requested_group_id, activity_id=participation.activity_id)
             .first()
         )
-        if group is not None and (
-            group.status != GroupStatus.FORMING
-            or group.expires_at <= now
-            or group.joined >= group.size
-            or _seated(group, participation.member_id)
-        ):
+        if group is not None and not _has_seat_for(group, participation.member_id, now):
             group = None
     if group is None:
         hours = participation.config.get("hours_to_form") or participation.activity.hours_to_form
@@ -325,6 +336,28 @@ def seat_paid_order(*, order_id: int, now: datetime | None = None) -> Participat
     if group.joined >= group.size:
         _form(group, now)
     return participation
+
+
+def retake_for_late_payment(order: LateOrder, now: datetime | None = None) -> None:
+    """Orders' late-payment hook (orders.interface.register_late_payment_hook), in orders' transaction: the order
+    was paid after its timer cancelled it, which gave its units back. While the activity runs, the units and the
+    member's quota are taken again and the participation awaits its seat once more (order.paid, published when
+    orders keeps the order, seats it: a leader opens a group). A joiner whose group failed, is full or past its
+    deadline (the order's price was that group's), or anything short -> Conflict: orders refunds it in full."""
+    now = now or timezone.now()
+    participation = Participation.objects.select_for_update().filter(order_id=order.order_id).first()
+    if participation is None or participation.status != ParticipationStatus.CANCELLED:
+        raise Conflict(_("This group-buy order cannot be kept."), order_id=order.order_id)
+    if participation.requested_group_id:
+        group = Group.objects.select_for_update().filter(pk=participation.requested_group_id).first()
+        if group is None or not _has_seat_for(group, participation.member_id, now):
+            raise Conflict(_("This group is no longer open."), group_id=participation.requested_group_id)
+    activity = GroupBuy.objects.select_for_update().get(pk=participation.activity_id)
+    if not is_live(activity.status, activity.starts_at, activity.ends_at, now):
+        raise Conflict(_("This group buy is not running."), activity_id=activity.pk)
+    _take_units(activity, participation.member_id, {int(sku): count for sku, count in participation.units.items()})
+    participation.status = ParticipationStatus.PENDING_PAYMENT
+    participation.save(update_fields=["status"])
 
 
 def _form(group: Group, now: datetime) -> None:

@@ -6,3 +6,6 @@ class OrdersConfig(AppConfig):
     name = "tenant_apps.orders"
     label = "orders"
     verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        from . import handlers  # noqa: F401  (the order.paid_late subscriber)

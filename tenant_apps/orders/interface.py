@@ -6,21 +6,23 @@ Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)`).
 from .models import Carrier
 from .selectors import orders_placed_per_day, pending_aftersales_count
 from .services import (
+    LateOrder,
     handle_stripe_event,
-    keep_late_payment,
     order_settings,
     refund_order_in_full,
+    register_late_payment_hook,
     release_ship_hold,
     set_order_group,
 )
 
 __all__ = [
+    "LateOrder",
     "carrier_label",
     "handle_stripe_event",
-    "keep_late_payment",
     "orders_placed_per_day",
     "pending_aftersales_count",
     "refund_order_in_full",
+    "register_late_payment_hook",
     "release_ship_hold",
     "return_window_days",
     "set_order_group",

@@ -5,6 +5,9 @@ index (deadlines.py) and fans out one task per such shop (tenant-schemas-celery 
 schema). Idle shops cost nothing, unlike a per-shop beat over every schema; and unlike per-order countdown
 tasks, nothing sits for 7 days in a broker whose visibility timeout would re-deliver it. A daily sweep over
 all shops rebuilds the index if Redis ever lost it.
+
+The same per-shop pass settles late payments whose order.paid_late handling was lost (services/late.py): a late
+payment indexes its shop for when it becomes the sweep's business.
 """
 
 from celery import shared_task
@@ -14,12 +17,27 @@ from shared_apps.tenancy.interface import Shop
 
 from . import services
 from .deadlines import pop_due_shops
+from .services import late
+from .services.payments import GatewayUnavailable
+
+RETRIES = 8
 
 
 @shared_task(name="orders.run_due_timers")
 def run_due_timers() -> dict:
-    """In the shop's schema: cancel unpaid orders past their deadline, complete shipped ones past theirs."""
-    return services.run_due_timers()
+    """In the shop's schema: cancel unpaid orders past their deadline, complete shipped ones past theirs, and
+    settle late payments left unsettled."""
+    return {**services.run_due_timers(), **services.settle_lost_late_payments()}
+
+
+@shared_task(name="orders.refund_late_payment", bind=True, max_retries=RETRIES)
+def refund_late_payment(self, order_id: int) -> None:
+    """In the shop's schema, queued when order.paid_late decided to refund: send the refund through the gateway,
+    retried with backoff while the gateway refuses (after that the sweep keeps trying)."""
+    try:
+        late.send_late_refund(order_id=order_id)
+    except GatewayUnavailable as error:
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600)) from error
 
 
 def _fan_out(schema_names: list[str]) -> int:

@@ -1,8 +1,8 @@
 """A flash-sale order after its unpaid window, and after a refund (docs/flash_sales.md "Late payments and refunds").
 
-- a card payment landing after the 5-minute window released the order: the flash stock and quota are taken again
-  and the order is kept (cancelled -> paid), or, when they are gone, the order is refunded in full through the
-  gateway (idempotent) and stays cancelled;
+- a card payment landing after the 5-minute window released the order: orders settles it (services/late.py) and
+  the flash sale's hook takes the flash stock and quota again, so the order is kept (cancelled -> paid), or, when
+  they are gone, the order is refunded in full through the gateway (idempotent) and stays cancelled;
 - refunded units of a paid order give back the member's quota, and their flash stock while the session is on.
 """
 
@@ -16,7 +16,7 @@ from tenant_apps.flash_sales import services
 from tenant_apps.flash_sales.models import FlashSaleParticipation
 from tenant_apps.orders.interface import refund_order_in_full
 from tenant_apps.orders.models import Order, Payment, Refund
-from tenant_apps.orders.services import approve_aftersale, run_due_timers
+from tenant_apps.orders.services import approve_aftersale, run_due_timers, settle_late_payment
 from tests.orders.test_stripe import deliver as deliver_webhook
 from tests.orders.test_stripe import pay_stripe, stripe_shop, succeeded_event  # noqa: F401
 
@@ -70,8 +70,8 @@ def test_a_late_payment_with_the_flash_stock_still_there_keeps_the_order(
     assert event_names(shop, order_id).count("order.paid") == 1
     assert in_shop(shop, lambda: Refund.objects.count()) == 0
 
-    # A redelivery of the late-payment event changes nothing.
-    assert in_shop(shop, lambda: services.settle_late_payment(order_id=order_id)) == ""
+    # Settling again (a redelivered event, the sweep) changes nothing.
+    assert in_shop(shop, lambda: settle_late_payment(order_id=order_id)) == ""
     assert remaining(shop, sale_a) == 4 and held(shop, sale_a, buyer_a) == 1
 
 
@@ -90,9 +90,10 @@ def test_a_late_payment_whose_flash_stock_went_to_someone_else_is_refunded_in_fu
 
     order_id = late_paid(shop, stripe_fake, buyer_a, sale, catalog_a.tea, before_payment=someone_else_buys)
 
-    assert part_status(shop, order_id) == "refunding"
+    assert part_status(shop, order_id) == "released"
     assert remaining(shop, sale) == 0 and held(shop, sale, buyer_a) == 0  # nothing taken twice
-    assert in_shop(shop, lambda: services.refund_late_orders()) == {"refunded": 1, "refund_errors": 0}
+    assert in_shop(shop, lambda: settle_late_payment(order_id=order_id)) == "refunded"  # what the queued task sends
+    deliver(shop)
 
     order = in_shop(shop, lambda: Order.objects.get(pk=order_id))
     payment = in_shop(shop, lambda: Payment.objects.get(order_id=order_id))
@@ -104,10 +105,9 @@ def test_a_late_payment_whose_flash_stock_went_to_someone_else_is_refunded_in_fu
     names = event_names(shop, order_id)
     assert "order.late_payment_refunded" in names and "order.refunded" not in names and "order.paid" not in names
 
-    # Idempotent: another run, a direct call and a redelivered event refund nothing more.
-    assert in_shop(shop, lambda: services.refund_late_orders()) == {"refunded": 0, "refund_errors": 0}
+    # Idempotent: settling again and a direct call refund nothing more.
+    assert in_shop(shop, lambda: settle_late_payment(order_id=order_id)) == ""
     in_shop(shop, lambda: refund_order_in_full(order_id=order_id, reason="again"))
-    assert in_shop(shop, lambda: services.settle_late_payment(order_id=order_id)) == ""
     assert in_shop(shop, lambda: Refund.objects.count()) == 1
     assert stripe_fake.refunded[payment.stripe_payment_intent_id] == payment.amount
 
@@ -128,7 +128,7 @@ def test_a_late_payment_is_refunded_when_the_goods_are_gone_even_with_flash_stoc
 
     order_id = late_paid(shop, stripe_fake, buyer_a, sale_a, catalog_a.tea, before_payment=goods_sold_elsewhere)
 
-    assert part_status(shop, order_id) == "refunding"
+    assert part_status(shop, order_id) == "released"
     assert remaining(shop, sale_a) == 5 and held(shop, sale_a, buyer_a) == 0  # the savepoint gave them back
     assert in_shop(shop, lambda: Order.objects.get(pk=order_id).status) == "cancelled"
 
@@ -142,20 +142,25 @@ def test_a_late_payment_for_an_order_the_shopper_cancelled_is_refunded_not_kept(
 ):
     order_id = late_paid(stripe_shop, stripe_fake, buyer_a, sale_a, catalog_a.tea, by_shopper=True)
 
-    assert part_status(stripe_shop, order_id) == "refunding"
+    assert part_status(stripe_shop, order_id) == "released"
     assert remaining(stripe_shop, sale_a) == 5 and held(stripe_shop, sale_a, buyer_a) == 0
-    assert in_shop(stripe_shop, lambda: services.refund_late_orders()) == {"refunded": 1, "refund_errors": 0}
+    assert in_shop(stripe_shop, lambda: settle_late_payment(order_id=order_id)) == "refunded"
+    deliver(stripe_shop)
     assert in_shop(stripe_shop, lambda: Order.objects.get(pk=order_id).status) == "cancelled"
+    assert part_status(stripe_shop, order_id) == "refunded"
 
 
 def test_late_payment_events_without_an_order_or_of_other_orders_change_nothing(shop_a, catalog_a, buyer_a, sale_a):
     from tenant_apps.events.interface import Event
-    from tenant_apps.flash_sales.handlers import on_paid_late, on_refunded
+    from tenant_apps.flash_sales.handlers import on_late_payment_refunded, on_refunded
+    from tenant_apps.orders.handlers import on_paid_late
 
     event = Event(id=None, name="order.paid_late", payload={}, created=timezone.now())
     in_shop(shop_a, lambda: on_paid_late(event))
+    in_shop(shop_a, lambda: on_late_payment_refunded(event))
     in_shop(shop_a, lambda: on_refunded(event))
-    assert in_shop(shop_a, lambda: services.settle_late_payment(order_id=424242)) == ""
+    assert in_shop(shop_a, lambda: settle_late_payment(order_id=424242)) == ""
+    assert in_shop(shop_a, lambda: services.mark_late_refunded(order_id=424242)) == 0
     assert in_shop(shop_a, lambda: services.return_refunded_units(order_id=424242, refunded_lines=[{}])) == 0
     assert remaining(shop_a, sale_a) == 5
 

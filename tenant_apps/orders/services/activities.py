@@ -69,30 +69,34 @@ def refund_order_in_full(*, order_id: int, reason: str, shop=None) -> Order:
     in full the same way, without putting stock back (the cancellation did) and the order stays cancelled.
     """
     shop = shop or current_shop()
-    reason = (reason or "").strip()[:REASON_CHARS]
     with transaction.atomic():
-        order = locked_order(order_id)
-        if order.status == OrderStatus.CLOSED:
-            return order
-        late = order.status == OrderStatus.CANCELLED and _late_payment(order)
-        if order.status == OrderStatus.PENDING_PAYMENT or (order.status == OrderStatus.CANCELLED and not late):
-            raise Conflict(_("Only a paid order can be refunded."), status=order.status)
-        if order.shipments.exists():
-            raise Conflict(_("This order has been shipped: it cannot be refunded in full here."), status=order.status)
-        now = timezone.now()
-        for pending in AfterSale.objects.select_for_update().filter(order=order, status=AfterSaleStatus.REQUESTED):
-            pending.status = AfterSaleStatus.REJECTED
-            pending.reject_reason = reason
-            pending.decided_at = now
-            pending.save(update_fields=["status", "reject_reason", "decided_at"])
-            _publish_decision(order, pending, "rejected")
-        _refund_unclaimed(order, reason, now, put_back=not late)
-        pending_refunds = list(
-            Refund.objects.filter(payment__order=order, status=RefundStatus.PENDING).values_list("pk", flat=True)
-        )
+        pending_refunds = open_full_refund(locked_order(order_id), reason=reason)
     for refund_id in pending_refunds:
         _send_refund(refund_id, shop=shop)
     return Order.objects.get(pk=order_id)
+
+
+def open_full_refund(order: Order, *, reason: str) -> list[int]:
+    """The part of `refund_order_in_full` that runs in the caller's transaction (the order row locked): the
+    system after-sale and its refund rows; returns the ids of the refunds still to send through the gateway (a
+    closed order: none). Sending them later (refund_order_in_full again) refunds nothing twice."""
+    reason = (reason or "").strip()[:REASON_CHARS]
+    if order.status == OrderStatus.CLOSED:
+        return []
+    late = order.status == OrderStatus.CANCELLED and _late_payment(order)
+    if order.status == OrderStatus.PENDING_PAYMENT or (order.status == OrderStatus.CANCELLED and not late):
+        raise Conflict(_("Only a paid order can be refunded."), status=order.status)
+    if order.shipments.exists():
+        raise Conflict(_("This order has been shipped: it cannot be refunded in full here."), status=order.status)
+    now = timezone.now()
+    for pending in AfterSale.objects.select_for_update().filter(order=order, status=AfterSaleStatus.REQUESTED):
+        pending.status = AfterSaleStatus.REJECTED
+        pending.reject_reason = reason
+        pending.decided_at = now
+        pending.save(update_fields=["status", "reject_reason", "decided_at"])
+        _publish_decision(order, pending, "rejected")
+    _refund_unclaimed(order, reason, now, put_back=not late)
+    return list(Refund.objects.filter(payment__order=order, status=RefundStatus.PENDING).values_list("pk", flat=True))
 
 
 def _late_payment(order: Order) -> bool:

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 
 import stripe
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,17 +157,22 @@ def _intent_succeeded(intent: dict) -> str:
     late = first and order.status == OrderStatus.CANCELLED
     payment.save(update_fields=fields)
     log.error("stripe: payment %s succeeded for order %s in state %s", payment.pk, order.number, order.status)
-    if late:  # the app that priced the order may keep it or refund it (a flash sale does; others stay flagged)
+    if late:  # kept or refunded in full by orders' own subscriber (services/late.py), or by its sweep
         events.publish_order_event(events.PAID_LATE, order, gateway=payment.method, payment_id=payment.pk)
+        from .late import note_late_payment  # late imports this module
+
+        received_at, schema_name = payment.succeeded_at, connection.schema_name
+        transaction.on_commit(lambda: note_late_payment(received_at, schema_name), robust=True)
     return "needs_refund"
 
 
 @transaction.atomic
 def keep_late_payment(*, order_id: int) -> Order:
-    """Keep an order whose payment arrived after its unpaid timer cancelled it (the caller, e.g. a flash sale,
-    took its activity stock again in this transaction): its units are reserved again (InsufficientStock, a
-    Conflict, when the goods are gone: nothing changes), cancelled -> paid, the payment no longer awaits a refund,
-    and `order.paid` is published. Idempotent (a kept order is returned as it is); Conflict for any other order."""
+    """Keep an order whose payment arrived after its unpaid timer cancelled it (the caller, services/late.py, had
+    the activity that priced it take its share again in this transaction): its units are reserved again
+    (InsufficientStock, a Conflict, when the goods are gone: nothing changes), cancelled -> paid, the payment no
+    longer awaits a refund, and `order.paid` is published. Idempotent (a kept order is returned as it is);
+    Conflict for any other order."""
     order = locked_order(order_id)
     payment = Payment.objects.select_for_update().filter(order=order, status=PaymentStatus.SUCCEEDED).first()
     if order.status == OrderStatus.PAID and payment is not None and not payment.needs_refund:
