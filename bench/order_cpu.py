@@ -79,6 +79,23 @@ def main() -> int:
             statuses[started[0][:3]] = statuses.get(started[0][:3], 0) + 1
 
     place(20)  # warm: connection, routing cache, snapshots, imports
+    if os.environ.get("BENCH_GC_FREEZE"):
+        import gc
+
+        gc.freeze()
+    gc_ms = [0.0]
+    if os.environ.get("BENCH_GC_TIME"):
+        import gc
+
+        gc_started = [0.0]
+
+        def gc_timer(phase, info):
+            if phase == "start":
+                gc_started[0] = time.process_time()
+            else:
+                gc_ms[0] += (time.process_time() - gc_started[0]) * 1000
+
+        gc.callbacks.append(gc_timer)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (backend,) = cursor.fetchone()
@@ -130,6 +147,7 @@ def main() -> int:
                 "db_cpu_ms_per_order": {"min": round(db[0], 2), "median": round(db[len(db) // 2], 2)},
                 "wall_ms_per_order": round(min(r[2] for r in results), 2),
                 "load_average": os.getloadavg()[0],
+                "gc_ms_total": round(gc_ms[0], 1),
             }
         )
     )

@@ -17,7 +17,7 @@ return a plain queryset of its model: no select_related, only(), values() or ann
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, CharField, ForeignKey, IntegerField, Model, QuerySet, TextField
 
 # Distinctive integers standing for the parameters while compiling (within bigint, never a real id).
 _MARK_BASE = 7_264_019_305_118_000
@@ -82,6 +82,9 @@ class CompiledInsert:
         meta = model._meta
         self._model = model
         self._fields = [field for field in meta.local_concrete_fields if field is not meta.pk]
+        # Fields whose value the ORM sends unchanged when it is already an int, str, bool or None (no pre_save
+        # hook, no adaptation): such values skip pre_save/get_db_prep_save, which cost ~10 µs per field.
+        self._plain = [_sends_plain_values(field) for field in self._fields]
         self._returning = [meta.pk, *(meta.get_field(name) for name in returning)]
         expressions = expressions or {}
         self._row = "(" + ", ".join(expressions.get(field.name, "%s") for field in self._fields) + ")"
@@ -97,7 +100,11 @@ class CompiledInsert:
         connection = connections[using]
         params = []
         for obj in objs:
-            for field in self._fields:
+            values = obj.__dict__
+            for field, plain in zip(self._fields, self._plain, strict=True):
+                if plain and type(value := values.get(field.attname)) in _PLAIN_TYPES:
+                    params.append(value)
+                    continue
                 value = field.pre_save(obj, True)
                 if hasattr(value, "resolve_expression"):  # a db_default or an expression: leave it to the ORM
                     raise ValueError(f"{field.name}: CompiledInsert takes plain values only")
@@ -113,3 +120,16 @@ class CompiledInsert:
                 setattr(obj, field.attname, value)
             obj._state.adding, obj._state.db = False, using
         return objs
+
+
+_PLAIN_TYPES = (int, str, bool, type(None))
+
+
+def _sends_plain_values(field) -> bool:
+    if isinstance(field, ForeignKey):
+        field = field.target_field
+    return (
+        type(field).pre_save is IntegerField.pre_save  # Field.pre_save: the attribute as it is
+        and isinstance(field, (IntegerField, CharField, TextField, BooleanField))
+        and not field.has_db_default()
+    )

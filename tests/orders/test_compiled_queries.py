@@ -70,6 +70,20 @@ def test_a_compiled_insert_writes_what_the_orm_would(shop_a, catalog_a, buyer_a)
             assert stored[line.pk].allocations == [{"kind": "test"}]
 
 
+def test_the_plain_value_shortcut_sends_exactly_what_the_orm_prepares(shop_a, catalog_a, buyer_a):
+    order_id = place(buyer_a, (catalog_a.tea.pk, 1)).json()["id"]
+    with tenant_context(shop_a):
+        order = Order.objects.get(pk=order_id)
+        line = OrderLine.objects.filter(order=order).first()
+        for instance in (order, line):
+            insert = CompiledInsert(type(instance))
+            assert any(insert._plain) and not all(insert._plain)  # integers, texts, flags; not dates or JSON
+            for field, plain in zip(insert._fields, insert._plain, strict=True):
+                value = getattr(instance, field.attname)
+                if plain and type(value) in (int, str, bool, type(None)):
+                    assert field.get_db_prep_save(field.pre_save(instance, True), connection) == value, field.name
+
+
 def test_order_numbers_past_six_digits_keep_every_digit(shop_a, catalog_a, buyer_a):
     def jump(value):
         with tenant_context(shop_a), connection.cursor() as cursor:
