@@ -79,6 +79,8 @@ def test_recommendation_cards_built_in_the_browser_show_the_member_price(live_se
     for slot in page.locator(f"{cards} [data-member-price]").all():
         assert slot.inner_text().split() == ["会员价", "¥37.05"]
     assert page.locator(f"{cards} .price").all_inner_texts() == ["¥39.00", "¥39.00"]
+    images = page.locator(f"{cards} img").evaluate_all("imgs => imgs.map(img => img.getAttribute('src'))")
+    assert len(images) == 2 and all(images)  # the product's image, or the theme's placeholder when it has none
     recommended = page.locator(f"{cards} [data-member-price]").first.evaluate("el => el.outerHTML")
     page.screenshot(path=str(ARTIFACTS / "member-price-recommendations.png"), full_page=True)
 

@@ -2,12 +2,12 @@
 // shown, so the page itself costs nothing more. A section stays hidden when the shop has nothing to suggest.
 (function () {
   "use strict";
-  function card(p) {
+  function card(p, placeholder) {
     var a = document.createElement("a");
     a.className = "card"; a.href = "/p/" + p.id; a.setAttribute("data-product-id", p.id);
     var thumb = document.createElement("div"); thumb.className = "thumb";
     var img = document.createElement("img"); img.loading = "lazy"; img.alt = p.title;
-    img.src = p.image_url || (document.body.getAttribute("data-placeholder") || "");
+    img.src = p.image_url || placeholder;
     thumb.appendChild(img);
     var body = document.createElement("div"); body.className = "card-body";
     var h = document.createElement("h3"); h.className = "card-title"; h.textContent = p.title;
@@ -28,7 +28,8 @@
       .then(function (body) {
         if (!body.results || !body.results.length) return;
         var grid = section.querySelector(".grid");
-        body.results.forEach(function (p) { grid.appendChild(card(p)); });
+        var placeholder = section.getAttribute("data-placeholder") || "";
+        body.results.forEach(function (p) { grid.appendChild(card(p, placeholder)); });
         section.hidden = false;
         if (window.MMMemberPrices) window.MMMemberPrices.fill(grid);
       })
