@@ -4,12 +4,14 @@ and rule-based tags, saved segments, the coupon hook; bad input 400, foreign sho
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.services import issue_token
 from shared_apps.tenancy.models import MembershipRole
 from tenant_apps.analytics import services
+from tenant_apps.analytics.models import MemberTag
 from tenant_apps.coupons.models import MemberCoupon
 from tenant_apps.coupons.services import create_coupon
 from tenant_apps.members.models import Member
@@ -132,6 +134,10 @@ def test_duplicate_names_and_foreign_ids(shop_a, shop_b, manager_a, people):
     post(manager_a, "tags", {"name": "VIP"})
     assert post(manager_a, "tags", {"name": "VIP"}).status_code == 400
     with tenant_context(shop_b):
+        # Ids far from shop A's: sequences do not roll back between tests, so small ids could be A's own rows.
+        with connection.cursor() as cursor:
+            for table in (MemberTag._meta.db_table, Member._meta.db_table):
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 10000000)", [table])
         foreign_tag = services.create_tag(name="B's tag")
         foreign_member = Member.objects.create(phone="13911111111", password="!")
     mine = post(manager_a, "tags", {"name": "mine"}).json()
