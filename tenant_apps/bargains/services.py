@@ -258,6 +258,13 @@ def take_order(*, order, member_id: int, offer: dict, now: datetime | None = Non
             session_id=session.pk,
             current_price_amount=session.current_price_amount,
         )
+    _take_unit_for(session, order)
+    return session
+
+
+def _take_unit_for(session: BargainSession, order) -> None:
+    """One unit of activity stock for the session's order (a guarded UPDATE: Conflict when sold out), and the
+    session marked ordered by it. `order` has order_id and number (a PlacedOrder or a LateOrder)."""
     taken = Bargain.objects.filter(pk=session.activity_id, sold__lt=F("stock")).update(sold=F("sold") + 1)
     if not taken:
         raise Conflict(_("This bargain is sold out."), session_id=session.pk)
@@ -265,7 +272,6 @@ def take_order(*, order, member_id: int, offer: dict, now: datetime | None = Non
     session.order_id = order.order_id
     session.order_number = order.number
     session.save(update_fields=["status", "order_id", "order_number"])
-    return session
 
 
 @transaction.atomic
@@ -304,13 +310,7 @@ def retake_for_late_payment(order: LateOrder) -> None:
         raise Conflict(_("This bargain is not running."), session_id=session.pk)
     if [price for _sku, _quantity, price in order.lines] != [session.current_price_amount]:
         raise Conflict(_("The bargain's price changed since this order."), session_id=session.pk)
-    taken = Bargain.objects.filter(pk=session.activity_id, sold__lt=F("stock")).update(sold=F("sold") + 1)
-    if not taken:
-        raise Conflict(_("This bargain is sold out."), session_id=session.pk)
-    session.status = SessionStatus.ORDERED
-    session.order_id = order.order_id
-    session.order_number = order.number
-    session.save(update_fields=["status", "order_id", "order_number"])
+    _take_unit_for(session, order)
 
 
 # --- the clock (registered with marketing: its beat pass runs this in each shop's schema) ----------------------
