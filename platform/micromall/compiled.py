@@ -17,7 +17,7 @@ return a plain queryset of its model: no select_related, only(), values() or ann
 from collections.abc import Callable
 
 from django.db import connections
-from django.db.models import BooleanField, CharField, ForeignKey, IntegerField, Model, QuerySet, TextField
+from django.db.models import BooleanField, CharField, Field, ForeignKey, IntegerField, Model, QuerySet, TextField
 
 # Distinctive integers standing for the parameters while compiling (within bigint, never a real id).
 _MARK_BASE = 7_264_019_305_118_000
@@ -129,7 +129,7 @@ def _sends_plain_values(field) -> bool:
     if isinstance(field, ForeignKey):
         field = field.target_field
     return (
-        type(field).pre_save is IntegerField.pre_save  # Field.pre_save: the attribute as it is
+        type(field).pre_save is Field.pre_save  # the attribute as it is (no auto_now or similar)
         and isinstance(field, (IntegerField, CharField, TextField, BooleanField))
         and not field.has_db_default()
     )

@@ -48,8 +48,8 @@ class ShopSnapshot:
         self.name, self.build, self.seconds = name, build, seconds
         _ALL[name] = self
 
-    def key(self) -> str:
-        return f"{self.name}:snapshot:{connection.schema_name}"
+    def key(self, schema: str | None = None) -> str:
+        return f"{self.name}:snapshot:{schema or connection.schema_name}"
 
     def changed_key(self) -> str:
         return f"{self.name}:changed:{connection.schema_name}"
@@ -100,7 +100,8 @@ def _changed_by_open_transaction(key: str) -> bool:
 
 def _prefetch(memo: dict, key: str) -> None:
     """Read every snapshot of the current shop not yet in this request's memo, `key`'s included, in one MGET."""
-    keys = {snapshot.key() for snapshot in _ALL.values()} - memo.keys()
+    schema = connection.schema_name
+    keys = {snapshot.key(schema) for snapshot in _ALL.values()} - memo.keys()
     keys.add(key)
     found = cache.get_many(keys)
     for each in keys:

@@ -2,6 +2,7 @@
 
 from importlib import import_module
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -40,7 +41,8 @@ def flat(*modules: str) -> list:
     patterns = []
     for module in modules:
         loaded = import_module(module)
-        assert not hasattr(loaded, "app_name"), f"{module} is namespaced: include() it on its own"
+        if hasattr(loaded, "app_name"):
+            raise ImproperlyConfigured(f"{module} is namespaced: include() it on its own")
         patterns += loaded.urlpatterns
     return patterns
 
