@@ -126,6 +126,9 @@ TENANT_MODEL = "tenancy.Shop"
 TENANT_DOMAIN_MODEL = "tenancy.Domain"
 # Issue `SET search_path` only when the schema changes, not on every cursor.
 TENANT_LIMIT_SET_CALLS = True
+# django-tenants' backend extends ours: Django's with a health check that skips the round trip on a quiet
+# connection (micromall/db/postgresql/base.py).
+ORIGINAL_BACKEND = "micromall.db.postgresql"
 # Seconds a web process trusts its in-memory host -> shop entry before re-reading the shared cache.
 SHOP_HOST_LOCAL_TTL = float(os.environ.get("SHOP_HOST_LOCAL_TTL", "2"))
 SHOP_HOST_CACHE_TTL = env_int("SHOP_HOST_CACHE_TTL", 300)
