@@ -16,6 +16,7 @@ from ..models import (
     Carrier,
     Order,
     OrderLine,
+    OrderStatus,
     Payment,
     PaymentMethod,
     Refund,
@@ -356,8 +357,15 @@ class ManageOrderDetailSerializer(ManageOrderSerializer):
 # answer with these functions and the serializers above document the shape (a test keeps the two identical).
 
 
+# One field for every value (it keeps no state between calls): DRF's format and time zone, without building a
+# field per timestamp. Labels from the choices once (Django's get_FOO_display re-hashes every choice per call).
+_DATETIME = serializers.DateTimeField()
+_STATUS_LABELS = dict(OrderStatus.choices)
+_CARRIER_LABELS = dict(Carrier.choices)
+
+
 def _iso(value) -> str | None:
-    return serializers.DateTimeField().to_representation(value) if value else None
+    return _DATETIME.to_representation(value) if value else None
 
 
 def line_data(line: OrderLine) -> dict:
@@ -383,7 +391,7 @@ def shipment_data(shipment: Shipment) -> dict:
     return {
         "id": shipment.pk,
         "carrier": shipment.carrier,
-        "carrier_label": str(shipment.get_carrier_display()),
+        "carrier_label": str(_CARRIER_LABELS.get(shipment.carrier, shipment.carrier)),
         "tracking_number": shipment.tracking_number,
         "lines": [{"order_line_id": x.order_line_id, "quantity": x.quantity} for x in shipment.lines.all()],
         "created": _iso(shipment.created),
@@ -395,7 +403,7 @@ def order_data(order: Order) -> dict:
         "id": order.pk,
         "number": order.number,
         "status": order.status,
-        "status_label": str(order.get_status_display()),
+        "status_label": str(_STATUS_LABELS.get(order.status, order.status)),
         "lines": [line_data(line) for line in order.lines.all()],
         "subtotal_amount": order.subtotal_amount,
         "discount_amount": order.discount_amount,
