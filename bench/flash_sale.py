@@ -10,7 +10,7 @@ DEBUG off, on a database of its own (BENCH_DATABASE_NAME, default mm_bench_flash
 one active product with one SKU, `--buyers` members with a token and an address each.
 
 race       each round: stock set to `--units`, every buyer sends ONE `POST /api/v1/store/orders` (1 unit) at
-           the same moment (asyncio, one connection each); then the database is checked: orders, units sold,
+           the same moment (bench/loadgen.py, one connection each); then the database is checked: orders, units sold,
            stock, ledger. Oversold units = units in orders beyond the stock there was (must be 0). orders/s =
            units sold / the time until the last order was confirmed (its 201 received); requests/s = buyers /
            the time until every buyer, refused ones included, had an answer.
@@ -25,7 +25,6 @@ Any 5xx fails the run. Results are printed as a Markdown table (docs/benchmarks.
 """
 
 import argparse
-import asyncio
 import datetime
 import json
 import os
@@ -38,6 +37,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).res
 os.environ.setdefault("BENCH_DATABASE_NAME", "mm_bench_flash")
 SETTINGS = "bench.storefront_settings"
 
+from bench import loadgen  # noqa: E402
 from bench._common import ROOT, Gunicorn, django_env, ensure_database, machine, setup_django  # noqa: E402
 
 SCHEMA, SUBDOMAIN = "flash_shop", "flash"
@@ -204,64 +204,40 @@ def flash_body(sku_id: int, address_id: int, sale_id: int) -> bytes:
     ).encode()
 
 
-async def flash_race(port: int, host: str, sku_id: int, sale_id: int, buyers: list[tuple[str, int]]):
+def order_request(host: str, token: str, body: bytes) -> bytes:
+    return loadgen.post(host, "/api/v1/store/orders", body, {"Authorization": f"Bearer {token}"})
+
+
+def flash_race(port: int, host: str, sku_id: int, sale_id: int, buyers: list[tuple[str, int]]):
     started = time.perf_counter()
-    results = await asyncio.gather(
-        *(
-            place_order(port, host, token, flash_body(sku_id, address, sale_id))
+    answers = loadgen.burst(
+        port,
+        [
+            order_request(host, token, flash_body(sku_id, address, sale_id))
             for token, address in buyers
             for _attempt in range(2)
-        )
+        ],
     )
-    return results, time.perf_counter() - started
-
-
-async def place_order(port: int, host: str, token: str, body: bytes) -> tuple[int, float]:
-    started = time.perf_counter()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(
-        (
-            f"POST /api/v1/store/orders HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-        ).encode()
-        + body
-    )
-    await writer.drain()
-    response = await reader.read()
-    writer.close()
-    return int(response[9:12]), time.perf_counter() - started
+    return [(answer.status, answer.seconds) for answer in answers], time.perf_counter() - started
 
 
 def order_body(sku_id: int, address_id: int) -> bytes:
     return json.dumps({"items": [{"sku_id": sku_id, "quantity": 1}], "address_id": address_id}).encode()
 
 
-async def race(port: int, host: str, sku_id: int, buyers: list[tuple[str, int]]) -> tuple[list, float, float]:
+def race(port: int, host: str, sku_id: int, buyers: list[tuple[str, int]]) -> tuple[list, float, float]:
     """All buyers at once; returns [(status, latency)], the time until every buyer had an answer, and the time
     until the last order was confirmed (its 201 received): the units sold in that time are the orders/s."""
-    started = time.perf_counter()
-
-    async def timed(token: str, address: int) -> tuple[int, float, float]:
-        code, seconds = await place_order(port, host, token, order_body(sku_id, address))
-        return code, seconds, time.perf_counter() - started
-
-    answers = await asyncio.gather(*(timed(token, address) for token, address in buyers))
-    sold_out = max((at for code, _seconds, at in answers if code == 201), default=float("nan"))
-    return [(code, seconds) for code, seconds, _at in answers], time.perf_counter() - started, sold_out
+    requests = [order_request(host, token, order_body(sku_id, address)) for token, address in buyers]
+    answers = loadgen.burst(port, requests)
+    sold_out = max((answer.at for answer in answers if answer.status == 201), default=float("nan"))
+    return [(answer.status, answer.seconds) for answer in answers], max(answer.at for answer in answers), sold_out
 
 
-async def sustained(port: int, host: str, sku_id: int, buyers: list[tuple[str, int]], seconds: float):
-    deadline = time.perf_counter() + seconds
-    results: list[tuple[int, float]] = []
-
-    async def buyer(token: str, address: int) -> None:
-        body = order_body(sku_id, address)
-        while time.perf_counter() < deadline:
-            results.append(await place_order(port, host, token, body))
-
-    started = time.perf_counter()
-    await asyncio.gather(*(buyer(token, address) for token, address in buyers))
-    return results, time.perf_counter() - started
+def sustained(port: int, host: str, sku_id: int, buyers: list[tuple[str, int]], seconds: float):
+    requests = [order_request(host, token, order_body(sku_id, address)) for token, address in buyers]
+    answers, wall = loadgen.closed_loop(port, requests, seconds)
+    return [(answer.status, answer.seconds) for answer in answers], wall
 
 
 def web_cpu_seconds(master_pid: int) -> float:
@@ -328,10 +304,10 @@ def main() -> int:
     with Gunicorn(env, args.port, log) as server:
         server.wait_ready(host)
         reset_sale(sku_id, 10**6)  # warm every worker's connection, routing and code paths
-        asyncio.run(race(args.port, host, sku_id, buyers[: args.workers * 4]))  # warm-up
+        race(args.port, host, sku_id, buyers[: args.workers * 4])  # warm-up
         for _ in range(args.rounds):
             restock(sku_id, args.units)
-            results, wall, sold_out = asyncio.run(race(args.port, host, sku_id, buyers))
+            results, wall, sold_out = race(args.port, host, sku_id, buyers)
             outcome = sale_outcome(sku_id)
             codes = [code for code, _ in results]
             rounds.append(
@@ -353,7 +329,7 @@ def main() -> int:
             restock(sku_id, 10**6)
             cpu_before, db_before = web_cpu_seconds(server.proc.pid), db_cpu_seconds()
             client_before = time.process_time()
-            results, wall = asyncio.run(sustained(args.port, host, sku_id, buyers, args.seconds))
+            results, wall = sustained(args.port, host, sku_id, buyers, args.seconds)
             client_used = time.process_time() - client_before
             cpu_used, db_used = web_cpu_seconds(server.proc.pid) - cpu_before, db_cpu_seconds() - db_before
             outcome = sale_outcome(sku_id)
@@ -371,7 +347,7 @@ def main() -> int:
         flash_rounds = []
         for _ in range(args.flash_rounds):
             sale_id = reset_flash_sale(sku_id, args.flash_units, per_member=1)
-            results, wall = asyncio.run(flash_race(args.port, host, sku_id, sale_id, flash_buyers))
+            results, wall = flash_race(args.port, host, sku_id, sale_id, flash_buyers)
             outcome = flash_outcome(sku_id)
             codes = [code for code, _ in results]
             flash_rounds.append(
