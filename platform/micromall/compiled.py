@@ -86,13 +86,14 @@ class CompiledInsert:
         # hook, no adaptation): such values skip pre_save/get_db_prep_save, which cost ~10 µs per field.
         self._plain = [_sends_plain_values(field) for field in self._fields]
         self._returning = [meta.pk, *(meta.get_field(name) for name in returning)]
-        expressions = expressions or {}
+        expressions = self._expressions = expressions or {}
         self._row = "(" + ", ".join(expressions.get(field.name, "%s") for field in self._fields) + ")"
-        self._head = "INSERT INTO {} ({}) VALUES ".format(
-            meta.db_table, ", ".join(f'"{field.column}"' for field in self._fields)
-        )
+        columns = ", ".join(f'"{field.column}"' for field in self._fields)
+        self._into = f"INSERT INTO {meta.db_table} ({columns})"
+        self._head = self._into + " VALUES "
         self._tail = " RETURNING " + ", ".join(f'"{field.column}"' for field in self._returning)
         self._sql: dict[int, str] = {}
+        self._select_sql: dict[tuple, str] = {}
 
     def insert(self, objs: list[Model], using: str = "default") -> list[Model]:
         if not objs:
@@ -100,15 +101,7 @@ class CompiledInsert:
         connection = connections[using]
         params = []
         for obj in objs:
-            values = obj.__dict__
-            for field, plain in zip(self._fields, self._plain, strict=True):
-                if plain and type(value := values.get(field.attname)) in _PLAIN_TYPES:
-                    params.append(value)
-                    continue
-                value = field.pre_save(obj, True)
-                if hasattr(value, "resolve_expression"):  # a db_default or an expression: leave it to the ORM
-                    raise ValueError(f"{field.name}: CompiledInsert takes plain values only")
-                params.append(field.get_db_prep_save(value, connection))
+            params += self.params(obj, connection)
         sql = self._sql.get(len(objs))
         if sql is None:
             sql = self._sql[len(objs)] = self._head + ", ".join([self._row] * len(objs)) + self._tail
@@ -116,10 +109,49 @@ class CompiledInsert:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         for obj, row in zip(objs, rows, strict=True):
-            for field, value in zip(self._returning, row, strict=True):
-                setattr(obj, field.attname, value)
-            obj._state.adding, obj._state.db = False, using
+            self.returned(obj, row, using)
         return objs
+
+    def params(self, obj: Model, connection, skip: frozenset = frozenset()) -> list:
+        """The values bound for one instance, as the ORM prepares them (fields named in `skip` left out)."""
+        params = []
+        values = obj.__dict__
+        for field, plain in zip(self._fields, self._plain, strict=True):
+            if field.name in skip:
+                continue
+            if plain and type(value := values.get(field.attname)) in _PLAIN_TYPES:
+                params.append(value)
+                continue
+            value = field.pre_save(obj, True)
+            if hasattr(value, "resolve_expression"):  # a db_default or an expression: leave it to the ORM
+                raise ValueError(f"{field.name}: CompiledInsert takes plain values only")
+            params.append(field.get_db_prep_save(value, connection))
+        return params
+
+    def insert_select(self, source: str, columns: dict[str, str], connection) -> str:
+        """`INSERT ... SELECT <one row> FROM source RETURNING ...`, to run inside a larger statement (a CTE): the
+        row is written only when `source` yields it. Fields named in `columns` take that SQL expression (no
+        parameter; see params(skip=...)); the others their bound value, cast to the column's type (a SELECT list,
+        unlike VALUES, does not take it from the column; text rather than varchar(n), which would cut silently)."""
+        key = (source, tuple(columns.items()), connection.alias)
+        sql = self._select_sql.get(key)
+        if sql is None:
+            row = ", ".join(columns.get(field.name) or self._cast(field, connection) for field in self._fields)
+            sql = self._select_sql[key] = f"{self._into} SELECT {row} FROM {source}{self._tail}"
+        return sql
+
+    def _cast(self, field, connection) -> str:
+        placeholder = self._expressions.get(field.name)
+        if placeholder:
+            return placeholder
+        db_type = field.db_type(connection)
+        return "%s::" + ("text" if db_type.startswith("varchar") else db_type)
+
+    def returned(self, obj: Model, row, using: str = "default") -> None:
+        """Put the RETURNING values (the primary key first, then `returning`) on the instance, now saved."""
+        for field, value in zip(self._returning, row, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding, obj._state.db = False, using
 
 
 _PLAIN_TYPES = (int, str, bool, type(None))

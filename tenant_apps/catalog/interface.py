@@ -25,7 +25,16 @@ from .selectors import (
     with_price_range,
 )
 from .services.images import inspect_image
-from .services.inventory import InsufficientStock, release_stock, reserve_stock, return_stock
+from .services.inventory import (
+    InsufficientStock,
+    StockTake,
+    release_stock,
+    reserve_stock,
+    return_stock,
+    stock_short,
+    stock_taken,
+    take_stock_in_statement,
+)
 from .services.seeding import load_catalog
 
 __all__ = [
@@ -35,6 +44,7 @@ __all__ = [
     "InsufficientStock",
     "ProductFilter",
     "SkuForSale",
+    "StockTake",
     "brand_exists",
     "catalog_version",
     "category_ids_for",
@@ -56,5 +66,8 @@ __all__ = [
     "skus_for_order",
     "skus_for_sale",
     "stock_alerts",
+    "stock_short",
+    "stock_taken",
+    "take_stock_in_statement",
     "with_price_range",
 ]

@@ -70,6 +70,35 @@ def test_a_compiled_insert_writes_what_the_orm_would(shop_a, catalog_a, buyer_a)
             assert stored[line.pk].allocations == [{"kind": "test"}]
 
 
+def test_an_insert_select_writes_typed_values_and_refuses_an_overlong_text(shop_a, catalog_a, buyer_a):
+    """The SELECT form casts each value to its column's type (JSON, dates), but never to varchar(n), which would
+    cut an over-long text silently: the column refuses it as an INSERT ... VALUES would."""
+    from django.db import DataError, transaction
+
+    order_id = place(buyer_a, (catalog_a.tea.pk, 1)).json()["id"]
+    insert = CompiledInsert(OrderLine)
+    with tenant_context(shop_a):
+
+        def copy(title: str) -> OrderLine:
+            line = OrderLine(order_id=order_id, sku_id=catalog_a.tea.pk, product_id=catalog_a.tea.product_id,
+                             title=title, specs={"规格": "250g"}, quantity=2, unit_price_amount=100,
+                             subtotal_amount=200, total_amount=200, allocations=[{"kind": "test"}])  # fmt: skip
+            sql = insert.insert_select("(SELECT 1) AS one", {}, connection)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, insert.params(line, connection))
+                insert.returned(line, cursor.fetchone())
+            return line
+
+        line = copy("副本")
+        stored = OrderLine.objects.get(pk=line.pk)
+        assert (stored.title, stored.specs, stored.allocations, stored.quantity) == (
+            "副本", {"规格": "250g"}, [{"kind": "test"}], 2,
+        )  # fmt: skip
+        too_long = "长" * (OrderLine._meta.get_field("title").max_length + 1)
+        with pytest.raises(DataError), transaction.atomic():
+            copy(too_long)
+
+
 def test_the_plain_value_shortcut_sends_exactly_what_the_orm_prepares(shop_a, catalog_a, buyer_a):
     order_id = place(buyer_a, (catalog_a.tea.pk, 1)).json()["id"]
     with tenant_context(shop_a):

@@ -201,6 +201,76 @@ def test_placing_an_order_has_a_fixed_query_budget(shop_a, catalog_a, buyer_a, d
     assert sum(1 for sql in statements if "orders_orderline" in sql) == 1
 
 
+def test_an_order_of_one_sku_is_written_in_one_statement(shop_a, catalog_a, buyer_a, django_assert_num_queries):
+    place(buyer_a, (catalog_a.tea.pk, 1))  # warm the shop routing and the SKU snapshots
+
+    # token, address, catalog version with the SKU's live fields, then ONE statement writing the order, its line,
+    # the stock and the ledger row (no transaction of its own, no SAVEPOINT: outside a test it is autocommit).
+    with django_assert_num_queries(4) as queries:
+        response = place(buyer_a, (catalog_a.tea.pk, 2), note="一次写完")
+
+    assert response.status_code == 201, response.json()
+    write = queries.captured_queries[-1]["sql"]
+    assert all(
+        table in write for table in ("catalog_sku", "orders_order", "orders_orderline", "catalog_stockadjustment")
+    )
+    body = response.json()
+    assert [(line["sku_id"], line["quantity"], line["total_amount"]) for line in body["lines"]] == [
+        (catalog_a.tea.pk, 2, 25800)
+    ]
+    assert stock_of(shop_a, catalog_a.tea) == 7
+
+    def stored():
+        order = Order.objects.get(pk=body["id"])
+        line = OrderLine.objects.get(order=order)
+        entry = StockAdjustment.objects.filter(reason="order").latest("pk")
+        return (order.number, order.note, order.total_amount, line.pk, line.sku_id, line.quantity), (
+            entry.sku_id, entry.delta, entry.stock_after, entry.note,
+        )  # fmt: skip
+
+    order_row, entry = in_shop(shop_a, stored)
+    assert order_row == (body["number"], "一次写完", 25800, body["lines"][0]["id"], catalog_a.tea.pk, 2)
+    assert entry == (catalog_a.tea.pk, -2, 7, body["number"])
+
+
+def test_stock_taken_between_the_quote_and_the_write_refuses_and_writes_nothing(shop_a, catalog_a, buyer_a):
+    """Another buyer takes the last units after this order was priced: the one statement writes nothing."""
+    from django.db import connection
+
+    def sold_elsewhere_first(execute, sql, params, many, context):
+        if sql.startswith("WITH taken AS"):
+            context["cursor"].execute("UPDATE catalog_sku SET stock = 1 WHERE id = %s", [catalog_a.tea.pk])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(sold_elsewhere_first):
+        response = place(buyer_a, (catalog_a.tea.pk, 2))
+
+    assert response.status_code == 409
+    assert (response.json()["sku_id"], response.json()["detail"]) == (
+        catalog_a.tea.pk,
+        "“西湖龙井”库存不足，仅剩 1 件。",
+    )
+    assert stock_of(shop_a, catalog_a.tea) == 1
+    assert in_shop(
+        shop_a,
+        lambda: (
+            Order.objects.count(),
+            OrderLine.objects.count(),
+            StockAdjustment.objects.filter(reason="order").count(),
+        ),
+    ) == (0, 0, 0)
+
+
+def test_the_last_unit_through_one_statement_takes_the_product_off_sale(shop_a, catalog_a, buyer_a):
+    from tenant_apps.catalog.services import update_catalog_settings
+
+    in_shop(shop_a, lambda: update_catalog_settings(auto_unpublish_sold_out=True))
+
+    assert place(buyer_a, (catalog_a.cup.pk, 3)).status_code == 201
+
+    assert in_shop(shop_a, lambda: Product.objects.get(pk=catalog_a.cup.product_id).status) == "inactive"
+
+
 def test_a_sold_out_sku_is_refused_before_pricing_until_stock_comes_back(
     shop_a, catalog_a, buyer_a, buyer_a2, django_assert_max_num_queries
 ):

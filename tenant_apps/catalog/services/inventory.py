@@ -100,6 +100,13 @@ def _adjust_stock(*, sku_id: int, delta: int, reason: str, actor_user_id: int | 
     stock_after, threshold, product_id, adjustment.pk = row
     adjustment.stock_after = stock_after
     adjustment._state.adding, adjustment._state.db = False, connection.alias
+    _after_change(sku_id=sku_id, delta=delta, stock_after=stock_after, threshold=threshold, product_id=product_id)
+    return StockChange(sku_id=sku_id, stock_before=stock_after - delta, stock_after=stock_after, adjustment=adjustment)
+
+
+def _after_change(*, sku_id: int, delta: int, stock_after: int, threshold: int, product_id: int) -> None:
+    """What a stock change sets off: a low-stock notice when it crosses the threshold downwards (or the open
+    notices resolved when it climbs back above), and the product taken off sale when its last unit went."""
     stock_before = stock_after - delta
     if threshold and stock_before > threshold >= stock_after:
         from ..tasks import notify_low_stock  # tasks import services: import here to avoid the cycle
@@ -109,7 +116,6 @@ def _adjust_stock(*, sku_id: int, delta: int, reason: str, actor_user_id: int | 
         LowStockNotice.objects.filter(sku_id=sku_id, resolved=False).update(resolved=True)
     if stock_after == 0 and delta < 0:
         _unpublish_if_sold_out(product_id)
-    return StockChange(sku_id=sku_id, stock_before=stock_before, stock_after=stock_after, adjustment=adjustment)
 
 
 def _unpublish_if_sold_out(product_id: int) -> None:
@@ -163,6 +169,53 @@ def reserve_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
         return _adjust_stock(
             sku_id=sku_id, delta=-quantity, reason=StockReason.ORDER, actor_user_id=None, note=note
         ).stock_after
+
+
+@dataclass(frozen=True)
+class StockTake:
+    """Taking an order's stock inside the caller's own statement, so that an order, its lines and its stock are
+    written in one round trip and one implicit transaction (orders' single-SKU path).
+
+    Two CTEs with positional parameters, in this order in the caller's WITH:
+    `take` is named `taken`: the guarded UPDATE, one row (stock, low_stock_threshold, product_id) when the stock
+    was there, none otherwise; the caller makes its own writes conditional on that row.
+    `entry` is named `taken_entry`: the ledger row (reason "order"), noted with the caller's SQL expression
+    (e.g. the order number from the caller's CTE, which must come before it).
+    After the statement: `stock_taken()` with the `taken` row, or `stock_short()` when no row came back.
+    """
+
+    take: str
+    take_params: tuple
+    entry: str
+    entry_params: tuple
+
+
+def take_stock_in_statement(*, sku_id: int, quantity: int, note_sql: str) -> StockTake:
+    sku_table, ledger = Sku._meta.db_table, StockAdjustment._meta.db_table
+    return StockTake(
+        take=f"""taken AS (
+            UPDATE {sku_table} SET stock = stock - %s WHERE id = %s AND stock >= %s
+            RETURNING stock, low_stock_threshold, product_id
+        )""",
+        take_params=(quantity, sku_id, quantity),
+        entry=f"""taken_entry AS (
+            INSERT INTO {ledger} ({_ledger_columns()})
+            SELECT %s, %s, %s, {note_sql}, NULL, stock, %s FROM taken
+            RETURNING id
+        )""",
+        entry_params=(sku_id, -quantity, StockReason.ORDER, timezone.now()),
+    )  # table and column names from model meta; values are parameters
+
+
+def stock_taken(*, sku_id: int, quantity: int, stock_after: int, threshold: int, product_id: int) -> None:
+    """What taking the stock sets off (low-stock notice, off sale at zero), as reserve_stock does it."""
+    _after_change(sku_id=sku_id, delta=-quantity, stock_after=stock_after, threshold=threshold, product_id=product_id)
+
+
+def stock_short(*, sku_id: int, quantity: int) -> InsufficientStock:
+    """The error for a take that found too little stock, with what is left now."""
+    available = Sku.objects.filter(pk=sku_id).values_list("stock", flat=True).first()
+    return InsufficientStock(sku_id=sku_id, requested=quantity, available=available)
 
 
 def release_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
