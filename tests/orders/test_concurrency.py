@@ -1,6 +1,5 @@
 """Races on the real database (threads, committed transactions): no oversell, one payment, one outcome."""
 
-
 import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
