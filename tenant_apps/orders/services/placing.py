@@ -207,22 +207,29 @@ def _reservations(items, gifts) -> list[tuple[int, int]]:
 
 
 def _order_line(order: Order, priced, line) -> OrderLine:
-    sku = priced.skus[line.sku_id]
+    return _line(
+        order, priced.skus[line.sku_id], sku_id=line.sku_id, product_id=line.product_id, quantity=line.quantity,
+        unit_price_amount=line.unit_price_amount, subtotal_amount=line.subtotal_amount,
+        discount_amount=line.discount_amount, total_amount=line.total_amount, allocations=_jsonable(line.allocations),
+    )  # fmt: skip
+
+
+def _gift_line(order: Order, gift, gift_skus) -> OrderLine:
+    sku = gift_skus[gift.sku_id]
+    return _line(order, sku, sku_id=sku.id, product_id=sku.product_id, quantity=gift.quantity, is_gift=True)
+
+
+def _line(
+    order: Order, sku, *, sku_id: int, product_id: int, quantity: int, unit_price_amount: int = 0,
+    subtotal_amount: int = 0, discount_amount: int = 0, total_amount: int = 0, allocations=(), is_gift: bool = False,
+) -> OrderLine:  # fmt: skip
+    """An order line with the SKU's snapshot (title, specs, code, image); the amounts are 0 for a gift."""
     return OrderLine(
-        order=order,
-        sku_id=line.sku_id,
-        product_id=line.product_id,
-        title=sku.title,
-        specs=sku.specs,
-        sku_code=getattr(sku, "code", ""),
-        image=sku.image,
-        quantity=line.quantity,
-        unit_price_amount=line.unit_price_amount,
-        subtotal_amount=line.subtotal_amount,
-        discount_amount=line.discount_amount,
-        total_amount=line.total_amount,
-        allocations=_jsonable(line.allocations),
-    )
+        order=order, sku_id=sku_id, product_id=product_id, title=sku.title, specs=sku.specs,
+        sku_code=getattr(sku, "code", ""), image=sku.image, quantity=quantity, unit_price_amount=unit_price_amount,
+        subtotal_amount=subtotal_amount, discount_amount=discount_amount, total_amount=total_amount,
+        allocations=list(allocations), is_gift=is_gift,
+    )  # fmt: skip
 
 
 # The order, its line, the stock and its ledger row in one statement: the stock's guarded UPDATE first, and the
@@ -264,26 +271,6 @@ def _write_in_one_statement(order: Order, line: OrderLine, sku_id: int, quantity
 
 
 _FROM_PLACED = frozenset({"order"})
-
-
-def _gift_line(order: Order, gift, gift_skus) -> OrderLine:
-    sku = gift_skus[gift.sku_id]
-    return OrderLine(
-        order=order,
-        sku_id=sku.id,
-        product_id=sku.product_id,
-        title=sku.title,
-        specs=sku.specs,
-        sku_code=getattr(sku, "code", ""),
-        image=sku.image,
-        quantity=gift.quantity,
-        unit_price_amount=0,
-        subtotal_amount=0,
-        discount_amount=0,
-        total_amount=0,
-        allocations=[],
-        is_gift=True,
-    )
 
 
 def run_place_hooks(order: Order, lines: list[OrderLine], priced) -> None:
