@@ -217,17 +217,25 @@ def push_pending() -> int:
 _ROW_ENCODER = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 
 
+def json_rows(rows: list[list]) -> list[str]:
+    """Each row as JSON, from one encoder call for them all: per row, the encoder's own setup costs more than the
+    encoding. Rows are flat, so in the whole list's text "],[" is found between rows only, unless a string holds
+    it: then there are more pieces than rows, and each row is encoded alone."""
+    encode = _ROW_ENCODER.encode
+    pieces = encode(rows)[2:-2].split("],[")
+    return [f"[{piece}]" for piece in pieces] if len(pieces) == len(rows) else [encode(row) for row in rows]
+
+
 def _push(items: list[tuple]) -> None:
     """One pipelined round trip: each event as a JSON row [uid, kind, time, visitor, member, product, share code,
     source, ref] onto its shop's list, and the shops into the set of shops with buffered events."""
-    by_schema: dict[str, list[str]] = {}
-    dumps = _ROW_ENCODER.encode
+    by_schema: dict[str, list[list]] = {}
     for schema, kind, when, *rest in items:
-        by_schema.setdefault(schema, []).append(dumps([next_uid(), kind, round(when, 3), *rest]))
+        by_schema.setdefault(schema, []).append([next_uid(), kind, round(when, 3), *rest])
     try:
         pipe = get_redis_connection("default").pipeline(transaction=False)
         for schema, rows in by_schema.items():
-            pipe.rpush(buffer_key(schema), *rows)
+            pipe.rpush(buffer_key(schema), *json_rows(rows))
         pipe.sadd(shops_key(), *by_schema)
         pipe.execute()
     except Exception:  # analytics never breaks a page or a purchase
