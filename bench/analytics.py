@@ -61,8 +61,10 @@ request = function()
   return wrk.format("GET", "%s", headers)
 end
 """
-# returning visitors: 5,000 browsers that already have their visitor cookie
-RETURNING = 'headers["Cookie"] = string.format("mm_vid=bench-returning-%%06d", n)'
+# returning visitors: 5,000 browsers that already have their visitor cookie. One % only: this line goes into
+# LUA as a value (not through the format), and Lua's "%%" is a literal "%": each browser would send the same
+# invalid id "bench-returning-%06d" and be counted as a new visitor (as it was before 2026-12-03).
+RETURNING = 'headers["Cookie"] = string.format("mm_vid=bench-returning-%06d", n)'
 RETURNING_COOKIE = "mm_vid=bench-returning-000001"
 
 
@@ -70,9 +72,13 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
+def lua_script(host: str, path: str, returning: bool) -> str:
+    return LUA % (host, RETURNING if returning else "", path)
+
+
 def start_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> subprocess.Popen:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % (host, RETURNING if returning else "", path))
+        script.write(lua_script(host, path, returning))
     cmd = ["wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script.name, f"http://127.0.0.1:{port}{path}"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     proc.script = script.name
