@@ -1,5 +1,6 @@
 """Stock: every change goes through `adjust_stock`, which writes the ledger and can never oversell."""
 
+import functools
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -191,20 +192,31 @@ class StockTake:
 
 
 def take_stock_in_statement(*, sku_id: int, quantity: int, note_sql: str) -> StockTake:
-    sku_table, ledger = Sku._meta.db_table, StockAdjustment._meta.db_table
+    take, entry = _take_sql(note_sql)
     return StockTake(
-        take=f"""taken AS (
+        take=take,
+        take_params=(quantity, sku_id, quantity),
+        entry=entry,
+        entry_params=(sku_id, -quantity, StockReason.ORDER, timezone.now()),
+    )
+
+
+@functools.cache
+def _take_sql(note_sql: str) -> tuple[str, str]:
+    """The two CTEs' text, built once per note expression (table and column names from model meta; values are
+    parameters)."""
+    sku_table, ledger = Sku._meta.db_table, StockAdjustment._meta.db_table
+    return (
+        f"""taken AS (
             UPDATE {sku_table} SET stock = stock - %s WHERE id = %s AND stock >= %s
             RETURNING stock, low_stock_threshold, product_id
         )""",
-        take_params=(quantity, sku_id, quantity),
-        entry=f"""taken_entry AS (
+        f"""taken_entry AS (
             INSERT INTO {ledger} ({_ledger_columns()})
             SELECT %s, %s, %s, {note_sql}, NULL, stock, %s FROM taken
             RETURNING id
         )""",
-        entry_params=(sku_id, -quantity, StockReason.ORDER, timezone.now()),
-    )  # table and column names from model meta; values are parameters
+    )
 
 
 def stock_taken(*, sku_id: int, quantity: int, stock_after: int, threshold: int, product_id: int) -> None:
