@@ -3,9 +3,9 @@
 Building and compiling a QuerySet costs far more CPU than PostgreSQL spends answering a primary-key lookup
 (order placement profile: ~0.5 ms of Python per small query). A `CompiledQuery` keeps the ORM as the one
 place the SQL comes from (models, ordering, table names), compiles it once with placeholder values, and
-afterwards only binds the parameters, runs the statement through Django's cursor (query logging, execute
-wrappers and query budgets still see it) and builds model instances with the field converters the ORM
-would apply.
+afterwards only binds the parameters, runs the statement through Django's cursor as a server-side prepared
+statement (micromall.db.prepared; query logging, execute wrappers and query budgets still see it) and
+builds model instances with the field converters the ORM would apply.
 
     _ADDRESS = CompiledQuery(lambda pk, member_id: Address.objects.filter(pk=pk, member_id=member_id))
     address = _ADDRESS.first(7, 3)
@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 from django.db import connections
 from django.db.models import BooleanField, CharField, Field, ForeignKey, IntegerField, Model, QuerySet, TextField
+
+from .db.prepared import Statement, execute
 
 # Distinctive integers standing for the parameters while compiling (within bigint, never a real id).
 _MARK_BASE = 7_264_019_305_118_000
@@ -48,16 +50,16 @@ class CompiledQuery:
         if sum(1 for kind, _value in binding if kind == "arg") != self._arity:
             raise ValueError("every parameter must appear exactly once in the compiled SQL")
         converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-        compiled = (sql, binding, model, names, compiler, converters)
+        compiled = (Statement(sql), binding, model, names, compiler, converters)
         self._compiled[alias] = compiled
         return compiled
 
     def all(self, *args, using: str = "default") -> list[Model]:
-        sql, binding, model, names, compiler, converters = self._compiled.get(using) or self._compile(using)
+        statement, binding, model, names, compiler, converters = self._compiled.get(using) or self._compile(using)
         params = [args[value] if kind == "arg" else value for kind, value in binding]
         connection = connections[using]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            execute(cursor, statement, params)
             rows = cursor.fetchall()
         if converters:
             rows = compiler.apply_converters(rows, converters)

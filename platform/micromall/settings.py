@@ -36,6 +36,9 @@ def database_from_url(url: str) -> dict:
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": os.environ.get("TEST_DATABASE_NAME") or None},
     }
+# The hot paths' statements are prepared on the server once per connection (micromall/db/prepared.py). Turn off
+# behind PgBouncer in transaction pooling (deploy/SCALING.md), where a session's prepared statements are not kept.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 
 
 # Known to everyone (it is in the repository): web and worker processes refuse it when DEBUG is off
@@ -246,6 +249,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["micromall.api.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "micromall.api.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "micromall.api.openapi.AreaAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "micromall.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

@@ -4,7 +4,8 @@ from importlib import import_module
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import URLResolver, path
+from django.urls.resolvers import RoutePattern
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -45,6 +46,30 @@ def flat(*modules: str) -> list:
             raise ImproperlyConfigured(f"{module} is namespaced: include() it on its own")
         patterns += loaded.urlpatterns
     return patterns
+
+
+class RememberingResolver(URLResolver):
+    """An include() that remembers what each path resolved to. Django tries a prefix's patterns one by one on
+    every request: for an order, some 40 API patterns and the ResolverMatch objects around them cost about 6% of
+    the web worker's CPU. A path that resolved once resolves the same way until the process ends (the URL
+    patterns are fixed at import), so its match is kept; a path that matched nothing is not (it raises again).
+    At most MAX paths are kept (paths with ids in them are unbounded): when full, the memory starts over."""
+
+    MAX = 2048
+
+    def __init__(self, route: str, patterns: list):
+        super().__init__(RoutePattern(route, is_endpoint=False), patterns)
+        self._matches: dict[str, object] = {}
+
+    def resolve(self, path):
+        path = str(path)
+        match = self._matches.get(path)
+        if match is None:
+            match = super().resolve(path)
+            if len(self._matches) >= self.MAX:
+                self._matches.clear()
+            self._matches[path] = match
+        return match
 
 
 def not_found(request, exception=None):

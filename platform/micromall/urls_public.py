@@ -6,23 +6,21 @@ from django.views.decorators.csrf import csrf_exempt
 
 from shared_apps.accounts.api.views import TokenView
 
-from .urls_common import common_patterns, flat, not_found, server_error
+from .urls_common import RememberingResolver, common_patterns, flat, not_found, server_error
 
 urlpatterns = [
     *common_patterns("micromall.urls_public"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token", TokenView.as_view(), name="auth-token"),
-    path(
+    RememberingResolver(
         "api/v1/",
-        include(
-            flat(
-                "shared_apps.tenancy.api.urls",
-                "shared_apps.gallery.api.urls",
-                "shared_apps.payments_inbox.api.urls",
-                "billing.api.urls",
-                "shared_apps.agencies.api.urls",
-                "shared_apps.insights.api.urls",
-            )
+        flat(
+            "shared_apps.tenancy.api.urls",
+            "shared_apps.gallery.api.urls",
+            "shared_apps.payments_inbox.api.urls",
+            "billing.api.urls",
+            "shared_apps.agencies.api.urls",
+            "shared_apps.insights.api.urls",
         ),
     ),
     path("", include("shared_apps.gallery.urls")),

@@ -6,34 +6,32 @@ from shared_apps.tenancy.interface import shop_admin_site
 from shared_apps.tenancy.views import auto_login
 
 from .media import shop_media
-from .urls_common import common_patterns, flat, not_found, server_error
+from .urls_common import RememberingResolver, common_patterns, flat, not_found, server_error
 
 urlpatterns = [
     *common_patterns("micromall.urls_shop"),
     path("admin/auto-login", auto_login, name="shop-auto-login"),
     path("admin/", shop_admin_site.urls),
-    path(
+    RememberingResolver(
         "api/v1/",
-        include(
-            flat(
-                "tenant_apps.members.api.urls",
-                "tenant_apps.staff.api.urls",
-                "tenant_apps.catalog.api.urls",
-                "tenant_apps.storefront.api.urls",
-                "tenant_apps.orders.api.urls",
-                "shared_apps.tenancy.api.domain_urls",
-                "tenant_apps.storefront.api.theme_urls",
-                "tenant_apps.pricing.api.urls",
-                "tenant_apps.checkout.api.urls",
-                "tenant_apps.distribution.api.urls",
-                "tenant_apps.coupons.api.urls",
-                "tenant_apps.loyalty.api.urls",
-                "tenant_apps.promotions.api.urls",
-                "tenant_apps.analytics.api.urls",
-                "tenant_apps.group_buys.api.urls",
-                "tenant_apps.flash_sales.api.urls",
-                "tenant_apps.bargains.api.urls",
-            )
+        flat(
+            "tenant_apps.members.api.urls",
+            "tenant_apps.staff.api.urls",
+            "tenant_apps.catalog.api.urls",
+            "tenant_apps.storefront.api.urls",
+            "tenant_apps.orders.api.urls",
+            "shared_apps.tenancy.api.domain_urls",
+            "tenant_apps.storefront.api.theme_urls",
+            "tenant_apps.pricing.api.urls",
+            "tenant_apps.checkout.api.urls",
+            "tenant_apps.distribution.api.urls",
+            "tenant_apps.coupons.api.urls",
+            "tenant_apps.loyalty.api.urls",
+            "tenant_apps.promotions.api.urls",
+            "tenant_apps.analytics.api.urls",
+            "tenant_apps.group_buys.api.urls",
+            "tenant_apps.flash_sales.api.urls",
+            "tenant_apps.bargains.api.urls",
         ),
     ),
     re_path(r"^media/(?P<path>.+)$", shop_media, name="shop-media"),

@@ -9,6 +9,7 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from psycopg2 import sql
 
+from micromall.db.prepared import Statement, execute
 from micromall.errors import Invalid
 
 from .models import (
@@ -236,7 +237,7 @@ def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, Sk
 _snapshots: dict[str, tuple[int, dict[int, SkuForSale]]] = {}
 MAX_SNAPSHOT_SHOPS = 1000
 # The catalog version and the SKU rows' live fields in one round trip (one row with NULLs when no SKU matches).
-_SKU_LIVE = (
+_SKU_LIVE = Statement(
     f"SELECT v.version, s.id, s.stock, s.weight_grams, s.code"
     f" FROM (SELECT coalesce(sum(value), 0) AS version FROM {CatalogVersion._meta.db_table}) v"
     f" LEFT JOIN {Sku._meta.db_table} s ON s.id = ANY(%s)"
@@ -251,7 +252,7 @@ def skus_for_order(sku_ids: Iterable[int]) -> dict[int, SkuForSale]:
     if not ids:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(_SKU_LIVE, [ids])
+        execute(cursor, _SKU_LIVE, [ids])
         rows = cursor.fetchall()
     version = int(rows[0][0])
     live = [row[1:] for row in rows if row[1] is not None]

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from micromall.db.prepared import original_sql
 from tenant_apps.catalog.models import Product, Sku, StockAdjustment
 from tenant_apps.events.models import OutboxEvent
 from tenant_apps.orders.models import Order, OrderLine
@@ -201,6 +202,16 @@ def test_placing_an_order_has_a_fixed_query_budget(shop_a, catalog_a, buyer_a, d
     assert sum(1 for sql in statements if "orders_orderline" in sql) == 1
 
 
+def prepared_on_server(sent: str) -> str:
+    """The text PostgreSQL holds for the prepared statement that `sent` (EXECUTE name(...)) runs."""
+    from django.db import connection
+
+    name = sent.split(None, 2)[1].split("(")[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+        return cursor.fetchone()[0]
+
+
 def test_an_order_of_one_sku_is_written_in_one_statement(shop_a, catalog_a, buyer_a, django_assert_num_queries):
     place(buyer_a, (catalog_a.tea.pk, 1))  # warm the shop routing and the SKU snapshots
 
@@ -210,7 +221,9 @@ def test_an_order_of_one_sku_is_written_in_one_statement(shop_a, catalog_a, buye
         response = place(buyer_a, (catalog_a.tea.pk, 2), note="一次写完")
 
     assert response.status_code == 201, response.json()
-    write = queries.captured_queries[-1]["sql"]
+    sent = queries.captured_queries[-1]["sql"]
+    assert sent.startswith("EXECUTE mm_")  # prepared on the server by the warm-up order: only the values go
+    write = prepared_on_server(sent)
     assert all(
         table in write for table in ("catalog_sku", "orders_order", "orders_orderline", "catalog_stockadjustment")
     )
@@ -238,7 +251,7 @@ def test_stock_taken_between_the_quote_and_the_write_refuses_and_writes_nothing(
     from django.db import connection
 
     def sold_elsewhere_first(execute, sql, params, many, context):
-        if sql.startswith("WITH taken AS"):
+        if original_sql(sql).startswith("WITH taken AS"):
             context["cursor"].execute("UPDATE catalog_sku SET stock = 1 WHERE id = %s", [catalog_a.tea.pk])
         return execute(sql, params, many, context)
 

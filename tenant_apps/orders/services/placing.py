@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from micromall.compiled import CompiledInsert
+from micromall.db.prepared import Statement, execute
 from micromall.errors import Conflict, Invalid
 from tenant_apps.catalog.interface import (
     InsufficientStock,
@@ -236,14 +237,14 @@ def _line(
 # rest selected from its row, so nothing is written when the stock is short. Outside a transaction it is one
 # round trip instead of five (BEGIN, order, lines, stock, COMMIT), and the hot SKU row is locked only while the
 # statement runs. For the common order of one SKU with no gift and no checkout extension taking its part.
-_ONE_STATEMENT: dict[str, str] = {}
+_ONE_STATEMENT: dict[str, Statement] = {}
 
 
 def _write_in_one_statement(order: Order, line: OrderLine, sku_id: int, quantity: int, *, title: str) -> None:
     take = take_stock_in_statement(sku_id=sku_id, quantity=quantity, note_sql="(SELECT number FROM placed)")
-    sql = _ONE_STATEMENT.get(connection.alias)
-    if sql is None:
-        sql = _ONE_STATEMENT[connection.alias] = (
+    statement = _ONE_STATEMENT.get(connection.alias)
+    if statement is None:
+        statement = _ONE_STATEMENT[connection.alias] = Statement(
             f"WITH {take.take}, placed AS ({_INSERT_ORDER.insert_select('taken', {}, connection)}), "
             f"placed_line AS ({_INSERT_LINES.insert_select('placed', {'order': 'placed.id'}, connection)}), "
             f"{take.entry} SELECT placed.id, placed.number, placed_line.id, taken.stock, taken.low_stock_threshold, "
@@ -256,7 +257,7 @@ def _write_in_one_statement(order: Order, line: OrderLine, sku_id: int, quantity
         *take.entry_params,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute(cursor, statement, params)
         row = cursor.fetchone()
     if row is None:
         short = stock_short(sku_id=sku_id, quantity=quantity)
