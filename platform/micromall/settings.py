@@ -36,6 +36,8 @@ def database_from_url(url: str) -> dict:
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": os.environ.get("TEST_DATABASE_NAME") or None},
     }
+
+
 # The hot paths' statements are prepared on the server once per connection (micromall/db/prepared.py). Turn off
 # behind PgBouncer in transaction pooling (deploy/SCALING.md), where a session's prepared statements are not kept.
 DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
