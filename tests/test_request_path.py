@@ -99,3 +99,46 @@ def negotiated(negotiation, path: str, accept: str | None):
 )
 def test_negotiation_answers_as_drf_does(path, accept):
     assert negotiated(ContentNegotiation(), path, accept) == negotiated(DefaultContentNegotiation(), path, accept)
+
+
+def message_request(cookie: str = ""):
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/", HTTP_COOKIE=cookie)
+    SessionMiddleware(lambda r: None).process_request(request)
+    return request
+
+
+def test_messages_still_travel_from_one_page_to_the_next():
+    from django.contrib import messages
+    from django.http import HttpResponse
+
+    from micromall.middleware import MessageMiddleware
+
+    middleware = MessageMiddleware(lambda r: HttpResponse())
+    first = message_request()
+    middleware.process_request(first)
+    messages.success(first, "已保存")
+    response = middleware.process_response(first, HttpResponse())
+    cookie = response.cookies["messages"].value
+
+    second = message_request(f"messages={cookie}")
+    middleware.process_request(second)
+
+    assert [str(m) for m in messages.get_messages(second)] == ["已保存"]
+
+
+def test_a_request_that_never_uses_messages_builds_no_storage():
+    from django.http import HttpResponse
+    from django.utils.functional import empty
+
+    from micromall.middleware import MessageMiddleware
+
+    request = message_request()
+    middleware = MessageMiddleware(lambda r: HttpResponse())
+    middleware.process_request(request)
+    response = middleware.process_response(request, HttpResponse())
+
+    assert request._messages._wrapped is empty
+    assert "messages" not in response.cookies

@@ -90,3 +90,33 @@ def test_a_transaction_reads_its_own_change_uncached_and_a_rollback_leaves_the_c
             raise RuntimeError
         assert snapshot.get() == {"n": 1}
         assert snapshot.last_change() is None
+
+
+def test_prefetch_with_puts_another_pipelines_mget_in_the_request_memo(shop_a, counted):
+    from django_redis import get_redis_connection
+
+    from micromall import snapshots
+
+    _builds, first = counted
+    with tenant_context(shop_a):
+        cache.set(first.key(), {"n": "cached"})
+        assert snapshots.prefetch_with(get_redis_connection("default").pipeline()) is None  # outside a request
+        request_started.send(sender=None)
+        try:
+            pipe = get_redis_connection("default").pipeline(transaction=False)
+            pipe.ping()  # the pipeline's owner queued its own command first
+            receive = snapshots.prefetch_with(pipe)
+            pong, *replies = pipe.execute(raise_on_error=False)
+            receive(replies)
+
+            calls = []
+            real_get_many = cache.get_many
+            cache.get_many = lambda keys: calls.append(set(keys)) or real_get_many(keys)
+            try:
+                assert first.get() == {"n": "cached"}
+            finally:
+                del cache.get_many
+            assert pong is True and calls == []  # read from the memo the prefetch filled
+            assert snapshots.prefetch_with(pipe) is None  # nothing left to fetch in this request
+        finally:
+            request_finished.send(sender=None)

@@ -14,6 +14,7 @@ The builder takes integer parameters only (each is replaced by a marker value wh
 return a plain queryset of its model: no select_related, only(), values() or annotations.
 """
 
+import functools
 from collections.abc import Callable
 
 from django.db import connections
@@ -166,4 +167,36 @@ def _sends_plain_values(field) -> bool:
         type(field).pre_save is Field.pre_save  # the attribute as it is (no auto_now or similar)
         and isinstance(field, (IntegerField, CharField, TextField, BooleanField))
         and not field.has_db_default()
+    )
+
+
+def build(model: type[Model], /, **values) -> Model:
+    """`model(**values)` through the positional path of Model.__init__: a third of the CPU for a wide model (an order
+    has 37 fields: 24 µs -> 8 µs). `values` name fields by attname (`member_id`) or, for a relation, by name with the
+    related instance (`member=member`: its pk is taken now, and it is cached on the instance as assignment would);
+    the fields not named take their defaults."""
+    args = []
+    related = []
+    for attname, name, field in _layout(model):
+        if attname in values:
+            args.append(values.pop(attname))
+        elif name in values:
+            other = values.pop(name)
+            related.append((name, other))
+            args.append(None if other is None else getattr(other, field.target_field.attname))
+        else:
+            args.append(field.get_default())
+    if values:
+        raise TypeError(f"{model.__name__} has no field named {', '.join(values)}")
+    instance = model(*args)
+    for name, other in related:
+        instance._state.fields_cache[name] = other
+    return instance
+
+
+@functools.cache
+def _layout(model: type[Model]) -> tuple:
+    """Per concrete field in order: (attname, the relation's name or None, field)."""
+    return tuple(
+        (field.attname, field.name if field.is_relation else None, field) for field in model._meta.concrete_fields
     )

@@ -165,7 +165,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "micromall.middleware.BackOfficeSigninThrottleMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "micromall.middleware.MessageMiddleware",  # Django's, with the storage made on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 ROOT_URLCONF = "micromall.urls_public"

@@ -98,6 +98,31 @@ def _changed_by_open_transaction(key: str) -> bool:
     return bool(waiting) and any(getattr(func, "snapshot_key", None) == key for _sids, func, _robust in waiting)
 
 
+def prefetch_with(pipe) -> Callable[[list], None] | None:
+    """Queue the MGET this request's first get() would send on `pipe`, another module's pipeline (the API throttle's:
+    one round trip for both); returns the function that puts its reply in the request's memo, or None when there
+    is nothing to fetch (outside a request, or every snapshot already read). A failed reply leaves the memo as it
+    was: get() then reads the cache itself."""
+    memo = _memo()
+    if memo is None:
+        return None
+    schema = connection.schema_name
+    keys = [key for key in (snapshot.key(schema) for snapshot in _ALL.values()) if key not in memo]
+    if not keys:
+        return None
+    pipe.mget([cache.make_key(key) for key in keys])
+
+    def receive(replies: list) -> None:
+        (values,) = replies
+        if isinstance(values, Exception):
+            return
+        decode = cache.client.decode
+        for key, raw in zip(keys, values, strict=True):
+            memo[key] = _ABSENT if raw is None else decode(raw)
+
+    return receive
+
+
 def _prefetch(memo: dict, key: str) -> None:
     """Read every snapshot of the current shop not yet in this request's memo, `key`'s included, in one MGET."""
     schema = connection.schema_name

@@ -1,5 +1,6 @@
 """Catalog reads for the merchant API, the back office, tasks and other apps."""
 
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -184,7 +185,8 @@ class SkuForSale:
 
 
 def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, SkuForSale]:
-    """{sku_id: SkuForSale} for the SKUs that exist (any product status; check `on_sale`), in three queries.
+    """{sku_id: SkuForSale} for the SKUs that exist (any product status; check `on_sale`), in one statement (the
+    SKU with its product, the product's spec-group names in order and its first image).
 
     `lock=True` takes row locks on the SKUs in id order (call inside a transaction): a fixed order, so two
     checkouts of overlapping carts cannot deadlock.
@@ -192,42 +194,42 @@ def skus_for_sale(sku_ids: Iterable[int], *, lock: bool = False) -> dict[int, Sk
     ids = sorted({int(pk) for pk in sku_ids})
     if not ids:
         return {}
-    skus = Sku.objects.filter(pk__in=ids).select_related("product").order_by("pk")
-    if lock:
-        skus = skus.select_for_update(of=("self",))
-    rows = list(skus)
-    product_ids = {sku.product_id for sku in rows}
-    # jsonb does not keep key order: specs are rebuilt in the product's spec-group order (what the picker shows).
-    group_order: dict[int, list[str]] = {}
-    for product_id, name in (
-        SpecGroup.objects.filter(product_id__in=product_ids)
-        .order_by("product_id", "position", "id")
-        .values_list("product_id", "name")
-    ):
-        group_order.setdefault(product_id, []).append(name)
-    images: dict[int, str] = {}
-    for product_id, name in (
-        ProductImage.objects.filter(product_id__in=product_ids)
-        .order_by("product_id", "position", "id")
-        .values_list("product_id", "image")
-    ):
-        images.setdefault(product_id, name)
+    with connection.cursor() as cursor:
+        execute(cursor, _FOR_SALE_LOCKED if lock else _FOR_SALE, [ids])
+        rows = cursor.fetchall()
     return {
-        sku.pk: SkuForSale(
-            id=sku.pk,
-            product_id=sku.product_id,
-            category_id=sku.product.category_id,
-            title=sku.product.title,
-            specs=_ordered_specs(sku.specs, group_order.get(sku.product_id, [])),
-            price_amount=sku.price_amount,
-            weight_grams=sku.weight_grams,
-            stock=sku.stock,
-            image=images.get(sku.product_id, ""),
-            on_sale=sku.product.status == ProductStatus.ACTIVE,
-            code=sku.code,
+        pk: SkuForSale(
+            id=pk,
+            product_id=product_id,
+            category_id=category_id,
+            title=title,
+            # jsonb does not keep key order: specs are rebuilt in the product's spec-group order (the picker's).
+            specs=_ordered_specs(json.loads(specs) if isinstance(specs, str) else specs, groups or []),
+            price_amount=price,
+            weight_grams=weight,
+            stock=stock,
+            image=image or "",
+            on_sale=status == ProductStatus.ACTIVE,
+            code=code,
         )
-        for sku in rows
+        for pk, product_id, category_id, title, specs, price, weight, stock, code, status, groups, image in rows
     }
+
+
+def _for_sale_sql(lock: bool) -> str:
+    sku, product = Sku._meta.db_table, Product._meta.db_table
+    groups, images = SpecGroup._meta.db_table, ProductImage._meta.db_table
+    return (
+        "SELECT s.id, s.product_id, p.category_id, p.title, s.specs, s.price_amount, s.weight_grams, s.stock, s.code,"
+        f" p.status, (SELECT array_agg(g.name ORDER BY g.position, g.id) FROM {groups} g"
+        " WHERE g.product_id = s.product_id),"
+        f" (SELECT i.image FROM {images} i WHERE i.product_id = s.product_id ORDER BY i.position, i.id LIMIT 1)"
+        f" FROM {sku} s JOIN {product} p ON p.id = s.product_id WHERE s.id = ANY(%s) ORDER BY s.id"
+        + (" FOR UPDATE OF s" if lock else "")
+    )
+
+
+_FOR_SALE, _FOR_SALE_LOCKED = Statement(_for_sale_sql(lock=False)), Statement(_for_sale_sql(lock=True))
 
 
 # SKU snapshots for placing orders, per process: {schema: (catalog version, {sku_id: SkuForSale})}. Everything

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from micromall.compiled import CompiledInsert, CompiledQuery
+from micromall.compiled import CompiledInsert, CompiledQuery, build
 from tenant_apps.checkout.models import Address
 from tenant_apps.orders.models import Order, OrderLine
 from tenant_apps.pricing.models import ShippingTemplate
@@ -128,3 +128,30 @@ def test_order_numbers_past_six_digits_keep_every_digit(shop_a, catalog_a, buyer
         jump(max(before, 1_234_567))  # never back: a sequence must not repeat a number
 
     assert number.endswith("1234567") and len(number) == 8 + 7
+
+
+def test_build_makes_the_instance_the_keyword_constructor_makes(shop_a, buyer_a, django_assert_num_queries):
+    from django.utils import timezone
+
+    from tenant_apps.members.models import Member
+
+    with tenant_context(shop_a):
+        member = Member.objects.get(pk=buyer_a.member.pk)
+        values = dict(
+            number="20261203", status="pending_payment", currency="CNY", subtotal_amount=100, discount_amount=0,
+            shipping_amount=0, total_amount=100, applied=[], note="备注", address_id=7, pay_deadline=timezone.now(),
+        )  # fmt: skip
+        expected = Order(member=member, **values)
+        made = build(Order, member=member, **values)
+
+        def fields(order):
+            return {field.attname: getattr(order, field.attname) for field in Order._meta.concrete_fields}
+
+        assert fields(made) == fields(expected)  # the named fields, and every other at its default
+        assert made._state.adding and made.pk is None
+        with django_assert_num_queries(0):
+            assert made.member is member  # cached, as assignment caches it
+        line = build(OrderLine, order=made, sku_id=1, product_id=2, title="茶", quantity=1)
+        assert (line.order_id, line.is_gift, line.allocations) == (None, False, [])
+        with pytest.raises(TypeError, match="no field named colour"):
+            build(OrderLine, colour="红")

@@ -297,3 +297,46 @@ def test_a_sold_out_sku_is_refused_before_pricing_until_stock_comes_back(
 
     assert (refused.status_code, refused.json()["sku_id"]) == (409, catalog_a.cup.pk)
     assert again.status_code == 201
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch) -> list[bytes]:
+    """What the Redis client writes, one entry per round trip (a pipeline's commands travel together)."""
+    from redis.connection import AbstractConnection
+
+    sent: list[bytes] = []
+    real = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(b"".join(command) if isinstance(command, list) else command)
+        return real(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+def test_the_throttle_and_the_shop_snapshots_share_one_redis_round_trip(
+    shop_a, catalog_a, buyer_a, redis_round_trips
+):
+    place(buyer_a, (catalog_a.tea.pk, 1))  # warm: the snapshots are cached, the pay deadline is noted
+    redis_round_trips.clear()
+
+    response = place(buyer_a, (catalog_a.tea.pk, 1))
+
+    assert response.status_code == 201
+    assert len(redis_round_trips) == 1
+    (sent,) = redis_round_trips
+    assert b"EVALSHA" in sent and b"MGET" in sent
+
+
+def test_the_shared_round_trip_survives_redis_forgetting_the_throttle_script(shop_a, catalog_a, buyer_a, settings):
+    from django.conf import settings as django_settings
+    from django_redis import get_redis_connection
+
+    base = django_settings.REST_FRAMEWORK
+    settings.REST_FRAMEWORK = {**base, "DEFAULT_THROTTLE_RATES": {**base["DEFAULT_THROTTLE_RATES"], "user": "2/min"}}
+    get_redis_connection("default").script_flush()  # as after a Redis restart: EVALSHA answers NOSCRIPT
+
+    codes = [place(buyer_a, (catalog_a.tea.pk, 1)).status_code for _ in range(3)]
+
+    assert codes == [201, 201, 429]  # the script was loaded again and every order counted

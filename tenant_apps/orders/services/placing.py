@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from micromall.compiled import CompiledInsert
+from micromall.compiled import CompiledInsert, build
 from micromall.db.prepared import Statement, execute
 from micromall.errors import Conflict, Invalid
 from tenant_apps.catalog.interface import (
@@ -145,7 +145,8 @@ def place_order(
         + [c.pay_within_minutes for c in contributions.values() if c.pay_within_minutes]
     )
     request = priced.request
-    order = Order(
+    order = build(
+        Order,
         number=f"{timezone.localdate():%Y%m%d}",  # the date part; the INSERT appends the sequence
         member=member,
         status=OrderStatus.PENDING_PAYMENT,
@@ -225,8 +226,8 @@ def _line(
     subtotal_amount: int = 0, discount_amount: int = 0, total_amount: int = 0, allocations=(), is_gift: bool = False,
 ) -> OrderLine:  # fmt: skip
     """An order line with the SKU's snapshot (title, specs, code, image); the amounts are 0 for a gift."""
-    return OrderLine(
-        order=order, sku_id=sku_id, product_id=product_id, title=sku.title, specs=sku.specs,
+    return build(
+        OrderLine, order=order, sku_id=sku_id, product_id=product_id, title=sku.title, specs=sku.specs,
         sku_code=getattr(sku, "code", ""), image=sku.image, quantity=quantity, unit_price_amount=unit_price_amount,
         subtotal_amount=subtotal_amount, discount_amount=discount_amount, total_amount=total_amount,
         allocations=list(allocations), is_gift=is_gift,
