@@ -315,9 +315,7 @@ def redis_round_trips(monkeypatch) -> list[bytes]:
     return sent
 
 
-def test_the_throttle_and_the_shop_snapshots_share_one_redis_round_trip(
-    shop_a, catalog_a, buyer_a, redis_round_trips
-):
+def test_the_throttle_and_the_shop_snapshots_share_one_redis_round_trip(shop_a, catalog_a, buyer_a, redis_round_trips):
     place(buyer_a, (catalog_a.tea.pk, 1))  # warm: the snapshots are cached, the pay deadline is noted
     redis_round_trips.clear()
 
