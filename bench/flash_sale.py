@@ -394,7 +394,9 @@ def main() -> int:
         )
     walls, sold_outs = [r["wall"] for r in rounds], [r["sold_out"] for r in rounds]
     print(
-        f"| race median | {args.buyers} | {args.units} | | | {sum(r['errors_5xx'] for r in rounds)} | "
+        "| race median: no rounds (--rounds 0) | | | | | | | | | | | | |"
+        if not rounds
+        else f"| race median | {args.buyers} | {args.units} | | | {sum(r['errors_5xx'] for r in rounds)} | "
         f"{sum(r['oversold'] for r in rounds)} | {statistics.median(sold_outs) * 1000:.0f} | "
         f"{statistics.median(walls) * 1000:.0f} | {args.buyers / statistics.median(walls):.0f} | "
         f"{args.units / statistics.median(sold_outs):.0f} | {pct(all_latencies, 0.5):.0f} | "
