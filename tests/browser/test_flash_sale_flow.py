@@ -31,10 +31,15 @@ def test_shopper_grabs_a_flash_deal_and_is_stopped_at_the_quota(live_server, sho
             title="10 点场", starts_at=start, ends_at=start + timedelta(hours=2), publish=True,
             items=[{"sku_id": sku.pk, "price_amount": 9900, "stock": 10, "per_member_limit": 1}],
         )  # fmt: skip
+        # The first midnight after the running session ends (from 22:00 local time on, the running session would
+        # still run at tomorrow's midnight: the same SKU cannot be in two sessions at once).
+        midnight = (timezone.localtime(start + timedelta(hours=2)) + timedelta(days=1)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
         services.create_flash_sale(
-            title="明日 00:00 场",
-            starts_at=(timezone.localtime() + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0),
-            ends_at=(timezone.localtime() + timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0),
+            title="午夜 00:00 场",
+            starts_at=midnight,
+            ends_at=midnight + timedelta(hours=2),
             publish=True,
             items=[{"sku_id": sku.pk, "price_amount": 8900, "stock": 5, "per_member_limit": 1}],
         )
