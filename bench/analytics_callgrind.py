@@ -111,7 +111,7 @@ def run_server(on: bool, args, host: str, path: str, out: Path, control_lib: Pat
         ANALYTICS_COLLECT=str(int(on)),
         ANALYTICS_LOCAL_BUFFER=str(args.batch),
         ANALYTICS_LOCAL_SECONDS="3600",
-        PYTHONHASHSEED="0",
+        PYTHONHASHSEED=str(args.seed),
         CALLGRIND_CONTROL_LIB=str(control_lib),
         PORT=str(port),
         GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -162,6 +162,7 @@ def main() -> int:
     parser.add_argument("--warm", type=int, default=250, help="warm-up requests per case (default 250)")
     parser.add_argument("--batch", type=int, default=250, help="ANALYTICS_LOCAL_BUFFER (default 250)")
     parser.add_argument("--port", type=int, default=8360)
+    parser.add_argument("--seed", type=int, default=0, help="PYTHONHASHSEED of both servers (default 0)")
     parser.add_argument("--out", default="", help="directory for the callgrind files (default: a new temporary)")
     args = parser.parse_args()
     hosts, product_id = prepare_data(1)
@@ -176,7 +177,8 @@ def main() -> int:
     from tenant_apps.analytics.collect import buffer_key, shops_key
 
     get_redis_connection("default").delete(buffer_key("sfb_000"), shops_key())
-    print(f"\ncallgrind files: {out}; {args.requests} requests per case, pushes of {args.batch} events\n")
+    print(f"\ncallgrind files: {out}; {args.requests} requests per case, pushes of {args.batch} events, "
+          f"PYTHONHASHSEED={args.seed}\n")  # fmt: skip
     print("| visitors | off Ir/request | on Ir/request | on - off | request thread | pusher thread |")
     print("|---|---|---|---|---|---|")
     for case in CASES:

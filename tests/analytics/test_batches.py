@@ -186,3 +186,22 @@ def test_the_visitor_cookie_line_is_what_django_writes_for_the_handler():
     plain.update(got)
     assert got.output(header="") == plain.output(header="")
     assert got.output() == plain.output() and got.output(attrs=["path"]) == plain.output(attrs=["path"])
+
+
+def test_bots_are_told_apart_the_same_way_with_the_agents_remembered(monkeypatch):
+    monkeypatch.setattr(collect, "AGENTS_KEPT", 3)
+    monkeypatch.setattr(collect, "_agents", {})
+    agents = {
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36": False,
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)": True,
+        "Baiduspider-render/2.0": True,
+        "Mozilla/5.0 HeadlessChrome/120.0": True,
+        "SomeCrawler/1.0": True,
+        "": False,
+    }
+    factory = RequestFactory()
+    for _ in range(2):  # the second time from the remembered answers (and an emptied dict)
+        for agent, bot in agents.items():
+            assert collect.is_bot(factory.get("/", HTTP_USER_AGENT=agent)) is bot
+    assert collect.is_bot(factory.get("/")) is False  # no User-Agent header
+    assert len(collect._agents) <= 3
