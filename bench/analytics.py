@@ -227,12 +227,13 @@ def main() -> int:
 
     from django_redis import get_redis_connection
 
-    from tenant_apps.analytics.collect import buffer_key, push_pending, shops_key
+    from tenant_apps.analytics.collect import buffer_key, decode_entry, push_pending, shops_key
 
     redis = get_redis_connection("default")
     load_before = load()
     http = over_http(args, hosts, path, log)
-    buffered = redis.llen(buffer_key("sfb_000"))
+    # one entry per push (a batch of events), one at a time: a long run buffers a million events
+    buffered = sum(len(decode_entry(entry, "sfb_000") or []) for entry in redis.lrange(buffer_key("sfb_000"), 0, -1))
     local = in_process(hosts[0], path, args.pairs, args.block)
     cost = per_view_cost(hosts[0], path)
     push_pending()

@@ -83,10 +83,13 @@ def _event(row: list) -> Event | None:
 
 
 def flush_events(*, batch: int = FLUSH_BATCH) -> int:
-    """Move the current shop's buffered events into `Event` rows, `batch` at a time; returns how many.
+    """Move the current shop's buffered events into `Event` rows, about `batch` at a time; returns how many.
 
-    LRANGE, insert (ignoring uids already stored), then LTRIM: a crash between insert and trim stores nothing
-    twice on the next flush. One flusher per shop at a time (a Redis lock).
+    A buffer entry is one pushed batch of events (up to ANALYTICS_LOCAL_BUFFER) or, from before batch entries,
+    one event: each transaction takes whole entries, at least `batch` events' worth (or the rest). LRANGE, insert
+    (ignoring uids already stored), then LTRIM of exactly the entries read: a crash between insert and trim
+    stores nothing twice on the next flush. A malformed entry is trimmed with the rest (collect.read logs it).
+    One flusher per shop at a time (a Redis lock).
     """
     schema = connection.schema_name
     if not collect.acquire_flush_lock(schema):
@@ -94,14 +97,14 @@ def flush_events(*, batch: int = FLUSH_BATCH) -> int:
     stored = 0
     try:
         while True:
-            rows = collect.drain(schema, batch)
-            if not rows:
+            entries, rows = collect.read(schema, batch)
+            if not entries:
                 break
             events = [event for event in map(_event, rows) if event is not None]
             with transaction.atomic():
                 Event.objects.bulk_create(events, ignore_conflicts=True)
                 _upsert_visitors(events)
-            collect.trim(schema, len(rows))
+            collect.trim(schema, entries)
             stored += len(events)
         collect.forget_shop_if_empty(schema)
     finally:

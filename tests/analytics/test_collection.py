@@ -186,14 +186,3 @@ def test_the_visitor_cookie_header_is_the_standard_librarys(secure):
     import pickle
 
     assert pickle.loads(pickle.dumps(response.cookies)).output() == expected.output()  # e.g. a cached response
-
-
-def test_rows_are_encoded_together_and_stay_one_json_row_each():
-    """The pusher encodes a batch's rows in one call and cuts the text between rows; a string holding the cut
-    ("],[") sends that batch row by row. Either way each buffer entry is the row's own JSON."""
-    rows = [["u1", "view_shop", 1.5, "visitor-000000000001", None, 3, "", "direct", ""],
-            ["u2", "share", 2.25, "visitor-000000000002", 7, None, "abcdef012345", "", ""]]  # fmt: skip
-    assert collect.json_rows(rows) == [collect.json.dumps(row, separators=(",", ":")) for row in rows]
-    tricky = [*rows, ["u3", "view_shop", 3.0, "visitor-000000000003", None, None, "", "direct", "x],[y"]]
-    assert [collect.json.loads(row) for row in collect.json_rows(tricky)] == tricky
-    assert collect.json_rows(rows[:1]) == [collect.json.dumps(rows[0], separators=(",", ":"))]
