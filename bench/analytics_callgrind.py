@@ -71,7 +71,7 @@ CONTROL_C = """
 void cg_zero(void) { CALLGRIND_ZERO_STATS; }
 void cg_dump(void) { CALLGRIND_DUMP_STATS; }
 """
-ZERO, DUMP = signal.SIGRTMIN + 1, signal.SIGRTMIN + 2  # as bench/gunicorn_callgrind.conf.py
+ZERO, DUMP, COLLECT_ON, COLLECT_OFF = (signal.SIGRTMIN + n for n in (1, 2, 3, 4))  # gunicorn_callgrind.conf.py
 
 
 def build_control(out: Path) -> Path:
@@ -102,13 +102,12 @@ def totals(files: list[str]) -> dict[str, int]:
     return result
 
 
-def run_server(on: bool, args, host: str, path: str, out: Path, control_lib: Path) -> dict[str, dict[str, int]]:
-    """{case: {thread: Ir}} for one gunicorn under callgrind."""
-    port = args.port + (0 if on else 1)
+def start_server(label: str, collect: bool, args, host: str, out: Path, control_lib: Path, port: int):
+    """(gunicorn under callgrind, its worker's pid, callgrind's file prefix)."""
     env = django_env(
         "bench.callgrind_settings",
         WEB_CONCURRENCY="1",
-        ANALYTICS_COLLECT=str(int(on)),
+        ANALYTICS_COLLECT=str(int(collect)),
         ANALYTICS_LOCAL_BUFFER=str(args.batch),
         ANALYTICS_LOCAL_SECONDS="3600",
         PYTHONHASHSEED=str(args.seed),
@@ -116,44 +115,90 @@ def run_server(on: bool, args, host: str, path: str, out: Path, control_lib: Pat
         PORT=str(port),
         GUNICORN_BIND=f"127.0.0.1:{port}",
     )
-    label = "on" if on else "off"
     prefix = out / f"cg-{label}"
     cmd = ["nice", "-n", "19", "valgrind", "--tool=callgrind", "--separate-threads=yes",
            f"--callgrind-out-file={prefix}.%p", str(BIN / "python"), str(BIN / "gunicorn"), "-c",
            "bench/gunicorn_callgrind.conf.py"]  # fmt: skip
-    log = open(out / f"gunicorn-{label}.log", "ab")  # noqa: SIM115
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    results = {}
-    try:
-        deadline = time.monotonic() + 600
-        while True:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"gunicorn ({label}) did not start; see {out}/gunicorn-{label}.log")
-            try:
-                if get(port, host, "/healthz", 0, False) == 200:
-                    break
-            except OSError:
-                time.sleep(1)
-        [worker] = children(server.pid)
-        for n in range(args.warm):
-            for returning in (False, True):
-                assert get(port, host, path, n, returning) == 200
-        time.sleep(2)  # the warm-up's last push
-        for case in CASES:
-            os.kill(worker, ZERO)
-            time.sleep(2)  # the pusher thread zeroes its own counters when woken
-            for n in range(args.requests):
-                assert get(port, host, path, n, case != "new visitors") == 200
-            time.sleep(2)
-            before = set(glob.glob(f"{prefix}.{worker}.*"))
-            os.kill(worker, DUMP)
-            results[case] = totals(dump_files(prefix, worker, before, 2 if on else 1))
-            print(f"{label}, {case}: {results[case]}", flush=True)
-    finally:
+    with open(out / f"gunicorn-{label}.log", "ab") as log:
+        server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while True:
+        if server.poll() is not None or time.monotonic() > deadline:
+            stop(server)
+            raise SystemExit(f"gunicorn ({label}) did not start; see {out}/gunicorn-{label}.log")
+        try:
+            if get(port, host, "/healthz", 0, False) == 200:
+                break
+        except OSError:
+            time.sleep(1)
+    [worker] = children(server.pid)
+    return server, worker, prefix
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
         os.killpg(server.pid, 15)
         server.wait(timeout=120)
-        log.close()
-    return results
+
+
+def measure(worker: int, prefix: Path, port: int, host: str, path: str, case: str, requests: int, threads: int):
+    """{thread: Ir} of `requests` page views of one case, between a zero and a dump of the worker's counters
+    (`threads`: 2 once the pusher thread runs)."""
+    os.kill(worker, ZERO)
+    time.sleep(2)  # the pusher thread zeroes its own counters when woken
+    for n in range(requests):
+        assert get(port, host, path, n, case != "new visitors") == 200
+    time.sleep(2)  # a push the last request started
+    before = set(glob.glob(f"{prefix}.{worker}.*"))
+    os.kill(worker, DUMP)
+    return totals(dump_files(prefix, worker, before, threads))
+
+
+def warm(port: int, host: str, path: str, count: int) -> None:
+    for n in range(count):
+        for returning in (False, True):
+            assert get(port, host, path, n, returning) == 200
+    time.sleep(2)  # the warm-up's last push
+
+
+def two_servers(args, host: str, path: str, out: Path, control_lib: Path) -> dict:
+    """{collect on?: {case: {thread: Ir}}}: one gunicorn with collection on, then one with it off."""
+    figures = {}
+    for on in (True, False):
+        port = args.port + (0 if on else 1)
+        server, worker, prefix = start_server("on" if on else "off", on, args, host, out, control_lib, port)
+        try:
+            warm(port, host, path, args.warm)
+            figures[on] = {case: measure(worker, prefix, port, host, path, case, args.requests, 2 if on else 1)
+                           for case in CASES}  # fmt: skip
+            print(f"{'on' if on else 'off'}: {figures[on]}", flush=True)
+        finally:
+            stop(server)
+    return figures
+
+
+def one_worker(args, host: str, path: str, out: Path, control_lib: Path) -> dict:
+    """The same figures from ONE worker whose collection is switched on and off between measurements (blocks of
+    `--requests`, `--rounds` times, the order flipped every round): both sides share the process's memory layout,
+    whose hash-table and cache collisions move a whole process's instructions per request by 1% or so."""
+    figures = {on: {case: {} for case in CASES} for on in (True, False)}
+    server, worker, prefix = start_server("one", True, args, host, out, control_lib, args.port)
+    try:
+        for on in (False, True):
+            os.kill(worker, COLLECT_ON if on else COLLECT_OFF)
+            warm(args.port, host, path, args.warm)
+        for round_ in range(args.rounds):
+            for case in CASES:
+                for on in (True, False) if round_ % 2 == 0 else (False, True):
+                    os.kill(worker, COLLECT_ON if on else COLLECT_OFF)
+                    time.sleep(0.5)
+                    got = measure(worker, prefix, args.port, host, path, case, args.requests, 2)
+                    for thread, ir in got.items():
+                        figures[on][case][thread] = figures[on][case].get(thread, 0) + ir
+                    print(f"round {round_ + 1}, {case}, {'on' if on else 'off'}: {got}", flush=True)
+    finally:
+        stop(server)
+    return figures
 
 
 def main() -> int:
@@ -164,20 +209,28 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8360)
     parser.add_argument("--seed", type=int, default=0, help="PYTHONHASHSEED of both servers (default 0)")
     parser.add_argument("--out", default="", help="directory for the callgrind files (default: a new temporary)")
+    parser.add_argument("--one-worker", action="store_true", help="on and off in one worker, switched (see there)")
+    parser.add_argument("--rounds", type=int, default=4, help="with --one-worker: on/off rounds (default 4)")
     args = parser.parse_args()
     hosts, product_id = prepare_data(1)
     path = f"/p/{product_id}"
     out = Path(args.out or tempfile.mkdtemp(prefix="an-callgrind-"))
     out.mkdir(parents=True, exist_ok=True)
     control_lib = build_control(out)
-    figures = {on: run_server(on, args, hosts[0], path, out, control_lib) for on in (True, False)}
+    if args.one_worker:
+        figures = one_worker(args, hosts[0], path, out, control_lib)
+        per = args.requests * args.rounds
+    else:
+        figures = two_servers(args, hosts[0], path, out, control_lib)
+        per = args.requests
 
     from django_redis import get_redis_connection
 
     from tenant_apps.analytics.collect import buffer_key, shops_key
 
     get_redis_connection("default").delete(buffer_key("sfb_000"), shops_key())
-    print(f"\ncallgrind files: {out}; {args.requests} requests per case, pushes of {args.batch} events, "
+    mode = f"one worker, {args.rounds} rounds of" if args.one_worker else "two servers,"
+    print(f"\ncallgrind files: {out}; {mode} {args.requests} requests per case, pushes of {args.batch} events, "
           f"PYTHONHASHSEED={args.seed}\n")  # fmt: skip
     print("| visitors | off Ir/request | on Ir/request | on - off | request thread | pusher thread |")
     print("|---|---|---|---|---|---|")
@@ -187,7 +240,6 @@ def main() -> int:
         pusher = sum(ir for thread, ir in on.items() if thread != "01") - sum(
             ir for thread, ir in off.items() if thread != "01"
         )
-        per = args.requests
         total_off, total_on = sum(off.values()) / per, sum(on.values()) / per
         print(f"| {case} | {total_off:,.0f} | {total_on:,.0f} | {total_on - total_off:+,.0f} "
               f"({(total_on / total_off - 1) * 100:+.2f}%) | {(main_on - main_off) / per:+,.0f} "
