@@ -106,8 +106,7 @@ def prefetch_with(pipe) -> Callable[[list], None] | None:
     memo = _memo()
     if memo is None:
         return None
-    schema = connection.schema_name
-    keys = [key for key in (snapshot.key(schema) for snapshot in _ALL.values()) if key not in memo]
+    keys = _unread(memo)
     if not keys:
         return None
     pipe.mget([cache.make_key(key) for key in keys])
@@ -123,11 +122,15 @@ def prefetch_with(pipe) -> Callable[[list], None] | None:
     return receive
 
 
+def _unread(memo: dict) -> list[str]:
+    """The keys of the current shop's snapshots not yet in this request's memo."""
+    schema = connection.schema_name
+    return [key for key in (snapshot.key(schema) for snapshot in _ALL.values()) if key not in memo]
+
+
 def _prefetch(memo: dict, key: str) -> None:
     """Read every snapshot of the current shop not yet in this request's memo, `key`'s included, in one MGET."""
-    schema = connection.schema_name
-    keys = {snapshot.key(schema) for snapshot in _ALL.values()} - memo.keys()
-    keys.add(key)
+    keys = {*_unread(memo), key}
     found = cache.get_many(keys)
     for each in keys:
         memo[each] = found.get(each, _ABSENT)
