@@ -73,13 +73,13 @@ def ensure_wrk() -> str:
 class Gunicorn:
     """gunicorn -c deploy/gunicorn.conf.py, the same config `make run` and production use."""
 
-    def __init__(self, env: dict, port: int, log: Path):
+    def __init__(self, env: dict, port: int, log: Path, config: str = "deploy/gunicorn.conf.py"):
         self.port = port
         self.log = log
         env = {**env, "PORT": str(port), "GUNICORN_BIND": f"127.0.0.1:{port}"}
         with open(log, "ab") as out:
             self.proc = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+                [str(BIN / "gunicorn"), "-c", config],
                 cwd=ROOT,
                 env=env,
                 stdout=out,

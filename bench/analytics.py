@@ -1,6 +1,7 @@
 """Data-centre benchmark: storefront product-page throughput with event collection on vs off, in the same run.
 
     .venv/bin/python bench/analytics.py [--seconds 2] [--rounds 8] [--pairs 15] [--block 300] [--port 8340]
+        [--modes together,alternating,switched]
 
 Goal (issue 13): with collection on, the product page keeps >= 95% of its throughput with collection off.
 
@@ -13,7 +14,13 @@ Goal (issue 13): with collection on, the product page keeps >= 95% of its throug
      workers the same CPU share: the throughput ratio is the ratio of what a request costs. The main figure.
    - alternating: on then off (off then on in the next round), each server alone on the machine, as a user
      would run one server; this one moves with whatever else the machine does between the two measurements.
-   The figure is the median over rounds of the in-round ratio on / off. Two cases: new visitors (no cookie: an
+   - switched: ONE gunicorn (bench/gunicorn_switch.conf.py: deploy/gunicorn.conf.py plus two signals that turn
+     ANALYTICS_COLLECT on and off in its running workers), measured with collection on, then off (off then on
+     in the next round). Both sides are the same worker processes, so they share one memory layout and one
+     hash seed: two servers differ by 1-2% per request from those alone (callgrind), fixed for a whole run.
+     Checked: the events buffered equal the requests served with collection on (none while it is off).
+   The two servers of the first two modes share one PYTHONHASHSEED (drawn per run, printed). The figure is
+   the median over rounds of the in-round ratio on / off. Two cases: new visitors (no cookie: an
    id is made and a Set-Cookie sent, the worst case) and returning visitors (5,000 browsers with their `mm_vid`
    cookie). Each measurement also reads the web workers' CPU (user + system, /proc) per request.
 2. In process, the same comparison through Django's WSGI handler (no sockets, no HTTP parsing, which cost the
@@ -31,7 +38,9 @@ import argparse
 import datetime
 import io
 import os
+import random
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -49,7 +58,13 @@ from bench.storefront import prepare_data  # noqa: E402
 
 GOAL = 0.95
 CASES = ("new visitors", "returning visitors")
-MODES = ("together", "alternating")
+MODES = ("together", "alternating", "switched")
+SWITCHED = "switched"
+# A check, not in the default modes: the switched server held OFF (as "on") against the off server, one after the
+# other. About 1.0 means the switched server carries no lasting cost from its time with collection on (nor from
+# its idle pusher thread), so the switched mode's off side stands for a server that never collected.
+OFF_CHECK = "offcheck"
+COLLECT_ON, COLLECT_OFF = signal.SIGRTMIN + 3, signal.SIGRTMIN + 4  # bench/gunicorn_switch.conf.py
 LUA = """
 local i = 0
 request = function()
@@ -85,8 +100,8 @@ def start_wrk(port: int, path: str, host: str, seconds: int, returning: bool) ->
     return proc
 
 
-def finish_wrk(proc: subprocess.Popen, seconds: int) -> tuple[float, int]:
-    """(requests/s, non-2xx and socket errors) of a wrk started by start_wrk."""
+def finish_wrk(proc: subprocess.Popen, seconds: int) -> tuple[float, int, int]:
+    """(requests/s, non-2xx and socket errors, requests answered) of a wrk started by start_wrk."""
     out, _ = proc.communicate(timeout=seconds + 30)
     os.unlink(proc.script)
     if proc.returncode:
@@ -94,10 +109,12 @@ def finish_wrk(proc: subprocess.Popen, seconds: int) -> tuple[float, int]:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return rps, (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
+    answered = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
+    return rps, errors, answered
 
 
-def run_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> tuple[float, int]:
+def run_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> tuple[float, int, int]:
     return finish_wrk(start_wrk(port, path, host, seconds, returning), seconds)
 
 
@@ -106,56 +123,86 @@ def flipped(n: int) -> tuple[bool, bool]:
     return (True, False) if n % 2 == 0 else (False, True)
 
 
-def measure(
-    servers: dict, order: tuple[bool, ...], path: str, host: str, seconds: int, returning: bool, together: bool
-) -> dict:
-    """{on: (req/s, web-worker CPU ms per request)} for the servers in `order`: loaded at the same time
-    (`together`: one wrk each, started in that order) or one after the other."""
-    cpu = {on: web_cpu_seconds(servers[on].proc.pid) for on in order}
-    if together:
+def workers(server: Gunicorn) -> list[int]:
+    return [int(pid) for pid in Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()]
+
+
+def switch(server: Gunicorn, on: bool) -> None:
+    """ANALYTICS_COLLECT on or off in every worker of the switched server (each handles its signal at once, or
+    when its current request is done: the pause covers that)."""
+    for pid in workers(server):
+        os.kill(pid, COLLECT_ON if on else COLLECT_OFF)
+    time.sleep(0.2)
+
+
+def measure(servers: dict, mode: str, order: tuple[bool, ...], path: str, host: str, seconds: int,
+            returning: bool, served: list[int]) -> dict:  # fmt: skip
+    """{on: (req/s, web-worker CPU ms per request)} for `order`: the two servers loaded at the same time
+    (together: one wrk each, started in that order) or one after the other (alternating), or the switched
+    server on then off (or off then on). Adds the requests answered with collection on to `served[0]`."""
+    answers, used = {}, {}
+    if mode == "together":
+        cpu = {on: web_cpu_seconds(servers[on].proc.pid) for on in order}
         procs = {on: start_wrk(servers[on].port, path, host, seconds, returning) for on in order}
         answers = {on: finish_wrk(procs[on], seconds) for on in order}
-    else:
-        answers = {on: run_wrk(servers[on].port, path, host, seconds, returning) for on in order}
+        used = {on: web_cpu_seconds(servers[on].proc.pid) - cpu[on] for on in order}
+    for on in order if mode != "together" else ():
+        server = servers[SWITCHED] if mode == SWITCHED or (mode == OFF_CHECK and on) else servers[on]
+        if mode == SWITCHED:
+            switch(server, on)
+        elif mode == OFF_CHECK and on:
+            switch(server, False)
+        cpu = web_cpu_seconds(server.proc.pid)
+        answers[on] = run_wrk(server.port, path, host, seconds, returning)
+        used[on] = web_cpu_seconds(server.proc.pid) - cpu
     figures = {}
-    for on, (rps, errors) in answers.items():
+    for on, (rps, errors, answered) in answers.items():
         if errors:
             raise SystemExit(f"collection {'on' if on else 'off'}: {errors} errors/non-2xx; see the gunicorn log")
-        used = web_cpu_seconds(servers[on].proc.pid) - cpu[on]
-        figures[on] = (rps, used / (rps * seconds) * 1000 if rps else float("nan"))
+        figures[on] = (rps, used[on] / (rps * seconds) * 1000 if rps else float("nan"))
+        served[0] += answered if on and mode != OFF_CHECK else 0
     return figures
 
 
-def over_http(args, hosts: list[str], path: str, log: Path) -> dict:
-    """{mode: {case: {"on": [req/s], "off": [...], "on_cpu": [ms/request], "off_cpu": [...], "load": [...]}}}
-    from the two gunicorns, per round: both loaded at once ("together"), then each alone ("alternating")."""
-    servers = {
-        on: Gunicorn(django_env("bench.storefront_settings", WEB_CONCURRENCY="2", ANALYTICS_COLLECT=str(int(on))),
-                     args.port + (0 if on else 1), log)
-        for on in (True, False)
-    }  # fmt: skip
+def over_http(args, hosts: list[str], path: str, log: Path, seed: int) -> tuple[dict, int]:
+    """({mode: {case: {"on": [req/s], "off": [...], "on_cpu": [ms/request], "off_cpu": [...], "load": [...]}}},
+    requests answered with collection on) from the two gunicorns, per round: both loaded at once ("together"),
+    each alone ("alternating"), and from the switched one ("switched"); OFF_CHECK compares the switched server
+    held off with the off server."""
+
+    def env(on: bool) -> dict:
+        return django_env("bench.storefront_settings", WEB_CONCURRENCY="2", ANALYTICS_COLLECT=str(int(on)),
+                          PYTHONHASHSEED=str(seed))  # fmt: skip
+
+    servers = {}
+    if set(args.modes) - {SWITCHED}:
+        servers = {on: Gunicorn(env(on), args.port + (0 if on else 1), log) for on in (True, False)}
+    if {SWITCHED, OFF_CHECK} & set(args.modes):
+        servers[SWITCHED] = Gunicorn(env(True), args.port + 2, log, config="bench/gunicorn_switch.conf.py")
     results = {mode: {case: {k: [] for k in ("on", "off", "on_cpu", "off_cpu", "load")} for case in CASES}
-               for mode in MODES}  # fmt: skip
+               for mode in args.modes}  # fmt: skip
+    served = [0]
     try:
         for server in servers.values():
             server.wait_ready(hosts[0])
-        for server in servers.values():
+        for key, server in servers.items():
             for returning in (False, True):
-                run_wrk(server.port, path, hosts[0], 1, returning)  # warm: page cache, connections, pusher thread
+                # warm: page cache, connections, pusher thread
+                served[0] += run_wrk(server.port, path, hosts[0], 1, returning)[2] if key else 0
         for n in range(args.rounds):
-            for mode in MODES:
+            for mode in args.modes:
                 for case in CASES:
                     figures = results[mode][case]
                     figures["load"].append(load())
-                    measured = measure(servers, flipped(n), path, hosts[0], args.seconds, case != "new visitors",
-                                       together=mode == "together")  # fmt: skip
+                    measured = measure(servers, mode, flipped(n), path, hosts[0], args.seconds,
+                                       case != "new visitors", served)  # fmt: skip
                     for on, (rps, cpu_ms) in measured.items():
                         figures["on" if on else "off"].append(rps)
                         figures["on_cpu" if on else "off_cpu"].append(cpu_ms)
     finally:
         for server in servers.values():
-            server.stop()
-    return results
+            server.stop()  # a worker pushes its last events at exit
+    return results, served[0]
 
 
 def environ(host: str, path: str, cookie: str) -> dict:
@@ -216,9 +263,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=2, help="seconds per wrk measurement (default 2)")
     parser.add_argument("--rounds", type=int, default=8, help="rounds, each measuring on and off (default 8)")
     parser.add_argument("--port", type=int, default=8340)
+    parser.add_argument("--modes", type=lambda text: text.split(","), default=list(MODES),
+                        help=f"HTTP modes, comma-separated (default {','.join(MODES)}; also {OFF_CHECK}: "
+                             "the switched server held off against the off server)")  # fmt: skip
     parser.add_argument("--pairs", type=int, default=15, help="in-process on/off pairs per case (default 15)")
     parser.add_argument("--block", type=int, default=300, help="in-process requests per block (default 300)")
     args = parser.parse_args()
+    if set(args.modes) - {*MODES, OFF_CHECK}:
+        parser.error(f"--modes: choose among {', '.join(MODES)}, {OFF_CHECK}")
     ensure_wrk()
     hosts, product_id = prepare_data(1)  # also sets Django up with bench.settings (REDIS_URL as given)
     log = ROOT / ".data" / "logs" / "bench-analytics-gunicorn.log"
@@ -231,9 +283,16 @@ def main() -> int:
 
     redis = get_redis_connection("default")
     load_before = load()
-    http = over_http(args, hosts, path, log)
+    seed = random.randrange(2**32)
+    redis.delete(buffer_key("sfb_000"), shops_key())
+    http, served = over_http(args, hosts, path, log, seed)
     # one entry per push (a batch of events), one at a time: a long run buffers a million events
     buffered = sum(len(decode_entry(entry, "sfb_000") or []) for entry in redis.lrange(buffer_key("sfb_000"), 0, -1))
+    # wrk counts the answers it read; each run leaves up to 4 requests (its connections) answered after it stops
+    slack = 4 * (2 * len(CASES) * args.rounds * len(args.modes) + 4)
+    if not served <= buffered <= served + slack:
+        raise SystemExit(f"events buffered {buffered}, requests answered with collection on {served} (+ up to "
+                         f"{slack} unread by wrk): the collection switch did not work")  # fmt: skip
     local = in_process(hosts[0], path, args.pairs, args.block)
     cost = per_view_cost(hosts[0], path)
     push_pending()
@@ -242,13 +301,15 @@ def main() -> int:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"\nData-centre collection benchmark — {now}\nmachine: {machine()}")
     print(f"GET {path} (page-cache hit); 1-minute load average {load_before:.2f} before, {load():.2f} after")
-    print(f"events buffered by the 'on' gunicorn: {buffered}\n")
+    print(f"events buffered with collection on: {buffered} (wrk read {served} answers); PYTHONHASHSEED of the two "
+          f"servers {seed}\n")  # fmt: skip
     print(f"1. gunicorn (2 sync workers each) + wrk -t1 -c4 -d{args.seconds}s per server, {args.rounds} rounds; "
-          "each round measures both servers at once (together), then one after the other (alternating), the order "
-          "flipped every round. CPU: the web workers' user + system CPU per request, from /proc.\n")  # fmt: skip
+          "each round measures both servers at once (together), then one after the other (alternating), then one "
+          "server with collection switched on and off (switched), the order flipped every round. CPU: the web "
+          "workers' user + system CPU per request, from /proc.\n")  # fmt: skip
     print("| mode | visitors | round | load | on req/s | off req/s | on / off | on CPU ms/req | off CPU ms/req |\n"
           "|---|---|---|---|---|---|---|---|---|")  # fmt: skip
-    for mode in MODES:
+    for mode in args.modes:
         for case in CASES:
             f = http[mode][case]
             rows = zip(f["on"], f["off"], f["on_cpu"], f["off_cpu"], f["load"], strict=True)
@@ -256,7 +317,7 @@ def main() -> int:
                 print(f"| {mode} | {case} | {n} | {at:.1f} | {on:.0f} | {off:.0f} | {on / off:.3f} | {on_cpu:.3f} "
                       f"| {off_cpu:.3f} |")  # fmt: skip
     print()
-    for mode in MODES:
+    for mode in args.modes:
         for case in CASES:
             f = http[mode][case]
             ratios = ratio(f["on"], f["off"])

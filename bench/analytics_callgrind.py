@@ -71,7 +71,7 @@ CONTROL_C = """
 void cg_zero(void) { CALLGRIND_ZERO_STATS; }
 void cg_dump(void) { CALLGRIND_DUMP_STATS; }
 """
-ZERO, DUMP, COLLECT_ON, COLLECT_OFF = (signal.SIGRTMIN + n for n in (1, 2, 3, 4))  # gunicorn_callgrind.conf.py
+ZERO, DUMP, COLLECT_ON, COLLECT_OFF = (signal.SIGRTMIN + n for n in (1, 2, 3, 4))  # gunicorn_callgrind/_switch.conf.py
 
 
 def build_control(out: Path) -> Path:
