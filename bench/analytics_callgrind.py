@@ -93,13 +93,24 @@ def dump_files(prefix: Path, worker: int, before: set[str], threads: int) -> lis
 
 
 def totals(files: list[str]) -> dict[str, int]:
-    """{file's thread suffix: Ir} of a dump's per-thread files."""
+    """{file's thread suffix: cost} of a dump's per-thread files: Ir, or with --cache-sim the estimated cycles
+    (cycles())."""
     result = {}
     for name in files:
         text = Path(name).read_text()
-        found = re.search(r"^summary: (\d+)", text, re.M)
-        result[name.rsplit("-", 1)[1]] = int(found.group(1)) if found else 0
+        events = re.search(r"^events: (.+)$", text, re.M).group(1).split()
+        found = re.search(r"^summary: (.+)$", text, re.M)
+        counts = dict(zip(events, map(int, found.group(1).split()), strict=False)) if found else {}
+        result[name.rsplit("-", 1)[1]] = cycles(counts) if "D1mr" in counts else counts.get("Ir", 0)
     return result
+
+
+def cycles(counts: dict[str, int]) -> int:
+    """callgrind_annotate's cycle estimation from the simulated caches: Ir + 10 x L1 misses + 100 x last-level
+    misses (instruction and data): what more memory touched costs, which instruction counts alone do not show."""
+    l1 = counts["I1mr"] + counts["D1mr"] + counts["D1mw"]
+    last = counts["ILmr"] + counts["DLmr"] + counts["DLmw"]
+    return counts["Ir"] + 10 * l1 + 100 * last
 
 
 def start_server(label: str, collect: bool, args, host: str, out: Path, control_lib: Path, port: int):
@@ -116,7 +127,8 @@ def start_server(label: str, collect: bool, args, host: str, out: Path, control_
         GUNICORN_BIND=f"127.0.0.1:{port}",
     )
     prefix = out / f"cg-{label}"
-    cmd = ["nice", "-n", "19", "valgrind", "--tool=callgrind", "--separate-threads=yes",
+    cache = ["--cache-sim=yes"] if args.cache_sim else []
+    cmd = ["nice", "-n", "19", "valgrind", "--tool=callgrind", "--separate-threads=yes", *cache,
            f"--callgrind-out-file={prefix}.%p", str(BIN / "python"), str(BIN / "gunicorn"), "-c",
            "bench/gunicorn_callgrind.conf.py"]  # fmt: skip
     with open(out / f"gunicorn-{label}.log", "ab") as log:
@@ -211,6 +223,8 @@ def main() -> int:
     parser.add_argument("--out", default="", help="directory for the callgrind files (default: a new temporary)")
     parser.add_argument("--one-worker", action="store_true", help="on and off in one worker, switched (see there)")
     parser.add_argument("--rounds", type=int, default=4, help="with --one-worker: on/off rounds (default 4)")
+    parser.add_argument("--cache-sim", action="store_true",
+                        help="simulate the caches: estimated cycles (Ir + 10 L1 + 100 LL misses)")  # fmt: skip
     args = parser.parse_args()
     hosts, product_id = prepare_data(1)
     path = f"/p/{product_id}"
@@ -232,7 +246,8 @@ def main() -> int:
     mode = f"one worker, {args.rounds} rounds of" if args.one_worker else "two servers,"
     print(f"\ncallgrind files: {out}; {mode} {args.requests} requests per case, pushes of {args.batch} events, "
           f"PYTHONHASHSEED={args.seed}\n")  # fmt: skip
-    print("| visitors | off Ir/request | on Ir/request | on - off | request thread | pusher thread |")
+    unit = "cycles (est.)" if args.cache_sim else "Ir"
+    print(f"| visitors | off {unit}/request | on {unit}/request | on - off | request thread | pusher thread |")
     print("|---|---|---|---|---|---|")
     for case in CASES:
         off, on = figures[False][case], figures[True][case]
