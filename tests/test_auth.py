@@ -243,3 +243,18 @@ def test_member_sign_out_revokes_the_token_on_its_shop_only(client_a, client_b):
     assert on_b.status_code == 401  # a shop A token means nothing on shop B
     assert on_a.status_code == 204
     assert client_a.get("/api/v1/store/me", **auth).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("header", "token"),
+    [(None, None), ("", None), ("Basic dXNlcjpwYXNz", None), ("bearer mms_abc", "mms_abc"), ("Bearer  mmp_x ", "mmp_x"),
+     (b"Bearer mms_bytes", "mms_bytes")],
+)  # fmt: skip
+def test_bearer_token_is_read_from_the_authorization_header(header, token):
+    from django.test import RequestFactory
+
+    from micromall.api.auth import bearer_token
+
+    request = RequestFactory().get("/", **({} if header is None else {"HTTP_AUTHORIZATION": header}))
+
+    assert bearer_token(request) == token

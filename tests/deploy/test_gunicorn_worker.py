@@ -1,5 +1,6 @@
 """micromall.gunicorn_worker.SyncWorker under a real gunicorn (deploy/gunicorn.conf.py, one worker)."""
 
+import email.utils
 import os
 import socket
 import subprocess
@@ -96,3 +97,46 @@ def test_unread_request_bytes_still_get_gunicorns_graceful_close_and_the_whole_a
     # connection and cut the answer; the worker drains instead.
     for _ in range(5):
         assert request(port, b"x" * 300_000).endswith(EXPECTED)
+
+
+def test_the_date_header_is_the_current_time_in_http_form(serve):
+    port = serve(None)
+    head = request(port).split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    [date] = [line.split(": ", 1)[1] for line in head.split("\r\n") if line.lower().startswith("date: ")]
+    assert abs(email.utils.parsedate_to_datetime(date).timestamp() - time.time()) < 5
+    assert date.endswith(" GMT")
+
+
+def test_http_date_is_made_once_per_second_and_equals_gunicorns(monkeypatch):
+    from gunicorn import util
+
+    from micromall import gunicorn_worker
+
+    clock = [1_764_806_400.25]  # 2025-12-04 00:00:00.25 UTC
+    monkeypatch.setattr(gunicorn_worker.time, "time", lambda: clock[0])
+    monkeypatch.setattr(gunicorn_worker, "_date_second", None)
+    first = gunicorn_worker.http_date()
+    assert first == util.http_date(1_764_806_400.25) == "Thu, 04 Dec 2025 00:00:00 GMT"
+    clock[0] = 1_764_806_400.99
+    assert gunicorn_worker.http_date() is first  # the same second: the text made before
+    clock[0] = 1_764_806_401.0
+    assert gunicorn_worker.http_date() == "Thu, 04 Dec 2025 00:00:01 GMT"
+    assert gunicorn_worker.http_date(0) == "Thu, 01 Jan 1970 00:00:00 GMT"  # an explicit time: gunicorn's own
+
+
+def test_settled_config_answers_every_setting_as_gunicorn_does():
+    from gunicorn.config import Config
+
+    from micromall.gunicorn_worker import settle
+
+    cfg = Config()
+    cfg.set("workers", 3)
+    cfg.set("bind", ["127.0.0.1:8123"])
+    expected = {name: setting.get() for name, setting in cfg.settings.items()}
+    settle(cfg)
+    assert "workers" in vars(cfg)  # read without Config.__getattr__
+    assert {name: getattr(cfg, name) for name in cfg.settings} == {
+        name: getattr(Config, name).__get__(cfg) if isinstance(getattr(Config, name, None), property) else value
+        for name, value in expected.items()
+    }
+    assert cfg.address == [("127.0.0.1", 8123)]  # a property of the class, still computed
