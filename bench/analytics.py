@@ -1,37 +1,37 @@
 """Data-centre benchmark: storefront product-page throughput with event collection on vs off, in the same run.
 
-    .venv/bin/python bench/analytics.py [--seconds 2] [--rounds 8] [--pairs 15] [--block 300] [--port 8340]
-        [--modes together,alternating,switched]
+    .venv/bin/python bench/analytics.py [--seconds 1] [--rounds 40] [--pairs 15] [--block 300] [--port 8340]
+        [--modes switched,split] (also: together, alternating, offcheck)
 
 Goal (issue 13): with collection on, the product page keeps >= 95% of its throughput with collection off.
 
-1. HTTP. Two gunicorns side by side (deploy/gunicorn.conf.py, WEB_CONCURRENCY=2 sync workers, the product's
-   settings with throttles on), identical but for ANALYTICS_COLLECT=1 / 0, on the storefront benchmark's data
-   (bench/storefront.py prepare_data: one shop, 1,000 products). wrk -t1 -c4 on GET /p/<id> (a whole-page cache
-   hit, the common case). Each round measures the two servers in two ways:
-   - together: one wrk per server, both at the same time. The servers share the machine at every instant, so
-     load from the rest of the machine and its drift hit both alike, and the scheduler gives each server's
-     workers the same CPU share: the throughput ratio is the ratio of what a request costs. The main figure.
-   - alternating: on then off (off then on in the next round), each server alone on the machine, as a user
-     would run one server; this one moves with whatever else the machine does between the two measurements.
-   - switched: ONE gunicorn (bench/gunicorn_switch.conf.py: deploy/gunicorn.conf.py plus two signals that turn
-     ANALYTICS_COLLECT on and off in its running workers), measured with collection on, then off (off then on
-     in the next round). Both sides are the same worker processes, so they share one memory layout and one
-     hash seed: two servers differ by 1-2% per request from those alone (callgrind), fixed for a whole run.
-     Checked: the events buffered equal the requests served with collection on (none while it is off).
-   The two servers of the first two modes share one PYTHONHASHSEED (drawn per run, printed). The figure is
-   the median over rounds of the in-round ratio on / off. Two cases: new visitors (no cookie: an
+1. HTTP: gunicorn with deploy/gunicorn.conf.py (WEB_CONCURRENCY=2 sync workers, the product's settings with
+   throttles on) on the storefront benchmark's data (bench/storefront.py prepare_data: one shop, 1,000
+   products); wrk -t1 on GET /p/<id> (a whole-page cache hit, the common case). Modes, each measured every round:
+   - switched (default): ONE gunicorn (bench/gunicorn_switch.conf.py: the deploy config plus two signals that
+     turn ANALYTICS_COLLECT on and off in its running workers), measured with collection on, then off (off
+     then on in the next round). Both sides are the same worker processes: one memory layout, one hash seed.
+   - split (default): the same server's two workers at the same time under one wrk (-c8), one collecting and
+     one not, roles swapped halfway; each worker counts what it answered. Both sides see the same machine at
+     every instant (see SPLIT).
+   - together / alternating: two gunicorns identical but for ANALYTICS_COLLECT=1 / 0 (one PYTHONHASHSEED,
+     drawn per run), loaded at the same time (one wrk -c4 each) or one after the other. Two processes differ
+     by a few per cent from their memory layouts alone, fixed for a whole run, which is as large as the goal's
+     margin: these modes cannot decide it (docs/benchmarks.md), and are kept to compare with earlier runs.
+   - offcheck: the switched server held OFF against a server that never collected (see OFF_CHECK).
+   The figure is the median over rounds of the in-round ratio on / off, with a distribution-free 95% interval;
+   the verdict is "met" when the whole interval is at or above the goal. Two cases: new visitors (no cookie: an
    id is made and a Set-Cookie sent, the worst case) and returning visitors (5,000 browsers with their `mm_vid`
-   cookie). Each measurement also reads the web workers' CPU (user + system, /proc) per request.
+   cookie). Each measurement also reads the web workers' CPU (user + system, /proc) per request. Checked: the
+   events buffered equal the requests answered with collection on (none while it is off).
 2. In process, the same comparison through Django's WSGI handler (no sockets, no HTTP parsing, which cost the
    same either way, so the relative cost is larger here: an upper bound): blocks of `--block` requests with
    collection on and off alternating, `--pairs` times.
 3. The collection's own cost per view: the @track_page decorator around a view that returns at once (best of
-   7 x 20,000 calls), next to what a page-cache hit costs in process (best of 7 x 300); their ratio is the cost
-   with the least noise from the rest of the machine (the HTTP ratio also depends on how busy the machine is).
+   7 x 20,000 calls), next to what a page-cache hit costs in process (best of 7 x 300).
 
-The events buffered by the 'on' server are deleted afterwards (no Celery flush runs here). The 1-minute load
-average is printed with the figures: on a loaded 2-core machine the rounds swing far more than 5%.
+The events buffered are deleted afterwards (no Celery flush runs here). The 1-minute load average is printed
+with the figures: on a shared 2-core VM single rounds swing by 10-30%, so only many rounds say anything.
 """
 
 import argparse
@@ -43,6 +43,7 @@ import random
 import re
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -59,12 +60,20 @@ from bench.storefront import prepare_data  # noqa: E402
 
 GOAL = 0.95
 CASES = ("new visitors", "returning visitors")
-MODES = ("together", "alternating", "switched")
+MODES = ("switched", "split", "together", "alternating")  # the first two by default
+DEFAULT_MODES = MODES[:2]
 SWITCHED = "switched"
 # A check, not in the default modes: the switched server held OFF (as "on") against the off server, one after the
 # other. About 1.0 means the switched server carries no lasting cost from its time with collection on (nor from
 # its idle pusher thread), so the switched mode's off side stands for a server that never collected.
 OFF_CHECK = "offcheck"
+# Two workers of the switched server at the same time, one with collection on and one off, under one wrk: both
+# see the same machine at every instant (the drift between measurements, the largest noise on a shared VM, is
+# common to both), and they are forks of one master (one memory layout). Each worker counts what it answered
+# (bench/gunicorn_switch.conf.py); the scheduler shares the cores between them, so the ratio of their counts is
+# the ratio of what a request costs them. The roles are swapped halfway (the figure is the geometric mean of the
+# two halves), so a worker favoured by the accept queue favours neither side.
+SPLIT = "split"
 COLLECT_ON, COLLECT_OFF = signal.SIGRTMIN + 3, signal.SIGRTMIN + 4  # bench/gunicorn_switch.conf.py
 LUA = """
 local i = 0
@@ -92,10 +101,10 @@ def lua_script(host: str, path: str, returning: bool) -> str:
     return LUA % (host, RETURNING if returning else "", path)
 
 
-def start_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> subprocess.Popen:
+def start_wrk(port: int, path: str, host: str, seconds: int, returning: bool, connections: int = 4) -> subprocess.Popen:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua_script(host, path, returning))
-    cmd = ["wrk", "-t1", "-c4", f"-d{seconds}s", "-s", script.name, f"http://127.0.0.1:{port}{path}"]
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script.name, f"http://127.0.0.1:{port}{path}"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     proc.script = script.name
     return proc
@@ -115,8 +124,8 @@ def finish_wrk(proc: subprocess.Popen, seconds: int) -> tuple[float, int, int]:
     return rps, errors, answered
 
 
-def run_wrk(port: int, path: str, host: str, seconds: int, returning: bool) -> tuple[float, int, int]:
-    return finish_wrk(start_wrk(port, path, host, seconds, returning), seconds)
+def run_wrk(port: int, path: str, host: str, seconds: int, returning: bool, connections: int = 4):
+    return finish_wrk(start_wrk(port, path, host, seconds, returning, connections), seconds)
 
 
 def flipped(n: int) -> tuple[bool, bool]:
@@ -136,12 +145,46 @@ def switch(server: Gunicorn, on: bool) -> None:
     time.sleep(0.2)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def answered_by(folder: Path, pid: int) -> int:
+    return struct.unpack("q", (folder / str(pid)).read_bytes()[:8])[0]
+
+
+def measure_split(server: Gunicorn, path: str, host: str, seconds: int, returning: bool, served: list[int]) -> dict:
+    """{on: (req/s, CPU ms per request)} of the collecting and the non-collecting worker under one wrk, the
+    geometric mean over the two halves (roles swapped)."""
+    folder, pids = server.served_dir, sorted(workers(server))
+    if len(pids) != 2:
+        raise SystemExit(f"the split mode needs 2 workers, the server has {len(pids)}")
+    rates, cpus = {True: [], False: []}, {True: [], False: []}
+    for on_pid, off_pid in (pids, pids[::-1]):
+        os.kill(on_pid, COLLECT_ON)
+        os.kill(off_pid, COLLECT_OFF)
+        time.sleep(0.2)
+        before = {pid: (answered_by(folder, pid), process_cpu_seconds(pid)) for pid in pids}
+        _rps, errors, _answered = run_wrk(server.port, path, host, seconds, returning, connections=8)
+        if errors:
+            raise SystemExit(f"split: {errors} errors/non-2xx; see the gunicorn log")
+        for on, pid in ((True, on_pid), (False, off_pid)):
+            count = answered_by(folder, pid) - before[pid][0]
+            rates[on].append(count / seconds)
+            cpus[on].append((process_cpu_seconds(pid) - before[pid][1]) / max(count, 1) * 1000)
+            served[0] += count if on else 0
+    return {on: (statistics.geometric_mean(rates[on]), statistics.geometric_mean(cpus[on])) for on in (True, False)}
+
+
 def measure(servers: dict, mode: str, order: tuple[bool, ...], path: str, host: str, seconds: int,
             returning: bool, served: list[int]) -> dict:  # fmt: skip
     """{on: (req/s, web-worker CPU ms per request)} for `order`: the two servers loaded at the same time
     (together: one wrk each, started in that order) or one after the other (alternating), or the switched
     server on then off (or off then on). Adds the requests answered with collection on to `served[0]`."""
     answers, used = {}, {}
+    if mode == SPLIT:
+        return measure_split(servers[SWITCHED], path, host, seconds, returning, served)
     if mode == "together":
         cpu = {on: web_cpu_seconds(servers[on].proc.pid) for on in order}
         procs = {on: start_wrk(servers[on].port, path, host, seconds, returning) for on in order}
@@ -171,15 +214,18 @@ def over_http(args, hosts: list[str], path: str, log: Path, seed: int) -> tuple[
     each alone ("alternating"), and from the switched one ("switched"); OFF_CHECK compares the switched server
     held off with the off server."""
 
+    folder = Path(tempfile.mkdtemp(prefix="bench-served-"))
+
     def env(on: bool) -> dict:
         return django_env("bench.storefront_settings", WEB_CONCURRENCY="2", ANALYTICS_COLLECT=str(int(on)),
-                          PYTHONHASHSEED=str(seed))  # fmt: skip
+                          PYTHONHASHSEED=str(seed), BENCH_SERVED_DIR=str(folder))  # fmt: skip
 
     servers = {}
-    if set(args.modes) - {SWITCHED}:
+    if set(args.modes) - {SWITCHED, SPLIT}:
         servers = {on: Gunicorn(env(on), args.port + (0 if on else 1), log) for on in (True, False)}
-    if {SWITCHED, OFF_CHECK} & set(args.modes):
+    if {SWITCHED, OFF_CHECK, SPLIT} & set(args.modes):
         servers[SWITCHED] = Gunicorn(env(True), args.port + 2, log, config="bench/gunicorn_switch.conf.py")
+        servers[SWITCHED].served_dir = folder
     results = {mode: {case: {k: [] for k in ("on", "off", "on_cpu", "off_cpu", "load")} for case in CASES}
                for mode in args.modes}  # fmt: skip
     served = [0]
@@ -187,8 +233,7 @@ def over_http(args, hosts: list[str], path: str, log: Path, seed: int) -> tuple[
         for server in servers.values():
             server.wait_ready(hosts[0])
         for key, server in servers.items():
-            for returning in (False, True):
-                # warm: page cache, connections, pusher thread
+            for returning in (False, True):  # warm: page cache, connections, pusher thread
                 served[0] += run_wrk(server.port, path, hosts[0], 1, returning)[2] if key else 0
         for n in range(args.rounds):
             for mode in args.modes:
@@ -275,17 +320,17 @@ def interval_verdict(low: float, median: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=2, help="seconds per wrk measurement (default 2)")
-    parser.add_argument("--rounds", type=int, default=8, help="rounds, each measuring on and off (default 8)")
+    parser.add_argument("--seconds", type=int, default=1, help="seconds per wrk measurement (default 1)")
+    parser.add_argument("--rounds", type=int, default=40, help="rounds, each measuring on and off (default 40)")
     parser.add_argument("--port", type=int, default=8340)
-    parser.add_argument("--modes", type=lambda text: text.split(","), default=list(MODES),
-                        help=f"HTTP modes, comma-separated (default {','.join(MODES)}; also {OFF_CHECK}: "
-                             "the switched server held off against the off server)")  # fmt: skip
+    parser.add_argument("--modes", type=lambda text: text.split(","), default=list(DEFAULT_MODES),
+                        help=f"HTTP modes, comma-separated (default {','.join(DEFAULT_MODES)}; also "
+                             f"{', '.join(MODES[2:])} and {OFF_CHECK})")  # fmt: skip
     parser.add_argument("--pairs", type=int, default=15, help="in-process on/off pairs per case (default 15)")
     parser.add_argument("--block", type=int, default=300, help="in-process requests per block (default 300)")
     args = parser.parse_args()
     if set(args.modes) - {*MODES, OFF_CHECK}:
-        parser.error(f"--modes: choose among {', '.join(MODES)}, {OFF_CHECK}")
+        parser.error(f"--modes: choose among {', '.join((*MODES, OFF_CHECK))}")
     ensure_wrk()
     hosts, product_id = prepare_data(1)  # also sets Django up with bench.settings (REDIS_URL as given)
     log = ROOT / ".data" / "logs" / "bench-analytics-gunicorn.log"
@@ -304,7 +349,7 @@ def main() -> int:
     # one entry per push (a batch of events), one at a time: a long run buffers a million events
     buffered = sum(len(decode_entry(entry, "sfb_000") or []) for entry in redis.lrange(buffer_key("sfb_000"), 0, -1))
     # wrk counts the answers it read; each run leaves up to 4 requests (its connections) answered after it stops
-    slack = 4 * (2 * len(CASES) * args.rounds * len(args.modes) + 4)
+    slack = 8 * (2 * len(CASES) * args.rounds * len(args.modes) + 4)
     if not served <= buffered <= served + slack:
         raise SystemExit(f"events buffered {buffered}, requests answered with collection on {served} (+ up to "
                          f"{slack} unread by wrk): the collection switch did not work")  # fmt: skip
@@ -318,10 +363,9 @@ def main() -> int:
     print(f"GET {path} (page-cache hit); 1-minute load average {load_before:.2f} before, {load():.2f} after")
     print(f"events buffered with collection on: {buffered} (wrk read {served} answers); PYTHONHASHSEED of the two "
           f"servers {seed}\n")  # fmt: skip
-    print(f"1. gunicorn (2 sync workers each) + wrk -t1 -c4 -d{args.seconds}s per server, {args.rounds} rounds; "
-          "each round measures both servers at once (together), then one after the other (alternating), then one "
-          "server with collection switched on and off (switched), the order flipped every round. CPU: the web "
-          "workers' user + system CPU per request, from /proc.\n")  # fmt: skip
+    print(f"1. gunicorn (2 sync workers) + wrk -t1 -d{args.seconds}s per measurement, {args.rounds} rounds of the "
+          f"modes {', '.join(args.modes)} (see the script's docstring), the order of on and off flipped every round. "
+          "CPU: the web workers' user + system CPU per request, from /proc.\n")  # fmt: skip
     print("| mode | visitors | round | load | on req/s | off req/s | on / off | on CPU ms/req | off CPU ms/req |\n"
           "|---|---|---|---|---|---|---|---|---|")  # fmt: skip
     for mode in args.modes:
