@@ -1,9 +1,15 @@
-"""Shared fixtures: two shops whose schemas are migrated once per test run, clients per host, tokens."""
+"""Shared fixtures: two shops whose schemas are migrated once per test run, clients per host, tokens.
+
+Property tests (hypothesis) draw the same examples on every run (`derandomize`), so the suite's verdict never
+depends on luck; `HYPOTHESIS_PROFILE=explore` draws new ones (a search for new counter-examples, not for CI)."""
+
+import os
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from shared_apps.accounts.services import issue_token
 from shared_apps.tenancy import provisioning, selectors
@@ -17,6 +23,10 @@ pytest_plugins = [
     "tests.stripe_fake.fixtures",  # stripe_server / stripe_fake: the loopback Stripe API
     "tests.browser.fixtures",  # browser_page: one headless Chromium per test process
 ]
+
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 TEST_SHOPS = {"alpha": "test_alpha", "beta": "test_beta"}
 

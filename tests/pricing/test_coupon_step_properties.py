@@ -104,9 +104,31 @@ def test_coupons_never_go_negative_and_allocate_exactly(lines, offers, rule, bef
     ]
     assert len(levels) == len(set(levels))
     assert all(kinds[a.code].kind != "shipping" for a in coupon_rows)
-    # coupons only ever lower what the shopper pays (step 4 identical in both runs)
-    assert order.total_amount <= unpriced.total_amount
-    assert 0 <= order.shipping_discount_amount <= unpriced.shipping_amount
+    # coupons only ever lower the merchandise amount (step 4 identical in both runs)
+    goods, goods_before = order.total_amount - order.shipping_amount, unpriced.total_amount - unpriced.shipping_amount
+    assert goods <= goods_before
+    # ... and the total, unless the coupon took the merchandise below the free-shipping threshold: that is measured
+    # after the coupons (PROMOTIONS.md, step 7), so the shopper then pays for shipping
+    free_over = rule.free_over_amount if rule else None
+    crossed = free_over is not None and goods < free_over <= goods_before
+    if crossed:
+        assert order.total_amount - unpriced.total_amount <= order.shipping_amount
+    else:
+        assert order.total_amount <= unpriced.total_amount
+        assert 0 <= order.shipping_discount_amount <= unpriced.shipping_amount
+
+
+def test_a_coupon_that_takes_the_order_below_free_shipping_makes_the_shopper_pay_for_shipping():
+    """Hypothesis found this one: ¥0.01 of goods, free shipping from ¥0.01, a ¥0.01 coupon. The threshold is
+    measured after the coupon (PROMOTIONS.md step 7): the goods cost nothing, and shipping is charged."""
+    line = LineInput(sku_id=1, product_id=1, category_id=None, quantity=1, list_price_amount=1)
+    rule = ShippingRule(kind="flat", flat_fee_amount=2, free_over_amount=1)
+    coupon = CouponOffer(code="B", name="券", kind="fixed", amount=1, percent_off=1, threshold_amount=0, scope=Scope())
+    without = price_order(PricingInput(lines=(line,), shipping=rule))
+    order = price_order(PricingInput(lines=(line,), shipping=rule, coupons=(coupon,)))
+
+    assert (without.total_amount, without.shipping_amount) == (1, 0)
+    assert (order.discount_amount, order.shipping_amount, order.total_amount) == (1, 2, 2)
 
 
 @settings(max_examples=300, deadline=None)
