@@ -58,7 +58,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).res
 os.environ.setdefault("BENCH_DATABASE_NAME", "mm_bench_storefront")
 
 from bench._common import ROOT, Gunicorn, django_env, ensure_wrk, machine  # noqa: E402
-from bench.flash_sale import web_cpu_seconds  # noqa: E402
+from bench.flash_sale import process_cpu_seconds, web_cpu_seconds, worker_pids  # noqa: E402
 from bench.storefront import prepare_data  # noqa: E402
 
 GOAL = 0.95
@@ -136,21 +136,12 @@ def flipped(n: int) -> tuple[bool, bool]:
     return (True, False) if n % 2 == 0 else (False, True)
 
 
-def workers(server: Gunicorn) -> list[int]:
-    return [int(pid) for pid in Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()]
-
-
-def switch(server: Gunicorn, on: bool) -> None:
-    """ANALYTICS_COLLECT on or off in every worker of the switched server (each handles its signal at once, or
-    when its current request is done: the pause covers that)."""
-    for pid in workers(server):
+def switch(collecting: dict[int, bool]) -> None:
+    """ANALYTICS_COLLECT on or off in each of these workers ({pid: on}): each handles its signal at once, or when
+    its current request is done (the pause covers that)."""
+    for pid, on in collecting.items():
         os.kill(pid, COLLECT_ON if on else COLLECT_OFF)
     time.sleep(0.2)
-
-
-def process_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def answered_by(folder: Path, pid: int) -> int:
@@ -160,14 +151,12 @@ def answered_by(folder: Path, pid: int) -> int:
 def measure_split(server: Gunicorn, path: str, host: str, seconds: int, returning: bool, served: list[int]) -> dict:
     """{on: (req/s, CPU ms per request)} of the collecting and the non-collecting worker under one wrk, the
     geometric mean over the two halves (roles swapped)."""
-    folder, pids = server.served_dir, sorted(workers(server))
+    folder, pids = server.served_dir, sorted(worker_pids(server.proc.pid))
     if len(pids) != 2:
         raise SystemExit(f"the split mode needs 2 workers, the server has {len(pids)}")
     rates, cpus = {True: [], False: []}, {True: [], False: []}
     for on_pid, off_pid in (pids, pids[::-1]):
-        os.kill(on_pid, COLLECT_ON)
-        os.kill(off_pid, COLLECT_OFF)
-        time.sleep(0.2)
+        switch({on_pid: True, off_pid: False})
         before = {pid: (answered_by(folder, pid), process_cpu_seconds(pid)) for pid in pids}
         _rps, errors, _answered = run_wrk(server.port, path, host, seconds, returning, connections=8)
         if errors:
@@ -185,23 +174,24 @@ def measure(servers: dict, mode: str, order: tuple[bool, ...], path: str, host: 
     """{on: (req/s, web-worker CPU ms per request)} for `order`: the two servers loaded at the same time
     (together: one wrk each, started in that order) or one after the other (alternating), or the switched
     server on then off (or off then on). Adds the requests answered with collection on to `served[0]`."""
-    answers, used = {}, {}
     if mode == SPLIT:
         return measure_split(servers[SWITCHED], path, host, seconds, returning, served)
+    answers, used = {}, {}
     if mode == "together":
         cpu = {on: web_cpu_seconds(servers[on].proc.pid) for on in order}
         procs = {on: start_wrk(servers[on].port, path, host, seconds, returning) for on in order}
         answers = {on: finish_wrk(procs[on], seconds) for on in order}
         used = {on: web_cpu_seconds(servers[on].proc.pid) - cpu[on] for on in order}
-    for on in order if mode != "together" else ():
-        server = servers[SWITCHED] if mode == SWITCHED or (mode == OFF_CHECK and on) else servers[on]
-        if mode == SWITCHED:
-            switch(server, on)
-        elif mode == OFF_CHECK and on:
-            switch(server, False)
-        cpu = web_cpu_seconds(server.proc.pid)
-        answers[on] = run_wrk(server.port, path, host, seconds, returning)
-        used[on] = web_cpu_seconds(server.proc.pid) - cpu
+    else:
+        for on in order:
+            # switched: the one server, on or off; offcheck: the switched server held off ("on") or the off server
+            switched = mode == SWITCHED or (mode == OFF_CHECK and on)
+            server = servers[SWITCHED] if switched else servers[on]
+            if switched:
+                switch(dict.fromkeys(worker_pids(server.proc.pid), on and mode == SWITCHED))
+            cpu = web_cpu_seconds(server.proc.pid)
+            answers[on] = run_wrk(server.port, path, host, seconds, returning)
+            used[on] = web_cpu_seconds(server.proc.pid) - cpu
     figures = {}
     for on, (rps, errors, answered) in answers.items():
         if errors:
@@ -363,7 +353,8 @@ def main() -> int:
     http, served, seeds = over_http(args, hosts, path, log)
     # one entry per push (a batch of events), one at a time: a long run buffers a million events
     buffered = sum(len(decode_entry(entry, "sfb_000") or []) for entry in redis.lrange(buffer_key("sfb_000"), 0, -1))
-    # wrk counts the answers it read; each run leaves up to 4 requests (its connections) answered after it stops
+    # wrk counts the answers it read; each run leaves up to one request per connection (4, or 8 in the split
+    # mode) answered after it stops
     slack = 8 * (2 * len(CASES) * args.rounds * len(args.modes) + 4 * len(seeds))
     if not served <= buffered <= served + slack:
         raise SystemExit(f"events buffered {buffered}, requests answered with collection on {served} (+ up to "

@@ -240,21 +240,34 @@ def sustained(port: int, host: str, sku_id: int, buyers: list[tuple[str, int]], 
     return [(answer.status, answer.seconds) for answer in answers], wall
 
 
-def web_cpu_seconds(master_pid: int) -> float:
-    """CPU (user + system) used so far by gunicorn's worker processes, from /proc (Linux)."""
-    ticks = os.sysconf("SC_CLK_TCK")
+def process_cpu_seconds(pid: int) -> float:
+    """CPU (user + system) used so far by one process, from /proc (Linux); OSError once it has gone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14 and 15)
+
+
+def worker_pids(master_pid: int) -> list[int]:
+    """gunicorn's worker processes: the master's children."""
     try:
-        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        return [int(pid) for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
     except OSError:
-        return float("nan")
-    total = 0
-    for pid in children:
+        return []
+
+
+def cpu_seconds(pids) -> float:
+    """CPU used so far by these processes together (one that has gone counts for nothing)."""
+    total = 0.0
+    for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += process_cpu_seconds(pid)
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / ticks
+    return total
+
+
+def web_cpu_seconds(master_pid: int) -> float:
+    """CPU (user + system) used so far by gunicorn's worker processes."""
+    return cpu_seconds(worker_pids(master_pid))
 
 
 def db_cpu_seconds() -> float:
@@ -266,15 +279,7 @@ def db_cpu_seconds() -> float:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        pids = [pid for (pid,) in cursor.fetchall()]
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        return cpu_seconds(pid for (pid,) in cursor.fetchall())
 
 
 def pct(values: list[float], q: float) -> float:
