@@ -150,8 +150,8 @@ def answered_by(folder: Path, pid: int) -> int:
 
 def measure_split(server: Gunicorn, path: str, host: str, seconds: int, returning: bool, served: list[int]) -> dict:
     """{on: (req/s, CPU ms per request)} of the collecting and the non-collecting worker under one wrk, the
-    geometric mean over the two halves (roles swapped). A half in which a worker answered nothing (seen once on a
-    fast VM: the other worker took every connection for the whole second) compares nothing: it is measured again,
+    geometric mean over the two halves (roles swapped). A half in which a worker answered nothing or used no CPU
+    (seen once, on a fast VM; the cause was not found) compares nothing: it is measured again,
     at most SPLIT_TRIES times, and counted in SPLIT_REDONE (printed with the results)."""
     folder, pids = server.served_dir, sorted(worker_pids(server.proc.pid))
     if len(pids) != 2:
