@@ -17,7 +17,7 @@ from shared_apps.tenancy.interface import Shop
 
 from . import services
 from .deadlines import pop_due_shops
-from .services import late
+from .services import duplicates, late
 from .services.payments import GatewayUnavailable
 
 RETRIES = 8
@@ -26,8 +26,12 @@ RETRIES = 8
 @shared_task(name="orders.run_due_timers")
 def run_due_timers() -> dict:
     """In the shop's schema: cancel unpaid orders past their deadline, complete shipped ones past theirs, and
-    settle late payments left unsettled."""
-    return {**services.run_due_timers(), **services.settle_lost_late_payments()}
+    settle late payments left unsettled, refund duplicate payments still due."""
+    return {
+        **services.run_due_timers(),
+        **services.settle_lost_late_payments(),
+        "duplicates_refunded": duplicates.refund_lost_duplicate_payments(),
+    }
 
 
 @shared_task(name="orders.refund_late_payment", bind=True, max_retries=RETRIES)
@@ -36,6 +40,16 @@ def refund_late_payment(self, order_id: int) -> None:
     retried with backoff while the gateway refuses (after that the sweep keeps trying)."""
     try:
         late.send_late_refund(order_id=order_id)
+    except GatewayUnavailable as error:
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600)) from error
+
+
+@shared_task(name="orders.refund_duplicate_payment", bind=True, max_retries=RETRIES)
+def refund_duplicate_payment(self, payment_id: int) -> None:
+    """In the shop's schema, queued when Stripe reported a card payment for an order already paid another way:
+    refund it in full, retried with backoff while Stripe refuses (after that the sweep keeps trying)."""
+    try:
+        duplicates.refund_duplicate_payment(payment_id=payment_id)
     except GatewayUnavailable as error:
         raise self.retry(countdown=min(30 * 2**self.request.retries, 3600)) from error
 

@@ -151,6 +151,27 @@ class StripeGateway:
             return Refunded("failed", result.id, str(getattr(result, "failure_reason", "") or "")[:300])
         return Refunded(SUCCEEDED, result.id)
 
+    def refund_duplicate(self, *, payment, shop) -> None:
+        """The whole of a payment that charged an order already paid another way (services/duplicates.py), with
+        Stripe's reason "duplicate"; raises stripe.StripeError."""
+        stripe_api.client().v1.refunds.create(
+            params={
+                "payment_intent": payment.stripe_payment_intent_id,
+                "amount": payment.amount,
+                "reason": "duplicate",
+                "metadata": {
+                    "shop": connection.schema_name,
+                    "order_id": str(payment.order_id),
+                    "payment_id": str(payment.pk),
+                },
+            },
+            options={
+                "stripe_account": payment.stripe_account_id or shop.stripe_account_id,
+                # Keyed by the payment row: the task and the sweep racing still refund once.
+                "idempotency_key": f"mm-{connection.schema_name}-duplicate-{payment.pk}-{payment.amount}",
+            },
+        )
+
 
 GATEWAYS: dict[str, Gateway] = {g.method: g for g in (TestGateway(), CashOnDeliveryGateway(), StripeGateway())}
 

@@ -147,23 +147,43 @@ def _intent_succeeded(intent: dict) -> str:
     if states.can(order, "pay"):
         _mark_paid(order, payment)
         return "paid"
-    # Money arrived for an order that was cancelled (timer) or paid another way meanwhile: keep it visible.
+    # Money arrived for an order that was cancelled (timer) or paid another way meanwhile: it has to be refunded.
     payment.needs_refund = True
     fields = ["stripe_payment_intent_id", "needs_refund"]
-    first = not order.payments.filter(status=PaymentStatus.SUCCEEDED).exists()
-    if first:
+    late = order.status == OrderStatus.CANCELLED and not order.payments.filter(status=PaymentStatus.SUCCEEDED).exists()
+    if late:
         payment.status, payment.succeeded_at = PaymentStatus.SUCCEEDED, timezone.now()
         fields += ["status", "succeeded_at"]
-    late = first and order.status == OrderStatus.CANCELLED
     payment.save(update_fields=fields)
-    log.error("stripe: payment %s succeeded for order %s in state %s", payment.pk, order.number, order.status)
-    if late:  # kept or refunded in full by orders' own subscriber (services/late.py), or by its sweep
-        events.publish_order_event(events.PAID_LATE, order, gateway=payment.method, payment_id=payment.pk)
-        from .late import note_late_payment  # late imports this module
+    log.warning("stripe: payment %s succeeded for order %s in state %s", payment.pk, order.number, order.status)
+    if not late:  # a duplicate: the order keeps the way it was paid (cash on delivery); this charge goes back
+        _refund_duplicate_later(payment.pk)
+        return "duplicate_payment"
+    # Late: kept or refunded in full by orders' own subscriber (services/late.py), or by its sweep.
+    events.publish_order_event(events.PAID_LATE, order, gateway=payment.method, payment_id=payment.pk)
+    from .late import note_late_payment  # late imports this module
 
-        received_at, schema_name = payment.succeeded_at, connection.schema_name
-        transaction.on_commit(lambda: note_late_payment(received_at, schema_name), robust=True)
+    received_at, schema_name = payment.succeeded_at, connection.schema_name
+    transaction.on_commit(lambda: note_late_payment(received_at, schema_name), robust=True)
     return "needs_refund"
+
+
+def _refund_duplicate_later(payment_id: int) -> None:
+    """Once this commits: queue the duplicate's refund (a Celery task in this shop's schema), and index the shop's
+    timers so the sweep refunds it if the task is lost (services/duplicates.py)."""
+    from shared_apps.tenancy.interface import current_shop, run_in_shop
+
+    from ..tasks import refund_duplicate_payment  # tasks import services
+    from .duplicates import note_duplicate_payment  # duplicates imports this module
+
+    shop, schema_name = current_shop(), connection.schema_name
+
+    def queue() -> None:
+        note_duplicate_payment(schema_name)
+        if shop is not None:
+            run_in_shop(shop, lambda: refund_duplicate_payment.delay(payment_id))
+
+    transaction.on_commit(queue, robust=True)
 
 
 @transaction.atomic
@@ -219,6 +239,12 @@ def _charge_refunded(charge: dict) -> str:
     refunded = min(int(charge.get("amount_refunded") or 0), payment.amount)
     if refunded <= payment.refunded_amount:
         return "duplicate"  # Stripe's total only grows: an older event never lowers it
+    if payment.status != PaymentStatus.SUCCEEDED:
+        from .duplicates import record_duplicate_refund  # duplicates imports this module
+
+        # A charge that never paid this order (it was paid another way): its refund concerns the payment only.
+        record_duplicate_refund(payment, refunded)
+        return "duplicate_payment_refunded"
     from .aftersales import reconcile_stripe_refunds  # aftersales imports this module
 
     reconcile_stripe_refunds(order, payment, refunded)
