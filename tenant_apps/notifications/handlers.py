@@ -1,7 +1,8 @@
 """Order-event subscribers (registered from NotificationsConfig.ready()): the orders code never calls them.
 
 order.paid, order.shipped (each parcel) and aftersale.decided (approved / rejected) mail the shopper (when their
-login is an e-mail address) and the shop's staff. Idempotent by event id (services.send_notice).
+login is an e-mail address) and the shop's staff; order.refund_refused mails the staff only. Idempotent by event id
+(services.send_notice).
 """
 
 from tenant_apps.events.interface import Event, subscriber
@@ -11,11 +12,11 @@ from . import selectors, services
 from .models import NoticeKind
 
 
-def _notify(event: Event, kind: str, context: dict) -> None:
+def _notify(event: Event, kind: str, context: dict, *, shopper_too: bool = True) -> None:
     payload = event.payload
     context = {**payload, **context, "shop_name": selectors.shop_name()}
     number = str(payload.get("order_number") or "")
-    shopper = selectors.shopper_email(payload.get("member_id"))
+    shopper = selectors.shopper_email(payload.get("member_id")) if shopper_too else None
     if shopper:
         services.send_notice(
             event_id=event.id, kind=kind, audience="shopper", recipients=[shopper], context=context,
@@ -51,3 +52,10 @@ def aftersale_decided(event: Event) -> None:
         NoticeKind.AFTERSALE_DECIDED,
         {"approved": approved, "refund": yuan(event.payload.get("refund_amount"))},
     )
+
+
+@subscriber("order.refund_refused", handler="notifications.refund_refused")
+def refund_refused(event: Event) -> None:
+    """Money owed back to a shopper that the payment service keeps refusing: the staff should look (the shopper
+    is not told of an internal retry)."""
+    _notify(event, NoticeKind.REFUND_REFUSED, {"due": yuan(event.payload.get("refund_due_amount"))}, shopper_too=False)

@@ -21,6 +21,9 @@ PAID_LATE = "order.paid_late"
 # That late payment refunded in full while the order stays cancelled. Not `order.refunded`: the order was never
 # paid (no order.paid), so nothing that counted a payment or a sale has anything to undo.
 LATE_PAYMENT_REFUNDED = "order.late_payment_refunded"
+# Money owed back (a late or a duplicate payment) that the gateway refused to refund on a sweep: the timers keep
+# trying, and the shop's staff are told once per payment (`payment_id`, `refund_due_amount`).
+REFUND_REFUSED = "order.refund_refused"
 
 
 def order_payload(order: Order) -> dict[str, Any]:

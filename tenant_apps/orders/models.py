@@ -200,6 +200,8 @@ class Payment(models.Model):
     failed_attempts = models.PositiveIntegerField(default=0)
     # Money taken for an order that was cancelled first (a race with the timer): it has to be refunded.
     needs_refund = models.BooleanField(default=False)
+    # When the shop's staff were told that the gateway keeps refusing that refund (order.refund_refused), once.
+    refund_alerted_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
 

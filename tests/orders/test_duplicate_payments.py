@@ -5,10 +5,13 @@ charge is refunded in full through Stripe, automatically, once; the refund's web
 
 import pytest
 
+from tenant_apps.events.models import OutboxEvent
 from tenant_apps.orders import services
 from tenant_apps.orders.models import Order, Payment
 from tenant_apps.orders.services.duplicates import refund_duplicate_payment, refund_lost_duplicate_payments
 from tenant_apps.orders.services.payments import GatewayUnavailable
+from tests.conftest import staff_of
+from tests.notifications.test_order_notices import deliver_all
 
 from .conftest import in_shop, place
 from .test_stripe import ACCOUNT, charge_refunded, deliver, pay_stripe, stripe_shop, succeeded_event  # noqa: F401
@@ -118,3 +121,26 @@ def test_stripe_refusing_the_refund_leaves_it_due(shop, stripe_fake, catalog_a, 
         in_shop(shop, lambda: refund_duplicate_payment(payment_id=payment_id))
 
     assert payments(shop)[1] == ("stripe", "pending", 0, True)
+
+
+def test_a_refund_refused_on_a_sweep_mails_the_staff_once_and_is_retried(
+    shop, stripe_fake, catalog_a, buyer_a, settings, mailoutbox
+):
+    owner = staff_of(shop)
+    order_id, _event = pay_cod_then_card(shop, stripe_fake, buyer_a, catalog_a)
+    number = in_shop(shop, lambda: Order.objects.get(pk=order_id).number)
+    settings.STRIPE_SECRET_KEY = "sk_live_not_accepted_here"  # Stripe refuses every request
+
+    refused = [in_shop(shop, refund_lost_duplicate_payments) for _ in range(2)]
+    deliver_all(shop)
+    settings.STRIPE_SECRET_KEY = "sk_test_fake_micromall"
+    retried = in_shop(shop, refund_lost_duplicate_payments)
+
+    assert (refused, retried) == ([0, 0], 1)
+    alerts = in_shop(shop, lambda: list(OutboxEvent.objects.filter(name="order.refund_refused").values_list(
+        "payload", flat=True)))  # fmt: skip
+    assert [(p["order_number"], p["refund_due_amount"], p["gateway"]) for p in alerts] == [(number, 12900, "stripe")]
+    [mail] = [m for m in mailoutbox if "退款" in m.subject]  # order.paid (cash on delivery) mailed the staff too
+    assert (mail.to, mail.subject) == ([owner.email], f"Shop alpha：订单 {number} 的退款被拒绝")
+    assert "¥129.00" in mail.body and "系统每隔几分钟会自动重试" in mail.body
+    assert payments(shop)[1] == ("stripe", "pending", 12900, False)

@@ -198,7 +198,11 @@ def test_the_sweep_retries_a_refund_the_gateway_refused_and_sends_it_once(
 
     settings.STRIPE_SECRET_KEY = "sk_live_not_accepted_here"
     assert in_shop(shop, lambda: settle_lost_late_payments(now=later))["late_errors"] == 1
+    assert in_shop(shop, lambda: settle_lost_late_payments(now=later))["late_errors"] == 1
     assert state(shop, order_id) == ("cancelled", True, False)
+    refused = in_shop(shop, lambda: list(OutboxEvent.objects.filter(name="order.refund_refused").values_list(
+        "payload", flat=True)))  # fmt: skip
+    assert [(p["order_id"], p["refund_due_amount"]) for p in refused] == [(order_id, 12900)]  # the staff told once
 
     settings.STRIPE_SECRET_KEY = "sk_test_fake_micromall"
     assert in_shop(shop, lambda: settle_lost_late_payments(now=later))["late_refunded"] == 1

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ..deadlines import note_deadline
 from ..models import Payment, PaymentMethod, PaymentStatus
 from ..payments.gateways import StripeGateway
-from .late import SETTLE_GRACE, SWEEP_BATCH
+from .late import SETTLE_GRACE, SWEEP_BATCH, alert_refund_refused
 from .payments import GatewayUnavailable
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def record_duplicate_refund(payment: Payment, refunded: int) -> bool:
 def refund_lost_duplicate_payments(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
     """The sweep (with the shop's order timers): refund the duplicates still due (their task was lost or gave up);
     the number refunded. Racing the task is harmless: both send the same idempotency key, and the row is closed
-    once. A refusal is logged and the shop's timers come back after SETTLE_GRACE."""
+    once. On a refusal the shop's staff are told (once per payment) and the timers come back after SETTLE_GRACE."""
     now = now or timezone.now()
     due = list(duplicate_payments().order_by("pk").values_list("pk", flat=True)[:limit])
     refunded = 0
@@ -70,7 +70,7 @@ def refund_lost_duplicate_payments(*, now: datetime | None = None, limit: int = 
         try:
             refunded += refund_duplicate_payment(payment_id=payment_id)
         except GatewayUnavailable:
-            continue
+            alert_refund_refused(payment_id)
     if len(due) > refunded or len(due) == limit:
         note_deadline(now + SETTLE_GRACE)
     return refunded

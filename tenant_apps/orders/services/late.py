@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import ApplicationError, Conflict, NotFound
 
+from .. import events
 from ..deadlines import note_deadline
 from ..models import Order, OrderStatus, Payment, PaymentStatus
 from .activities import open_full_refund, refund_order_in_full
@@ -160,6 +161,9 @@ def settle_lost_late_payments(*, now: datetime | None = None, limit: int = SWEEP
         except ApplicationError as error:
             log.warning("orders: settling the late payment of order %s failed: %s", order_id, error)
             done["late_errors"] += 1
+            payment_id = _late_payments().filter(order_id=order_id).values_list("pk", flat=True).first()
+            if payment_id is not None:
+                alert_refund_refused(payment_id)
             continue
         if outcome:
             done[f"late_{outcome}"] += 1
@@ -169,6 +173,30 @@ def settle_lost_late_payments(*, now: datetime | None = None, limit: int = SWEEP
         _late_payments().filter(succeeded_at__gt=now - SETTLE_GRACE).aggregate(at=Min("succeeded_at"))["at"]
     )
     return done
+
+
+@transaction.atomic
+def alert_refund_refused(payment_id: int) -> bool:
+    """The gateway refused, on a sweep, to send back money this payment owes (a late or a duplicate payment): tell
+    the shop's staff once (`order.refund_refused`); the sweeps keep trying. True if this call told them."""
+    payment = (
+        Payment.objects.select_related("order")
+        .filter(pk=payment_id, needs_refund=True, refund_alerted_at__isnull=True)
+        .select_for_update(of=("self",))
+        .first()
+    )
+    if payment is None:
+        return False
+    payment.refund_alerted_at = timezone.now()
+    payment.save(update_fields=["refund_alerted_at"])
+    events.publish_order_event(
+        events.REFUND_REFUSED,
+        payment.order,
+        gateway=payment.method,
+        payment_id=payment.pk,
+        refund_due_amount=payment.amount - payment.refunded_amount,
+    )
+    return True
 
 
 def note_late_payment(succeeded_at: datetime | None, schema_name: str | None = None) -> None:
