@@ -31,7 +31,7 @@ from ..deadlines import note_deadline
 from ..models import Order, OrderStatus, Payment, PaymentStatus
 from .activities import open_full_refund, refund_order_in_full
 from .lifecycle import locked_order
-from .payments import keep_late_payment
+from .payments import GatewayUnavailable, keep_late_payment
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def settle_lost_late_payments(*, now: datetime | None = None, limit: int = SWEEP
             log.warning("orders: settling the late payment of order %s failed: %s", order_id, error)
             done["late_errors"] += 1
             payment_id = _late_payments().filter(order_id=order_id).values_list("pk", flat=True).first()
-            if payment_id is not None:
+            if isinstance(error, GatewayUnavailable) and payment_id is not None:
                 alert_refund_refused(payment_id)
             continue
         if outcome:
