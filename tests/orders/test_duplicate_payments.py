@@ -12,6 +12,7 @@ from tenant_apps.orders.services.duplicates import refund_duplicate_payment, ref
 from tenant_apps.orders.services.payments import GatewayUnavailable
 from tests.conftest import staff_of
 from tests.notifications.test_order_notices import deliver_all
+from tests.stripe_fake import webhooks
 
 from .conftest import in_shop, place
 from .test_stripe import ACCOUNT, charge_refunded, deliver, pay_stripe, stripe_shop, succeeded_event  # noqa: F401
@@ -59,6 +60,12 @@ def test_a_card_payment_for_an_order_paid_cash_on_delivery_is_refunded_in_full(
     assert payments(shop) == [("cod", "pending", 0, False), ("stripe", "pending", 12900, False)]
     order = in_shop(shop, lambda: Order.objects.get(pk=order_id))
     assert (order.status, order.payment_method, order.refunded_amount) == ("paid", "cod", 0)
+
+    again = webhooks.build_event("payment_intent.succeeded", _event["data"]["object"], account=ACCOUNT)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(again)  # the same news under another event id: the refunded duplicate stays closed
+    assert payments(shop)[1] == ("stripe", "pending", 12900, False)
+    assert len(stripe_fake.requests_to("POST", "/v1/refunds")) == 1
 
 
 def test_the_order_still_ships_and_collects_its_cash_after_the_duplicate(

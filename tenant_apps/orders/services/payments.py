@@ -134,8 +134,8 @@ def _intent_succeeded(intent: dict) -> str:
     if payment is None:
         return "unknown_payment"
     order, payment = _locked(payment)
-    if payment.status == PaymentStatus.SUCCEEDED:
-        return "duplicate"
+    if payment.status == PaymentStatus.SUCCEEDED or payment.refunded_amount:
+        return "duplicate"  # already applied, or a duplicate charge already refunded
     payment.stripe_payment_intent_id = intent.get("id")
     received = intent.get("amount_received", intent.get("amount"))
     if received != payment.amount or str(intent.get("currency", "")).lower() != payment.currency.lower():
@@ -219,8 +219,8 @@ def _intent_failed(intent: dict) -> str:
     if payment is None:
         return "unknown_payment"
     _order, payment = _locked(payment)
-    if payment.status == PaymentStatus.SUCCEEDED:
-        return "ignored"  # a late failure of an earlier attempt never undoes a success
+    if payment.status == PaymentStatus.SUCCEEDED or payment.needs_refund or payment.refunded_amount:
+        return "ignored"  # a late failure of an earlier attempt never undoes a success (nor a duplicate's money)
     error = intent.get("last_payment_error") or {}
     payment.status = PaymentStatus.FAILED
     payment.failed_attempts += 1
