@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 COUNT_TITLED = Statement("SELECT count(*) FROM catalog_product WHERE title LIKE %s || '%%'")
 DIVIDE = Statement("SELECT 10 / %s::integer")
+PROBE = Statement("SELECT v FROM mm_probe WHERE %s::integer > 0")  # a temporary table of the connection's own
 
 
 @pytest.fixture
@@ -124,6 +125,45 @@ def test_a_failure_before_the_prepare_prepares_on_the_next_use(other):
     assert value == 10
     assert "pg_prepared_statements" in seen[0]
     assert seen[1].startswith(f"PREPARE {DIVIDE.name} AS ")
+
+
+def probe_with_text_column(on) -> None:
+    """A migration changes the type of a column the prepared statement returns."""
+    with on.cursor() as cursor:
+        cursor.execute("ALTER TABLE mm_probe ALTER COLUMN v TYPE text")
+
+
+@pytest.fixture
+def probe(other):
+    with other.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE mm_probe (v integer); INSERT INTO mm_probe VALUES (7)")
+    assert run(PROBE, 1, on=other) == 7
+    return other
+
+
+def test_a_column_whose_type_changed_is_prepared_again_at_once_outside_a_transaction(probe):
+    probe_with_text_column(probe)
+
+    value, seen = sent(PROBE, 1, on=probe)
+
+    assert value == "7"
+    assert seen == [f"EXECUTE {PROBE.name}(%s)", f"DEALLOCATE {PROBE.name}", PROBE.prepare_sql]
+    assert sent(PROBE, 1, on=probe) == ("7", [f"EXECUTE {PROBE.name}(%s)"])
+
+
+def test_inside_a_transaction_one_use_fails_and_the_next_prepares_again(probe):
+    probe_with_text_column(probe)
+
+    probe.set_autocommit(False)
+    with pytest.raises(DatabaseError, match="cached plan must not change result type"):
+        run(PROBE, 1, on=probe)
+    probe.rollback()
+    value, seen = sent(PROBE, 1, on=probe)
+    probe.commit()
+    probe.set_autocommit(True)
+
+    assert value == "7"
+    assert seen == [f"DEALLOCATE {PROBE.name}", PROBE.prepare_sql]
 
 
 def test_a_new_connection_prepares_again(other):

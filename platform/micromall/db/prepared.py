@@ -18,18 +18,23 @@ cursor runs both, so query logging, execute wrappers and query budgets see one s
 
 Sound with django-tenants: when `search_path` differs from the one a statement was prepared under, PostgreSQL
 parses it again under the new path (and after DDL on the tables it uses), so a shop never runs another shop's
-plan. PREPARE is not transactional (a rollback keeps it) and lives as long as the server session. Behind
-PgBouncer in transaction pooling, where a session's statements are not kept, set DB_PREPARED_STATEMENTS=0.
+plan. A migration that changes the type of a column a statement returns makes PostgreSQL refuse that statement
+("cached plan must not change result type") until it is prepared again, which `execute` does: the request that
+meets it inside a transaction fails, later ones work. PREPARE is not transactional (a rollback keeps it) and lives
+as long as the server session. Behind PgBouncer in transaction pooling, where a session's statements are not kept,
+set DB_PREPARED_STATEMENTS=0.
 """
 
 import hashlib
 import re
 
 from django.conf import settings
+from django.db import NotSupportedError
 
 _PLACEHOLDER = re.compile(r"%[s%]")
 _BY_NAME: dict[str, "Statement"] = {}
-_PREPARED, _UNCERTAIN = "prepared", "uncertain"
+_PREPARED, _UNCERTAIN, _STALE = "prepared", "uncertain", "stale"
+STALE_PLAN = "cached plan must not change result type"
 
 
 class Statement:
@@ -68,9 +73,23 @@ def execute(cursor, statement: Statement, params) -> None:
     if state is _UNCERTAIN:  # the last PREPARE's round trip failed: whether the statement exists is unknown
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [statement.name])
         state = known[statement.name] = _PREPARED if cursor.fetchone()[0] else None
+    if state is _STALE:  # its result type changed under it (see below): prepared again from its text
+        cursor.execute(f"DEALLOCATE {statement.name}")
+        state = known[statement.name] = None
     if state is _PREPARED:
-        cursor.execute(statement.execute_sql, params)
-        return
+        try:
+            cursor.execute(statement.execute_sql, params)
+            return
+        except NotSupportedError as error:
+            if STALE_PLAN not in str(error):
+                raise
+            # A migration changed a column this statement returns while the connection held it: PostgreSQL refuses
+            # every EXECUTE of it from then on. Prepare it again: at once outside a transaction, else (the
+            # transaction is aborted) on its next use, so one request fails instead of all until a restart.
+            known[statement.name] = _STALE
+            if cursor.db.in_atomic_block or not cursor.db.get_autocommit():
+                raise
+            cursor.execute(f"DEALLOCATE {statement.name}")
     known[statement.name] = _UNCERTAIN
     cursor.execute(statement.prepare_sql, params)
     known[statement.name] = _PREPARED
