@@ -8,7 +8,7 @@ class NoticeKind(models.TextChoices):
     ORDER_PAID = "order_paid", _("Order paid")
     ORDER_SHIPPED = "order_shipped", _("Order shipped")
     AFTERSALE_DECIDED = "aftersale_decided", _("After-sales decision")
-    REFUND_REFUSED = "refund_refused", _("Refund refused by the payment service")
+    REFUND_REFUSED = "refund_refused", _("Refund needs attention")
 
 
 class SentNotice(models.Model):

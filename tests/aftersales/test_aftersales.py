@@ -247,3 +247,20 @@ def test_cash_on_delivery_refund_before_shipment_is_recorded(shop_a, catalog_a, 
     row = order_row(shop_a, order["id"])
     assert (row.status, row.refunded_amount) == ("closed", 12900)
     assert in_shop(shop_a, lambda: Payment.objects.get().refunded_amount) == 12900
+
+
+def test_the_shipping_fee_goes_back_once_even_after_a_request_was_rejected(shop_a, catalog_a, buyer_a, manager_a):
+    """2 teas + ¥10 shipping, nothing shipped: tea 1 asked (A), then tea 2 (B, the last units: the fee with it); A is
+    rejected and asked again (C): C does not carry the fee a second time, so it fits what was paid."""
+    order = place(buyer_a, (catalog_a.tea.pk, 2)).json()
+    tea = order["lines"][0]
+    give_discount(shop_a, order["id"], tea["id"], discount=0, shipping=1000)  # total 25800 + 1000
+    pay(buyer_a, order["id"])
+    a = ask(buyer_a, order["id"], "refund", (tea["id"], 1)).json()
+    b = ask(buyer_a, order["id"], "refund", (tea["id"], 1)).json()
+    assert decide(manager_a, a["id"], "reject", {"reason": "先别退"}).status_code == 200
+
+    c = ask(buyer_a, order["id"], "refund", (tea["id"], 1))
+
+    assert (a["refund_amount"], b["refund_amount"]) == (12900, 13900)
+    assert (c.status_code, c.json()["refund_amount"], c.json()["shipping_refund_amount"]) == (201, 12900, 0)

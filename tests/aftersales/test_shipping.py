@@ -108,3 +108,32 @@ def test_cash_on_delivery_is_collected_when_the_shopper_confirms_receipt(shop_a,
     payments = manager_a.get(f"/api/v1/manage/orders/{order['id']}").json()["payments"]
     assert done["status"] == "completed"
     assert [(p["method"], p["status"], p["amount"]) for p in payments] == [("cod", "succeeded", 12900)]
+
+
+def test_an_undecided_refund_request_keeps_the_order_to_ship_until_it_is_decided(shop_a, catalog_a, buyer_a, manager_a):
+    """1 of 2 teas under a refund request; the merchant ships the other. Rejected, the unit is to ship again (the
+    order was not marked shipped with a paid unit nobody could ship or refund); approved, the order is done."""
+    from .conftest import ask, decide
+
+    order = paid_order(buyer_a, (catalog_a.tea.pk, 2))
+    tea = order["lines"][0]
+    asked = ask(buyer_a, order["id"], "refund", (tea["id"], 1)).json()
+
+    first = ship(manager_a, order["id"])
+    assert (first.status_code, first.json()["status"]) == (200, "paid")
+    assert decide(manager_a, asked["id"], "reject", {"reason": "不同意"}).status_code == 200
+    second = ship(manager_a, order["id"], tracking_number="SF0000000002")
+
+    assert (second.status_code, second.json()["status"]) == (200, "shipped")
+    assert [p["lines"][0]["quantity"] for p in second.json()["shipments"]] == [1, 1]
+
+
+def test_an_approved_refund_of_the_last_unit_finishes_the_shipping(shop_a, catalog_a, buyer_a, manager_a):
+    from .conftest import ask, decide
+
+    order = paid_order(buyer_a, (catalog_a.tea.pk, 2))
+    asked = ask(buyer_a, order["id"], "refund", (order["lines"][0]["id"], 1)).json()
+    ship(manager_a, order["id"])
+
+    assert decide(manager_a, asked["id"], "approve").json()["status"] == "refunded"
+    assert order_row(shop_a, order["id"]).status == "shipped"

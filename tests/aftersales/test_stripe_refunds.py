@@ -57,3 +57,43 @@ def test_stripe_refusing_the_refund_is_503_and_the_webhook_completes_the_row(
     assert (row.status, row.refunded_amount) == ("closed", 12900)
     assert in_shop(stripe_shop, lambda: Refund.objects.get().status) == "succeeded"
     assert [e["refund_amount"] for e in events_named(stripe_shop, "order.refunded")] == [12900]
+
+
+def test_stripes_news_of_one_refund_never_completes_another_it_refused(
+    stripe_shop, stripe_fake, catalog_a, buyer_a, manager_a, settings, monkeypatch
+):
+    """A's refund was refused by Stripe (its row stays pending with the failure); B's goes through and Stripe's
+    charge.refunded for it arrives before our own answer is recorded: B is completed, A stays pending (the money
+    Stripe sent back is B's), and the order records 12,900 refunded, as Stripe does."""
+    from django.db import connection
+
+    from tenant_apps.orders.payments import gateways
+
+    order, intent = stripe_paid_order(stripe_shop, stripe_fake, buyer_a, (catalog_a.tea.pk, 2))
+    tea = order["lines"][0]
+    a = ask(buyer_a, order["id"], "refund", (tea["id"], 1)).json()
+    b = ask(buyer_a, order["id"], "refund", (tea["id"], 1)).json()
+    settings.STRIPE_SECRET_KEY = "sk_live_not_accepted_here"
+    assert decide(manager_a, a["id"], "approve").status_code == 503
+    settings.STRIPE_SECRET_KEY = "sk_test_fake_micromall"
+    send = gateways.StripeGateway.refund
+
+    def webhook_first(self, *, payment, refund, shop):
+        result = send(self, payment=payment, refund=refund, shop=shop)
+        tenant = connection.tenant
+        assert deliver(charge_refunded(intent, stripe_fake.refunded[intent["id"]])).status_code == 200
+        connection.set_tenant(tenant)  # the webhook ran on the platform host (another process in production)
+        return result
+
+    monkeypatch.setattr(gateways.StripeGateway, "refund", webhook_first)
+    assert decide(manager_a, b["id"], "approve").status_code == 200
+
+    statuses = in_shop(stripe_shop, lambda: dict(Refund.objects.values_list("aftersale_id", "status")))
+    row = order_row(stripe_shop, order["id"])
+    assert stripe_fake.refunded[intent["id"]] == 12900
+    assert (statuses[a["id"]], statuses[b["id"]], row.refunded_amount, row.status) == (
+        "pending", "succeeded", 12900, "paid"
+    )  # fmt: skip
+    monkeypatch.setattr(gateways.StripeGateway, "refund", send)
+    assert decide(manager_a, a["id"], "approve").status_code == 200  # the merchant retries A: it goes through now
+    assert (stripe_fake.refunded[intent["id"]], order_row(stripe_shop, order["id"]).status) == (25800, "closed")

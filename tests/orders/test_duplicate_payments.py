@@ -148,6 +148,6 @@ def test_a_refund_refused_on_a_sweep_mails_the_staff_once_and_is_retried(
         "payload", flat=True)))  # fmt: skip
     assert [(p["order_number"], p["refund_due_amount"], p["gateway"]) for p in alerts] == [(number, 12900, "stripe")]
     [mail] = [m for m in mailoutbox if "退款" in m.subject]  # order.paid (cash on delivery) mailed the staff too
-    assert (mail.to, mail.subject) == ([owner.email], f"Shop alpha：订单 {number} 的退款被拒绝")
+    assert (mail.to, mail.subject) == ([owner.email], f"Shop alpha：订单 {number} 的退款需要处理")
     assert "¥129.00" in mail.body and "系统每隔几分钟会自动重试" in mail.body
     assert payments(shop)[1] == ("stripe", "pending", 12900, False)

@@ -222,3 +222,40 @@ def test_the_subscriber_queues_the_refund_task_on_commit(
 
     assert state(shop, order_id) == ("cancelled", False, True)
     assert refunded_once(shop, stripe_fake, order_id)
+
+
+def test_a_late_payment_refunded_in_stripes_dashboard_is_recorded_and_the_staff_told_about_the_rest(
+    shop, stripe_fake, catalog_a, buyer_a
+):
+    """The merchant refunds part of a late payment in Stripe's dashboard before orders settled it: recorded on the
+    payment and the order (no order.refunded: it was never paid); the sweep cannot send the rest as a whole, so
+    the staff are told once; the rest refunded in the dashboard too settles it (order.late_payment_refunded)."""
+    from tenant_apps.orders.payments import stripe_api
+
+    from .test_stripe import ACCOUNT, charge_refunded
+
+    order_id = place(buyer_a, (catalog_a.tea.pk, 1)).json()["id"]
+    pay_late(shop, stripe_fake, buyer_a, order_id, by_shopper=True, handled=False)
+    payment = in_shop(shop, lambda: Payment.objects.get(order_id=order_id))
+    intent = {"id": payment.stripe_payment_intent_id, "latest_charge": "ch_x", "amount": 12900, "currency": "cny"}
+
+    def dashboard_refund(amount: int, total: int) -> None:
+        stripe_api.client().v1.refunds.create(
+            params={"payment_intent": payment.stripe_payment_intent_id, "amount": amount},
+            options={"stripe_account": ACCOUNT},
+        )
+        assert deliver_webhook(charge_refunded(intent, total)).status_code == 200
+
+    dashboard_refund(5000, 5000)
+    later = timezone.now() + late.SETTLE_GRACE
+    swept = [in_shop(shop, lambda: settle_lost_late_payments(now=later))["late_errors"] for _ in range(2)]
+    dashboard_refund(7900, 12900)
+
+    names = in_shop(shop, lambda: list(OutboxEvent.objects.values_list("name", flat=True)))
+    assert swept == [1, 1] and names.count("order.refund_refused") == 1
+    assert "order.refunded" not in names and names.count("order.late_payment_refunded") == 1
+    assert state(shop, order_id) == ("cancelled", False, True)
+    assert in_shop(shop, lambda: Order.objects.get(pk=order_id).refunded_amount) == 12900
+    assert in_shop(shop, lambda: settle_lost_late_payments(now=later)) == {
+        "late_kept": 0, "late_refunded": 0, "late_errors": 0
+    }  # fmt: skip

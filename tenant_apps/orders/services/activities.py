@@ -31,6 +31,7 @@ from .aftersales import (
     _release_unshipped,
     _send_refund,
     refund_share,
+    shipping_claimed,
 )
 from .lifecycle import locked_order
 
@@ -114,10 +115,7 @@ def _refund_unclaimed(order: Order, reason: str, now, *, put_back: bool = True) 
             wanted.append(AfterSaleLine(order_line=line, quantity=line.quantity - units, refund_amount=amount))
     if not wanted:
         return  # every unit is refunded or being refunded already
-    shipping_back = AfterSale.objects.filter(order=order, shipping_refund_amount__gt=0).exclude(
-        status=AfterSaleStatus.REJECTED
-    )
-    shipping = 0 if shipping_back.exists() else order.shipping_amount
+    shipping = 0 if shipping_claimed(order) else order.shipping_amount
     refund_amount = sum(line.refund_amount for line in wanted) + shipping
     if order.refunded_amount + _open_claims_amount(order) + refund_amount > order.total_amount:
         raise Conflict(_("That would refund more than was paid for this order."), status=order.status)

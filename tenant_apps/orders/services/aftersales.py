@@ -43,7 +43,14 @@ from ..models import (
 from ..payments.gateways import SUCCEEDED, gateway_for
 from .lifecycle import locked_order, order_settings
 from .payments import GatewayUnavailable
-from .shipping import check_parcel, claimed_quantities, finish_shipping, left_to_ship, shipped_quantities
+from .shipping import (
+    check_parcel,
+    claimed_quantities,
+    finish_shipping,
+    left_to_ship,
+    refund_undecided,
+    shipped_quantities,
+)
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +152,9 @@ def request_aftersale(*, member, order_id: int, type: str, lines: list[tuple[int
     if errors:
         raise Invalid(errors=errors)
     shipping = 0
-    if type == AfterSaleType.REFUND and not order.shipments.exists():
-        # Refunding the last units before anything shipped gives the shipping fee back too.
+    if type == AfterSaleType.REFUND and not order.shipments.exists() and not shipping_claimed(order):
+        # Refunding the last units before anything shipped gives the shipping fee back too (once: a request that
+        # carries it and was not rejected keeps it).
         asked = {line.order_line_id: line.quantity for line in wanted}
         if all(money.get(pk, (0, 0))[0] + asked.get(pk, 0) >= line.quantity for pk, line in by_line.items()):
             shipping = order.shipping_amount
@@ -338,6 +346,8 @@ def _send_refund(refund_id: int, *, shop) -> None:
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
     if refund.status == RefundStatus.SUCCEEDED:
         return
+    if refund.failure_message:  # sent again: in flight, Stripe's charge.refunded may now account for it
+        Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(failure_message="")
     gateway = gateway_for(refund.payment.method)
     try:
         result = gateway.refund(payment=refund.payment, refund=refund, shop=shop)
@@ -394,7 +404,12 @@ def _finish_refunded(order: Order, aftersale: AfterSale, refund: Refund | None) 
     lines = list(order.lines.all())
     if all(refunded_units.get(line.pk, 0) >= line.quantity for line in lines) and states.can(order, "close"):
         order.save(update_fields=states.advance(order, "close"))
-    elif order.status == OrderStatus.PAID and order.shipments.exists() and not any(left_to_ship(order).values()):
+    elif (
+        order.status == OrderStatus.PAID
+        and order.shipments.exists()
+        and not any(left_to_ship(order).values())
+        and not refund_undecided(order)
+    ):
         finish_shipping(order)  # the refunded units were the only ones left to ship
     by_line = {line.pk: line for line in lines}
     events.publish_order_event(
@@ -421,10 +436,24 @@ def _finish_refunded(order: Order, aftersale: AfterSale, refund: Refund | None) 
     )
 
 
+def shipping_claimed(order: Order) -> bool:
+    """An after-sale of this order that was not rejected already gives the shipping fee back."""
+    return (
+        AfterSale.objects.filter(order=order, shipping_refund_amount__gt=0)
+        .exclude(status=AfterSaleStatus.REJECTED)
+        .exists()
+    )
+
+
 def reconcile_stripe_refunds(order: Order, payment: Payment, refunded_total: int) -> None:
     """`charge.refunded` (order and payment rows locked): complete our pending refund rows that Stripe's running
-    total now covers, oldest first; whatever is left over was refunded outside Micromall (the dashboard)."""
-    for refund in Refund.objects.select_for_update().filter(payment=payment, status=RefundStatus.PENDING):
+    total now covers, oldest first; whatever is left over was refunded outside Micromall (the dashboard).
+
+    Rows in flight come first, then rows whose last send Stripe refused (failure_message): Stripe holds no refund
+    of a refused row, so the total covers it only when someone refunded it outside (the dashboard fallback); taken
+    first, it would be completed with another row's money, which never went back for it."""
+    pending = Refund.objects.select_for_update().filter(payment=payment, status=RefundStatus.PENDING)
+    for refund in [*pending.filter(failure_message=""), *pending.exclude(failure_message="")]:
         payment.refresh_from_db(fields=["refunded_amount"])
         if payment.refunded_amount + refund.amount <= refunded_total:
             complete_refund(order, refund)

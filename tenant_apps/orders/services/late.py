@@ -31,7 +31,7 @@ from ..deadlines import note_deadline
 from ..models import Order, OrderStatus, Payment, PaymentStatus
 from .activities import open_full_refund, refund_order_in_full
 from .lifecycle import locked_order
-from .payments import GatewayUnavailable, keep_late_payment
+from .payments import keep_late_payment
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +162,8 @@ def settle_lost_late_payments(*, now: datetime | None = None, limit: int = SWEEP
             log.warning("orders: settling the late payment of order %s failed: %s", order_id, error)
             done["late_errors"] += 1
             payment_id = _late_payments().filter(order_id=order_id).values_list("pk", flat=True).first()
-            if isinstance(error, GatewayUnavailable) and payment_id is not None:
-                alert_refund_refused(payment_id)
+            if payment_id is not None:  # the gateway refused, or the money cannot go back as a whole (in part
+                alert_refund_refused(payment_id)  # refunded in Stripe's dashboard already): a person has to look
             continue
         if outcome:
             done[f"late_{outcome}"] += 1
@@ -177,8 +177,9 @@ def settle_lost_late_payments(*, now: datetime | None = None, limit: int = SWEEP
 
 @transaction.atomic
 def alert_refund_refused(payment_id: int) -> bool:
-    """The gateway refused, on a sweep, to send back money this payment owes (a late or a duplicate payment): tell
-    the shop's staff once (`order.refund_refused`); the sweeps keep trying. True if this call told them."""
+    """A sweep could not send back money this payment owes (a late or a duplicate payment: the gateway refused, or
+    the rest of a payment already refunded in part elsewhere cannot go back as a whole): tell the shop's staff once
+    (`order.refund_refused`); the sweeps keep trying. True if this call told them."""
     payment = (
         Payment.objects.select_related("order")
         .filter(pk=payment_id, needs_refund=True, refund_alerted_at__isnull=True)

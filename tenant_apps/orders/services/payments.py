@@ -252,6 +252,8 @@ def _charge_refunded(charge: dict) -> str:
         return "reconciled"  # our own refund rows account for all of it
     delta = refunded - payment.refunded_amount
     payment.refunded_amount = refunded
+    if order.status == OrderStatus.CANCELLED:
+        return _late_payment_refunded_outside(order, payment, delta)
     payment.save(update_fields=["refunded_amount"])
     order.refunded_amount = min(order.refunded_amount + delta, order.total_amount)
     fields = ["refunded_amount"]
@@ -267,6 +269,27 @@ def _charge_refunded(charge: dict) -> str:
         refunded_amount=order.refunded_amount,
     )
     return "refunded"
+
+
+def _late_payment_refunded_outside(order: Order, payment: Payment, delta: int) -> str:
+    """Money that came after the cancellation, refunded (in part) outside Micromall, e.g. in Stripe's dashboard: the
+    payment and the order record it; once all of it is back the payment no longer awaits a refund and
+    `order.late_payment_refunded` is published (never `order.refunded`: the order was never paid)."""
+    payment.needs_refund = payment.refunded_amount < payment.amount
+    payment.save(update_fields=["refunded_amount", "needs_refund"])
+    order.refunded_amount = min(order.refunded_amount + delta, order.total_amount)
+    order.save(update_fields=["refunded_amount"])
+    if payment.needs_refund:
+        return "late_payment_partly_refunded"  # the sweep cannot send the rest as a whole: the staff are told
+    events.publish_order_event(
+        events.LATE_PAYMENT_REFUNDED,
+        order,
+        gateway=payment.method,
+        payment_id=payment.pk,
+        refund_amount=delta,
+        refunded_amount=order.refunded_amount,
+    )
+    return "late_payment_refunded"
 
 
 STRIPE_HANDLERS = {

@@ -17,6 +17,7 @@ from micromall.errors import Conflict, Invalid
 from .. import events, states
 from ..deadlines import note_deadline
 from ..models import (
+    AfterSale,
     AfterSaleLine,
     AfterSaleStatus,
     AfterSaleType,
@@ -56,6 +57,12 @@ def left_to_ship(order: Order) -> dict[int, int]:
         line.pk: max(line.quantity - shipped.get(line.pk, 0) - refunded.get(line.pk, 0), 0)
         for line in order.lines.all()
     }
+
+
+def refund_undecided(order: Order) -> bool:
+    """A refund-only request of this order awaits the merchant's decision: its units are neither to ship nor
+    refunded yet (rejected, they are to ship again), so the order is not done shipping."""
+    return AfterSale.objects.filter(order=order, type=AfterSaleType.REFUND, status=AfterSaleStatus.REQUESTED).exists()
 
 
 def check_parcel(*, carrier: str, tracking_number: str) -> str:
@@ -109,7 +116,7 @@ def ship_order(
         ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)
         for line_id, quantity in sorted(wanted.items())
     )
-    if all(remaining[line_id] == wanted.get(line_id, 0) for line_id in remaining):
+    if all(remaining[line_id] == wanted.get(line_id, 0) for line_id in remaining) and not refund_undecided(order):
         finish_shipping(order)
     by_line = {line.pk: line for line in order.lines.all()}
     events.publish_order_event(
