@@ -84,11 +84,18 @@ def _end_stray_sessions(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_routing_state():
-    """Every test starts in the public schema with an empty host cache (ids change between tests)."""
+    """Every test starts in the public schema with an empty host cache (ids change between tests), and with no
+    storefront pages or shop versions remembered by the process: tests roll back, so a catalog version can repeat
+    between them, and a version remembered from an earlier test that expires between two requests of this one
+    would give them different page keys (a cache miss where a hit is asserted)."""
+    from tenant_apps.storefront.caching import clear_local_cache
+
     selectors._local.clear()
+    clear_local_cache()
     cache.delete_pattern("*")
     yield
     selectors._local.clear()
+    clear_local_cache()
     connection.set_schema_to_public()
 
 

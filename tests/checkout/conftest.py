@@ -4,18 +4,10 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from tenant_apps.members.services import issue_member_token, register_member
-from tenant_apps.storefront.caching import clear_local_cache
 from tests.conftest import host_client
 from tests.storefront.conftest import make_product
 
 __all__ = ["make_product"]
-
-
-@pytest.fixture(autouse=True)
-def _empty_storefront_cache():
-    clear_local_cache()
-    yield
-    clear_local_cache()
 
 
 def member_client(shop, login: str):

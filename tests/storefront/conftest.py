@@ -2,8 +2,6 @@
 
 import itertools
 
-import pytest
-
 from tenant_apps.catalog.models import (
     Brand,
     Category,
@@ -15,17 +13,8 @@ from tenant_apps.catalog.models import (
     SpecGroup,
     SpecValue,
 )
-from tenant_apps.storefront.caching import clear_local_cache
 
 _codes = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _empty_storefront_cache():
-    """Tests roll back, so catalog versions can repeat between them: start every test with no local entries."""
-    clear_local_cache()
-    yield
-    clear_local_cache()
 
 
 def make_category(name: str, parent: Category | None = None) -> Category:
