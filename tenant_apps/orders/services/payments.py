@@ -260,14 +260,7 @@ def _charge_refunded(charge: dict) -> str:
     if order.refunded_amount == order.total_amount and states.can(order, "close"):
         fields += states.advance(order, "close")
     order.save(update_fields=fields)
-    events.publish_order_event(
-        events.REFUNDED,
-        order,
-        gateway=PaymentMethod.STRIPE,
-        payment_id=payment.pk,
-        refund_amount=delta,
-        refunded_amount=order.refunded_amount,
-    )
+    _publish_refunded_outside(events.REFUNDED, order, payment, delta)
     return "refunded"
 
 
@@ -281,15 +274,20 @@ def _late_payment_refunded_outside(order: Order, payment: Payment, delta: int) -
     order.save(update_fields=["refunded_amount"])
     if payment.needs_refund:
         return "late_payment_partly_refunded"  # the sweep cannot send the rest as a whole: the staff are told
+    _publish_refunded_outside(events.LATE_PAYMENT_REFUNDED, order, payment, delta)
+    return "late_payment_refunded"
+
+
+def _publish_refunded_outside(name: str, order: Order, payment: Payment, delta: int) -> None:
+    """A refund Stripe reported that none of our refund rows accounts for: `delta` more went back."""
     events.publish_order_event(
-        events.LATE_PAYMENT_REFUNDED,
+        name,
         order,
-        gateway=payment.method,
+        gateway=PaymentMethod.STRIPE,
         payment_id=payment.pk,
         refund_amount=delta,
         refunded_amount=order.refunded_amount,
     )
-    return "late_payment_refunded"
 
 
 STRIPE_HANDLERS = {
