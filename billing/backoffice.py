@@ -54,7 +54,7 @@ class BillingPageAdmin(ShopModelAdmin):
                 self.message_user(request, _("Plan changed."), messages.SUCCESS)
             return HttpResponseRedirect(request.path)
         subscription = Subscription.objects.select_related("plan").filter(shop=shop).first()
-        invoices = list(selectors.invoices_for_shop(shop)[:24])
+        invoices = list(selectors.invoices_for_shop(shop, user=request.user)[:24])
         context = {
             **self.admin_site.each_context(request),
             "title": _("Plan and billing"),
@@ -77,7 +77,7 @@ class BillingPageAdmin(ShopModelAdmin):
     def invoice_view(self, request, invoice_id: int):
         if not self.has_module_permission(request):
             raise PermissionDenied
-        invoice = selectors.invoices_for_shop(request.shop).filter(pk=invoice_id).first()
+        invoice = selectors.invoices_for_shop(request.shop, user=request.user).filter(pk=invoice_id).first()
         if invoice is None:
             raise Http404
         return pages.render_invoice(request, invoice)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from micromall.errors import NotFound, PermissionDenied
 from shared_apps.tenancy.models import Shop
 from shared_apps.tenancy.roles import Permission, role_has
-from shared_apps.tenancy.selectors import membership_role
+from shared_apps.tenancy.selectors import membership_role, shops_for_user
 
 from .models import FeeEntry, Invoice, InvoiceLine, InvoiceStatus, LineKind, Plan, Subscription, SubscriptionStatus
 from .operators import is_operator
@@ -50,14 +50,26 @@ def trial_days_left(subscription: Subscription, now: datetime | None = None) -> 
     return max(0, -(-int(seconds) // 86400))
 
 
-def _with_lines(invoices):
-    return invoices.prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")))
+def _with_lines(invoices, shop_ids=None):
+    """`shop_ids`: only the lines of these shops (a client shop never reads another client's lines)."""
+    lines = InvoiceLine.objects.order_by("position", "id")
+    if shop_ids is not None:
+        lines = lines.filter(shop_id__in=shop_ids)
+    return invoices.prefetch_related(Prefetch("lines", queryset=lines))
 
 
-def invoices_for_shop(shop: Shop):
-    """Invoices with a line for this shop (its own, or its agency's consolidated ones)."""
+def invoices_for_shop(shop: Shop, *, user):
+    """Invoices with a line for this shop (its own, or its agency's consolidated ones), with the lines of the shops
+    `user` may read the billing of: an agency's invoice also bills its other client shops, whose plans and sales
+    are none of one client's business, while the agency's own people see the whole invoice."""
     ids = InvoiceLine.objects.filter(shop=shop, invoice__isnull=False).values("invoice_id")
-    return _with_lines(Invoice.objects.filter(pk__in=ids)).order_by("-issued_at", "-id")
+    readable = {shop.pk} | billing_readable_shop_ids(user)
+    return _with_lines(Invoice.objects.filter(pk__in=ids), shop_ids=readable).order_by("-issued_at", "-id")
+
+
+def billing_readable_shop_ids(user) -> set[int]:
+    """The shops whose billing `user` may read: their own memberships and their agencies' client shops."""
+    return {m.shop_id for m in shops_for_user(user) if role_has(m.role, BILLING_READ)}
 
 
 def invoices_for_account(account):
@@ -72,10 +84,15 @@ def invoice_visible_to(*, user, invoice_id: int) -> Invoice:
         raise NotFound(_("No such invoice."))
     if is_operator(user, "billing.view_invoice"):
         return invoice
-    for shop in Shop.objects.filter(pk__in={line.shop_id for line in invoice.lines.all()}):
-        if role_has(membership_role(user=user, shop=shop), BILLING_READ):
-            return invoice
-    raise NotFound(_("No such invoice."))
+    on_it = {line.shop_id for line in invoice.lines.all()}
+    readable = on_it & billing_readable_shop_ids(user)
+    if not readable:
+        raise NotFound(_("No such invoice."))
+    if readable == on_it:
+        return invoice  # the agency's people, or a shop's own invoice
+    return _with_lines(Invoice.objects.filter(pk=invoice_id), shop_ids=readable).select_related(
+        "account__shop", "account__agency"
+    )[0]  # a client shop's staff: their own lines only
 
 
 def fee_ledger(shop: Shop, limit: int = 200):

@@ -61,7 +61,7 @@ class ShopInvoicesView(APIView):
     @extend_schema(responses={200: InvoiceSerializer(many=True)}, tags=["billing"])
     def get(self, request, shop_id: int):
         shop = selectors.shop_for_billing(user=request.user, shop_id=shop_id)
-        return Response(InvoiceSerializer(selectors.invoices_for_shop(shop), many=True).data)
+        return Response(InvoiceSerializer(selectors.invoices_for_shop(shop, user=request.user), many=True).data)
 
 
 class ShopFeeLedgerView(APIView):

@@ -3,6 +3,7 @@ bulk actions with a per-shop result; bad input and other people's ids change not
 
 from datetime import timedelta
 
+from django.test import Client
 from django_tenants.utils import tenant_context
 
 from billing import services
@@ -103,8 +104,19 @@ def test_agency_dashboard_one_login_and_consolidated_invoice(shop_a, shop_b, own
         (2, shop_b.pk, "subscription", 29_900),
     ]
     assert invoice.total_amount == 39_800
-    # each shop's staff see the consolidated invoice; the agency pays it
-    assert [i["number"] for i in api(owner_a).get(f"/api/v1/shops/{shop_a.pk}/invoices").json()] == [invoice.number]
+    # each shop's staff see the consolidated invoice, with their own shop's lines only; the agency pays it
+    [seen] = api(owner_a).get(f"/api/v1/shops/{shop_a.pk}/invoices").json()
+    assert (seen["number"], [(line["kind"], line["amount"]) for line in seen["lines"]]) == (
+        invoice.number, [("subscription", 9_900)]
+    )  # fmt: skip
+    assert "Shop beta" not in str(seen)
+    page = Client(HTTP_HOST="alpha.localhost")
+    page.force_login(owner_a)
+    body = page.get(f"/admin/billing/billingpage/invoice/{invoice.pk}/").content.decode()
+    assert "¥99.00" in body and "Shop beta" not in body and "¥299.00" not in body
+    # the agency's people, who run both shops, read the whole invoice
+    [whole] = api(boss).get(f"/api/v1/shops/{shop_a.pk}/invoices").json()
+    assert [line["amount"] for line in whole["lines"]] == [9_900, 29_900]
 
 
 def test_transfer_hands_ownership_and_billing_to_the_client(shop_a, owner_a):
