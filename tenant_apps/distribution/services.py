@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import ApplicationError, Conflict, Invalid, NotFound
 from shared_apps.tenancy.interface import current_shop
+from tenant_apps.members.interface import Member
 from tenant_apps.orders.interface import return_window_days
 
 from . import selectors, stripe_api
@@ -249,6 +250,8 @@ def bind_from_order(*, member_id: int, code: str) -> Binding | None:
 def rebind(*, member_id: int, code: str, by: str, reason: str = "") -> Binding:
     """The merchant moves a member to another distributor (audited). Past commission stays where it was."""
     distributor = _distributor_for_code(code, field="code")
+    if not Member.objects.filter(pk=member_id).exists():
+        raise Invalid(errors={"member_id": [_("No member of this shop has this id.")]})
     _lock_bindings()
     binding = Binding.objects.select_for_update().filter(member_id=member_id).first()
     if _would_cycle(member_id, distributor):

@@ -148,6 +148,23 @@ def test_merchant_rebind_is_audited_and_refuses_cycles(dist_a, manager_a):
     assert audits == [(b.member.pk, "moved")]
 
 
+def test_rebinding_a_member_id_the_shop_does_not_have_is_400_and_writes_nothing(dist_a, manager_a):
+    """Before, the rows were written and only the commit's foreign-key check refused them: a 500."""
+    from tenant_apps.distribution.models import Binding, RebindAudit
+
+    _a, code = distributor(dist_a, "13200000040")
+
+    response = manager_a.post(
+        "/api/v1/manage/distribution/bindings", {"member_id": 999999, "code": code, "reason": "typo"},
+        content_type="application/json",
+    )  # fmt: skip
+
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["member_id"]
+    assert in_shop(dist_a, lambda: (Binding.objects.filter(member_id=999999).count(), RebindAudit.objects.count())) == (
+        0, 0
+    )  # fmt: skip
+
+
 def test_withdrawal_bounds(dist_a, catalog_a):
     seller, _code = distributor(dist_a, "13200000040")
     assert (
