@@ -26,6 +26,7 @@ def test_approving_a_refund_refunds_part_of_the_intent_once(stripe_shop, stripe_
     assert (approved.json()["status"], approved.json()["refund"]["status"]) == ("refunded", "succeeded")
     [sent] = [r for r in stripe_fake.requests if r.path == "/v1/refunds"]
     assert (sent.params["payment_intent"], int(sent.params["amount"])) == (intent["id"], 12900)
+    assert sent.params["refund_application_fee"] in (True, "true")  # the platform's fee on it goes back too
     refund = in_shop(stripe_shop, Refund.objects.get)
     assert sent.params["metadata"]["refund_id"] == str(refund.pk)
     assert sent.headers["stripe-account"] == "acct_1AlphaShop"

@@ -57,6 +57,7 @@ def test_a_card_payment_for_an_order_paid_cash_on_delivery_is_refunded_in_full(
 
     [refund] = stripe_fake.requests_to("POST", "/v1/refunds")
     assert (refund.params["amount"], refund.params["reason"], refund.stripe_account) == (12900, "duplicate", ACCOUNT)
+    assert refund.params["refund_application_fee"] in (True, "true")
     assert payments(shop) == [("cod", "pending", 0, False), ("stripe", "pending", 12900, False)]
     order = in_shop(shop, lambda: Order.objects.get(pk=order_id))
     assert (order.status, order.payment_method, order.refunded_amount) == ("paid", "cod", 0)

@@ -133,6 +133,9 @@ class StripeGateway:
             params={
                 "payment_intent": payment.stripe_payment_intent_id,
                 "amount": refund.amount,
+                # The platform's technical fee on the refunded part goes back too (Stripe keeps it by default),
+                # as the fee ledger books it (billing: an order.refunded reverses the fee).
+                "refund_application_fee": True,
                 "metadata": {
                     "shop": connection.schema_name,
                     "order_id": str(payment.order_id),
@@ -159,6 +162,7 @@ class StripeGateway:
                 "payment_intent": payment.stripe_payment_intent_id,
                 "amount": payment.amount,
                 "reason": "duplicate",
+                "refund_application_fee": True,  # no fee on money the shop was never meant to take
                 "metadata": {
                     "shop": connection.schema_name,
                     "order_id": str(payment.order_id),
