@@ -311,8 +311,9 @@ def _fee_line(shop: Shop, account: BillingAccount, before: datetime) -> InvoiceL
 def _issue_pending(account: BillingAccount, now: datetime) -> Invoice | None:
     """One invoice for everything the account has pending, lines numbered 1..n (offline mode)."""
     lines = list(InvoiceLine.objects.select_for_update().filter(account=account, invoice__isnull=True).order_by("id"))
-    if not lines:
-        return None
+    total = sum(line.amount for line in lines)
+    if not lines or total < 0:
+        return None  # a credit (a month of more refunds than sales) stays pending: the next invoice nets it
     starts = [line.period_start or now for line in lines]
     ends = [line.period_end or now for line in lines]
     invoice = Invoice.objects.create(
@@ -320,11 +321,11 @@ def _issue_pending(account: BillingAccount, now: datetime) -> Invoice | None:
         period_start=timezone.localdate(min(starts)),
         period_end=timezone.localdate(max(ends)),
         currency=lines[0].currency,
-        total_amount=sum(line.amount for line in lines),
+        total_amount=total,
         issued_at=now,
         due_at=now + timedelta(days=settings.BILLING_INVOICE_DUE_DAYS),
-        status=InvoiceStatus.PAID if sum(line.amount for line in lines) <= 0 else InvoiceStatus.OPEN,
-        paid_at=now if sum(line.amount for line in lines) <= 0 else None,
+        status=InvoiceStatus.PAID if total == 0 else InvoiceStatus.OPEN,
+        paid_at=now if total == 0 else None,
     )
     invoice.number = f"MM{timezone.localtime(now):%Y%m}-{invoice.pk:06d}"
     invoice.save(update_fields=["number"])

@@ -133,3 +133,30 @@ def test_the_ledger_handler_survives_an_emptied_plan_table_and_partial_test_even
         services.record_order_event(shop=shop_a, event_id=uuid.uuid4(), name="order.paid", payload={"order_id": "x"})
         is None
     )
+
+
+def test_a_month_of_more_refunds_than_sales_is_a_credit_the_next_invoice_nets(trial_a, shop_a):
+    """Yearly plan: ¥1,000 sold in January (fee 600), refunded in February (-600), ¥1,000 sold in March (+600). The
+    February credit is not an invoice 'paid' at -600 (which lost it): it stays pending and March's invoice is 0."""
+    services.change_plan(shop=shop_a, plan_code="basic-yearly", now=T0 + timedelta(days=1))
+    services.run_billing(now=T0 + timedelta(days=14, hours=1))  # the trial ends: the yearly subscription's invoice
+    for invoice in Invoice.objects.all():
+        services.mark_invoice_paid(invoice_id=invoice.pk, now=T0 + timedelta(days=15))
+    month = {m: datetime(2026, m, 10, 12, tzinfo=SHANGHAI) for m in (1, 2, 3)}
+    order_event(shop_a, "order.paid", order_id=1, total_amount=100_000, gateway="test",
+                paid_at=month[1].replace(day=25).isoformat())  # fmt: skip
+    january = services.run_billing(now=datetime(2026, 2, 1, 3, tzinfo=SHANGHAI)).invoices
+    order_event(shop_a, "order.refunded", order_id=1, refund_amount=100_000, gateway="test",
+                occurred_at=month[2].isoformat())  # fmt: skip
+    february = services.run_billing(now=datetime(2026, 3, 1, 3, tzinfo=SHANGHAI)).invoices
+    order_event(shop_a, "order.paid", order_id=2, total_amount=100_000, gateway="test", paid_at=month[3].isoformat())
+    march = services.run_billing(now=datetime(2026, 4, 1, 3, tzinfo=SHANGHAI)).invoices
+
+    totals = [[(i.total_amount, i.status) for i in Invoice.objects.filter(pk__in=run)] for run in (january, february)]
+    assert totals == [[(600, "open")], []]
+    [netted] = Invoice.objects.filter(pk__in=march)
+    assert (netted.total_amount, netted.status, [line.amount for line in netted.lines.all()]) == (
+        0,
+        "paid",
+        [-600, 600],
+    )
