@@ -433,7 +433,10 @@ def release(*, order_id: int) -> int:
 @transaction.atomic
 def return_after_refund(*, order_id: int) -> int:
     """order.refunded for the whole order (e.g. a failed group buy): its used coupons go back to the member
-    (idempotent). A partial refund keeps the coupon used: its discount stays allocated to the kept lines."""
-    return MemberCoupon.objects.filter(order_id=order_id, status=MemberCouponStatus.USED).update(
+    (idempotent). A partial refund keeps the coupon used: its discount stays allocated to the kept lines. A coupon
+    still locked (the order's order.paid has not reached us yet: delivery order is not guaranteed) goes back too,
+    so that late order.paid finds nothing locked to mark used."""
+    used_or_locked = [MemberCouponStatus.USED, MemberCouponStatus.LOCKED]
+    return MemberCoupon.objects.filter(order_id=order_id, status__in=used_or_locked).update(
         status=MemberCouponStatus.UNUSED, order_id=None, order_number="", locked_at=None, used_at=None
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from micromall.errors import ApplicationError, Conflict, Invalid, NotFound
 from shared_apps.tenancy.interface import current_shop
 from tenant_apps.members.interface import Member
-from tenant_apps.orders.interface import return_window_days
+from tenant_apps.orders.interface import order_refunded_amount, return_window_days
 
 from . import selectors, stripe_api
 from .models import (
@@ -348,6 +348,9 @@ def record_commission(*, payload: dict) -> int:
             available_at=release.due_at if release else None,
         )
         created += 1
+    refunded = order_refunded_amount(payload["order_id"]) if created else 0
+    if refunded:  # refunded before this order.paid reached us (delivery order is not guaranteed): reverse it now
+        reverse_refund(payload={**payload, "refunded_amount": refunded})  # later order.refunded top up to the same
     return created
 
 

@@ -3,7 +3,7 @@
 Run it in the shop's schema (e.g. inside `run_in_shop(shop, ...)`).
 """
 
-from .models import Carrier
+from .models import Carrier, Order
 from .selectors import orders_placed_per_day, pending_aftersales_count
 from .services import (
     LateOrder,
@@ -19,6 +19,7 @@ __all__ = [
     "LateOrder",
     "carrier_label",
     "handle_stripe_event",
+    "order_refunded_amount",
     "orders_placed_per_day",
     "pending_aftersales_count",
     "refund_order_in_full",
@@ -37,3 +38,9 @@ def carrier_label(code: str) -> str:
 def return_window_days() -> int:
     """Days after completion during which the shop accepts returns (OrderSettings.return_window_days)."""
     return order_settings().return_window_days
+
+
+def order_refunded_amount(order_id: int) -> int:
+    """What has been refunded of the order so far (0 for an unknown id). Event subscribers read it when an
+    order.paid reaches them after the order's order.refunded (delivery order is not guaranteed)."""
+    return Order.objects.filter(pk=order_id).values_list("refunded_amount", flat=True).first() or 0
