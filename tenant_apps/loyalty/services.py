@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid, NotFound
 from tenant_apps.members.interface import Member
-from tenant_apps.orders.interface import return_window_days
+from tenant_apps.orders.interface import member_next_paid_order, return_window_days
 
 from . import rules, selectors
 from .models import (
@@ -474,10 +474,21 @@ def _invitation_completed(*, member_id: int, order_id: int, completed_at: dateti
 
 
 def _invitation_order_refunded(*, member_id: int, order_id: int) -> None:
-    """A first order refunded in full does not count: the invitee's next paid order may qualify instead."""
-    Invitation.objects.filter(
+    """A first order refunded in full does not count: the invitee's next paid order qualifies instead, one already
+    paid (and perhaps completed) before this refund included; with none, the next order.paid attaches one."""
+    invitation = Invitation.objects.filter(
         invitee_id=member_id, order_id=order_id, status__in=[InvitationStatus.WAITING, InvitationStatus.QUALIFYING]
-    ).update(status=InvitationStatus.WAITING, order_id=None, due_at=None)
+    )
+    following = member_next_paid_order(member_id=member_id, exclude_order_id=order_id)
+    if following is None:
+        invitation.update(status=InvitationStatus.WAITING, order_id=None, due_at=None)
+        return
+    next_id, completed_at = following
+    if completed_at is None:
+        invitation.update(status=InvitationStatus.WAITING, order_id=next_id, due_at=None)
+    else:
+        due_at = completed_at + timedelta(days=return_window_days())
+        invitation.update(status=InvitationStatus.QUALIFYING, order_id=next_id, due_at=due_at)
 
 
 @transaction.atomic

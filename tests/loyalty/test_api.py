@@ -245,6 +245,46 @@ def test_a_refunded_first_order_does_not_qualify(loyalty_a, catalog_a, buyer_a, 
     assert (invitation.status, invitation.order_id) == ("waiting", None)
 
 
+def test_an_order_paid_before_the_first_one_was_refunded_qualifies_instead(loyalty_a, catalog_a, buyer_a, shop_a):
+    """The invitee pays A, then B; A is refunded in full: the invitation moves to B (it went back to 'waiting'
+    with no order, and B's completion qualified nothing, so the inviter was never rewarded)."""
+    from tests.orders.conftest import make_buyer
+
+    from .conftest import refund
+
+    configure(loyalty_a, invite_points=100, invite_daily_cap=5)
+    code = buyer_a.client.get("/api/v1/store/invites").json()["code"]
+    friend = make_buyer(shop_a, "13500000001")
+    friend.client.post("/api/v1/store/invites/accept", {"code": code}, content_type="application/json")
+    first, second = (buy(loyalty_a, friend, (catalog_a.cup.pk, 1)) for _ in range(2))
+
+    refund(loyalty_a, first["id"], first["total_amount"])
+    moved = in_shop(loyalty_a, lambda: Invitation.objects.values_list("status", "order_id").get())
+    complete(loyalty_a, friend, second["id"])
+    later = timezone.now() + timedelta(days=7, minutes=1)
+
+    assert moved == ("waiting", second["id"])
+    assert in_shop(loyalty_a, lambda: services.reward_due_invitations(now=later)) == 1
+    assert balance(loyalty_a, buyer_a)[0] == 100
+
+
+def test_an_order_completed_before_the_first_one_was_refunded_qualifies_at_once(loyalty_a, catalog_a, buyer_a, shop_a):
+    from tests.orders.conftest import make_buyer
+
+    from .conftest import refund
+
+    code = buyer_a.client.get("/api/v1/store/invites").json()["code"]
+    friend = make_buyer(shop_a, "13500000001")
+    friend.client.post("/api/v1/store/invites/accept", {"code": code}, content_type="application/json")
+    first, second = (buy(loyalty_a, friend, (catalog_a.cup.pk, 1)) for _ in range(2))
+    complete(loyalty_a, friend, second["id"])
+
+    refund(loyalty_a, first["id"], first["total_amount"])
+
+    invitation = in_shop(loyalty_a, lambda: Invitation.objects.get())
+    assert (invitation.status, invitation.order_id, invitation.due_at is not None) == ("qualifying", second["id"], True)
+
+
 def test_old_members_cannot_accept_an_invitation(loyalty_a, buyer_a, buyer_a2):
     from tenant_apps.members.models import Member
 
