@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from micromall.errors import Invalid, NotFound, PermissionDenied
+from micromall.errors import Conflict, Invalid, NotFound, PermissionDenied
 from shared_apps.tenancy.models import MembershipRole, Shop, ShopMembership
 from shared_apps.tenancy.roles import Permission, role_has
 from shared_apps.tenancy.selectors import forget_hosts, membership_role, shop_hosts
@@ -61,10 +61,25 @@ def add_member(*, agency_id: int, email: str, role: str, by) -> AgencyMembership
         raise Invalid(errors={"role": [_("Choose owner, admin or staff.")]})
     user = _user_by_email(email)
     with transaction.atomic():
+        members = AgencyMembership.objects.select_for_update().filter(agency=agency)
+        current = {m.user_id: m.role for m in members}
+        owners = [user_id for user_id, held in current.items() if held == AgencyRole.OWNER]
+        _check_role_change(
+            by_role=current.get(by.pk), role=role, previous=current.get(user.pk), owners=owners, user_id=user.pk
+        )
         membership, _created = AgencyMembership.objects.update_or_create(
             agency=agency, user=user, defaults={"role": role}
         )
     return membership
+
+
+def _check_role_change(*, by_role: str | None, role: str, previous: str | None, owners: list[int], user_id: int):
+    """Admins add and change staff only; granting, changing or taking away owner and admin is the owners' (as a
+    shop's roles are); the last owner stays an owner."""
+    if by_role != AgencyRole.OWNER and (role != AgencyRole.STAFF or previous not in (None, AgencyRole.STAFF)):
+        raise PermissionDenied(_("Only the agency's owners grant or change the owner and admin roles."))
+    if previous == AgencyRole.OWNER and role != AgencyRole.OWNER and owners == [user_id]:
+        raise Conflict(_("An agency keeps at least one owner."))
 
 
 def transfer_shop(*, shop_id: int, email: str, keep_agency_access: bool, by, now=None) -> Shop:
@@ -154,6 +169,9 @@ def _apply_in_shop(action: str, payload: dict) -> None:
         products = payload.get("products")
         if not isinstance(products, list) or not products:
             raise Invalid(errors={"products": [_("Give a non-empty list of products.")]})
+        if any(isinstance(product, dict) and "images" in product for product in products):
+            # Image files are named by path on the server: never taken from a caller (each shop uploads its own).
+            raise Invalid(errors={"products": [_("Products added in bulk take no images: upload them in each shop.")]})
         try:
             load_catalog({"products": products}, media_dir=".")
         except (KeyError, TypeError, ValueError) as exc:

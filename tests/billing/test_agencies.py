@@ -204,3 +204,55 @@ def test_bulk_theme_settings_with_a_per_shop_result(shop_a, shop_b):
         content_type="application/json",
     )
     assert bad.json()["results"][0]["ok"] is False
+
+
+def member_post(user, agency, email: str, role: str):
+    return api(user).post(
+        f"/api/v1/agencies/{agency.pk}/members", {"email": email, "role": role}, content_type="application/json"
+    )
+
+
+def test_an_agency_admin_manages_staff_only_and_the_last_owner_stays(shop_a):
+    """An admin made itself owner and demoted the owner (both 201), then transferred a client shop to itself (found
+    by a review helper). Owner and admin are granted, changed and taken away by owners only, as a shop's roles."""
+    boss, deputy, helper = UserFactory(), UserFactory(), UserFactory()
+    agency = make_agency(boss, shop_a)
+    AgencyMembership.objects.create(agency=agency, user=deputy, role="admin")
+
+    refused = [
+        member_post(deputy, agency, deputy.email, "owner").status_code,
+        member_post(deputy, agency, boss.email, "staff").status_code,
+        member_post(deputy, agency, helper.email, "admin").status_code,
+    ]
+    added = member_post(deputy, agency, helper.email, "staff").status_code
+    last_owner = member_post(boss, agency, boss.email, "admin")
+    transfer = api(deputy).post(
+        f"/api/v1/shops/{shop_a.pk}/transfer", {"email": deputy.email}, content_type="application/json"
+    )
+
+    assert (refused, added, last_owner.status_code, transfer.status_code) == ([403, 403, 403], 201, 409, 403)
+    roles = dict(AgencyMembership.objects.filter(agency=agency).values_list("user_id", "role"))
+    assert roles == {boss.pk: "owner", deputy.pk: "admin", helper.pk: "staff"}
+    assert member_post(boss, agency, deputy.email, "owner").status_code == 201  # an owner grants owner
+    assert member_post(deputy, agency, boss.email, "admin").status_code == 201  # and, as owner, may change one
+
+
+def test_bulk_products_take_no_image_paths(shop_a):
+    """A path in `images` was opened on the server: another shop's upload (or any image file) was copied into the
+    client shop, and a non-image path was a 500 (found by a review helper)."""
+    boss = UserFactory()
+    agency = make_agency(boss, shop_a)
+    product = {"title": "龙井", "skus": [{"price_amount": 100}]}
+
+    response = api(boss).post(
+        f"/api/v1/agencies/{agency.pk}/bulk",
+        {"action": "products", "shops": [shop_a.pk], "products": [{**product, "images": ["../../../etc/hostname"]}]},
+        content_type="application/json",
+    )
+
+    [result] = response.json()["results"]
+    assert (response.status_code, result["ok"], list(result["errors"])) == (200, False, ["products"])
+    with tenant_context(shop_a):
+        from tenant_apps.catalog.models import Product
+
+        assert not Product.objects.filter(title="龙井").exists()

@@ -1,6 +1,7 @@
 import time
 from pathlib import Path
 
+import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -72,3 +73,12 @@ def test_load_catalog_builds_the_whole_catalog_quickly(shop_a, tmp_path):
         assert stored.read_bytes() == (source / "a.jpg").read_bytes()
         assert StockAdjustment.objects.filter(reason="initial").count() == 12
         assert Sku.objects.count() == 24
+
+
+def test_load_catalog_opens_no_file_outside_its_media_folder(shop_a, tmp_path):
+    source = media_dir(tmp_path)
+    (tmp_path / "outside.png").write_bytes(image_bytes("PNG", (10, 10)))
+    for escape in ("../outside.png", str(tmp_path / "outside.png")):
+        catalog = {"products": [{"title": "x", "images": [escape], "skus": [{"price_amount": 100}]}]}
+        with tenant_context(shop_a), pytest.raises(ValueError, match="media folder"):
+            load_catalog(catalog, source)

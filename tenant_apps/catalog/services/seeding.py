@@ -199,7 +199,10 @@ class _MediaCopier:
     def copy(self, relative: str, folder: str) -> tuple[str, tuple[int, int]]:
         if (relative, folder) in self.done:
             return self.done[(relative, folder)]
-        source = self.media_dir / relative
+        root = self.media_dir.resolve()
+        source = (root / relative).resolve()
+        if not isinstance(relative, str) or not source.is_relative_to(root) or not source.is_file():
+            raise ValueError(f"no image file {relative!r} under the catalog's media folder")  # never outside it
         with Image.open(source) as image:  # header only: no pixel decoding
             size = image.size
         name = f"shops/{self.schema}/{folder}/{uuid.uuid4().hex}{source.suffix.lower()}"
