@@ -27,6 +27,7 @@ class Permission(StrEnum):
     DISTRIBUTION_MANAGE = "distribution.manage"
     WITHDRAWALS_MANAGE = "withdrawals.manage"
     ANALYTICS_VIEW = "analytics.view"
+    ANALYTICS_MANAGE = "analytics.manage"  # the data centre's settings: retention (shorter deletes history)
     INVOICES_VIEW = "invoices.view"
     BILLING_VIEW = "billing.view"  # plan, trial, fee ledger (套餐与账单)
     BILLING_MANAGE = "billing.manage"

@@ -196,6 +196,7 @@ class AnalyticsSettingsAdmin(ServiceErrorsAdmin, ShopModelAdmin):
     """The retention setting; its URLs also carry the overview and the exports."""
 
     fields = ["retention_days"]
+    manage_permission = Permission.ANALYTICS_MANAGE  # a shorter retention deletes history: owners and admins
     backoffice_order = 90
     backoffice_icon = "tune"
 

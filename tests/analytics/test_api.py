@@ -90,6 +90,11 @@ def test_foreign_hosts_roles_and_anonymous_callers_are_refused(shop_a, shop_b, o
     assert get(finance, "summary").status_code == 200
     assert finance.put("/api/v1/manage/analytics/settings", {"retention_days": 30},
                        content_type="application/json").status_code == 403  # fmt: skip
+    # staff edit the back office but not the data centre's settings: a shorter retention deletes history
+    assert staff.put("/api/v1/manage/analytics/settings", {"retention_days": 1},
+                     content_type="application/json").status_code == 403  # fmt: skip
+    with tenant_context(shop_a):
+        assert not AnalyticsSettings.objects.exists()
     b_figures = get(host_client(shop_b, issue_token(user=staff_of(shop_b))), "summary",
                     **{"from": "2026-03-02", "to": "2026-03-03"}).json()  # fmt: skip
     assert (b_figures["visitors"], b_figures["gmv_amount"]) == (0, 0)  # A's data stays in A

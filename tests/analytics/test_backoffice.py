@@ -101,6 +101,12 @@ def test_retention_setting_is_saved_through_the_service(shop_a):
     assert ok.status_code == 302
     with tenant_context(shop_a):
         assert AnalyticsSettings.objects.get().retention_days == 90
+        settings_id = AnalyticsSettings.objects.get().pk
+    change = f"/admin/analytics/analyticssettings/{settings_id}/change/"
+    refused = signed_in(shop_a, MembershipRole.STAFF).post(change, {"retention_days": "1"})
+    assert refused.status_code == 403  # a shorter retention deletes history: owners and admins only
+    with tenant_context(shop_a):
+        assert AnalyticsSettings.objects.get().retention_days == 90
 
 
 def home_queries(client) -> tuple[str, int]:
