@@ -304,6 +304,9 @@ class Working:
     gifts: list[Gift] = field(default_factory=list)
     points_used: int = 0
     shipping_discount_amount: int = 0
+    # Merchandise after step 5 (coupons), taken by the points step: the free-shipping threshold is measured on it
+    # (PROMOTIONS.md step 7), so paying with points never costs the shopper free shipping.
+    merchandise_before_points: int | None = None
 
     @property
     def merchandise_amount(self) -> int:
@@ -611,6 +614,7 @@ def points_step(order: Working) -> None:
     """6. Points on the remaining merchandise amount: at most `max_percent` % of the lines that take discounts
     (after step 5), at most max_points, nothing below min_points. Whole points buy whole fen: the amount is
     floor(points * 100 / points_per_yuan) and `points_used` is the fewest points that buy that amount."""
+    order.merchandise_before_points = order.merchandise_amount
     redemption = order.input.points
     if redemption is None or redemption.points <= 0 or redemption.points_per_yuan <= 0:
         return
@@ -630,14 +634,15 @@ def points_step(order: Working) -> None:
 
 
 def shipping_step(order: Working) -> None:
-    """7. Shipping, with the free-shipping threshold measured on merchandise after steps 1-6."""
+    """7. Shipping, with the free-shipping threshold measured on merchandise after step 5 (coupons, before points)."""
     rule = order.input.shipping
     if rule is None or not order.lines:
         order.shipping_amount = 0
         return
     weight = sum(line.input.weight_grams * line.input.quantity for line in order.lines)
+    measured = order.merchandise_amount if order.merchandise_before_points is None else order.merchandise_before_points
     order.shipping_amount = shipping_fee(
-        rule, merchandise_amount=order.merchandise_amount, weight_grams=weight, province=order.input.province
+        rule, merchandise_amount=measured, weight_grams=weight, province=order.input.province
     )
     shipping_coupon_step(order)
 

@@ -106,3 +106,17 @@ def test_a_worked_example():
     # below the minimum: nothing
     order = price_order(PricingInput(lines=(tea,), points=PointsRedemption(50, 100, min_points=100)))
     assert (order.points_used, order.total_amount) == (0, 12900)
+
+
+def test_paying_part_of_the_goods_with_points_keeps_free_shipping():
+    """PROMOTIONS.md step 7 measures the free-shipping threshold after step 5 (coupons): ¥100 of goods, free from
+    ¥99, ¥5 of it paid with points: shipping stays free (it was charged, the threshold read after points)."""
+    from tenant_apps.pricing.engine import LineInput, PointsRedemption, PricingInput, ShippingRule, price_order
+
+    line = LineInput(sku_id=1, product_id=1, category_id=None, quantity=1, list_price_amount=10000)
+    rule = ShippingRule(kind="flat", flat_fee_amount=1000, free_over_amount=9900)
+    points = PointsRedemption(points=500, points_per_yuan=100)
+
+    priced = price_order(PricingInput(lines=(line,), shipping=rule, points=points))
+
+    assert (priced.points_used, priced.shipping_amount, priced.total_amount) == (500, 0, 9500)
