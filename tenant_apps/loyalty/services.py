@@ -277,7 +277,7 @@ def earn_for_completed(*, payload: Mapping[str, Any], completed_at: datetime) ->
 
 @transaction.atomic
 def settle_refund(*, payload: Mapping[str, Any]) -> dict[str, int]:
-    """order.refunded (running total `refunded_amount`): spent points come back in proportion to the money
+    """order.refunded (running total `refunded_amount`): spent points come back in proportion to the goods
     refunded, earned points and growth are clawed back in proportion to the goods refunded. A claw-back takes
     frozen points first, then spendable ones: the balance may go negative rather than keep spent points."""
     member_id, order_id = payload.get("member_id"), payload["order_id"]
@@ -293,9 +293,13 @@ def settle_refund(*, payload: Mapping[str, Any]) -> dict[str, int]:
         return {"returned": 0, "clawed": 0}
     _lock_account(member_id)
     held = selectors.order_points(order_id=order_id, member_id=member_id)
+    # Points paid for goods only (shipping takes none), so goods are compared with goods: money refunded is taken
+    # as goods first (shipping last), as commission reversals do. Against the total with shipping, refunding one
+    # line gave back less than the points its share had used.
+    goods = total - payload.get("shipping_amount", 0)
     returned = _return_spent(
         member_id=member_id, order_id=order_id,
-        target=held["spent"] if full else rules.share(held["spent"], refunded, total),
+        target=held["spent"] if full else rules.share(held["spent"], min(refunded, goods), goods),
     )  # fmt: skip
     clawed = 0
     record = OrderRecord.objects.filter(order_id=order_id).first()

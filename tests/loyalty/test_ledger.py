@@ -146,3 +146,35 @@ def test_the_unpaid_timeout_returns_points(loyalty_a, catalog_a, buyer_a):
     in_shop(loyalty_a, lambda: order_services.cancel_order(order_id=placed["id"], reason="timeout"))
     drain(loyalty_a)
     assert balance(loyalty_a, buyer_a) == (300, 0)
+
+
+def test_refunding_one_line_gives_back_the_points_that_line_used(loyalty_a, catalog_a, buyer_a):
+    """Tea and a cup, ¥10 shipping, 2,000 points (¥20) spread over the lines; the tea is refunded before shipment:
+    its share of the points comes back in full (it came back short, compared with a total that held shipping, which
+    points never pay; found by a review helper)."""
+    from tenant_apps.orders.models import Order
+    from tenant_apps.orders.services import aftersales
+    from tenant_apps.pricing.models import ShippingTemplate
+
+    from .conftest import drain, pay, place
+
+    in_shop(loyalty_a, lambda: ShippingTemplate.objects.create(name="flat", flat_fee_amount=1000, is_default=True))
+    give(loyalty_a, buyer_a, 2000)
+    order_id = place(buyer_a, (catalog_a.tea.pk, 1), (catalog_a.cup.pk, 1), points=2000).json()["id"]
+    pay(buyer_a, order_id)
+    drain(loyalty_a)
+    order = in_shop(loyalty_a, lambda: Order.objects.prefetch_related("lines").get(pk=order_id))
+    tea = next(line for line in order.lines.all() if line.sku_id == catalog_a.tea.pk)
+    tea_points = sum(a["amount"] for a in tea.allocations if a["kind"] == "points")  # fen = points at 100 a yuan
+
+    def refund_tea():
+        asked = aftersales.request_aftersale(
+            member=buyer_a.member, order_id=order_id, type="refund", lines=[(tea.pk, 1)]
+        )
+        aftersales.approve_aftersale(aftersale_id=asked.pk, shop=loyalty_a)
+
+    in_shop(loyalty_a, refund_tea)
+    drain(loyalty_a)
+
+    assert (order.points_used, order.shipping_amount) == (2000, 1000)
+    assert 0 < tea_points < 2000 and balance(loyalty_a, buyer_a)[0] == tea_points
