@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid
 from tenant_apps.checkout.interface import Contribution
-from tenant_apps.marketing.interface import is_live
 
 from . import rules, selectors, services
 from .models import GroupStatus
@@ -23,7 +22,7 @@ class GroupBuyExtension:
         if ref is None or ref.type != TYPE:
             return None
         activity = selectors.activity(ref.id)
-        if activity is None or not is_live(activity.status, activity.starts_at, activity.ends_at, request.now):
+        if activity is None or not rules.takes_part(activity, joining=ref.group_id is not None, now=request.now):
             raise Invalid(errors={"activity.id": [_("This group buy is not running.")]})
         items = {item.sku_id: item for item in activity.items.all()}
         errors = {}

@@ -2,7 +2,20 @@
 
 from datetime import datetime
 
+from tenant_apps.marketing.interface import ActivityStatus, effective_status, is_live
+
 from .models import GroupStatus
+
+
+def takes_part(activity, *, joining: bool, now: datetime) -> bool:
+    """Whether a shopper may take part now: while the activity runs; a joiner of an open group also after the
+    activity's end, since each group has its own deadline (PROMOTIONS.md: not the activity's end), which the
+    caller checks. Never in a paused, invalidated or draft activity."""
+    if is_live(activity.status, activity.starts_at, activity.ends_at, now):
+        return True
+    return joining and effective_status(activity.status, activity.starts_at, activity.ends_at, now) == (
+        ActivityStatus.ENDED
+    )
 
 
 def ladder_price(base_size: int, base_price: int, ladder: list[dict], size: int) -> int | None:

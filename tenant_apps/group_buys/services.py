@@ -19,7 +19,6 @@ from tenant_apps.marketing.interface import (
     change_activity_status,
     check_activity,
     entries_changed,
-    is_live,
 )
 from tenant_apps.orders.interface import LateOrder, refund_order_in_full, release_ship_hold, set_order_group
 
@@ -226,7 +225,8 @@ def take_part(*, order, member_id: int, offer: dict, now: datetime | None = None
     (the activity row locked, so two orders of one member cannot both pass) and the participation row."""
     now = now or timezone.now()
     activity = GroupBuy.objects.select_for_update().filter(pk=offer["activity_id"]).first()
-    if activity is None or not is_live(activity.status, activity.starts_at, activity.ends_at, now):
+    joining = offer.get("group_id") is not None
+    if activity is None or not rules.takes_part(activity, joining=joining, now=now):
         raise Conflict(_("This group buy is not running."), activity_id=offer["activity_id"])
     units: dict[int, int] = {}
     for line in order.lines:
@@ -353,7 +353,7 @@ def retake_for_late_payment(order: LateOrder, now: datetime | None = None) -> No
         if group is None or not _has_seat_for(group, participation.member_id, now):
             raise Conflict(_("This group is no longer open."), group_id=participation.requested_group_id)
     activity = GroupBuy.objects.select_for_update().get(pk=participation.activity_id)
-    if not is_live(activity.status, activity.starts_at, activity.ends_at, now):
+    if not rules.takes_part(activity, joining=bool(participation.requested_group_id), now=now):
         raise Conflict(_("This group buy is not running."), activity_id=activity.pk)
     _take_units(activity, participation.member_id, {int(sku): count for sku, count in participation.units.items()})
     participation.status = ParticipationStatus.PENDING_PAYMENT

@@ -60,3 +60,28 @@ def test_reads_never_change_state(gb_shop, catalog_a, group_buy, buyer_a, buyer_
     assert buyer_a2.client.get(f"/api/v1/store/groups/{group_id}").json()["status"] == "failed"
     assert group_of(gb_shop, group_id).status == GroupStatus.FORMING  # the read did not write
     assert participation(gb_shop, order["id"]).status == ParticipationStatus.PAID_WAITING
+
+
+def test_an_open_group_can_be_joined_after_the_activity_ends_until_its_own_deadline(
+    gb_shop, catalog_a, group_buy, buyer_a, buyer_a2
+):
+    """PROMOTIONS.md: a group has its own deadline, not the activity's end. A friend opening the share link after the
+    activity ended got 409 'not running' while the page showed the group forming (found by a review helper); a new
+    group cannot be opened then."""
+    from datetime import timedelta
+
+    from tenant_apps.group_buys.models import GroupBuy
+    from tests.orders.conftest import make_buyer
+
+    group_id = buy(gb_shop, buyer_a, catalog_a.tea.pk, group_buy.pk)["group_id"]
+    now = timezone.now()
+    ended = {"starts_at": now - timedelta(hours=2), "ends_at": now - timedelta(seconds=1)}
+    in_shop(gb_shop, lambda: GroupBuy.objects.filter(pk=group_buy.pk).update(**ended))
+
+    late_leader = make_buyer(gb_shop, "13900000077")
+    new_group = order_for(late_leader, catalog_a.tea.pk, {"type": "group_buy", "id": group_buy.pk})
+    friend = buy(gb_shop, buyer_a2, catalog_a.tea.pk, group_buy.pk, group_id=group_id)
+
+    assert new_group.status_code == 400
+    assert friend["group_id"] == group_id
+    assert group_of(gb_shop, group_id).status == GroupStatus.FORMED
