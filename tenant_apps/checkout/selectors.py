@@ -36,8 +36,13 @@ def cart_contents(cart: Cart | None, currency: str) -> dict[str, Any]:
     lines = list(CartLine.objects.filter(cart=cart).order_by("-created", "-id")) if cart else []
     skus = skus_for_sale(line.sku_id for line in lines)
     lines = [line for line in lines if line.sku_id in skus]
+    member_id = cart.member_id if cart else None  # a member's cart shows the member's prices, as checkout charges
     units = sku_unit_prices(
-        SkuPrice(sku_id=sku.id, product_id=sku.product_id, list_price_amount=sku.price_amount) for sku in skus.values()
+        (
+            SkuPrice(sku_id=sku.id, product_id=sku.product_id, list_price_amount=sku.price_amount)
+            for sku in skus.values()
+        ),
+        member_id=member_id,
     )
     rows = []
     for line in lines:
@@ -72,7 +77,8 @@ def cart_contents(cart: Cart | None, currency: str) -> dict[str, Any]:
                 weight_grams=skus[row["sku_id"]].weight_grams,
             )
             for row in buyable
-        ]
+        ],
+        member_id=member_id,
     )
     for row, priced_line in zip(buyable, priced.lines, strict=True):
         row.update(

@@ -57,6 +57,23 @@ def test_the_best_of_member_price_and_level_discount_wins_as_at_checkout(vip, ca
     assert preview_unit_price(buyer_a, catalog_a.cup) == 3000
 
 
+def test_a_members_cart_shows_the_member_price_checkout_charges(vip, catalog_a, buyer_a):
+    """The cart priced every member at the anyone price, above what checkout then charged (found by a review
+    helper)."""
+    in_shop(vip, lambda: promotions.set_member_prices(items=[{"sku_id": catalog_a.cup.pk, "price_amount": 3000}]))
+    added = buyer_a.client.post(
+        "/api/v1/store/cart/items", {"sku_id": catalog_a.cup.pk, "quantity": 2}, content_type="application/json"
+    )
+    assert added.status_code in (200, 201), added.content
+
+    cart = buyer_a.client.get("/api/v1/store/cart").json()
+
+    [line] = cart["lines"]
+    assert (line["unit_price_amount"], line["total_amount"]) == (3000, 6000) == (
+        preview_unit_price(buyer_a, catalog_a.cup), cart["total_amount"]
+    )  # fmt: skip
+
+
 def test_a_member_without_a_lower_price_gets_nothing_listed(shop_a, catalog_a, buyer_a):
     assert prices(buyer_a, catalog_a.tea.product_id) == {"products": [], "skus": []}
 
