@@ -446,25 +446,29 @@ def close_expired_group(*, group_id: int, now: datetime | None = None) -> str | 
     return GroupStatus.FAILED
 
 
-def refund_failed_members(*, limit: int = EXPIRY_BATCH) -> dict[str, int]:
-    """Every paid member of a failed group gets a full refund (the gateway call runs outside our transactions).
-    Idempotent: refund_order_in_full refunds an order once, and the participation leaves paid_waiting once."""
+def refund_failed_members(*, limit: int | None = None) -> dict[str, int]:
+    """Every paid member of a failed group gets a full refund (the gateway call runs outside our transactions), all
+    of them in one pass (the pass that closed more than a batch of groups used to refund only the first batch and
+    not come back). Idempotent: refund_order_in_full refunds an order once, and the participation leaves
+    paid_waiting once."""
+    limit = limit or EXPIRY_BATCH
     done = {"refunded": 0, "refund_errors": 0}
-    due = list(
-        Participation.objects.filter(status=ParticipationStatus.PAID_WAITING, group__status=GroupStatus.FAILED)
-        .order_by("pk")
-        .values_list("order_id", flat=True)[:limit]
-    )
-    for order_id in due:
-        try:
-            refund_order_in_full(order_id=order_id, reason=_("The group did not form in time: full refund."))
-        except ApplicationError as error:
-            log.warning("group buy: refunding order %s failed: %s", order_id, error)
-            done["refund_errors"] += 1
-            continue
-        drop_refunded_order(order_id=order_id)
-        done["refunded"] += 1
-    return done
+    waiting = Participation.objects.filter(status=ParticipationStatus.PAID_WAITING, group__status=GroupStatus.FAILED)
+    after = 0
+    while True:  # every one of them, in batches of `limit`: a refund the gateway refuses never holds up the rest
+        due = list(waiting.filter(pk__gt=after).order_by("pk").values_list("pk", "order_id")[:limit])
+        for _pk, order_id in due:
+            try:
+                refund_order_in_full(order_id=order_id, reason=_("The group did not form in time: full refund."))
+            except ApplicationError as error:
+                log.warning("group buy: refunding order %s failed: %s", order_id, error)
+                done["refund_errors"] += 1
+                continue
+            drop_refunded_order(order_id=order_id)
+            done["refunded"] += 1
+        if len(due) < limit:
+            return done
+        after = due[-1][0]
 
 
 def run_due_groups(*, now: datetime | None = None) -> dict[str, int]:

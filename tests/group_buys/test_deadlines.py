@@ -128,3 +128,28 @@ def test_a_member_refunded_while_waiting_frees_the_seat(gb_shop, catalog_a, buye
     third = make_buyer(gb_shop, "13900000077")
     joined = buy(gb_shop, third, catalog_a.tea.pk, activity.pk, group_id=leader["group_id"])
     assert joined["group_id"] == leader["group_id"]
+
+
+def test_one_pass_refunds_every_failed_member_past_a_refused_one(gb_shop, catalog_a, buyer_a, buyer_a2, monkeypatch):
+    """Batches of 1 (the real batch is 200): the first member's refund is refused, the second is still refunded in
+    the same pass (a pass refunded one batch and did not come back; refused ones held up the rest)."""
+    from tenant_apps.group_buys import services as group_services
+    from tenant_apps.orders.payments import gateways
+
+    activity = make_group_buy(gb_shop, catalog_a.tea, group_size=3)
+    orders = [buy(gb_shop, buyer, catalog_a.tea.pk, activity.pk) for buyer in (buyer_a, buyer_a2)]
+    for order in orders:
+        expire(gb_shop, order["group_id"])
+    refund = gateways.TestGateway.refund
+    first = orders[0]["id"]
+
+    def refuse_the_first(self, *, payment, refund_row=None, **kw):
+        if payment.order_id == first:
+            return gateways.Refunded("failed", failure_message="down")
+        return refund(self, payment=payment, **kw)
+
+    monkeypatch.setattr(gateways.TestGateway, "refund", refuse_the_first)
+    monkeypatch.setattr(group_services, "EXPIRY_BATCH", 1)
+
+    assert run(gb_shop)["refund_errors"] == 1
+    assert [order_row(gb_shop, order["id"]).status for order in orders] == ["paid", "closed"]
