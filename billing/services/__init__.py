@@ -451,10 +451,20 @@ def _recover(account: BillingAccount, now: datetime) -> None:
     troubled = Subscription.objects.select_for_update().filter(
         account=account, status__in=[SubscriptionStatus.PAST_DUE, SubscriptionStatus.SUSPENDED]
     )
-    for subscription in troubled.select_related("shop"):
+    for subscription in troubled.select_related("shop", "plan"):
         was_suspended = subscription.status == SubscriptionStatus.SUSPENDED
         subscription.status, subscription.past_due_since = SubscriptionStatus.ACTIVE, None
-        subscription.save(update_fields=["status", "past_due_since", "updated"])
+        fields = ["status", "past_due_since", "updated"]
+        if was_suspended and subscription.current_period_end <= now and not stripe_sync.enabled():
+            # The shop was closed since that period ended (renewals skip suspended subscriptions): a new period
+            # starts now and is billed, rather than the months it was closed, one renewal at a time.
+            subscription.current_period_start = now
+            subscription.current_period_end = period_after(now, subscription.plan.interval)
+            fields += ["current_period_start", "current_period_end"]
+            subscription.save(update_fields=fields)
+            _subscription_line(subscription)
+        else:
+            subscription.save(update_fields=fields)
         if was_suspended:
             _resume(subscription.shop, _("Invoice paid."), None, BILLING, now)
 

@@ -70,3 +70,28 @@ def test_paying_does_not_lift_an_operators_suspension(trial_a, shop_a, settings)
     shop_a.refresh_from_db()
     assert Subscription.objects.get().status == "active"
     assert shop_a.status == "suspended"  # the operator's reason still stands
+
+
+def test_a_shop_reopened_after_months_closed_is_not_billed_for_them(trial_a, shop_a, settings):
+    """Suspended (unpaid) for about three months, then the invoice is paid: the renewals had skipped the closed
+    months, and after the payment each billing run charged one of them (suspected by a review helper). A new
+    period now starts at the payment and is billed once."""
+    from billing.models import InvoiceLine
+
+    settings.BILLING_INVOICE_DUE_DAYS, settings.BILLING_GRACE_DAYS = 7, 5
+    trial_over = T0 + timedelta(days=14, hours=1)
+    [first] = services.run_billing(now=trial_over).invoices
+    for day in (7, 12, 40, 70, 100):  # past due, suspended, then runs while the shop is closed
+        services.run_billing(now=trial_over + timedelta(days=day))
+    assert Subscription.objects.get().status == "suspended"
+    paid_at = trial_over + timedelta(days=110)
+
+    services.mark_invoice_paid(invoice_id=first, now=paid_at)
+    for hours in (1, 24, 48):
+        services.run_billing(now=paid_at + timedelta(hours=hours))
+
+    subscription = Subscription.objects.get()
+    assert (subscription.status, subscription.current_period_start) == ("active", paid_at)
+    after = InvoiceLine.objects.filter(kind="subscription", period_start__gte=paid_at)
+    assert [(line.period_start, line.amount) for line in after] == [(paid_at, 9900)]
+    assert InvoiceLine.objects.filter(kind="subscription").count() == 2  # the paid first period, and this one
