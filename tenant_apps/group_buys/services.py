@@ -399,7 +399,11 @@ def drop_cancelled_order(*, order_id: int) -> bool:
 @transaction.atomic
 def drop_refunded_order(*, order_id: int) -> bool:
     """The order was refunded in full (our own refund of a failed group, or an after-sale): the seat and the
-    units are given back once. A forming group left with no paying member fails."""
+    units are given back once. A forming group left with no paying member fails. The group row is locked before
+    the participation, in the order the deadline pass (_form) takes them, so the two never wait on each other."""
+    group_id = Participation.objects.filter(order_id=order_id).values_list("group_id", flat=True).first()
+    if group_id is not None:
+        Group.objects.select_for_update().filter(pk=group_id).first()
     participation = Participation.objects.select_for_update().filter(order_id=order_id).first()
     if participation is None or participation.status not in (
         ParticipationStatus.PAID_WAITING,
