@@ -544,6 +544,13 @@ def approve_withdrawal(*, withdrawal_id: int, transfer_reference: str = "") -> W
     a failure or a lost answer gets the same transfer, never a second one. Stripe refusing -> PayoutUnavailable
     (503), the withdrawal stays requested."""
     withdrawal = _locked_withdrawal(withdrawal_id)
+    Distributor.objects.select_for_update().filter(pk=withdrawal.distributor_id).first()  # as requests lock it
+    short = selectors.balances(distributor_id=withdrawal.distributor_id).available_amount
+    if short < 0:  # this request counted: a refund has taken back commission it was to be paid from
+        raise Conflict(
+            _("A refund has taken back commission this withdrawal was to be paid from: reject it, or wait."),
+            available_amount=short,
+        )
     reference = (transfer_reference or "").strip()[:100]
     if reference:
         method = PayoutMethod.MANUAL

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from micromall.errors import Conflict, Invalid, NotFound
 from tenant_apps.members.interface import Member
-from tenant_apps.orders.interface import member_next_paid_order, return_window_days
+from tenant_apps.orders.interface import member_next_paid_order, order_refunded_amount, return_window_days
 
 from . import rules, selectors
 from .models import (
@@ -255,7 +255,10 @@ def earn_for_completed(*, payload: Mapping[str, Any], completed_at: datetime) ->
     if OrderRecord.objects.filter(order_id=order_id).exists():
         return None  # delivered twice
     row = selectors.loyalty_settings()
-    base = _goods_paid(payload, payload.get("refunded_amount", 0))
+    # The refunds so far, read from orders too: an order.refunded delivered before this order.completed (delivery
+    # order is not guaranteed) found nothing earned to claw back, and the payload's own figure predates it.
+    refunded = max(payload.get("refunded_amount", 0), order_refunded_amount(order_id))
+    base = _goods_paid(payload, refunded)
     points = rules.points_for(base, row.points_per_yuan)
     growth = rules.points_for(base, row.growth_per_yuan)
     record = OrderRecord.objects.create(

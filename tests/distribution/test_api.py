@@ -264,3 +264,31 @@ def test_distributor_centre_page_renders(dist_a):
     assert page.status_code == 200
     assert "data-dist" in page.content.decode()
     assert "分销中心" in page.content.decode()
+
+
+def test_a_withdrawal_whose_commission_a_refund_took_back_is_not_paid(dist_a, catalog_a, manager_a):
+    """Requested against released commission, then the order is refunded in full: approving paid 12.90 backed by
+    nothing and left the balance at -12.90 (found by a review helper). Now 409; rejecting it settles it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenant_apps.distribution import services
+
+    from .conftest import buy, complete, refund
+
+    seller, code = distributor(dist_a, "13800000771")
+    shopper = member(dist_a, "13800000772", ref=code)
+    order = buy(dist_a, shopper, (catalog_a.tea.pk, 1))
+    complete(dist_a, shopper, order["id"])
+    in_shop(dist_a, lambda: services.release_due(now=timezone.now() + timedelta(days=8)))
+    asked = seller.client.post("/api/v1/store/distribution/withdrawals", {"amount": 1290},
+                               content_type="application/json").json()  # fmt: skip
+    refund(dist_a, order["id"], order["total_amount"])
+    url = f"/api/v1/manage/distribution/withdrawals/{asked['id']}"
+
+    approved = manager_a.post(f"{url}/approve", {"transfer_reference": "BANK-9"}, content_type="application/json")
+    rejected = manager_a.post(f"{url}/reject", {"note": "已退款"}, content_type="application/json")
+
+    assert (approved.status_code, rejected.status_code) == (409, 200)
+    assert me(seller)["balances"]["available_amount"] == 0

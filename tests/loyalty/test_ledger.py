@@ -178,3 +178,37 @@ def test_refunding_one_line_gives_back_the_points_that_line_used(loyalty_a, cata
 
     assert (order.points_used, order.shipping_amount) == (2000, 1000)
     assert 0 < tea_points < 2000 and balance(loyalty_a, buyer_a)[0] == tea_points
+
+
+def test_a_refund_delivered_before_the_completion_earns_nothing(loyalty_a, catalog_a, buyer_a):
+    """order.refunded (everything) reached loyalty before order.completed (delivery order is not guaranteed): the
+    completion earned 258 points and growth on refunded goods, never clawed back (found by a review helper)."""
+    from django.db import transaction
+
+    from tenant_apps.events.models import OutboxEvent
+    from tenant_apps.events.services import deliver_event
+    from tenant_apps.loyalty import selectors
+    from tenant_apps.orders.events import REFUNDED, publish_order_event
+
+    from .conftest import pay
+
+    order_id = place(buyer_a, (catalog_a.tea.pk, 2)).json()["id"]
+    pay(buyer_a, order_id)
+    drain(loyalty_a)
+
+    def complete_then_refund():
+        order_services.ship_order(order_id=order_id, carrier="sf", tracking_number="SF0001")
+        order_services.confirm_receipt(order_id=order_id, member=buyer_a.member)
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            order.refunded_amount = order.total_amount
+            order.save(update_fields=["refunded_amount"])
+            publish_order_event(REFUNDED, order, refund_amount=order.total_amount, refunded_amount=order.total_amount)
+        for name in ("order.refunded", "order.completed"):  # the refund first
+            deliver_event(event_id=OutboxEvent.objects.get(name=name, payload__order_id=order_id).pk)
+
+    in_shop(loyalty_a, complete_then_refund)
+    drain(loyalty_a)
+
+    assert balance(loyalty_a, buyer_a) == (0, 0)
+    assert in_shop(loyalty_a, lambda: selectors.growth_of(member_id=buyer_a.member.pk)) == 0
