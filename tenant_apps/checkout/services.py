@@ -16,8 +16,8 @@ from tenant_apps.pricing.interface import canonical_province
 from .models import Address, Cart, CartLine
 from .quotes import MAX_QUANTITY
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-POSTAL_CODE = re.compile(r"^\d{6}$")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")  # fullmatch, ASCII digits only (\d takes any script's digits)
+POSTAL_CODE = re.compile(r"[0-9]{6}")
 MAX_ADDRESSES = 50
 MAX_CART_LINES = 100
 ADDRESS_TEXT = {"name": 50, "city": 50, "district": 50, "line1": 200}
@@ -40,13 +40,15 @@ def clean_address_fields(data: dict[str, Any], *, partial: bool) -> dict[str, An
         value = data[key]
         if not isinstance(value, str) or not value.strip() or "\x00" in value:
             errors[key] = [_("This field is required.")]
+        elif any("\ud800" <= char <= "\udfff" for char in value):  # not storable text (a broken character)
+            errors[key] = [_("Contains a character that is not valid text.")]
         elif len(value.strip()) > limit:
             errors[key] = [_("At most %(count)d characters.") % {"count": limit}]
         else:
             clean[key] = value.strip()
     if "phone" in data:
         phone = data["phone"].strip().replace(" ", "").replace("-", "") if isinstance(data["phone"], str) else ""
-        if not MOBILE.match(phone):
+        if not MOBILE.fullmatch(phone):
             errors["phone"] = [_("Enter a mainland China mobile number: 11 digits starting with 1, e.g. 13812345678.")]
         else:
             clean["phone"] = phone
@@ -61,7 +63,7 @@ def clean_address_fields(data: dict[str, Any], *, partial: bool) -> dict[str, An
     elif not partial:
         errors["province"] = [_("This field is required.")]
     if data.get("postal_code") not in (None, ""):
-        if not isinstance(data["postal_code"], str) or not POSTAL_CODE.match(data["postal_code"].strip()):
+        if not isinstance(data["postal_code"], str) or not POSTAL_CODE.fullmatch(data["postal_code"].strip()):
             errors["postal_code"] = [_("A postal code is 6 digits.")]
         else:
             clean["postal_code"] = data["postal_code"].strip()

@@ -69,6 +69,11 @@ def test_first_address_is_the_default_and_default_moves(shop_a, shopper_a):
         ({"is_default": "yes"}, "is_default"),
         ({"city": None}, "city"),
         ({"colour": "red"}, "colour"),
+        # found by a review helper: a 500 (a lone surrogate cannot be stored), and digits of other scripts taken
+        ({"name": "张\ud800三"}, "name"),
+        ({"line1": "x\udfff"}, "line1"),
+        ({"phone": "138００１３８０００"}, "phone"),
+        ({"postal_code": "٣١٠٠٠٠"}, "postal_code"),
     ],
 )
 def test_bad_addresses_are_refused_with_field_messages(shop_a, shopper_a, change, field):

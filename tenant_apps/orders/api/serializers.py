@@ -61,7 +61,7 @@ class OrderCreateInput(serializers.Serializer):
     points = serializers.IntegerField(min_value=0, max_value=10**9, required=False, allow_null=True)
     activity = ActivityInput(required=False, allow_null=True)
     ref = serializers.RegexField(
-        r"^[A-Za-z0-9]{1,32}$",
+        r"^[A-Za-z0-9]{1,32}\Z",
         required=False,
         allow_blank=True,
         help_text="The share-link code the shopper arrived with (?ref=CODE); the storefront's `ref` cookie when "
@@ -76,7 +76,7 @@ class OrderCreateInput(serializers.Serializer):
 # here by the same rules and gives the same validated_data; anything else (None returned) goes through the
 # serializer, which also writes every error message. tests/orders/test_order_input.py holds the two together.
 
-_REF = re.compile(r"^[A-Za-z0-9]{1,32}$")
+_REF = re.compile(r"[A-Za-z0-9]{1,32}")  # fullmatch: "$" would let a final newline through
 _ID_MAX = 2**63 - 1
 _MISSING = object()
 
@@ -151,7 +151,7 @@ def fast_order_input(data) -> dict | None:
             return None
         values["activity"] = activity
     if "ref" in data:
-        if type(data["ref"]) is not str or not _REF.match(data["ref"]):
+        if type(data["ref"]) is not str or not _REF.fullmatch(data["ref"]):
             return None
         values["ref"] = data["ref"]
     return values

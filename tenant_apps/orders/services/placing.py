@@ -30,7 +30,7 @@ from .lifecycle import order_settings
 # SKUs this process saw sell out: {(schema, sku_id): when}. In a flash sale most buyers are refused; for a
 # second after a sell-out they are refused before pricing. A restock elsewhere is believed within that second.
 SOLD_OUT_MEMO_SECONDS = 1.0
-REF_CODE = re.compile(r"^[A-Za-z0-9]{1,32}$")
+REF_CODE = re.compile(r"[A-Za-z0-9]{1,32}")  # fullmatch: "$" would let a final newline through
 _sold_out: dict[tuple[str, int], float] = {}
 
 
@@ -114,7 +114,7 @@ def place_order(
     quote and, through `on_place`, take their own limits inside this transaction.
     Raises Invalid (bad input, unknown SKU or address), Conflict with sku_id (stock short).
     """
-    if ref and not REF_CODE.match(ref):
+    if ref and not REF_CODE.fullmatch(ref):
         raise Invalid(errors={"ref": [_("A share code has only letters and digits (at most 32).")]})
     items = _merge(items)
     for sku_id, _quantity in items:
