@@ -85,6 +85,7 @@ class FissionView(ReportView):
 
 class SettingsView(ReportView):
     shop_permission = Permission.ANALYTICS_MANAGE  # a shorter retention deletes history: owners and admins
+
     @extend_schema(responses=s.AnalyticsSettingsSerializer)
     def get(self, request):
         return Response({"retention_days": selectors.analytics_settings().retention_days})
