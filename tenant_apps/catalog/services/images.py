@@ -9,9 +9,11 @@ from PIL import Image, UnidentifiedImageError
 from micromall.errors import Invalid
 
 from ..models import Brand, Product, ProductImage
+from .products import MAX_IMAGES_PER_PRODUCT
 
 # Pillow format -> the extension we store under (the client's file name is ignored).
-IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+# MPO: a phone camera's JPEG carrying extra pictures (HDR, depth); browsers show its first picture as a JPEG.
+IMAGE_FORMATS = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MIN_IMAGE_SIDE = 64
 MAX_IMAGE_SIDE = 6000
@@ -60,14 +62,19 @@ def inspect_image(upload: UploadedFile, field: str = "image") -> tuple[str, int,
 def upload_product_image(*, upload: UploadedFile, alt: str = "", product: Product | None = None) -> ProductImage:
     """Store an image; unattached (product None) until a product create/update lists its id."""
     extension, width, height = inspect_image(upload)
-    position = 0
-    if product is not None:
-        last = ProductImage.objects.filter(product=product).order_by("-position").values_list("position", flat=True)
-        previous = last.first()
-        position = 0 if previous is None else previous + 1
-    image = ProductImage(product=product, alt=alt, position=position, width=width, height=height)
-    image.image.save(f"image{extension}", upload, save=False)
-    image.save()
+    with transaction.atomic():
+        position = 0
+        if product is not None:
+            # The product row locked: two uploads at once count each other against the per-product limit.
+            Product.objects.select_for_update().filter(pk=product.pk).first()
+            images = ProductImage.objects.filter(product=product)
+            if images.count() >= MAX_IMAGES_PER_PRODUCT:
+                raise Invalid(errors={"images": [_("At most %(count)d images.") % {"count": MAX_IMAGES_PER_PRODUCT}]})
+            previous = images.order_by("-position").values_list("position", flat=True).first()
+            position = 0 if previous is None else previous + 1
+        image = ProductImage(product=product, alt=alt, position=position, width=width, height=height)
+        image.image.save(f"image{extension}", upload, save=False)
+        image.save()
     return image
 
 

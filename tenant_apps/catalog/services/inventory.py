@@ -1,6 +1,7 @@
 """Stock: every change goes through `adjust_stock`, which writes the ledger and can never oversell."""
 
 import functools
+import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from micromall.errors import Conflict, Invalid
 
 from ..models import CatalogSettings, LowStockNotice, Product, ProductStatus, Sku, StockAdjustment, StockReason
+
+log = logging.getLogger(__name__)
 
 # Highest stock a SKU may hold (the API's input bound too): far below the int column's 2**31 - 1, so
 # additions are refused with a clear error before PostgreSQL would overflow.
@@ -231,12 +234,22 @@ def stock_short(*, sku_id: int, quantity: int) -> InsufficientStock:
 
 
 def release_stock(*, sku_id: int, quantity: int, note: str = "") -> int:
-    """Give back `quantity` of a cancelled order (ledger reason "cancel"); returns the stock after."""
-    return adjust_stock(sku_id=sku_id, delta=quantity, reason=StockReason.CANCEL, note=note).stock_after
+    """Give back `quantity` of a cancelled order (ledger reason "cancel"); returns the stock after (0 when the SKU
+    was deleted since the order: nothing to give back to, and the cancellation goes on)."""
+    return _give_back(sku_id=sku_id, delta=quantity, reason=StockReason.CANCEL, note=note)
 
 
 def return_stock(*, sku_id: int, quantity: int, actor_user_id: int | None = None, note: str = "") -> int:
-    """Put returned goods back on sale (after-sales receipt; ledger reason "return" with who received them)."""
-    return adjust_stock(
-        sku_id=sku_id, delta=quantity, reason=StockReason.RETURN, actor_user_id=actor_user_id, note=note
-    ).stock_after
+    """Put returned goods back on sale (after-sales receipt; ledger reason "return" with who received them); 0 when
+    the SKU was deleted since the order."""
+    return _give_back(sku_id=sku_id, delta=quantity, reason=StockReason.RETURN, actor_user_id=actor_user_id, note=note)
+
+
+def _give_back(*, sku_id: int, **change) -> int:
+    try:
+        return adjust_stock(sku_id=sku_id, **change).stock_after
+    except InsufficientStock as missing:
+        if missing.available is None:  # no such SKU any more (its product or spec value was deleted)
+            log.info("catalog: stock given back to deleted SKU %s ignored", sku_id)
+            return 0
+        raise

@@ -318,6 +318,9 @@ def update_product(*, product: Product, changes: dict, actor_user_id: int | None
         _write_spec_groups(product, specs)
     if "specs" in changes or "skus" in changes:
         _sync_matrix(product, specs=specs, sku_inputs=changes.get("skus", []), actor_user_id=actor_user_id)
+        # Stock set to 0 may have taken the product off sale (auto_unpublish_sold_out): keep that, unless this
+        # request sets the status itself (saving the row read above would put it back on sale).
+        product.status = Product.objects.values_list("status", flat=True).get(pk=product.pk)
     if "status" in changes:
         product.status = changes["status"]
     if product.status == ProductStatus.ACTIVE:
