@@ -230,7 +230,9 @@ def update_cart_line(*, cart: Cart | None, line_id: int, quantity: Any = None, s
     if quantity is not None:
         line.quantity = _check_quantity(quantity)
         sku = skus_for_sale([line.sku_id]).get(line.sku_id)
-        _refuse_over_stock(line.quantity, sku.stock if sku else 0)
+        if sku is None or not sku.on_sale:  # as adding it would be (the line stays, shown as not for sale)
+            raise Invalid(errors={"quantity": [_("This product is not for sale.")]})
+        _refuse_over_stock(line.quantity, sku.stock)
     line.save(update_fields=["quantity", "selected"])
     return line
 
@@ -253,7 +255,8 @@ def remove_cart_line(*, cart: Cart | None, line_id: int) -> None:
 @transaction.atomic
 def merge_guest_cart(*, member, token: str | None) -> Cart | None:
     """Move a guest cart's lines into the member's cart at sign-in: same SKU -> quantities added, capped at
-    stock (the shopper never loses a line to an error here); the guest cart is deleted."""
+    stock (the shopper never loses a line to an error here), new lines only while the cart has room for them
+    (MAX_CART_LINES); the guest cart is deleted."""
     if not token:
         return None
     guest = Cart.objects.select_for_update().filter(token=cart_token_digest(token), member__isnull=True).first()
@@ -264,8 +267,12 @@ def merge_guest_cart(*, member, token: str | None) -> Cart | None:
     guest_lines = list(guest.lines.all())
     stock = {sku_id: sku.stock for sku_id, sku in skus_for_sale(line.sku_id for line in guest_lines).items()}
     mine = {line.sku_id: line for line in CartLine.objects.filter(cart=cart)}
+    room = MAX_CART_LINES - len(mine)
     for line in guest_lines:
         existing = mine.get(line.sku_id)
+        if existing is None and room <= 0:
+            continue  # the member's cart is full: beyond MAX_CART_LINES checkout would refuse the whole cart
+        room -= existing is None
         wanted = line.quantity + (existing.quantity if existing else 0)
         capped = max(1, min(wanted, stock.get(line.sku_id, 0), MAX_QUANTITY))
         if existing:

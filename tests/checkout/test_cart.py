@@ -218,3 +218,37 @@ def test_a_line_never_grows_past_what_checkout_accepts(shop_a, client_a):
     refused = add(client_a, sku, 1)
     assert refused.status_code == 400 and "quantity" in refused.json()["errors"]
     assert client_a.get(CART).json()["lines"][0]["quantity"] == 9999
+
+
+def test_a_guest_cart_merged_into_a_full_cart_keeps_it_within_its_line_limit(shop_a, client_a, shopper_a):
+    """100 lines in the member's cart and one more added as a guest: the merge made 101, which checkout then refused
+    for the whole cart (found by a review helper). The merge adds no line beyond the limit."""
+    member_client, _member = shopper_a
+    with tenant_context(shop_a):
+        skus = [one_sku(f"商品{i}", stock=5) for i in range(101)]
+    for sku in skus[:100]:
+        assert add(member_client, sku).status_code == 201
+    assert add(client_a, skus[100]).status_code == 201  # the same shopper as a guest
+    credentials = {"email": "ann@example.com", "password": "x-Correct-Horse-42"}
+    signed_in = client_a.post("/api/v1/store/auth/token", credentials, content_type="application/json")
+
+    body = member_client.get(CART).json()
+    preview = member_client.post("/api/v1/store/checkout/preview", {"items": body["checkout_items"]},
+                                 content_type="application/json")  # fmt: skip
+
+    assert (signed_in.status_code, len(body["lines"]), preview.status_code) == (200, 100, 200)
+
+
+def test_a_line_no_longer_for_sale_cannot_be_raised(shop_a, client_a):
+    """Adding the SKU is refused once its product is off sale; raising the quantity of its line was not."""
+    with tenant_context(shop_a):
+        sku = one_sku(stock=50)
+    line_id = add(client_a, sku, 1).json()["lines"][0]["id"]
+    with tenant_context(shop_a):
+        Product.objects.filter(skus=sku).update(status=ProductStatus.INACTIVE)
+
+    raised = client_a.patch(f"{ITEMS}/{line_id}", {"quantity": 40}, content_type="application/json")
+
+    assert (add(client_a, sku, 5).status_code, raised.status_code) == (400, 400)
+    with tenant_context(shop_a):
+        assert CartLine.objects.get(pk=line_id).quantity == 1
