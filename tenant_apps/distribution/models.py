@@ -224,6 +224,10 @@ class Withdrawal(models.Model):
     note = models.CharField(max_length=200, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When a Stripe transfer for it was first asked for (committed before the call): from then on the withdrawal
+    # is settled by approving again (the same transfer is replayed), never rejected or paid by hand, since Stripe
+    # may have made the transfer without our hearing of it.
+    stripe_attempted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

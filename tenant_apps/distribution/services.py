@@ -531,8 +531,33 @@ def pays_by_stripe(distributor: Distributor) -> bool:
     return bool(distributor.stripe_account_id) and stripe_api.configured()
 
 
-@transaction.atomic
 def approve_withdrawal(*, withdrawal_id: int, transfer_reference: str = "") -> Withdrawal:
+    """See _approve_withdrawal. Before a Stripe transfer is asked for, that is recorded and committed (when no
+    outer transaction holds this one), so that a lost answer cannot be followed by a rejection or a payment by
+    hand and then a second transfer for a new request."""
+    if not (transfer_reference or "").strip() and not transaction.get_connection().in_atomic_block:
+        _note_stripe_attempt(withdrawal_id)
+    return _approve_withdrawal(withdrawal_id=withdrawal_id, transfer_reference=transfer_reference)
+
+
+@transaction.atomic
+def _note_stripe_attempt(withdrawal_id: int) -> None:
+    withdrawal = _locked_withdrawal(withdrawal_id)
+    if pays_by_stripe(withdrawal.distributor) and withdrawal.stripe_attempted_at is None:
+        withdrawal.stripe_attempted_at = timezone.now()
+        withdrawal.save(update_fields=["stripe_attempted_at"])
+
+
+def _refuse_if_stripe_attempted(withdrawal: Withdrawal) -> None:
+    if withdrawal.stripe_attempted_at is not None:
+        raise Conflict(
+            _("A Stripe transfer was asked for this withdrawal: approve it again to settle it (never a second one)."),
+            status=withdrawal.status,
+        )
+
+
+@transaction.atomic
+def _approve_withdrawal(*, withdrawal_id: int, transfer_reference: str = "") -> Withdrawal:
     """Pay a requested withdrawal out.
 
     With a transfer reference: the merchant paid by hand (bank or WeChat transfer) and records it. Without one,
@@ -553,6 +578,7 @@ def approve_withdrawal(*, withdrawal_id: int, transfer_reference: str = "") -> W
         )
     reference = (transfer_reference or "").strip()[:100]
     if reference:
+        _refuse_if_stripe_attempted(withdrawal)
         method = PayoutMethod.MANUAL
     elif pays_by_stripe(withdrawal.distributor):
         method = PayoutMethod.STRIPE
@@ -594,6 +620,7 @@ def set_payout_account(*, distributor_id: int, stripe_account_id: str) -> Distri
 @transaction.atomic
 def reject_withdrawal(*, withdrawal_id: int, note: str = "") -> Withdrawal:
     withdrawal = _locked_withdrawal(withdrawal_id)
+    _refuse_if_stripe_attempted(withdrawal)
     withdrawal.status, withdrawal.note, withdrawal.decided_at = WithdrawalStatus.REJECTED, note[:200], timezone.now()
     withdrawal.save(update_fields=["status", "note", "decided_at"])
     return withdrawal

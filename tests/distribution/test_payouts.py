@@ -186,3 +186,46 @@ def test_concurrent_approvals_pay_one_transfer(shop, stripe_fake):
         w = Withdrawal.objects.get(pk=wid)
         assert (w.status, w.payout_method, w.transfer_reference) == ("paid", "stripe", paid[0])
         assert selectors.balances(distributor_id=d.pk).withdrawn_amount == 800
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transfer_whose_answer_was_lost_is_settled_by_approving_again_never_paid_twice(
+    shop, stripe_fake, monkeypatch
+):
+    """Stripe made the transfer but its answer was lost (503, still requested); rejecting it then let the
+    distributor ask again, and the new request's new idempotency key paid a second transfer (found by a review
+    helper). Once a transfer was asked for, rejecting or paying by hand is 409; approving again replays it."""
+    import stripe
+
+    with tenant_context(shop):
+        DistributionSettings.objects.create(pk=1, enabled=True, levels=1, rates_bps=[1000], min_withdrawal_amount=100)
+        seller = Member.objects.create(phone="13800000061", password="!")
+        d = Distributor.objects.create(member=seller, code="PAYLOST1", status="approved", stripe_account_id=ACCOUNT)
+        CommissionEntry.objects.create(
+            distributor=d, order_id=1, order_number="N1", buyer_id=seller.pk, level=1,
+            base_amount=50000, rate_bps=1000, amount=5000, status="available", available_at=timezone.now(),
+        )  # fmt: skip
+        wid = services.request_withdrawal(member=seller, amount=5000).pk
+    send = services._stripe_transfer
+
+    def transfer_then_lose_the_answer(withdrawal):
+        send(withdrawal)
+        raise stripe.APIConnectionError("read timed out")
+
+    monkeypatch.setattr(services, "_stripe_transfer", transfer_then_lose_the_answer)
+    with tenant_context(shop), pytest.raises(ApplicationError) as lost:
+        services.approve_withdrawal(withdrawal_id=wid)
+    monkeypatch.setattr(services, "_stripe_transfer", send)
+    refusals = []
+    for decide in (
+        lambda: services.reject_withdrawal(withdrawal_id=wid, note="stripe down"),
+        lambda: services.approve_withdrawal(withdrawal_id=wid, transfer_reference="BANK-1"),
+    ):
+        with tenant_context(shop), pytest.raises(ApplicationError) as refused:
+            decide()
+        refusals.append(refused.value.status)
+    with tenant_context(shop):
+        settled = services.approve_withdrawal(withdrawal_id=wid)
+
+    assert (lost.value.status, refusals, settled.status) == (503, [409, 409], "paid")
+    assert [t["amount"] for t in stripe_fake.objects_of("transfer")] == [5000]  # the same transfer, replayed

@@ -31,7 +31,7 @@ def cookie_ref(request) -> str:
     """The storefront keeps the first share code seen (?ref=CODE) in a first-party `ref` cookie; a malformed one
     is ignored (a stale cookie never blocks a purchase)."""
     raw = request.COOKIES.get("ref", "")
-    return raw if REF_CODE.match(raw) else ""
+    return raw if REF_CODE.fullmatch(raw) else ""
 
 
 def order_body(order) -> dict:
