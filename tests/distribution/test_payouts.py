@@ -150,17 +150,23 @@ def test_payout_accounts_and_withdrawals_follow_the_roles_table(dist_a, dist_b, 
     assert finance.post(approve, ref, content_type="application/json").json()["status"] == "paid"  # withdrawals.manage
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_approvals_pay_one_transfer(shop, stripe_fake):
+def stripe_withdrawal(shop, phone: str, code: str, *, available: int, requested: int) -> tuple[Distributor, int]:
+    """Committed rows (for the transactional tests): a distributor paid by Stripe with `available` commission,
+    and its withdrawal of `requested`."""
     with tenant_context(shop):
         DistributionSettings.objects.create(pk=1, enabled=True, levels=1, rates_bps=[1000], min_withdrawal_amount=100)
-        seller = Member.objects.create(phone="13800000051", password="!")
-        d = Distributor.objects.create(member=seller, code="PAYRACE1", status="approved", stripe_account_id=ACCOUNT)
+        seller = Member.objects.create(phone=phone, password="!")
+        d = Distributor.objects.create(member=seller, code=code, status="approved", stripe_account_id=ACCOUNT)
         CommissionEntry.objects.create(
-            distributor=d, order_id=1, order_number="N1", buyer_id=seller.pk, level=1,
-            base_amount=10000, rate_bps=1000, amount=1000, status="available", available_at=timezone.now(),
+            distributor=d, order_id=1, order_number="N1", buyer_id=seller.pk, level=1, base_amount=available * 10,
+            rate_bps=1000, amount=available, status="available", available_at=timezone.now(),
         )  # fmt: skip
-        wid = services.request_withdrawal(member=seller, amount=800).pk
+        return d, services.request_withdrawal(member=seller, amount=requested).pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_pay_one_transfer(shop, stripe_fake):
+    d, wid = stripe_withdrawal(shop, "13800000051", "PAYRACE1", available=1000, requested=800)
     paid, refused, barrier = [], [], threading.Barrier(4)
 
     def approve():
@@ -197,15 +203,7 @@ def test_a_transfer_whose_answer_was_lost_is_settled_by_approving_again_never_pa
     helper). Once a transfer was asked for, rejecting or paying by hand is 409; approving again replays it."""
     import stripe
 
-    with tenant_context(shop):
-        DistributionSettings.objects.create(pk=1, enabled=True, levels=1, rates_bps=[1000], min_withdrawal_amount=100)
-        seller = Member.objects.create(phone="13800000061", password="!")
-        d = Distributor.objects.create(member=seller, code="PAYLOST1", status="approved", stripe_account_id=ACCOUNT)
-        CommissionEntry.objects.create(
-            distributor=d, order_id=1, order_number="N1", buyer_id=seller.pk, level=1,
-            base_amount=50000, rate_bps=1000, amount=5000, status="available", available_at=timezone.now(),
-        )  # fmt: skip
-        wid = services.request_withdrawal(member=seller, amount=5000).pk
+    _d, wid = stripe_withdrawal(shop, "13800000061", "PAYLOST1", available=5000, requested=5000)
     send = services._stripe_transfer
 
     def transfer_then_lose_the_answer(withdrawal):
